@@ -1,0 +1,1 @@
+"""Subcommands of the `margin-monitor` command line."""

@@ -1,0 +1,54 @@
+"""`margin-monitor check`: evaluate a portfolio and print its health report."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from monitor.domain import AccountHealth, Thresholds, evaluate_accounts
+from monitor.formats.health_json import exit_status, health_dict
+from monitor.formats.portfolio import PortfolioError, load_portfolio
+from monitor.formats.table import health_table
+
+EXIT_UNKNOWN = 3
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("check", help="print the health report of a portfolio file")
+    p.add_argument("--portfolio", metavar="FILE", help="portfolio file (margin-monitor.portfolio/1)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--warning", type=float, default=2.0, help="warning at health <= this (2.0)")
+    p.add_argument("--critical", type=float, default=1.25, help="critical at health <= this (1.25)")
+    p.set_defaults(func=run)
+
+
+def fail(message: str) -> int:
+    print(f"UNKNOWN: {message}", file=sys.stderr)
+    return EXIT_UNKNOWN
+
+
+def thresholds_from(args: argparse.Namespace) -> Thresholds:
+    return Thresholds(warning=args.warning, critical=args.critical)
+
+
+def report(reports: tuple[AccountHealth, ...], as_json: bool) -> int:
+    if as_json:
+        print(json.dumps(health_dict(reports), indent=2))
+    else:
+        print(health_table(reports))
+    return exit_status(reports)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        thresholds = thresholds_from(args)
+    except ValueError as exc:
+        return fail(f"--warning/--critical: {exc}")
+    if not args.portfolio:
+        return fail("--portfolio FILE is required")
+    try:
+        accounts = load_portfolio(args.portfolio)
+    except PortfolioError as exc:
+        return fail(str(exc))
+    return report(evaluate_accounts(accounts, thresholds), args.json)

@@ -1,0 +1,141 @@
+"""The margin engine: health of every pool and position for a set of marks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from monitor.domain.book import Book, FloatArray
+from monitor.domain.liquidation import liquidation_moves, liquidation_z
+from monitor.domain.maintenance import maintenance_margin
+from monitor.domain.model import Account, Thresholds
+from monitor.domain.report import AccountHealth, Level, PositionHealth, level_for
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Column-wise results; `account_health` and friends are per account, the rest per position."""
+
+    marks: FloatArray
+    notional: FloatArray
+    unrealized_pnl: FloatArray
+    maintenance: FloatArray
+    position_health: FloatArray  # NaN: no maintenance requirement
+    liquidation_price: FloatArray  # NaN: no positive price liquidates
+    distance: FloatArray
+    margin_balance: FloatArray
+    account_maintenance: FloatArray
+    account_health: FloatArray  # NaN: no maintenance requirement
+
+
+def _ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator > 0, numerator / denominator, np.nan)
+
+
+def evaluate_arrays(book: Book, marks: FloatArray | None = None) -> Evaluation:
+    """Vectorised evaluation of every position and cross pool in the book."""
+    marks = book.marks() if marks is None else marks
+    m = len(book.accounts)
+    z = book.to_z(marks)
+    q = book.q
+    notional = q * z
+    pnl = book.sigma * q * (z - book.z_entry)
+    mm = maintenance_margin(book, z)
+
+    cross = ~book.isolated
+    acct = book.account_index
+    pool_pnl = np.bincount(acct, weights=np.where(cross, pnl, 0.0), minlength=m)
+    pool_mm = np.bincount(acct, weights=np.where(cross, mm, 0.0), minlength=m)
+    margin_balance = book.wallet + pool_pnl
+    account_health = _ratio(margin_balance, pool_mm)
+
+    # What each position's pool holds besides the position itself (others at their marks).
+    others = book.wallet[acct] + pool_pnl[acct] - pnl - (pool_mm[acct] - mm)
+    excess_others = np.where(cross, others, book.isolated_margin)
+    liq_z = liquidation_z(book, z, excess_others, mm)
+    liq_price = book.from_z(liq_z)
+    with np.errstate(invalid="ignore"):
+        distance = book.side * (marks - liq_price) / marks
+
+    position_health = np.where(
+        cross, account_health[acct], _ratio(book.isolated_margin + pnl, mm)
+    )
+    return Evaluation(
+        marks=marks,
+        notional=notional,
+        unrealized_pnl=pnl,
+        maintenance=mm,
+        position_health=position_health,
+        liquidation_price=liq_price,
+        distance=distance,
+        margin_balance=margin_balance,
+        account_maintenance=pool_mm,
+        account_health=account_health,
+    )
+
+
+def _opt(value: float) -> float | None:
+    return None if not np.isfinite(value) else float(value)
+
+
+def evaluate(
+    book: Book,
+    marks: FloatArray | None = None,
+    thresholds: Thresholds | tuple[Thresholds, ...] = Thresholds(),
+) -> tuple[AccountHealth, ...]:
+    """Health of every account in the book; `thresholds` is one for all or one per account."""
+    ev = evaluate_arrays(book, marks)
+    z = book.to_z(ev.marks)
+    per_account = (
+        thresholds if isinstance(thresholds, tuple) else (thresholds,) * len(book.accounts)
+    )
+    reports = []
+    row = 0
+    for i, account in enumerate(book.accounts):
+        limits = per_account[i]
+        positions = []
+        level = level_for(_opt(ev.account_health[i]), limits)
+        for p in account.positions:
+            health = _opt(ev.position_health[row])
+            if p.margin_mode.value == "isolated":
+                level = max(level, level_for(health, limits))
+            positions.append(
+                PositionHealth(
+                    symbol=p.symbol,
+                    side=p.side,
+                    margin_mode=p.margin_mode,
+                    mark_price=float(ev.marks[row]),
+                    notional=float(ev.notional[row]),
+                    unrealized_pnl=float(ev.unrealized_pnl[row]),
+                    maintenance_margin=float(ev.maintenance[row]),
+                    health_ratio=health,
+                    liquidation_price=_opt(ev.liquidation_price[row]),
+                    distance_to_liquidation=_opt(ev.distance[row]),
+                    hypothetical=p.hypothetical,
+                    exchange_liquidation_price=p.exchange_liquidation_price,
+                )
+            )
+            row += 1
+        down, up = liquidation_moves(book, z, i)
+        reports.append(
+            AccountHealth(
+                name=account.name,
+                margin_balance=float(ev.margin_balance[i]),
+                maintenance_margin=float(ev.account_maintenance[i]),
+                health_ratio=_opt(ev.account_health[i]),
+                status=Level(level),
+                liquidation_move_down=down,
+                liquidation_move_up=up,
+                positions=tuple(positions),
+            )
+        )
+    return tuple(reports)
+
+
+def evaluate_accounts(
+    accounts: list[Account] | tuple[Account, ...], thresholds: Thresholds = Thresholds()
+) -> tuple[AccountHealth, ...]:
+    """Convenience: build the book and evaluate it at the positions' own marks."""
+    return evaluate(Book.build(tuple(accounts)), None, thresholds)

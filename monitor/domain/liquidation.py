@@ -1,0 +1,165 @@
+"""Liquidation prices per position and the pool's liquidation moves.
+
+Within one maintenance bracket, margin balance minus maintenance is linear in the price
+coordinate z (see book.py), so each bracket has a closed-form root; the answer is the root
+that lies inside its own bracket — the bracket *at the liquidation price*, not at mark.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from monitor.domain.book import Book, BoolArray, FloatArray
+from monitor.domain.maintenance import bracket_index, maintenance_margin, take
+
+# Relative slack when testing that a root lies inside its bracket: a root on a bracket
+# boundary must not fall through both neighbours by rounding.
+_EDGE = 1e-12
+
+
+def liquidation_z(
+    book: Book, z: FloatArray, excess_others: FloatArray, mm_now: FloatArray
+) -> FloatArray:
+    """Price coordinate at which each position's pool reaches health 1.0 (NaN: none).
+
+    `excess_others` is what the position's pool holds besides this position's own PnL and
+    maintenance: for cross, wallet + others' PnL - others' maintenance (others at their marks);
+    for isolated, the isolated margin. Solves X + sigma*q*(z - zE) - MM(z) = 0.
+    """
+    q, sigma = book.q, book.sigma
+    x = excess_others - sigma * q * book.z_entry  # constant part of X + sigma*q*(z - zE)
+    n, k = book.floors.shape
+    result = np.full(n, np.nan)
+    if n == 0:
+        return result
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # Entry basis: maintenance is a constant, fixed at the entry notional.
+        z_entry_basis = (mm_now - x) / (sigma * q)
+
+        # Mark basis: a candidate root per bracket, valid only inside that bracket.
+        c = book.rates + book.fee[:, None]
+        cand = (x[:, None] + book.amounts) / (q[:, None] * (c - sigma[:, None]))
+        notional = q[:, None] * cand
+        upper = np.concatenate([book.floors[:, 1:], np.full((n, 1), np.inf)], axis=1)
+        lo = book.floors - np.abs(book.floors) * _EDGE
+        hi = upper + np.abs(upper) * _EDGE
+        valid = np.isfinite(cand) & (cand > 0) & (notional >= lo) & (notional < hi)
+        # Among valid roots (one for a monotone pool, more only with odd tables) take the nearest.
+        gap = np.where(valid, np.abs(cand - z[:, None]), np.inf)
+        best = gap.argmin(axis=1)
+        rows = np.arange(n)
+        z_mark_basis = np.where(valid[rows, best], cand[rows, best], np.nan)
+
+        # A table whose amounts are not continuous can jump over zero at a floor:
+        # then the pool is liquidated exactly at that floor.
+        missing = ~np.isfinite(z_mark_basis) & ~book.entry_basis
+        if missing.any() and k > 1:
+            z_mark_basis[missing] = _jump_roots(book, x, missing)
+
+    result = np.where(book.entry_basis, z_entry_basis, z_mark_basis)
+    return np.where(np.isfinite(result) & (result > 0), result, np.nan)
+
+
+def _jump_roots(book: Book, x: FloatArray, rows: BoolArray) -> FloatArray:
+    q = book.q[rows][:, None]
+    sigma = book.sigma[rows][:, None]
+    floors = book.floors[rows]
+    rates = book.rates[rows] + book.fee[rows][:, None]
+    amounts = book.amounts[rows]
+    xr = x[rows][:, None]
+    z_b = floors[:, 1:] / q  # bracket boundaries in z
+    left = xr + sigma * q * z_b - (q * z_b * rates[:, :-1] - amounts[:, :-1])
+    right = xr + sigma * q * z_b - (q * z_b * rates[:, 1:] - amounts[:, 1:])
+    crossing = np.isfinite(z_b) & (z_b > 0) & (np.sign(left) != np.sign(right))
+    first = np.where(crossing.any(axis=1), crossing.argmax(axis=1), -1)
+    out = np.full(first.shape, np.nan)
+    ok = first >= 0
+    out[ok] = z_b[np.arange(len(first))[ok], first[ok]]
+    return out
+
+
+# The health report looks for moves within -100 % ... +1000 %.
+MOVE_DOWN_LIMIT = 1.0
+MOVE_UP_LIMIT = 10.0
+_INVERSE_FLOOR = 1e-12  # price multiplier standing in for a -100 % move on inverse contracts
+
+
+def liquidation_moves(book: Book, z: FloatArray, account: int) -> tuple[float | None, float | None]:
+    """Nearest uniform fractional move (down, up) of all the pool's cross marks to health 1.0.
+
+    Marks scale by t = 1 + move. In u = t (linear) or u = 1/t (inverse) the pool's
+    margin balance minus maintenance is linear between bracket boundaries, so the roots are
+    found exactly by interpolation segment by segment, walking outwards from t = 1.
+    """
+    sel = (book.account_index == account) & ~book.isolated
+    if not sel.any():
+        return None, None
+    inverse = bool(book.inverse_account[account])
+    q, sigma, z0 = book.q[sel], book.sigma[sel], z[sel]
+    floors, rates = book.floors[sel], book.rates[sel] + book.fee[sel][:, None]
+    amounts = book.amounts[sel]
+    entry_basis = book.entry_basis[sel]
+    mm_entry = maintenance_margin_entry(book, sel)
+    wallet = float(book.wallet[account])
+
+    z_entry = book.z_entry[sel]
+
+    def pieces(u: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Margin balance minus maintenance as alpha + beta*u, with the brackets that hold at u."""
+        idx = bracket_index(floors, q[:, None] * z0[:, None] * u[None, :])
+        mark = ~entry_basis[:, None]
+        alpha = (
+            wallet
+            - (sigma * q * z_entry).sum()
+            - mm_entry[entry_basis].sum()
+            + np.where(mark, take(amounts, idx), 0.0).sum(axis=0)
+        )
+        beta = (sigma * q * z0).sum() - np.where(
+            mark, (q * z0)[:, None] * take(rates, idx), 0.0
+        ).sum(axis=0)
+        return alpha, beta
+
+    alpha_now, beta_now = pieces(np.array([1.0]))
+    if alpha_now[0] + beta_now[0] <= 0:
+        return None, None
+
+    # Bracket boundaries, as u-multipliers.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bounds = floors[:, 1:] / (q * z0)[:, None]
+    bounds = bounds[np.isfinite(bounds) & (bounds > 0) & ~entry_basis[:, None]]
+
+    def first_root(t_end: float) -> float | None:
+        u_end = 1.0 / t_end if inverse else t_end
+        lo, hi = sorted((1.0, u_end))
+        inner = bounds[(bounds > lo) & (bounds < hi)]
+        pts = np.unique(np.concatenate([[1.0, u_end], inner]))
+        if u_end < 1.0:
+            pts = pts[::-1]  # walk outwards from the current marks
+        a, b = pts[:-1], pts[1:]
+        # Evaluate each segment's linear piece at its ends with the brackets of its middle.
+        alpha, beta = pieces((a + b) / 2)
+        fa = alpha + beta * a
+        fb = alpha + beta * b
+        hit = (fa <= 0) | ((fa > 0) & (fb <= 0))
+        if not hit.any():
+            return None
+        i = int(hit.argmax())
+        if fa[i] <= 0:
+            u_root = a[i]
+        else:
+            u_root = a[i] + fa[i] * (b[i] - a[i]) / (fa[i] - fb[i])
+        return float(1.0 / u_root if inverse else u_root)
+
+    down_end = _INVERSE_FLOOR if inverse else 1.0 - MOVE_DOWN_LIMIT
+    t_down = first_root(down_end)
+    t_up = first_root(1.0 + MOVE_UP_LIMIT)
+    return (
+        None if t_down is None else 1.0 - t_down,
+        None if t_up is None else t_up - 1.0,
+    )
+
+
+def maintenance_margin_entry(book: Book, sel: BoolArray) -> FloatArray:
+    """Maintenance of the selected positions at their entry notional (entry-basis positions)."""
+    mm: FloatArray = maintenance_margin(book, book.z_entry)[sel]
+    return mm

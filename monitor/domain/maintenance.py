@@ -1,0 +1,36 @@
+"""Maintenance margin and bracket lookup, vectorised over a Book."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from monitor.domain.book import Book, FloatArray, IntArray
+
+
+def bracket_index(floors: FloatArray, notional: FloatArray) -> IntArray:
+    """Index of the bracket containing each notional (floors inclusive).
+
+    `floors` is (n, K) and `notional` (n,) or (n, S); the result has notional's shape.
+    """
+    if notional.ndim == 1:
+        hits = floors <= notional[:, None]
+        return np.maximum(hits.sum(axis=1) - 1, 0).astype(np.int64)
+    hits = floors[:, None, :] <= notional[:, :, None]
+    return np.maximum(hits.sum(axis=2) - 1, 0).astype(np.int64)
+
+
+def take(table: FloatArray, index: IntArray) -> FloatArray:
+    """table[i, index[i, ...]] for a per-row index of any trailing shape."""
+    if index.ndim == 1:
+        return np.take_along_axis(table, index[:, None], axis=1)[:, 0]
+    return np.take_along_axis(table, index, axis=1)
+
+
+def maintenance_margin(book: Book, z: FloatArray) -> FloatArray:
+    """Each position's maintenance margin with its price coordinate at z.
+
+    notional_at_basis * (rate + close_fee) - amount, bracket chosen by that notional.
+    """
+    basis_notional = book.q * np.where(book.entry_basis, book.z_entry, z)
+    idx = bracket_index(book.floors, basis_notional)
+    return basis_notional * (take(book.rates, idx) + book.fee) - take(book.amounts, idx)
