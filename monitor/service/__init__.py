@@ -1,0 +1,1 @@
+"""The monitoring loop: poll -> recompute -> persist -> alert. Qt-free, testable headless."""

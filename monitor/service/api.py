@@ -1,0 +1,84 @@
+"""What a front end (the Qt window, `watch`) may ask of the monitoring service.
+
+Every call returns at once and is thread-safe: the work runs on the service's own thread and
+its outcome arrives as a new Snapshot (or an event) through `subscribe`. The front end never
+touches ccxt or SQL itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Protocol
+
+from monitor.domain.model import Position, Thresholds
+from monitor.service.snapshot import Snapshot
+
+
+@dataclass(frozen=True)
+class ExchangeSettings:
+    exchange_id: str  # ccxt id, e.g. "binanceusdm"
+    sandbox: bool = False
+    api_url: str | None = None  # optional REST base URL override (the simulated venue uses it)
+    wallet_address: str | None = None  # Hyperliquid: read by address alone
+
+
+@dataclass(frozen=True)
+class Credentials:
+    api_key: str = ""
+    secret: str = ""
+    password: str = ""
+
+
+@dataclass(frozen=True)
+class ConnectionReport:
+    ok: bool
+    message: str  # what was found ("3 positions, wallet 2,000 USDT") or why it failed
+
+
+@dataclass(frozen=True)
+class ServiceEvent:
+    """Anything the trader should see that is not a figure: alerts, errors of a command."""
+
+    kind: str  # "alert" | "command_error" | ...
+    account_id: int | None
+    message: str
+    at: float
+    payload: object = None
+
+
+class ServiceApi(Protocol):
+    def subscribe(
+        self,
+        on_snapshot: Callable[[Snapshot], None],
+        on_event: Callable[[ServiceEvent], None] | None = None,
+    ) -> None: ...
+
+    def refresh(self, account_id: int | None = None) -> None: ...
+
+    # Manual accounts and positions; hypothetical positions on any account.
+    def create_manual_account(
+        self, name: str, wallet_balance: float, collateral: str | None, venue: str | None
+    ) -> Future[int]: ...
+    def save_position(
+        self, account_id: int, position: Position, position_id: int | None = None
+    ) -> Future[int]: ...
+    def delete_position(self, account_id: int, position_id: int) -> Future[None]: ...
+    def set_hypothetical_enabled(
+        self, account_id: int, position_id: int, enabled: bool
+    ) -> Future[None]: ...
+
+    # Exchange accounts.
+    def add_exchange_account(
+        self, name: str, settings: ExchangeSettings, credentials: Credentials
+    ) -> Future[int]: ...
+    def test_connection(
+        self, settings: ExchangeSettings, credentials: Credentials
+    ) -> Future[ConnectionReport]: ...
+    def remove_account(self, account_id: int) -> Future[None]: ...
+    def set_thresholds(self, account_id: int, thresholds: Thresholds) -> Future[None]: ...
+
+    # Alerts.
+    def acknowledge_alert(self, alert_id: int) -> Future[None]: ...
+    def snooze(self, account_id: int, position_key: str | None, seconds: float) -> Future[None]: ...
