@@ -21,7 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Margin health and liquidation risk of crypto perpetual-futures accounts.",
     )
     parser.add_argument("--version", action="version", version=f"margin-monitor {__version__}")
-    parser.add_argument("--db", help="database URL (default: the user data dir; env MARGIN_MONITOR_DB)")
+    parser.add_argument(
+        "--db", help="database URL (default: the user data dir; env MARGIN_MONITOR_DB)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"monitor.commands.{name}").register(sub)

@@ -16,7 +16,9 @@ EXIT_UNKNOWN = 3
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("check", help="print the health report of a portfolio file")
-    p.add_argument("--portfolio", metavar="FILE", help="portfolio file (margin-monitor.portfolio/1)")
+    p.add_argument(
+        "--portfolio", metavar="FILE", help="portfolio file (margin-monitor.portfolio/1)"
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--warning", type=float, default=2.0, help="warning at health <= this (2.0)")
     p.add_argument("--critical", type=float, default=1.25, help="critical at health <= this (1.25)")

@@ -12,12 +12,13 @@ so one set of formulas serves both contract types.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
-from monitor.domain.model import Account, MaintenanceBasis, MarginMode
+from monitor.domain.model import Account, MaintenanceBasis, MarginMode, Position
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -56,16 +57,16 @@ class Book:
         floors = np.full((n, k), np.inf)
         rates = np.zeros((n, k))
         amounts = np.zeros((n, k))
-        for row, (_, p) in enumerate(positions):
-            for col, tier in enumerate(p.maintenance.tiers):
-                floors[row, col] = tier.floor
-                rates[row, col] = tier.rate
-                amounts[row, col] = tier.amount
+        for row, (_, pos) in enumerate(positions):
+            for j, tier in enumerate(pos.maintenance.tiers):
+                floors[row, j] = tier.floor
+                rates[row, j] = tier.rate
+                amounts[row, j] = tier.amount
             # Notional below the first floor still uses the first bracket.
             floors[row, 0] = -np.inf
 
-        def col(f: object) -> FloatArray:
-            return np.array([f(p) for _, p in positions], dtype=np.float64)  # type: ignore[operator]
+        def col(f: Callable[[Position], float]) -> FloatArray:
+            return np.array([f(p) for _, p in positions], dtype=np.float64)
 
         side = col(lambda p: p.side.sign)
         inverse = np.array([p.inverse for _, p in positions], dtype=np.bool_)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -9,7 +10,7 @@ import numpy as np
 from monitor.domain.book import Book, FloatArray
 from monitor.domain.liquidation import liquidation_moves, liquidation_z
 from monitor.domain.maintenance import maintenance_margin
-from monitor.domain.model import Account, Thresholds
+from monitor.domain.model import Account, MarginMode, Thresholds
 from monitor.domain.report import AccountHealth, Level, PositionHealth, level_for
 
 
@@ -46,8 +47,8 @@ def evaluate_arrays(book: Book, marks: FloatArray | None = None) -> Evaluation:
 
     cross = ~book.isolated
     acct = book.account_index
-    pool_pnl = np.bincount(acct, weights=np.where(cross, pnl, 0.0), minlength=m)
-    pool_mm = np.bincount(acct, weights=np.where(cross, mm, 0.0), minlength=m)
+    pool_pnl = np.bincount(acct, weights=np.where(cross, pnl, 0.0), minlength=m).astype(np.float64)
+    pool_mm = np.bincount(acct, weights=np.where(cross, mm, 0.0), minlength=m).astype(np.float64)
     margin_balance = book.wallet + pool_pnl
     account_health = _ratio(margin_balance, pool_mm)
 
@@ -59,9 +60,7 @@ def evaluate_arrays(book: Book, marks: FloatArray | None = None) -> Evaluation:
     with np.errstate(invalid="ignore"):
         distance = book.side * (marks - liq_price) / marks
 
-    position_health = np.where(
-        cross, account_health[acct], _ratio(book.isolated_margin + pnl, mm)
-    )
+    position_health = np.where(cross, account_health[acct], _ratio(book.isolated_margin + pnl, mm))
     return Evaluation(
         marks=marks,
         notional=notional,
@@ -77,7 +76,7 @@ def evaluate_arrays(book: Book, marks: FloatArray | None = None) -> Evaluation:
 
 
 def _opt(value: float) -> float | None:
-    return None if not np.isfinite(value) else float(value)
+    return value if math.isfinite(value) else None
 
 
 def evaluate(
@@ -91,28 +90,37 @@ def evaluate(
     per_account = (
         thresholds if isinstance(thresholds, tuple) else (thresholds,) * len(book.accounts)
     )
+    # Python lists once: building report objects from numpy scalars one by one is slow.
+    marks_l = ev.marks.tolist()
+    notional_l = ev.notional.tolist()
+    pnl_l = ev.unrealized_pnl.tolist()
+    mm_l = ev.maintenance.tolist()
+    health_l = ev.position_health.tolist()
+    liq_l = ev.liquidation_price.tolist()
+    dist_l = ev.distance.tolist()
+    account_health_l = ev.account_health.tolist()
     reports = []
     row = 0
     for i, account in enumerate(book.accounts):
         limits = per_account[i]
         positions = []
-        level = level_for(_opt(ev.account_health[i]), limits)
+        level = level_for(_opt(account_health_l[i]), limits)
         for p in account.positions:
-            health = _opt(ev.position_health[row])
-            if p.margin_mode.value == "isolated":
+            health = _opt(health_l[row])
+            if p.margin_mode is MarginMode.ISOLATED:
                 level = max(level, level_for(health, limits))
             positions.append(
                 PositionHealth(
                     symbol=p.symbol,
                     side=p.side,
                     margin_mode=p.margin_mode,
-                    mark_price=float(ev.marks[row]),
-                    notional=float(ev.notional[row]),
-                    unrealized_pnl=float(ev.unrealized_pnl[row]),
-                    maintenance_margin=float(ev.maintenance[row]),
+                    mark_price=marks_l[row],
+                    notional=notional_l[row],
+                    unrealized_pnl=pnl_l[row],
+                    maintenance_margin=mm_l[row],
                     health_ratio=health,
-                    liquidation_price=_opt(ev.liquidation_price[row]),
-                    distance_to_liquidation=_opt(ev.distance[row]),
+                    liquidation_price=_opt(liq_l[row]),
+                    distance_to_liquidation=_opt(dist_l[row]),
                     hypothetical=p.hypothetical,
                     exchange_liquidation_price=p.exchange_liquidation_price,
                 )
@@ -124,7 +132,7 @@ def evaluate(
                 name=account.name,
                 margin_balance=float(ev.margin_balance[i]),
                 maintenance_margin=float(ev.account_maintenance[i]),
-                health_ratio=_opt(ev.account_health[i]),
+                health_ratio=_opt(account_health_l[i]),
                 status=Level(level),
                 liquidation_move_down=down,
                 liquidation_move_up=up,

@@ -144,10 +144,8 @@ def liquidation_moves(book: Book, z: FloatArray, account: int) -> tuple[float | 
         if not hit.any():
             return None
         i = int(hit.argmax())
-        if fa[i] <= 0:
-            u_root = a[i]
-        else:
-            u_root = a[i] + fa[i] * (b[i] - a[i]) / (fa[i] - fb[i])
+        # Either the piece starts at or below zero (a jump at a bracket floor) or it crosses inside.
+        u_root = a[i] if fa[i] <= 0 else a[i] + fa[i] * (b[i] - a[i]) / (fa[i] - fb[i])
         return float(1.0 / u_root if inverse else u_root)
 
     down_end = _INVERSE_FLOOR if inverse else 1.0 - MOVE_DOWN_LIMIT

@@ -14,9 +14,10 @@ def bracket_index(floors: FloatArray, notional: FloatArray) -> IntArray:
     """
     if notional.ndim == 1:
         hits = floors <= notional[:, None]
-        return np.maximum(hits.sum(axis=1) - 1, 0).astype(np.int64)
-    hits = floors[:, None, :] <= notional[:, :, None]
-    return np.maximum(hits.sum(axis=2) - 1, 0).astype(np.int64)
+    else:
+        hits = floors[:, None, :] <= notional[:, :, None]
+    index: IntArray = np.maximum(hits.sum(axis=-1) - 1, 0).astype(np.int64)
+    return index
 
 
 def take(table: FloatArray, index: IntArray) -> FloatArray:

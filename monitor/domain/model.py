@@ -30,7 +30,7 @@ class MaintenanceBasis(str, Enum):
 
 @dataclass(frozen=True)
 class Tier:
-    """One maintenance bracket: applies from `floor` (inclusive) of notional up to the next floor."""
+    """One maintenance bracket: from `floor` (inclusive) of notional up to the next floor."""
 
     floor: float
     rate: float
@@ -64,9 +64,7 @@ class Maintenance:
         )
 
     @staticmethod
-    def tiered(
-        floors: list[float], rates: list[float], amounts: list[float | None]
-    ) -> Maintenance:
+    def tiered(floors: list[float], rates: list[float], amounts: list[float | None]) -> Maintenance:
         """Bracket table; a missing amount follows the continuity recurrence
         cum_n = cum_{n-1} + floor_n * (rate_n - rate_{n-1})."""
         order = sorted(range(len(floors)), key=lambda i: floors[i])

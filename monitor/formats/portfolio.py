@@ -97,7 +97,9 @@ def _bool(where: _Where, field: str, value: Any) -> bool:
     return value
 
 
-def _object(where: _Where, field: str | None, value: Any, keys: set[str], required: set[str]) -> dict[str, Any]:
+def _object(
+    where: _Where, field: str | None, value: Any, keys: set[str], required: set[str]
+) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise where.error(field, f"must be an object, got {json.dumps(value)[:60]}")
     unknown = sorted(set(value) - keys)
@@ -120,7 +122,9 @@ def _maintenance(where: _Where, value: Any) -> Maintenance:
         return Maintenance.flat(rate, amount)
     if "max_leverage" in value:
         obj = _object(where, field, value, {"max_leverage"}, {"max_leverage"})
-        return Maintenance.hyperliquid(_positive(where, "maintenance.max_leverage", obj["max_leverage"]))
+        return Maintenance.hyperliquid(
+            _positive(where, "maintenance.max_leverage", obj["max_leverage"])
+        )
     if "tiers" in value:
         obj = _object(where, field, value, {"tiers"}, {"tiers"})
         tiers = obj["tiers"]
@@ -139,15 +143,20 @@ def _maintenance(where: _Where, value: Any) -> Maintenance:
             raise where.error("maintenance.tiers", "two tiers have the same floor")
         return Maintenance.tiered(floors, rates, amounts)
     unknown = sorted(value)[0]
-    raise where.error(f"maintenance.{unknown}", "unknown key (allowed: rate, amount, tiers, max_leverage)")
+    raise where.error(
+        f"maintenance.{unknown}", "unknown key (allowed: rate, amount, tiers, max_leverage)"
+    )
 
 
 def _position(where: _Where, raw: Any) -> Position:
+    if isinstance(raw, dict) and isinstance(raw.get("symbol"), str) and raw["symbol"].strip():
+        where.position = f"{where.position} ({raw['symbol']})"
     p = _object(where, None, raw, _POSITION_KEYS, _POSITION_REQUIRED)
     if not isinstance(p["symbol"], str) or not p["symbol"].strip():
         raise where.error("symbol", "must be a non-empty string")
-    where.position = f"{where.position} ({p['symbol']})"
-    mode = MarginMode(_choice(where, "margin_mode", p.get("margin_mode", "cross"), ("cross", "isolated")))
+    mode = MarginMode(
+        _choice(where, "margin_mode", p.get("margin_mode", "cross"), ("cross", "isolated"))
+    )
     isolated_margin = None
     if mode is MarginMode.ISOLATED:
         if "isolated_margin" not in p:
@@ -168,7 +177,9 @@ def _position(where: _Where, raw: Any) -> Position:
         leverage=_positive(where, "leverage", p["leverage"]) if "leverage" in p else None,
         maintenance=_maintenance(where, p["maintenance"]),
         maintenance_basis=MaintenanceBasis(
-            _choice(where, "maintenance_basis", p.get("maintenance_basis", "mark"), ("mark", "entry"))
+            _choice(
+                where, "maintenance_basis", p.get("maintenance_basis", "mark"), ("mark", "entry")
+            )
         ),
         close_fee_rate=_non_negative(where, "close_fee_rate", p.get("close_fee_rate", 0)),
         hypothetical=_bool(where, "hypothetical", p.get("hypothetical", False)),
@@ -207,7 +218,9 @@ def parse_portfolio(data: Any, source: str = "<portfolio>") -> tuple[Account, ..
     where = _Where(source)
     doc = _object(where, None, data, {"format", "accounts"}, {"format", "accounts"})
     if doc["format"] != FORMAT:
-        raise where.error("format", f"must be {json.dumps(FORMAT)}, got {json.dumps(doc['format'])}")
+        raise where.error(
+            "format", f"must be {json.dumps(FORMAT)}, got {json.dumps(doc['format'])}"
+        )
     if not isinstance(doc["accounts"], list):
         raise where.error("accounts", "must be a list")
     accounts = tuple(parse_account(where, raw, i) for i, raw in enumerate(doc["accounts"]))
@@ -217,10 +230,6 @@ def parse_portfolio(data: Any, source: str = "<portfolio>") -> tuple[Account, ..
         where.account = f"'{duplicate}'"
         raise where.error("name", "account names must be unique within the file")
     return accounts
-
-
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number JSON allows")
 
 
 def load_portfolio(path: str | Path) -> tuple[Account, ...]:
@@ -233,8 +242,10 @@ def load_portfolio(path: str | Path) -> tuple[Account, ...]:
     except UnicodeDecodeError:
         raise PortfolioError(f"{source}: not UTF-8 text") from None
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except (json.JSONDecodeError, ValueError) as exc:
+        # NaN/Infinity literals parse to floats here and are then refused by the field check,
+        # so the message names the field at fault.
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
         raise PortfolioError(f"{source}: not valid JSON: {exc}") from None
     return parse_portfolio(data, source)
 

@@ -32,7 +32,17 @@ def health_table(reports: tuple[AccountHealth, ...] | list[AccountHealth]) -> st
             f"  liquidated by a uniform move of  down {_pct(a.liquidation_move_down)}"
             f"   up {_pct(a.liquidation_move_up)}"
         )
-        header = ("symbol", "side", "mode", "notional", "uPnL", "maint.", "health", "liq. price", "distance")
+        header = (
+            "symbol",
+            "side",
+            "mode",
+            "notional",
+            "uPnL",
+            "maint.",
+            "health",
+            "liq. price",
+            "distance",
+        )
         rows = [header]
         for p in a.positions:
             rows.append(
@@ -51,7 +61,10 @@ def health_table(reports: tuple[AccountHealth, ...] | list[AccountHealth]) -> st
         if a.positions:
             widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
             for r in rows:
-                cells = [c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))]
+                cells = [
+                    c.ljust(w) if i < 3 else c.rjust(w)
+                    for i, (c, w) in enumerate(zip(r, widths, strict=True))
+                ]
                 lines.append("  " + "  ".join(cells))
         else:
             lines.append("  no positions")

@@ -1,0 +1,75 @@
+"""Hypothesis strategies for random but plausible margin accounts."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from monitor.domain.model import (
+    Account,
+    Maintenance,
+    MaintenanceBasis,
+    MarginMode,
+    Position,
+    Side,
+)
+
+# Binance's BTCUSDT bracket floors and rates; amounts come from the continuity recurrence.
+FLOORS = [0, 50_000, 250_000, 1_000_000, 7_500_000, 40_000_000]
+RATES = [0.004, 0.005, 0.01, 0.025, 0.05, 0.1]
+
+
+@st.composite
+def maintenances(draw: st.DrawFn, inverse: bool) -> Maintenance:
+    kind = draw(st.sampled_from(["rate", "tiers", "max_leverage"]))
+    if kind == "rate":
+        return Maintenance.flat(draw(st.floats(0.001, 0.1)), 0.0)
+    if kind == "max_leverage":
+        return Maintenance.hyperliquid(draw(st.sampled_from([3, 5, 10, 20, 25, 40, 50])))
+    scale = 1e-4 if inverse else draw(st.sampled_from([0.01, 1.0]))  # coin vs quote notional
+    return Maintenance.tiered([f * scale for f in FLOORS], RATES, [None] * len(FLOORS))
+
+
+@st.composite
+def positions(draw: st.DrawFn, inverse: bool, allow_entry_basis: bool = True) -> Position:
+    side = draw(st.sampled_from([Side.LONG, Side.SHORT]))
+    entry = draw(st.floats(1.0, 100_000.0))
+    mark = entry * draw(st.floats(0.7, 1.3))
+    mode = draw(st.sampled_from([MarginMode.CROSS, MarginMode.ISOLATED]))
+    contract_size = draw(st.sampled_from([10.0, 100.0])) if inverse else 1.0
+    contracts = draw(st.floats(0.01, 1_000.0)) if not inverse else draw(st.integers(1, 10_000))
+    size = contracts * contract_size
+    entry_notional = size / entry if inverse else size * entry
+    leverage = draw(st.sampled_from([2.0, 5.0, 10.0, 20.0, 50.0]))
+    basis = MaintenanceBasis.MARK
+    if allow_entry_basis and draw(st.booleans()):
+        basis = MaintenanceBasis.ENTRY
+    return Position(
+        symbol=draw(st.sampled_from(["BTC", "ETH", "SOL"]))
+        + ("/USD:BTC" if inverse else "/USDT:USDT"),
+        side=side,
+        contracts=float(contracts),
+        contract_size=contract_size,
+        inverse=inverse,
+        entry_price=entry,
+        mark_price=mark,
+        margin_mode=mode,
+        isolated_margin=entry_notional / leverage if mode is MarginMode.ISOLATED else None,
+        leverage=leverage,
+        maintenance=draw(maintenances(inverse)),
+        maintenance_basis=basis,
+        close_fee_rate=draw(st.sampled_from([0.0, 0.0005])),
+    )
+
+
+@st.composite
+def accounts(draw: st.DrawFn, allow_entry_basis: bool = True) -> Account:
+    inverse = draw(st.booleans())
+    items = draw(st.lists(positions(inverse, allow_entry_basis), min_size=1, max_size=5))
+    gross = sum(
+        (p.contracts * p.contract_size / p.mark_price)
+        if inverse
+        else p.contracts * p.contract_size * p.mark_price
+        for p in items
+    )
+    wallet = gross * draw(st.floats(-0.2, 1.0))
+    return Account(name="acct", wallet_balance=wallet, positions=tuple(items))

@@ -1,0 +1,129 @@
+"""Invariants of the engine under random accounts (linear and inverse, tiers, both modes)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from monitor.domain import Book, evaluate, evaluate_accounts
+from monitor.domain.model import MarginMode
+
+from . import reference
+from .strategies import accounts
+
+PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _scale(account, index, price):
+    """Size of the terms that cancel in balance - maintenance, for a relative tolerance."""
+    p = account.positions[index]
+    terms = [
+        abs(account.wallet_balance),
+        reference.notional(p, price),
+        reference.notional(p, p.entry_price),
+    ]
+    for q in account.positions:
+        terms.append(reference.notional(q, q.mark_price))
+    if p.isolated_margin:
+        terms.append(p.isolated_margin)
+    return max(terms)
+
+
+@PROPERTY
+@given(accounts())
+def test_health_is_one_at_every_liquidation_price(account):
+    report = evaluate_accounts([account])[0]
+    for i, ph in enumerate(report.positions):
+        if ph.liquidation_price is None:
+            continue
+        balance, maint = reference.side_of_liquidation(account, i, ph.liquidation_price)
+        scale = _scale(account, i, ph.liquidation_price)
+        assert math.isclose(balance, maint, rel_tol=1e-9, abs_tol=1e-9 * scale), (
+            f"position {i}: balance {balance} vs maintenance {maint} at {ph.liquidation_price}"
+        )
+
+
+@PROPERTY
+@given(accounts())
+def test_no_liquidation_price_means_no_price_liquidates(account):
+    report = evaluate_accounts([account])[0]
+    grid = np.geomspace(1e-3, 1e3, 400)
+    for i, ph in enumerate(report.positions):
+        if ph.liquidation_price is not None:
+            continue
+        p = account.positions[i]
+        excess = [
+            np.subtract(*reference.side_of_liquidation(account, i, p.mark_price * f)) for f in grid
+        ]
+        signs = {e > 0 for e in excess}
+        assert len(signs) == 1, f"position {i}: the pool crosses maintenance yet no price reported"
+
+
+@PROPERTY
+@given(accounts(), st.floats(0.05, 0.95), st.floats(0.05, 0.95))
+def test_health_falls_as_the_mark_moves_toward_liquidation(account, f1, f2):
+    assume(abs(f1 - f2) > 1e-3)
+    near, far = sorted((f1, f2))
+    report = evaluate_accounts([account])[0]
+    book = Book.build((account,))
+    for i, ph in enumerate(report.positions):
+        if ph.liquidation_price is None or ph.distance_to_liquidation <= 0:
+            continue
+        healths = []
+        for f in (near, far):
+            marks = book.marks()
+            marks[i] = marks[i] + f * (ph.liquidation_price - marks[i])
+            healths.append(evaluate(book, marks)[0].positions[i].health_ratio)
+        assert healths[0] >= healths[1] * (1 - 1e-12), f"position {i}: {healths}"
+
+
+@PROPERTY
+@given(accounts(), st.sampled_from([1.0, 3.0, 25.0, 125.0]))
+def test_cross_liquidation_price_does_not_depend_on_leverage(account, leverage):
+    again = replace(
+        account,
+        positions=tuple(
+            replace(p, leverage=leverage) if p.margin_mode is MarginMode.CROSS else p
+            for p in account.positions
+        ),
+    )
+    before = [p.liquidation_price for p in evaluate_accounts([account])[0].positions]
+    after = [p.liquidation_price for p in evaluate_accounts([again])[0].positions]
+    assert before == after
+
+
+@PROPERTY
+@given(accounts())
+def test_liquidation_moves_bring_the_pool_to_one(account):
+    report = evaluate_accounts([account])[0]
+    cross = [p.margin_mode is MarginMode.CROSS for p in account.positions]
+    for move in (
+        None if report.liquidation_move_down is None else -report.liquidation_move_down,
+        report.liquidation_move_up,
+    ):
+        if move is None:
+            continue
+        marks = [
+            p.mark_price * (1 + move) if c else p.mark_price
+            for p, c in zip(account.positions, cross, strict=True)
+        ]
+        if min(marks) <= 0:
+            continue  # a -100 % move: no prices left to evaluate
+        balance, maint = reference.pool(account, marks)
+        scale = max(
+            abs(account.wallet_balance),
+            *(reference.notional(p, m) for p, m in zip(account.positions, marks, strict=True)),
+        )
+        assert math.isclose(balance, maint, rel_tol=1e-9, abs_tol=1e-9 * scale)
+        # ... and no smaller move of that direction gets there first.
+        for f in np.linspace(0.0, 0.999, 50):
+            partial = [
+                p.mark_price * (1 + f * move) if c else p.mark_price
+                for p, c in zip(account.positions, cross, strict=True)
+            ]
+            b, m = reference.pool(account, partial)
+            assert b - m > -1e-9 * scale, f"fraction {f} of move {move} already liquidates"
