@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from monitor import __version__
 
 # Each module in monitor.commands has `register(subparsers)` and sets `func` on its parser.
-COMMANDS = ("check",)
+COMMANDS = ("check", "sim", "importfile", "export", "accounts")
 
 EXIT_UNKNOWN = 3
 

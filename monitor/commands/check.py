@@ -48,7 +48,20 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return fail(f"--warning/--critical: {exc}")
     if not args.portfolio:
-        return fail("--portfolio FILE is required")
+        # The stored accounts, each judged by its own stored thresholds. Imported here so a
+        # file check does not load the database layer.
+        import time
+
+        from monitor.domain import Book, evaluate
+        from monitor.store import StoreError, open_database
+        from monitor.store.portfolio_io import stored_accounts
+
+        try:
+            with open_database(args.db) as db:
+                accounts, limits = stored_accounts(db, time.time())
+        except StoreError as exc:
+            return fail(str(exc))
+        return report(evaluate(Book.build(accounts), None, limits), args.json)
     try:
         accounts = load_portfolio(args.portfolio)
     except PortfolioError as exc:

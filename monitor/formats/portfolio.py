@@ -150,7 +150,8 @@ def _maintenance(where: _Where, value: Any) -> Maintenance:
 
 def _position(where: _Where, raw: Any) -> Position:
     if isinstance(raw, dict) and isinstance(raw.get("symbol"), str) and raw["symbol"].strip():
-        where.position = f"{where.position} ({raw['symbol']})"
+        label = raw["symbol"]
+        where.position = label if where.position is None else f"{where.position} ({label})"
     p = _object(where, None, raw, _POSITION_KEYS, _POSITION_REQUIRED)
     if not isinstance(p["symbol"], str) or not p["symbol"].strip():
         raise where.error("symbol", "must be a non-empty string")
@@ -184,6 +185,11 @@ def _position(where: _Where, raw: Any) -> Position:
         close_fee_rate=_non_negative(where, "close_fee_rate", p.get("close_fee_rate", 0)),
         hypothetical=_bool(where, "hypothetical", p.get("hypothetical", False)),
     )
+
+
+def parse_position(raw: Any, source: str) -> Position:
+    """Validate one position alone (e.g. a CSV row); errors start with `source`, e.g. FILE:LINE."""
+    return _position(_Where(source), raw)
 
 
 def parse_account(where: _Where, raw: Any, index: int) -> Account:

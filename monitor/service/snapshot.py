@@ -55,6 +55,10 @@ class AccountSnapshot:
     # Positions switched off (hypotheticals), so the UI can list them and switch them back on.
     disabled: tuple[tuple[int, Position], ...] = ()
     exchange_disagreement: str | None = None  # set when the venue's own figures differ > 0.5 %
+    # Symbols the account's venue quotes, with their latest marks (for what-if positions).
+    markets: tuple[tuple[str, float], ...] = ()
+    # Seconds between refreshes, and how old data may get before it is stale.
+    interval: float = 5.0
 
     @property
     def known(self) -> bool:

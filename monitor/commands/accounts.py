@@ -1,0 +1,119 @@
+"""`margin-monitor accounts add|list|remove`: exchange accounts and their read-only credentials.
+
+Secrets never come from the command line (shell history, `ps`): they are read from
+MARGIN_MONITOR_API_KEY / _SECRET / _PASSWORD or prompted for, and stored in the OS keyring.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from monitor.service.api import Credentials
+from monitor.sources.exchange import credentials as vault
+from monitor.sources.exchange.build import ADDRESS_ONLY, SUPPORTED
+from monitor.store import StoreError, open_database
+
+EXIT_FAILED = 1
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("accounts", help="add, list or remove exchange accounts")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="add a read-only exchange account")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--exchange", required=True, choices=SUPPORTED, metavar="ID")
+    add.add_argument("--api-url", metavar="URL", help="REST base URL override")
+    add.add_argument("--sandbox", action="store_true", help="use the venue's testnet")
+    add.add_argument("--wallet", metavar="ADDRESS", help="wallet address (Hyperliquid, dYdX)")
+    add.add_argument(
+        "--credentials-file", metavar="PATH", type=Path,
+        help="keep the API secrets in this file (chmod 600) instead of the OS keyring",
+    )  # fmt: skip
+    add.set_defaults(func=run_add)
+    actions.add_parser("list", help="list stored accounts").set_defaults(func=run_list)
+    remove = actions.add_parser("remove", help="remove an account and its stored secrets")
+    remove.add_argument("name", metavar="NAME")
+    remove.set_defaults(func=run_remove)
+
+
+def read_secrets() -> Credentials:
+    from_env = vault.from_environment()
+    if from_env is not None:
+        return from_env
+    return Credentials(
+        getpass.getpass("API key: "),
+        getpass.getpass("API secret: "),
+        getpass.getpass("API passphrase (empty if none): "),
+    )
+
+
+def fail(message: str) -> int:
+    print(f"margin-monitor accounts: {message}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def run_add(args: argparse.Namespace) -> int:
+    address_only = args.exchange in ADDRESS_ONLY
+    if address_only and not args.wallet:
+        return fail(f"{args.exchange} is read by wallet address: pass --wallet ADDRESS")
+    settings = {
+        "exchange_id": args.exchange,
+        "sandbox": bool(args.sandbox),
+        "api_url": args.api_url,
+        "wallet_address": args.wallet,
+    }
+    reference = None
+    if not address_only:
+        secrets = read_secrets()
+        reference = args.name
+        try:
+            if args.credentials_file is not None:
+                vault.save_to_file(args.credentials_file, reference, secrets)
+                settings["credentials_file"] = str(args.credentials_file)
+            else:
+                vault.save(reference, secrets)
+        except vault.NoKeyring as exc:
+            return fail(str(exc))
+    try:
+        with open_database(args.db) as db:
+            db.accounts.add(
+                args.name, "exchange", venue=args.exchange, settings=settings,
+                credentials_ref=reference,
+            )  # fmt: skip
+    except StoreError as exc:
+        if reference and args.credentials_file is None:
+            vault.delete(reference)  # do not leave secrets behind for an account not stored
+        return fail(str(exc))
+    print(f"added {args.name} ({args.exchange})")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    with open_database(args.db) as db:
+        for record in db.accounts.list():
+            where = record.settings.get("api_url") or (
+                "sandbox" if record.settings.get("sandbox") else ""
+            )
+            print(f"{record.name}\t{record.kind}\t{record.venue or '-'}\t{where}".rstrip())
+    return 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    try:
+        with open_database(args.db) as db:
+            record = db.accounts.by_name(args.name)
+            if record is None:
+                return fail(f"no account named {args.name!r}")
+            db.accounts.remove(record.account_id)
+    except StoreError as exc:
+        return fail(str(exc))
+    if record.credentials_ref and "credentials_file" not in record.settings:
+        try:
+            vault.delete(record.credentials_ref)
+        except vault.NoKeyring as exc:
+            return fail(f"account removed, but its secrets could not be deleted: {exc}")
+    print(f"removed {args.name}")
+    return 0

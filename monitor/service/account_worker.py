@@ -1,0 +1,121 @@
+"""One account's polling task: fetch, hand the result over, back off on failure."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from typing import Any, Protocol
+
+from monitor.service.backoff import Backoff
+from monitor.service.snapshot import SourceState, SourceStatus
+from monitor.service.sources import Connection, ReaderFactory, SimResolver, connection_for
+from monitor.sources.exchange.errors import AuthFailed, PermissionDenied, SourceError, Transient
+from monitor.sources.exchange.reader import FetchResult
+from monitor.store.records import AccountRecord
+
+# ccxt has its own timeout; this is the backstop for a venue that never answers at all.
+FETCH_DEADLINE = 60.0
+
+
+class WorkerHost(Protocol):
+    """What a worker needs from the service (all called on the service thread)."""
+
+    def clock(self) -> float: ...
+    def record(self, account_id: int) -> AccountRecord | None: ...
+    def on_fetched(self, account_id: int, result: FetchResult) -> None: ...
+    def on_status(self, account_id: int, status: SourceStatus) -> None: ...
+    def status(self, account_id: int) -> SourceStatus: ...
+    def interval(self, record: AccountRecord) -> float: ...
+
+
+class AccountWorker:
+    def __init__(
+        self,
+        host: WorkerHost,
+        account_id: int,
+        reader_factory: ReaderFactory,
+        sim: SimResolver | None,
+        backoff: Backoff,
+    ) -> None:
+        self.host = host
+        self.account_id = account_id
+        self._reader_factory = reader_factory
+        self._sim = sim
+        self._backoff = backoff
+        self._wake = asyncio.Event()
+        self._rng = random.Random(account_id)
+        self._reader: Any = None
+        self.fetches = 0  # completed attempts, for one-shot refreshes
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep, or wake early when a refresh is requested."""
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, seconds))
+        except TimeoutError:
+            pass
+        self._wake.clear()
+
+    async def run(self) -> None:
+        failures = 0
+        try:
+            while True:
+                record = self.host.record(self.account_id)
+                if record is None:
+                    return
+                delay, failures = await self._attempt(record, failures)
+                self.fetches += 1
+                await self._sleep(delay)
+        finally:
+            await self._close_reader()
+
+    async def _attempt(self, record: AccountRecord, failures: int) -> tuple[float, int]:
+        """One fetch; returns (seconds until the next, consecutive failures)."""
+        now = self.host.clock()
+        last_success = self.host.status(self.account_id).last_success
+        try:
+            if self._reader is None:
+                connection: Connection = connection_for(record, self._sim)
+                self._reader = self._reader_factory(connection, record.name)
+            result = await asyncio.wait_for(self._reader.fetch(now), FETCH_DEADLINE)
+        except (AuthFailed, PermissionDenied) as exc:
+            # A bad key will not fix itself: stop polling until the trader asks again.
+            await self._close_reader()
+            self.host.on_status(
+                self.account_id,
+                SourceStatus(SourceState.AUTH_FAILED, last_success, str(exc), None),
+            )
+            return float("inf"), failures + 1
+        except (SourceError, TimeoutError, Exception) as exc:
+            failures += 1
+            retry_after = exc.retry_after if isinstance(exc, Transient) else None
+            delay = self._backoff.delay(failures, retry_after, self._rng)
+            message = _describe(exc)
+            state = SourceState.ERROR
+            self.host.on_status(
+                self.account_id, SourceStatus(state, last_success, message, now + delay)
+            )
+            if not isinstance(exc, SourceError):
+                await self._close_reader()  # an unknown failure: start from a fresh session
+            return delay, failures
+        self.host.on_fetched(self.account_id, result)
+        return self.host.interval(record), 0
+
+    async def _close_reader(self) -> None:
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            try:
+                await reader.close()
+            except Exception:  # closing a broken session must not stop the worker
+                pass
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError):
+        return f"no answer within {FETCH_DEADLINE:.0f} s"
+    if isinstance(exc, SourceError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+

@@ -1,0 +1,127 @@
+"""Feeds each recompute to the alert state machine and keeps every transition in the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from monitor.domain import MarginMode
+from monitor.domain.alerts import (
+    AccountFeed,
+    AlertEvent,
+    AlertRules,
+    AlertState,
+    SubjectReading,
+    acknowledge,
+    cancel_snooze,
+    evaluate,
+    snooze,
+)
+from monitor.service.snapshot import AccountSnapshot, SourceState
+from monitor.store.database import Database
+
+
+def account_key(account_id: int) -> str:
+    return str(account_id)
+
+
+def position_key(account_id: int, symbol: str, side: str) -> str:
+    return f"{account_id}:{symbol}:{side}"
+
+
+def readings(snap: AccountSnapshot) -> list[SubjectReading]:
+    """The pool and each isolated position, as the engine saw them (hypotheticals excluded:
+    a what-if must never ring the alarm — the baseline is what the trader really holds)."""
+    health = snap.baseline
+    if health is None:
+        return []
+    key = account_key(snap.account_id)
+    nearest = [
+        (p.distance_to_liquidation, "falls" if p.side.value == "long" else "rises")
+        for p in health.positions
+        if p.margin_mode is MarginMode.CROSS and p.distance_to_liquidation is not None
+    ]
+    pool_distance = min(nearest, default=(None, "moves"))
+    out = [
+        SubjectReading(
+            key=key,
+            account=key,
+            label=snap.name,
+            health=health.health_ratio,
+            thresholds=snap.thresholds,
+            distance=pool_distance[0],
+            direction=pool_distance[1],
+        )
+    ]
+    for p in health.positions:
+        if p.margin_mode is MarginMode.ISOLATED:
+            out.append(
+                SubjectReading(
+                    key=position_key(snap.account_id, p.symbol, p.side.value),
+                    account=key,
+                    label=f"{snap.name} {p.symbol} {p.side.value}",
+                    health=p.health_ratio,
+                    thresholds=snap.thresholds,
+                    distance=p.distance_to_liquidation,
+                    direction="falls" if p.side.value == "long" else "rises",
+                )
+            )
+    return out
+
+
+def feed(snap: AccountSnapshot, now: float) -> AccountFeed:
+    status = snap.status
+    manual = status.state is SourceState.MANUAL
+    return AccountFeed(
+        account=account_key(snap.account_id),
+        label=snap.name,
+        interval=snap.interval,
+        age=0.0 if manual else status.age(now),
+        error=status.last_error if status.state in (SourceState.ERROR, SourceState.AUTH_FAILED) else None,
+        disagreement=snap.exchange_disagreement,
+    )
+
+
+class AlertRunner:
+    """Owned by the service thread; not thread-safe by design."""
+
+    def __init__(self, db: Database, rules: AlertRules) -> None:
+        self._db = db
+        self.rules = rules
+        self.state = AlertState()
+
+    def step(self, snapshots: Iterable[AccountSnapshot], now: float) -> list[AlertEvent]:
+        snaps = list(snapshots)
+        fresh = [s for s in snaps if s.status.state in (SourceState.OK, SourceState.MANUAL)]
+        all_readings = [r for s in fresh for r in readings(s)]
+        feeds = [feed(s, now) for s in snaps]
+        self.state, events = evaluate(self.state, now, all_readings, feeds, self.rules)
+        self._store(events)
+        return events
+
+    def snooze(self, key: str, seconds: float, now: float) -> list[AlertEvent]:
+        self.state, events = snooze(self.state, key, now, seconds)
+        self._store(events)
+        return events
+
+    def cancel_snooze(self, key: str, now: float) -> list[AlertEvent]:
+        self.state, events = cancel_snooze(self.state, key, now)
+        self._store(events)
+        return events
+
+    def acknowledge(self, key: str, now: float) -> list[AlertEvent]:
+        self.state, events = acknowledge(self.state, key, now)
+        self._store(events)
+        return events
+
+    def _store(self, events: list[AlertEvent]) -> None:
+        for e in events:
+            account_id = int(e.account) if e.account.isdigit() else None
+            self._db.alerts.append(
+                account_id=account_id,
+                position_key=None if e.subject == e.account else e.subject,
+                kind=e.kind.value,
+                level=e.level.label,
+                message=e.message,
+                at=e.at,
+                until=e.until,
+            )

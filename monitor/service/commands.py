@@ -1,0 +1,164 @@
+"""The trader's commands (ServiceApi): each runs on the service thread, writes the store in
+one transaction and recomputes the account, so the answer arrives as a new Snapshot."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
+
+from monitor.domain import Position, Thresholds
+from monitor.service.api import ConnectionReport, Credentials, ExchangeSettings
+from monitor.service.sources import Connection
+from monitor.sources.exchange import credentials as keyring_credentials
+from monitor.sources.exchange.errors import SourceError
+
+if TYPE_CHECKING:
+    from monitor.service.monitor_service import MonitorService
+
+
+class CommandsMixin:
+    def create_manual_account(
+        self: MonitorService,
+        name: str,
+        wallet_balance: float,
+        collateral: str | None,
+        venue: str | None,
+    ) -> Future[int]:
+        def run() -> int:
+            account_id = self.db.accounts.add(
+                name, "manual", venue=venue, collateral=collateral, wallet_balance=wallet_balance
+            )
+            self._add(self.db.accounts.get(account_id))
+            return account_id
+
+        return self._run(run)
+
+    def save_position(
+        self: MonitorService, account_id: int, position: Position, position_id: int | None = None
+    ) -> Future[int]:
+        def run() -> int:
+            saved = self.db.positions.save(account_id, position, position_id)
+            self._recompute(account_id)
+            return saved
+
+        return self._run(run)
+
+    def delete_position(self: MonitorService, account_id: int, position_id: int) -> Future[None]:
+        def run() -> None:
+            self.db.positions.delete(account_id, position_id)
+            self._recompute(account_id)
+
+        return self._run(run)
+
+    def set_hypothetical_enabled(
+        self: MonitorService, account_id: int, position_id: int, enabled: bool
+    ) -> Future[None]:
+        def run() -> None:
+            self.db.positions.set_enabled(account_id, position_id, enabled)
+            self._recompute(account_id)
+
+        return self._run(run)
+
+    def set_wallet_balance(self: MonitorService, account_id: int, wallet: float) -> Future[None]:
+        def run() -> None:
+            self._records[account_id] = self.db.accounts.update(account_id, wallet_balance=wallet)
+            self._recompute(account_id)
+
+        return self._run(run)
+
+    def add_exchange_account(
+        self: MonitorService, name: str, settings: ExchangeSettings, credentials: Credentials
+    ) -> Future[int]:
+        def run() -> int:
+            if self.db.accounts.by_name(name) is not None:
+                raise ValueError(f"account '{name}': an account of that name already exists")
+            reference = None
+            if credentials.api_key or credentials.secret or credentials.password:
+                reference = name
+                keyring_credentials.save(reference, credentials)  # NoKeyring says why
+            account_id = self.db.accounts.add(
+                name,
+                "exchange",
+                venue=settings.exchange_id,
+                settings={
+                    "exchange_id": settings.exchange_id,
+                    "sandbox": settings.sandbox,
+                    "api_url": settings.api_url,
+                    "wallet_address": settings.wallet_address,
+                },
+                credentials_ref=reference,
+            )
+            self._add(self.db.accounts.get(account_id))
+            return account_id
+
+        return self._run(run)
+
+    def test_connection(
+        self: MonitorService, settings: ExchangeSettings, credentials: Credentials
+    ) -> Future[ConnectionReport]:
+        async def run() -> ConnectionReport:
+            reader: Any = None
+            try:
+                reader = self._reader_factory(Connection(settings, credentials), "test")
+                result = await asyncio.wait_for(reader.fetch(self.clock()), 60)
+            except (SourceError, TimeoutError, Exception) as exc:
+                return ConnectionReport(False, str(exc) or type(exc).__name__)
+            finally:
+                if reader is not None:
+                    await reader.close()
+            parts = []
+            for pool in result.accounts:
+                currency = pool.collateral or ""
+                parts.append(
+                    f"{len(pool.positions)} position(s), wallet {pool.wallet_balance:,.2f} "
+                    f"{currency}".rstrip()
+                )
+            return ConnectionReport(True, "; ".join(parts) or "connected: no margin pools")
+
+        return self._thread.submit(run())
+
+    def remove_account(self: MonitorService, account_id: int) -> Future[None]:
+        def run() -> None:
+            record = self.db.accounts.get(account_id)
+            self._drop(account_id)
+            self.db.accounts.remove(account_id)
+            if record.credentials_ref:
+                try:
+                    keyring_credentials.delete(record.credentials_ref)
+                except Exception:  # the entry may never have existed; the account is gone
+                    pass
+
+        return self._run(run)
+
+    def set_thresholds(
+        self: MonitorService, account_id: int, thresholds: Thresholds
+    ) -> Future[None]:
+        def run() -> None:
+            self._records[account_id] = self.db.accounts.update(account_id, thresholds=thresholds)
+            self._recompute(account_id)
+
+        return self._run(run)
+
+    def acknowledge_alert(self: MonitorService, alert_id: int) -> Future[None]:
+        def run() -> None:
+            records = [a for a in self.db.alerts.recent(1000) if a.alert_id == alert_id]
+            if not records:
+                raise ValueError(f"alert #{alert_id}: no such alert")
+            alert = records[0]
+            key = alert.position_key or str(alert.account_id)
+            self.db.alerts.acknowledge(alert_id, self.clock())
+            self._emit_alerts(self._alerts.acknowledge(key, self.clock()))
+            self._publish()
+
+        return self._run(run)
+
+    def snooze(
+        self: MonitorService, account_id: int, position_key: str | None, seconds: float
+    ) -> Future[None]:
+        def run() -> None:
+            key = position_key or str(account_id)
+            self._emit_alerts(self._alerts.snooze(key, seconds, self.clock()))
+            self._publish()
+
+        return self._run(run)

@@ -1,0 +1,292 @@
+"""The monitoring service: poll -> recompute -> persist -> alert, on its own thread.
+
+All state below lives on the service's loop thread: the store is written only from there (one
+writer), ccxt instances never leave it, and front ends get immutable Snapshots through
+`subscribe`. Public methods are thread-safe and return at once (Futures for commands).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import replace
+from typing import Any
+
+from monitor.domain import Position, Thresholds
+from monitor.domain.alerts import DEFAULT_RULES, AlertEvent, AlertRules
+from monitor.service.account_worker import AccountWorker
+from monitor.service.alerting import AlertRunner
+from monitor.service.api import ServiceEvent
+from monitor.service.backoff import Backoff
+from monitor.service.commands import CommandsMixin
+from monitor.service.recompute import build_snapshot
+from monitor.service.snapshot import AccountSnapshot, Snapshot, SourceState, SourceStatus
+from monitor.service.sources import ReaderFactory, SimResolver, default_reader
+from monitor.sources.exchange.reader import FetchResult
+from monitor.store.database import Database
+from monitor.store.records import AccountRecord, PositionMark
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL = 5.0
+SnapshotListener = Callable[[Snapshot], None]
+EventListener = Callable[[ServiceEvent], None]
+
+
+class MonitorService(CommandsMixin):
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Callable[[], float] = time.time,
+        rules: AlertRules = DEFAULT_RULES,
+        reader_factory: ReaderFactory = default_reader,
+        sim: SimResolver | None = None,
+        backoff: Backoff = Backoff(),
+        tick: float = 1.0,
+    ) -> None:
+        from monitor.service.loop_thread import LoopThread
+
+        self.db = db
+        self._clock = clock
+        self._reader_factory = reader_factory
+        self._sim = sim
+        self._backoff = backoff
+        self._tick = tick
+        self._thread = LoopThread()
+        self._listeners: list[tuple[SnapshotListener, EventListener | None]] = []
+        # Loop-thread state.
+        self._records: dict[int, AccountRecord] = {}
+        self._workers: dict[int, AccountWorker] = {}
+        self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._status: dict[int, SourceStatus] = {}
+        self._marks: dict[int, dict[str, float]] = {}
+        self._snapshots: dict[int, AccountSnapshot] = {}
+        self._alerts = AlertRunner(db, rules)
+        self._ticker: asyncio.Task[None] | None = None
+
+    # -- life cycle (any thread) -----------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread.start()
+        self._thread.submit(self._start()).result()
+
+    def stop(self) -> None:
+        try:
+            self._thread.submit(self._shutdown()).result(timeout=15)
+        finally:
+            self._thread.stop()
+
+    def subscribe(
+        self, on_snapshot: SnapshotListener, on_event: EventListener | None = None
+    ) -> None:
+        """Callbacks run on the service thread; the latest snapshot is sent at once."""
+        self._listeners.append((on_snapshot, on_event))
+        self._thread.call(lambda: on_snapshot(self._snapshot()))
+
+    def refresh(self, account_id: int | None = None) -> None:
+        self._thread.call(lambda: self._refresh(account_id))
+
+    def refresh_once(self, timeout: float = 60.0) -> Snapshot:
+        """Poll every account once (for `check --refresh`) and return the snapshot."""
+        return self._thread.submit(self._refresh_once(timeout)).result(timeout + 5)
+
+    def latest(self) -> Snapshot:
+        return self._thread.call(self._snapshot).result(10)
+
+    def _run(self, fn: Callable[[], Any]) -> Future[Any]:
+        return self._thread.call(fn)
+
+    # -- loop thread -----------------------------------------------------------------------
+
+    def clock(self) -> float:
+        return self._clock()
+
+    def record(self, account_id: int) -> AccountRecord | None:
+        return self._records.get(account_id)
+
+    def status(self, account_id: int) -> SourceStatus:
+        return self._status.get(account_id, SourceStatus(SourceState.STARTING))
+
+    def interval(self, record: AccountRecord) -> float:
+        return float(record.settings.get("interval", DEFAULT_INTERVAL))
+
+    async def _start(self) -> None:
+        for record in self.db.accounts.list():
+            self._add(record)
+        self._ticker = asyncio.get_running_loop().create_task(self._tick_loop())
+
+    async def _shutdown(self) -> None:
+        tasks = [*self._tasks.values(), *([self._ticker] if self._ticker else [])]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _add(self, record: AccountRecord) -> None:
+        self._records[record.account_id] = record
+        stored = self.db.source_status.get(record.account_id)
+        if record.kind == "manual":
+            self._status[record.account_id] = SourceStatus(SourceState.MANUAL, self.clock())
+        else:
+            self._status[record.account_id] = SourceStatus(
+                SourceState.STARTING, stored.last_success, stored.last_error
+            )
+            worker = AccountWorker(
+                self, record.account_id, self._reader_factory, self._sim, self._backoff
+            )
+            self._workers[record.account_id] = worker
+            self._tasks[record.account_id] = asyncio.get_running_loop().create_task(worker.run())
+        self._recompute(record.account_id)
+
+    def _drop(self, account_id: int) -> None:
+        self._records.pop(account_id, None)
+        self._workers.pop(account_id, None)
+        task = self._tasks.pop(account_id, None)
+        if task is not None:
+            task.cancel()
+        self._snapshots.pop(account_id, None)
+        self._status.pop(account_id, None)
+        self._publish()
+
+    def _refresh(self, account_id: int | None) -> None:
+        for aid, worker in self._workers.items():
+            if account_id is None or aid == account_id:
+                worker.wake()
+        for aid, record in self._records.items():
+            if record.kind == "manual" and account_id in (None, aid):
+                self._recompute(aid)
+
+    async def _refresh_once(self, timeout: float) -> Snapshot:
+        before = {aid: w.fetches for aid, w in self._workers.items()}
+        self._refresh(None)
+        deadline = self.clock() + timeout
+        while any(w.fetches <= before.get(aid, 0) for aid, w in self._workers.items()):
+            if self.clock() > deadline:
+                break
+            await asyncio.sleep(0.02)
+        return self._snapshot()
+
+    def on_fetched(self, account_id: int, result: FetchResult) -> None:
+        record = self._records.get(account_id)
+        if record is None:
+            return
+        pool = _choose_pool(result, record)
+        now = result.fetched_at
+        self.db.positions.replace_live(
+            account_id, pool.wallet_balance, pool.positions, now, pool.exchange_health_ratio
+        )
+        venue = record.venue or "unknown"
+        marks = {symbol: figures.mark for symbol, figures in result.symbols.items()}
+        self.db.market.upsert_marks(venue, marks.items(), now)
+        self.db.source_status.set_success(account_id, now)
+        self._records[account_id] = self.db.accounts.get(account_id)
+        self._marks[account_id] = marks
+        self._status[account_id] = SourceStatus(SourceState.OK, now)
+        self._recompute(account_id)
+
+    def on_status(self, account_id: int, status: SourceStatus) -> None:
+        if account_id not in self._records:
+            return
+        if status.last_error:
+            self.db.source_status.set_error(account_id, self.clock(), status.last_error)
+        self._status[account_id] = status
+        self._recompute(account_id)
+
+    def _recompute(self, account_id: int) -> None:
+        record = self._records.get(account_id)
+        if record is None:
+            return
+        now = self.clock()
+        status = self._effective_status(account_id, now)
+        marks = self._marks.get(account_id, {})
+        snap = build_snapshot(
+            record, self.db.positions.list(account_id), status, marks, self.interval(record)
+        )
+        self._snapshots[account_id] = snap
+        if snap.known and snap.baseline is not None:
+            self._record_history(account_id, snap, now)
+        self._emit_alerts(self._alerts.step(self._snapshots.values(), now))
+        self._publish()
+
+    def _effective_status(self, account_id: int, now: float) -> SourceStatus:
+        """An OK source whose data outlived the stale window is STALE, never shown as current."""
+        status = self.status(account_id)
+        record = self._records[account_id]
+        window = self._alerts.rules.stale_after(self.interval(record))
+        age = status.age(now)
+        if status.state is SourceState.OK and age is not None and age > window:
+            return replace(status, state=SourceState.STALE)
+        return status
+
+    def _record_history(self, account_id: int, snap: AccountSnapshot, now: float) -> None:
+        health = snap.baseline
+        assert health is not None
+        self.db.history.record_account_health(
+            account_id, now, health.margin_balance, health.maintenance_margin, health.health_ratio
+        )
+        marks = [
+            PositionMark(p.symbol, p.side.value, p.mark_price, p.liquidation_price)
+            for p in health.positions
+        ]
+        self.db.history.record_position_marks(account_id, now, marks)
+
+    async def _tick_loop(self) -> None:
+        """Once a tick: let stale data become stale and its alert fire even with no fetch."""
+        while True:
+            await asyncio.sleep(self._tick)
+            now = self.clock()
+            changed = False
+            for account_id in list(self._snapshots):
+                snap = self._snapshots[account_id]
+                status = self._effective_status(account_id, now)
+                if status.state is not snap.status.state:
+                    self._snapshots[account_id] = replace(snap, status=status)
+                    changed = True
+            self._emit_alerts(self._alerts.step(self._snapshots.values(), now))
+            if changed:
+                self._publish()
+
+    def _snapshot(self) -> Snapshot:
+        return Snapshot(self.clock(), tuple(self._snapshots[k] for k in sorted(self._snapshots)))
+
+    def _publish(self) -> None:
+        snapshot = self._snapshot()
+        for on_snapshot, _ in list(self._listeners):
+            try:
+                on_snapshot(snapshot)
+            except Exception:  # a broken listener must not stop the monitoring
+                log.exception("snapshot listener failed")
+
+    def _emit(self, event: ServiceEvent) -> None:
+        for _, on_event in list(self._listeners):
+            if on_event is None:
+                continue
+            try:
+                on_event(event)
+            except Exception:
+                log.exception("event listener failed")
+
+    def _emit_alerts(self, events: list[AlertEvent]) -> None:
+        for e in events:
+            account_id = int(e.account) if e.account.isdigit() else None
+            self._emit(ServiceEvent("alert", account_id, e.message, e.at, e))
+
+
+def _choose_pool(result: FetchResult, record: AccountRecord) -> Any:
+    """The pool this account shows: the one in its collateral, else the one with positions."""
+    pools = list(result.accounts)
+    if not pools:
+        from monitor.sources.exchange.errors import Malformed
+
+        raise Malformed(f"account '{record.name}': the venue returned no margin pool")
+    if record.collateral:
+        for pool in pools:
+            if pool.collateral == record.collateral:
+                return pool
+    return max(pools, key=lambda p: (len(p.positions), p.wallet_balance))
+
+
+__all__ = ["MonitorService", "Position", "Thresholds"]

@@ -1,0 +1,60 @@
+"""How the service reaches each stored account's data: a ccxt reader, or nothing (manual)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from monitor.service.api import Credentials, ExchangeSettings
+from monitor.sources.exchange import credentials as keyring_credentials
+from monitor.sources.exchange.errors import AuthFailed
+from monitor.sources.exchange.reader import ExchangeReader
+from monitor.store.records import AccountRecord
+
+
+@dataclass(frozen=True)
+class Connection:
+    settings: ExchangeSettings
+    credentials: Credentials
+
+
+# A simulated account's venue runs in this process; whoever started it says where it listens.
+SimResolver = Callable[[AccountRecord], Connection]
+
+
+def exchange_settings(record: AccountRecord) -> ExchangeSettings:
+    s = record.settings
+    return ExchangeSettings(
+        exchange_id=str(s.get("exchange_id") or record.venue),
+        sandbox=bool(s.get("sandbox", False)),
+        api_url=s.get("api_url"),
+        wallet_address=s.get("wallet_address"),
+    )
+
+
+def connection_for(record: AccountRecord, sim: SimResolver | None) -> Connection:
+    """Settings and credentials of an exchange or simulated account.
+
+    Credentials live in the OS keyring under the account's reference; a missing keyring or
+    entry stops the account with the reason, as a bad key would.
+    """
+    if record.kind == "simulated":
+        if sim is None:
+            raise AuthFailed(f"account '{record.name}': the simulated venue is not running")
+        return sim(record)
+    settings = exchange_settings(record)
+    if record.credentials_ref is None:
+        return Connection(settings, Credentials())
+    try:
+        creds = keyring_credentials.load(record.credentials_ref)
+    except Exception as exc:  # NoKeyring, a locked keyring, a deleted entry
+        raise AuthFailed(f"account '{record.name}': credentials unavailable: {exc}") from exc
+    return Connection(settings, creds)
+
+
+ReaderFactory = Callable[[Connection, str], Any]
+
+
+def default_reader(connection: Connection, account_name: str) -> ExchangeReader:
+    return ExchangeReader(connection.settings, connection.credentials, account_name=account_name)

@@ -1,0 +1,1 @@
+"""Where positions come from: exchanges (ccxt), the simulated venue, manual entry."""

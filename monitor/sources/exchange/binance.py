@@ -1,0 +1,131 @@
+"""Binance USDⓈ-M and COIN-M: positionRisk/account rows + the futures account -> pools.
+
+Wallet is the *cross* wallet (crossWalletBalance), which excludes unrealised PnL and excludes
+isolated wallets; each isolated position carries its isolatedWallet (isolatedMargin would
+include its uPnL and count it twice). In multi-assets mode all USDⓈ-M assets form one
+USD-valued pool whose wallet is totalCrossWalletBalance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from monitor.domain.model import Maintenance, MarginMode, Position, Side
+from monitor.sources.exchange.errors import Malformed
+from monitor.sources.exchange.numbers import field, liquidation_price, number, optional_number
+from monitor.sources.exchange.pools import PooledPosition, assemble, health_from, settle_of
+
+MULTI_ASSETS_POOL = "USD"
+
+
+def _position(
+    venue: str,
+    account: str,
+    unified: Mapping[str, Any],
+    market: Mapping[str, Any],
+    maintenance: Callable[[str], Maintenance],
+) -> PooledPosition | None:
+    info = unified.get("info") or {}
+    symbol = str(unified.get("symbol"))
+    where = f"{venue} account {account!r} position {symbol} ({info.get('positionSide', '?')})"
+    amount = field(info, "positionAmt", where)
+    if amount == 0:
+        return None
+    inverse = bool(market.get("inverse"))
+    contract_size = number(market.get("contractSize") or 1.0, f"{where} contractSize")
+    hedge_side = str(info.get("positionSide", "BOTH")).upper()
+    side = {"LONG": Side.LONG, "SHORT": Side.SHORT}.get(
+        hedge_side, Side.LONG if amount > 0 else Side.SHORT
+    )
+    contracts = abs(amount)
+    if "entryPrice" in info:
+        entry = field(info, "entryPrice", where)
+        mark = field(info, "markPrice", where)
+    else:
+        # The account endpoint has no prices: notional = amount*mark (signed, in quote) and
+        # uPnL = amount*(mark - entry), so both follow exactly (linear rows only).
+        if inverse:
+            raise Malformed(f"{where}: account row without entryPrice/markPrice")
+        notional = field(info, "notional", where)
+        upnl = field(info, "unrealizedProfit", where)
+        mark = notional / amount
+        entry = (notional - upnl) / amount
+    mode_text = str(info.get("marginType") or unified.get("marginMode") or "").lower()
+    if mode_text not in ("cross", "isolated"):
+        raise Malformed(f"{where}: unknown margin mode {mode_text!r}")
+    mode = MarginMode(mode_text)
+    isolated = field(info, "isolatedWallet", where) if mode is MarginMode.ISOLATED else None
+    pool = str(info.get("marginAsset") or market.get("settle") or settle_of(symbol))
+    return PooledPosition(
+        pool=pool,
+        position=Position(
+            symbol=symbol,
+            side=side,
+            contracts=contracts,
+            contract_size=contract_size,
+            inverse=inverse,
+            entry_price=entry,
+            mark_price=mark,
+            maintenance=maintenance(symbol),
+            margin_mode=mode,
+            isolated_margin=isolated,
+            leverage=optional_number(info.get("leverage"), f"{where} leverage"),
+            exchange_liquidation_price=liquidation_price(info.get("liquidationPrice"), mark),
+        ),
+    )
+
+
+def binance_accounts(
+    account: str,
+    venue: str,
+    positions: list[Mapping[str, Any]],
+    futures_account: Mapping[str, Any],
+    markets: Mapping[str, Mapping[str, Any]],
+    maintenance: Callable[[str], Maintenance],
+    multi_assets: bool | None = None,
+) -> tuple[Any, ...]:
+    """Domain Accounts from ccxt positions and the raw futures-account payload.
+
+    `multi_assets` overrides the payload's own `multiAssetsMargin` flag (older payloads lack it);
+    with neither, every asset is its own pool, as in single-asset mode.
+    """
+    where = f"{venue} account {account!r}"
+    pooled = []
+    for unified in positions:
+        symbol = str(unified.get("symbol"))
+        if symbol not in markets:
+            raise Malformed(f"{where}: position in unknown market {symbol}")
+        row = _position(venue, account, unified, markets[symbol], maintenance)
+        if row is not None:
+            pooled.append(row)
+    if multi_assets is None:
+        multi_assets = bool(futures_account.get("multiAssetsMargin", False))
+    if multi_assets:
+        if any(p.position.inverse for p in pooled):
+            raise Malformed(f"{where}: multi-assets mode with inverse positions")
+        pooled = [PooledPosition(MULTI_ASSETS_POOL, p.position) for p in pooled]
+        wallets = {MULTI_ASSETS_POOL: field(futures_account, "totalCrossWalletBalance", where)}
+        ratio = health_from(
+            optional_number(futures_account.get("totalMarginBalance"), where),
+            optional_number(futures_account.get("totalMaintMargin"), where),
+        )
+        health = {MULTI_ASSETS_POOL: ratio}
+    else:
+        wallets, health = {}, {}
+        for asset in futures_account.get("assets") or []:
+            name = str(asset.get("asset"))
+            at = f"{where} asset {name}"
+            wallet = field(asset, "crossWalletBalance", at)
+            if wallet == 0 and not any(p.pool == name for p in pooled):
+                continue  # dust-free listing: empty assets are not pools
+            wallets[name] = wallet
+            health[name] = health_from(
+                optional_number(asset.get("marginBalance"), at),
+                optional_number(asset.get("maintMargin"), at),
+            )
+    # The venue's own ratio mixes in isolated positions; keep it only where comparable.
+    for pool in list(health):
+        if any(p.pool == pool and p.position.margin_mode is MarginMode.ISOLATED for p in pooled):
+            health[pool] = None
+    return assemble(account, venue, wallets, pooled, health)

@@ -1,0 +1,87 @@
+"""API credentials in the OS keyring, referenced by account name; never a silent plaintext file.
+
+On a headless machine with no keyring backend we stop with a plain message offering the
+explicit alternatives (environment variables, or a credentials file the user chooses, chmod 600).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import stat
+from pathlib import Path
+
+import keyring
+import keyring.errors
+from keyring.backends import fail
+
+from monitor.service.api import Credentials
+
+SERVICE = "margin-monitor"
+ENV_KEYS = ("MARGIN_MONITOR_API_KEY", "MARGIN_MONITOR_API_SECRET", "MARGIN_MONITOR_API_PASSWORD")
+
+
+class NoKeyring(RuntimeError):
+    """No usable OS keyring: the user must pick an explicit alternative."""
+
+
+def _require_backend() -> None:
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring):
+        raise NoKeyring(
+            "no OS keyring is available on this machine, so credentials cannot be stored "
+            "securely. Either set MARGIN_MONITOR_API_KEY / MARGIN_MONITOR_API_SECRET / "
+            "MARGIN_MONITOR_API_PASSWORD in the environment of every run, or pass "
+            "--credentials-file PATH to keep them in a file you choose (created chmod 600)."
+        )
+
+
+def save(reference: str, credentials: Credentials) -> None:
+    _require_backend()
+    payload = json.dumps(
+        {
+            "api_key": credentials.api_key,
+            "secret": credentials.secret,
+            "password": credentials.password,
+        }
+    )
+    try:
+        keyring.set_password(SERVICE, reference, payload)
+    except keyring.errors.KeyringError as exc:
+        raise NoKeyring(f"the OS keyring refused to store credentials: {exc}") from exc
+
+
+def load(reference: str) -> Credentials:
+    _require_backend()
+    payload = keyring.get_password(SERVICE, reference)
+    if payload is None:
+        return Credentials()
+    data = json.loads(payload)
+    return Credentials(data.get("api_key", ""), data.get("secret", ""), data.get("password", ""))
+
+
+def delete(reference: str) -> None:
+    _require_backend()
+    # Nothing stored is fine (e.g. an address-only Hyperliquid account).
+    with contextlib.suppress(keyring.errors.PasswordDeleteError):
+        keyring.delete_password(SERVICE, reference)
+
+
+def from_environment() -> Credentials | None:
+    values = [os.environ.get(k, "") for k in ENV_KEYS]
+    return Credentials(*values) if any(values) else None
+
+
+def save_to_file(path: Path, reference: str, credentials: Credentials) -> None:
+    """The explicit, user-chosen alternative: a JSON file readable by the owner only."""
+    data = json.loads(path.read_text()) if path.exists() else {}
+    data[reference] = {
+        "api_key": credentials.api_key,
+        "secret": credentials.secret,
+        "password": credentials.password,
+    }
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(data, handle)
+    os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)

@@ -1,0 +1,149 @@
+"""ExchangeReader: one per exchange account, confined to one event loop.
+
+fetch() reads positions and balances (and tiers, cached with their fetch time and refreshed
+daily), hands them to the venue's normaliser, and returns frozen domain data. Any ccxt error
+comes out as one of our SourceErrors; a failed fetch applies nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from monitor.domain.model import Account, Maintenance, Tier
+from monitor.service.api import Credentials, ExchangeSettings
+from monitor.sources.exchange.binance import binance_accounts
+from monitor.sources.exchange.build import build_exchange
+from monitor.sources.exchange.bybit import bybit_accounts
+from monitor.sources.exchange.dydx import dydx_accounts
+from monitor.sources.exchange.errors import Malformed, NotSupported, translate
+from monitor.sources.exchange.generic import generic_accounts
+from monitor.sources.exchange.hyperliquid import hyperliquid_accounts
+from monitor.sources.exchange.tiers import maintenance_from_brackets, maintenance_from_tiers
+
+TIER_MAX_AGE = 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class SymbolFigures:
+    mark: float
+    tiers: tuple[Tier, ...]
+    tiers_fetched_at: float | None  # None: the rule is not a fetched table (e.g. Hyperliquid)
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    fetched_at: float
+    accounts: tuple[Account, ...]
+    symbols: Mapping[str, SymbolFigures] = field(default_factory=dict)
+    # (symbol, side) -> the venue's own liquidation price (None: the venue gave none).
+    exchange_liquidation: Mapping[tuple[str, str], float | None] = field(default_factory=dict)
+    # pool name -> the venue's own health ratio (margin balance / maintenance), when given.
+    exchange_health: Mapping[str, float | None] = field(default_factory=dict)
+
+
+class ExchangeReader:
+    def __init__(
+        self,
+        settings: ExchangeSettings,
+        credentials: Credentials,
+        *,
+        account_name: str | None = None,
+        enable_rate_limit: bool = True,
+        exchange: Any = None,
+    ) -> None:
+        self.settings = settings
+        self.account = account_name or settings.exchange_id
+        self.exchange = exchange or build_exchange(
+            settings, credentials, enable_rate_limit=enable_rate_limit
+        )
+        self._tiers: dict[str, tuple[Maintenance, float]] = {}
+
+    async def fetch(self, now: float) -> FetchResult:
+        try:
+            await self.exchange.load_markets(reload=self.settings.exchange_id == "dydx")
+            accounts = await self._accounts(now)
+        except Exception as exc:
+            raise translate(
+                exc,
+                self.settings.exchange_id,
+                self.account,
+                getattr(self.exchange, "last_response_headers", None),
+            ) from exc
+        return self._result(now, accounts)
+
+    async def close(self) -> None:
+        await self.exchange.close()
+
+    async def _accounts(self, now: float) -> tuple[Account, ...]:
+        ex, venue, name = self.exchange, self.settings.exchange_id, self.account
+        if venue in ("binanceusdm", "binancecoinm"):
+            # Both reads at once: a refresh costs one round trip, not two.
+            positions, balance = await asyncio.gather(ex.fetch_positions(), ex.fetch_balance())
+            await self._refresh_tiers(now, [p["symbol"] for p in positions])
+            return binance_accounts(
+                name, venue, positions, balance["info"], ex.markets, self._maintenance
+            )
+        if venue == "hyperliquid":
+            state = await ex.publicPostInfo(
+                {"type": "clearinghouseState", "user": self.settings.wallet_address}
+            )
+            positions = [ex.parse_position(p) for p in state.get("assetPositions") or []]
+            return hyperliquid_accounts(name, venue, state, positions)
+        if venue == "dydx":
+            positions = await ex.fetch_positions()
+            balance = await ex.fetch_balance()
+            return dydx_accounts(name, venue, positions, balance["info"], ex.markets)
+        if venue == "bybit":
+            positions = await ex.fetch_positions(None, {"category": "linear"})
+            balance = await ex.fetch_balance()
+            await self._refresh_tiers(now, [p["symbol"] for p in positions])
+            return bybit_accounts(name, venue, positions, balance["info"], self._maintenance)
+        if venue in ("okx", "gate", "bitget"):
+            positions = await ex.fetch_positions()
+            balance = await ex.fetch_balance({"type": "swap"})
+            await self._refresh_tiers(now, [p["symbol"] for p in positions])
+            return generic_accounts(name, venue, positions, balance, ex.markets, self._maintenance)
+        raise NotSupported(f"{venue}: no normaliser")
+
+    async def _refresh_tiers(self, now: float, symbols: list[str]) -> None:
+        stale = [
+            s for s in symbols if s not in self._tiers or now - self._tiers[s][1] > TIER_MAX_AGE
+        ]
+        if not stale:
+            return
+        tiers = await self.exchange.fetch_leverage_tiers(stale)
+        for symbol in stale:
+            table = tiers.get(symbol)
+            if table:
+                self._tiers[symbol] = (maintenance_from_tiers(table, f"{symbol} tiers"), now)
+            elif symbol in (self.exchange.options.get("leverageBrackets") or {}):
+                brackets = self.exchange.options["leverageBrackets"][symbol]
+                self._tiers[symbol] = (maintenance_from_brackets(brackets, symbol), now)
+            else:
+                raise Malformed(f"{self.settings.exchange_id}: no leverage tiers for {symbol}")
+
+    def _maintenance(self, symbol: str) -> Maintenance:
+        if symbol not in self._tiers:
+            raise Malformed(f"{self.settings.exchange_id}: no maintenance rule for {symbol}")
+        return self._tiers[symbol][0]
+
+    def _result(self, now: float, accounts: tuple[Account, ...]) -> FetchResult:
+        symbols: dict[str, SymbolFigures] = {}
+        liquidation: dict[tuple[str, str], float | None] = {}
+        for account in accounts:
+            for p in account.positions:
+                cached = self._tiers.get(p.symbol)
+                symbols[p.symbol] = SymbolFigures(
+                    p.mark_price, p.maintenance.tiers, cached[1] if cached else None
+                )
+                liquidation[(p.symbol, p.side.value)] = p.exchange_liquidation_price
+        return FetchResult(
+            fetched_at=now,
+            accounts=accounts,
+            symbols=symbols,
+            exchange_liquidation=liquidation,
+            exchange_health={a.name: a.exchange_health_ratio for a in accounts},
+        )

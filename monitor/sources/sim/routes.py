@@ -1,0 +1,117 @@
+"""Which Binance USDⓈ-M endpoints the venue serves, and the body each one returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from monitor.sources.sim import account_data, market_data
+from monitor.sources.sim.auth import ApiError
+from monitor.sources.sim.markets import SimMarket
+
+if TYPE_CHECKING:
+    from monitor.sources.sim.venue import SimVenue
+
+Params = Mapping[str, str]
+Handler = Callable[["SimVenue", str | None, Params], Any]
+
+INVALID_SYMBOL = ApiError(400, -1121, "Invalid symbol.")
+
+
+@dataclass(frozen=True)
+class Route:
+    private: bool  # needs X-MBX-APIKEY and a valid signature
+    handler: Handler
+
+
+def _symbol(venue: SimVenue, params: Params) -> SimMarket | None:
+    if "symbol" not in params:
+        return None
+    for m in venue.markets:
+        if m.id == params["symbol"]:
+            return m
+    raise INVALID_SYMBOL
+
+
+def _time(venue: SimVenue, _key: str | None, _params: Params) -> Any:
+    return {"serverTime": venue.now_ms()}
+
+
+def _exchange_info(venue: SimVenue, _key: str | None, _params: Params) -> Any:
+    return market_data.exchange_info(venue.markets, venue.now_ms())
+
+
+def _premium_index(venue: SimVenue, _key: str | None, params: Params) -> Any:
+    one = _symbol(venue, params)
+    marks, now = venue.marks(), venue.now_ms()
+    bodies = [market_data.premium_index(m, marks[m.id], now) for m in venue.markets]
+    return bodies if one is None else bodies[venue.markets.index(one)]
+
+
+def _leverage_bracket(venue: SimVenue, _key: str | None, params: Params) -> Any:
+    one = _symbol(venue, params)
+    if one is not None:
+        return market_data.leverage_brackets(one)
+    return [market_data.leverage_brackets(m) for m in venue.markets]
+
+
+def _position_risk(version: int) -> Handler:
+    def handler(venue: SimVenue, key: str | None, params: Params) -> Any:
+        one = _symbol(venue, params)
+        figs, now = venue.account_figures(key), venue.now_ms()
+        held = [f for f in figs.positions if one is None or f.market is one]
+        if version == 3:  # v3 lists open positions only
+            return [account_data.position_risk_v3(f, now) for f in held]
+        by_id = {f.market.id: f for f in held}
+        wanted = venue.markets if one is None else (one,)
+        return [
+            account_data.position_risk_v2(by_id[m.id], now)
+            if m.id in by_id
+            else account_data.closed_position_risk_v2(m)
+            for m in wanted
+        ]
+
+    return handler
+
+
+def _account(version: int) -> Handler:
+    def handler(venue: SimVenue, key: str | None, _params: Params) -> Any:
+        figs = venue.account_figures(key)
+        if version == 3:
+            return account_data.account_v3(figs, venue.now_ms())
+        return account_data.account_v2(figs, venue.markets, venue.now_ms())
+
+    return handler
+
+
+def _balance(venue: SimVenue, key: str | None, _params: Params) -> Any:
+    return account_data.balance(venue.account_figures(key), venue.now_ms())
+
+
+ROUTES: dict[str, Route] = {
+    "/fapi/v1/time": Route(False, _time),
+    "/fapi/v1/ping": Route(False, lambda _v, _k, _p: {}),
+    "/fapi/v1/exchangeInfo": Route(False, _exchange_info),
+    "/fapi/v1/premiumIndex": Route(False, _premium_index),
+    "/fapi/v1/leverageBracket": Route(True, _leverage_bracket),
+    "/fapi/v2/positionRisk": Route(True, _position_risk(2)),
+    "/fapi/v3/positionRisk": Route(True, _position_risk(3)),
+    "/fapi/v2/account": Route(True, _account(2)),
+    "/fapi/v3/account": Route(True, _account(3)),
+    "/fapi/v2/balance": Route(True, _balance),
+    "/fapi/v3/balance": Route(True, _balance),
+}
+
+
+def not_served(path: str) -> ApiError:
+    if path.startswith("/unsupported/"):
+        api = path.split("/")[2]
+        return ApiError(
+            404,
+            -5000,
+            f"The simulated venue serves Binance USDⓈ-M (fapi) reads only; "
+            f"ccxt's {api!r} API is not served",
+        )
+    served = ", ".join(ROUTES)
+    return ApiError(404, -5000, f"Path {path} is not served by the simulated venue ({served})")

@@ -1,0 +1,7 @@
+"""The one error the store raises for bad requests and unusable databases."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """A request the store refuses, or a database it cannot use; the message names the place."""

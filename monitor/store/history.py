@@ -1,0 +1,200 @@
+"""History for charts: account health at every recompute where it changed, and each
+position's mark and liquidation price at most once a minute."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.orm import Session
+
+from monitor.store.models import HealthRow, PositionMarkRow
+from monitor.store.records import HealthSample, HealthSeries, MarkSeries, PositionMark
+from monitor.store.settings import RETENTION_DAYS_KEY
+from monitor.store.thinning import thin_history
+
+if TYPE_CHECKING:
+    from monitor.store.database import Database
+
+MARK_INTERVAL = 60.0  # seconds between two stored marks of one position
+
+
+def _figures(sample: HealthSample) -> tuple[float, float, float | None]:
+    ratio = sample.health_ratio
+    # NaN means "no requirement" too; NULL compares equal to itself, NaN would not.
+    if ratio is not None and math.isnan(ratio):
+        ratio = None
+    return (sample.margin_balance, sample.maintenance, ratio)
+
+
+def _last_figures(session: Session, account_id: int) -> tuple[Any, ...] | None:
+    row = session.execute(
+        select(HealthRow.margin_balance, HealthRow.maintenance, HealthRow.health_ratio)
+        .where(HealthRow.account_id == account_id)
+        .order_by(HealthRow.at.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else tuple(row)
+
+
+HEALTH_COLUMNS = ("account_id", "at", "margin_balance", "maintenance", "health_ratio")
+MARK_COLUMNS = ("account_id", "at", "symbol", "side", "mark", "liquidation_price")
+
+
+def insert_rows(
+    connection: Connection,
+    model: type[HealthRow] | type[PositionMarkRow],
+    columns: Sequence[str],
+    rows: list[tuple[Any, ...]],
+) -> None:
+    """executemany straight to the driver with a statement the dialect compiled.
+
+    A day of 1-s history is millions of rows; SQLAlchemy's per-row parameter processing
+    would more than double the time, and these columns (numbers, short strings) need none.
+    Portable: positional drivers get tuples in the compiled order, named ones get dicts.
+    """
+    if not rows:
+        return
+    compiled = insert(model).compile(dialect=connection.dialect, column_keys=list(columns))
+    params: list[Any]
+    if compiled.positional:
+        order = [list(columns).index(name) for name in compiled.positiontup or ()]
+        params = (
+            rows
+            if order == list(range(len(columns)))
+            else [tuple(row[i] for i in order) for row in rows]
+        )
+    else:
+        params = [dict(zip(columns, row, strict=True)) for row in rows]
+    connection.exec_driver_sql(compiled.string, params)
+
+
+def _columns(rows: Sequence[Sequence[Any]], width: int) -> NDArray[np.float64]:
+    # Plain tuples first: numpy would probe each Row for array interfaces, slowly.
+    # None (SQL NULL) becomes NaN in a float array.
+    return np.array(list(map(tuple, rows)), dtype=np.float64).reshape(len(rows), width)
+
+
+class HistoryStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def record_health(self, samples: Iterable[HealthSample]) -> int:
+        """Store, in one transaction, each sample whose figures differ from the account's
+        previous stored row; samples of one account must come in time order. Returns how
+        many rows were stored."""
+        rows: list[tuple[Any, ...]] = []
+        with self._db.write() as s:
+            previous: dict[int, tuple[Any, ...] | None] = {}
+            for sample in samples:
+                if sample.account_id not in previous:
+                    previous[sample.account_id] = _last_figures(s, sample.account_id)
+                figures = _figures(sample)
+                if figures == previous[sample.account_id]:
+                    continue
+                previous[sample.account_id] = figures
+                rows.append((sample.account_id, sample.at, *figures))
+            insert_rows(s.connection(), HealthRow, HEALTH_COLUMNS, rows)
+        return len(rows)
+
+    def record_account_health(
+        self,
+        account_id: int,
+        at: float,
+        margin_balance: float,
+        maintenance: float,
+        health_ratio: float | None,
+    ) -> bool:
+        """One account's figures at one recompute; True if stored (they changed)."""
+        sample = HealthSample(account_id, at, margin_balance, maintenance, health_ratio)
+        return self.record_health([sample]) == 1
+
+    def record_position_marks(
+        self, account_id: int, at: float, marks: Iterable[PositionMark]
+    ) -> int:
+        """Store each position's mark and liquidation price unless one was stored for it in
+        the last MARK_INTERVAL seconds; returns how many were stored."""
+        with self._db.write() as s:
+            recent = {
+                (symbol, side)
+                for symbol, side in s.execute(
+                    select(PositionMarkRow.symbol, PositionMarkRow.side)
+                    .where(
+                        PositionMarkRow.account_id == account_id,
+                        PositionMarkRow.at > at - MARK_INTERVAL,
+                    )
+                    .distinct()
+                )
+            }
+            rows = [
+                (account_id, at, m.symbol, m.side, m.mark, m.liquidation_price)
+                for m in marks
+                if (m.symbol, m.side) not in recent
+            ]
+            insert_rows(s.connection(), PositionMarkRow, MARK_COLUMNS, rows)
+        return len(rows)
+
+    def health(self, account_id: int, since: float, until: float) -> HealthSeries:
+        """Rows with since <= at <= until, preceded by the row in force at `since` (rows are
+        stored only on change, so without it a quiet span would chart as empty)."""
+        columns = (
+            HealthRow.at,
+            HealthRow.margin_balance,
+            HealthRow.maintenance,
+            HealthRow.health_ratio,
+        )
+        with self._db.read() as s:
+            conn = s.connection()  # Core: the ORM's row loading is slower and not needed
+            before = conn.execute(
+                select(*columns)
+                .where(HealthRow.account_id == account_id, HealthRow.at < since)
+                .order_by(HealthRow.at.desc())
+                .limit(1)
+            ).all()
+            rows = conn.execute(
+                select(*columns)
+                .where(
+                    HealthRow.account_id == account_id,
+                    HealthRow.at >= since,
+                    HealthRow.at <= until,
+                )
+                .order_by(HealthRow.at)
+            ).all()
+        table = _columns([*before, *rows], 4)
+        return HealthSeries(*(np.ascontiguousarray(table[:, i]) for i in range(4)))
+
+    def marks(
+        self, account_id: int, symbol: str, side: str, since: float, until: float
+    ) -> MarkSeries:
+        with self._db.read() as s:
+            rows = (
+                s.connection()
+                .execute(
+                    select(
+                        PositionMarkRow.at, PositionMarkRow.mark, PositionMarkRow.liquidation_price
+                    )
+                    .where(
+                        PositionMarkRow.account_id == account_id,
+                        PositionMarkRow.symbol == symbol,
+                        PositionMarkRow.side == side,
+                        PositionMarkRow.at >= since,
+                        PositionMarkRow.at <= until,
+                    )
+                    .order_by(PositionMarkRow.at)
+                )
+                .all()
+            )
+        table = _columns(rows, 3)
+        return MarkSeries(*(np.ascontiguousarray(table[:, i]) for i in range(3)))
+
+    def thin(self, now: float, retention_days: float | None = None) -> int:
+        """Thin rows older than the retention (the stored setting unless given) to one per
+        hour; returns how many rows were removed. See thinning.py for which row stays."""
+        if retention_days is None:
+            retention_days = float(self._db.settings.get(RETENTION_DAYS_KEY))
+        with self._db.write() as s:
+            return thin_history(s, now - retention_days * 86400.0)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the store, run by monitor.store.database.open_database."""

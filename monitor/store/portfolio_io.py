@@ -1,0 +1,78 @@
+"""Portfolio files in and out of the store, and the stored accounts as `check` evaluates them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select
+
+from monitor.domain.model import Account, Thresholds
+from monitor.store.accounts import add_account, to_record
+from monitor.store.database import Database
+from monitor.store.errors import StoreError
+from monitor.store.models import AccountRow
+from monitor.store.positions import add_position, load_account
+
+
+def import_accounts(
+    db: Database, accounts: Sequence[Account], *, replace: bool = False
+) -> tuple[int, ...]:
+    """Add the accounts as manual ones, all or none. A name already stored is refused unless
+    `replace`, which removes the stored account (history included) first."""
+    with db.write() as s:
+        ids = []
+        for account in accounts:
+            existing = s.scalar(select(AccountRow.id).where(AccountRow.name == account.name))
+            if existing is not None:
+                if not replace:
+                    raise StoreError(
+                        f"account '{account.name}': already stored (use --replace to overwrite)"
+                    )
+                s.execute(delete(AccountRow).where(AccountRow.id == existing))
+            account_id = add_account(
+                s,
+                account.name,
+                "manual",
+                venue=account.venue,
+                collateral=account.collateral,
+                wallet_balance=account.wallet_balance,
+            )
+            for p in account.positions:
+                add_position(s, account_id, p, "hypothetical" if p.hypothetical else "manual")
+            ids.append(account_id)
+        return tuple(ids)
+
+
+def export_accounts(db: Database, names: Sequence[str] | None = None) -> tuple[Account, ...]:
+    """The named accounts (all when None), as the engine evaluates them: switched-off
+    hypothetical positions are left out, since the file format cannot mark them off."""
+    with db.read() as s:
+        rows = s.scalars(select(AccountRow).order_by(AccountRow.id)).all()
+        by_name = {r.name: r for r in rows}
+        missing = [n for n in names or () if n not in by_name]
+        if missing:
+            raise StoreError(f"account '{missing[0]}': no such account")
+        chosen = rows if names is None else [by_name[n] for n in dict.fromkeys(names)]
+        return tuple(load_account(s, r.id) for r in chosen)
+
+
+def stored_accounts(db: Database, now: float) -> tuple[tuple[Account, ...], tuple[Thresholds, ...]]:
+    """Every stored account with its thresholds, for `check`. An exchange or simulated account
+    whose last fetch is older than its stale window cannot be judged: StoreError."""
+    with db.read() as s:
+        accounts, thresholds = [], []
+        for row in s.scalars(select(AccountRow).order_by(AccountRow.id)):
+            record = to_record(row)
+            if record.kind != "manual":
+                fetched = record.positions_fetched_at
+                if fetched is None or now - fetched > record.stale_after:
+                    age = (
+                        "never fetched" if fetched is None else f"fetched {now - fetched:.0f} s ago"
+                    )
+                    raise StoreError(
+                        f"account '{record.name}': data too stale to judge ({age}, "
+                        f"stale after {record.stale_after:g} s)"
+                    )
+            accounts.append(load_account(s, row.id))
+            thresholds.append(record.thresholds)
+        return tuple(accounts), tuple(thresholds)

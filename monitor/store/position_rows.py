@@ -1,0 +1,70 @@
+"""Domain Position <-> positions table row, field for field (nothing rounded, nothing lost)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from monitor.domain.model import (
+    Maintenance,
+    MaintenanceBasis,
+    MarginMode,
+    Position,
+    Side,
+    Tier,
+)
+from monitor.store.models import PositionRow
+
+
+def tiers_to_json(tiers: Sequence[Tier]) -> list[list[float]]:
+    return [[t.floor, t.rate, t.amount] for t in tiers]
+
+
+def tiers_from_json(rows: Sequence[Sequence[float]]) -> tuple[Tier, ...]:
+    return tuple(Tier(float(f), float(r), float(a)) for f, r, a in rows)
+
+
+def fill_row(row: PositionRow, p: Position) -> PositionRow:
+    """Copy every field of `p` onto `row` (kind and enabled are the caller's)."""
+    row.symbol = p.symbol
+    row.side = p.side.value
+    row.contracts = p.contracts
+    row.contract_size = p.contract_size
+    row.inverse = p.inverse
+    row.entry_price = p.entry_price
+    row.mark_price = p.mark_price
+    row.margin_mode = p.margin_mode.value
+    row.isolated_margin = p.isolated_margin
+    row.leverage = p.leverage
+    row.maintenance_kind = p.maintenance.kind
+    row.maintenance_tiers = tiers_to_json(p.maintenance.tiers)
+    row.max_leverage = p.maintenance.max_leverage
+    row.amounts_given = p.maintenance.amounts_given
+    row.maintenance_basis = p.maintenance_basis.value
+    row.close_fee_rate = p.close_fee_rate
+    row.exchange_liquidation_price = p.exchange_liquidation_price
+    return row
+
+
+def to_position(row: PositionRow) -> Position:
+    return Position(
+        symbol=row.symbol,
+        side=Side(row.side),
+        contracts=row.contracts,
+        entry_price=row.entry_price,
+        mark_price=row.mark_price,
+        maintenance=Maintenance(
+            tiers=tiers_from_json(row.maintenance_tiers),
+            kind=row.maintenance_kind,
+            max_leverage=row.max_leverage,
+            amounts_given=row.amounts_given,
+        ),
+        contract_size=row.contract_size,
+        inverse=row.inverse,
+        margin_mode=MarginMode(row.margin_mode),
+        isolated_margin=row.isolated_margin,
+        leverage=row.leverage,
+        maintenance_basis=MaintenanceBasis(row.maintenance_basis),
+        close_fee_rate=row.close_fee_rate,
+        hypothetical=row.kind == "hypothetical",
+        exchange_liquidation_price=row.exchange_liquidation_price,
+    )

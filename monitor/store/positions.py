@@ -1,0 +1,132 @@
+"""Positions: live ones (replaced whole at every refresh), manual ones, and hypothetical ones
+(what-ifs that can be switched off), and the domain Account they make up."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from monitor.domain.model import Account, Position
+from monitor.store.accounts import account_row
+from monitor.store.errors import StoreError
+from monitor.store.models import PositionRow
+from monitor.store.position_rows import fill_row, to_position
+from monitor.store.records import PositionKind, StoredPosition
+
+if TYPE_CHECKING:
+    from monitor.store.database import Database
+
+
+def _rows(session: Session, account_id: int) -> Sequence[PositionRow]:
+    # Insertion order is the trader's order (a portfolio file's order survives a round trip).
+    query = select(PositionRow).where(PositionRow.account_id == account_id)
+    return session.scalars(query.order_by(PositionRow.id)).all()
+
+
+def add_position(session: Session, account_id: int, position: Position, kind: PositionKind) -> int:
+    row = fill_row(PositionRow(account_id=account_id, kind=kind, enabled=True), position)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def load_account(session: Session, account_id: int, with_hypothetical: bool = True) -> Account:
+    account = account_row(session, account_id)
+    if account.wallet_balance is None:
+        raise StoreError(f"account '{account.name}': no wallet balance yet (never fetched)")
+    positions = tuple(
+        to_position(r)
+        for r in _rows(session, account_id)
+        if r.kind != "hypothetical" or (with_hypothetical and r.enabled)
+    )
+    return Account(
+        name=account.name,
+        wallet_balance=account.wallet_balance,
+        positions=positions,
+        venue=account.venue,
+        collateral=account.collateral,
+        exchange_health_ratio=account.exchange_health_ratio,
+    )
+
+
+class PositionStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def list(self, account_id: int) -> tuple[StoredPosition, ...]:
+        """Every position of the account, switched-off hypotheticals included."""
+        with self._db.read() as s:
+            account_row(s, account_id)
+            return tuple(
+                StoredPosition(r.id, r.kind, r.enabled, to_position(r))  # type: ignore[arg-type]
+                for r in _rows(s, account_id)
+            )
+
+    def account(self, account_id: int, *, with_hypothetical: bool = True) -> Account:
+        """The Account the engine evaluates: live or manual positions plus the hypotheticals
+        that are switched on (`with_hypothetical=False`: the baseline without any)."""
+        with self._db.read() as s:
+            return load_account(s, account_id, with_hypothetical)
+
+    def replace_live(
+        self,
+        account_id: int,
+        wallet_balance: float,
+        positions: Sequence[Position],
+        fetched_at: float,
+        exchange_health_ratio: float | None = None,
+    ) -> None:
+        """Swap in a refresh's positions and wallet in one transaction (readers see the old
+        set or the new, never a mix). The exchange's own liquidation prices travel in
+        Position.exchange_liquidation_price; its pool ratio in `exchange_health_ratio`."""
+        with self._db.write() as s:
+            account = account_row(s, account_id)
+            s.execute(
+                delete(PositionRow).where(
+                    PositionRow.account_id == account_id, PositionRow.kind == "live"
+                )
+            )
+            for p in positions:
+                add_position(s, account_id, p, "live")
+            account.wallet_balance = wallet_balance
+            account.positions_fetched_at = fetched_at
+            account.exchange_health_ratio = exchange_health_ratio
+
+    def save(self, account_id: int, position: Position, position_id: int | None = None) -> int:
+        """Insert (no id) or update a manual position, or a hypothetical one when
+        `position.hypothetical`; returns its id. Live positions belong to the refresh."""
+        kind: PositionKind = "hypothetical" if position.hypothetical else "manual"
+        with self._db.write() as s:
+            account_row(s, account_id)
+            if position_id is None:
+                return add_position(s, account_id, position, kind)
+            row = self._own_row(s, account_id, position_id)
+            if row.kind == "live":
+                raise StoreError(f"position #{position_id}: live positions come from the venue")
+            row.kind = kind
+            fill_row(row, position)
+            return row.id
+
+    def delete(self, account_id: int, position_id: int) -> None:
+        with self._db.write() as s:
+            s.delete(self._own_row(s, account_id, position_id))
+
+    def set_enabled(self, account_id: int, position_id: int, enabled: bool) -> None:
+        """Switch a hypothetical position on or off."""
+        with self._db.write() as s:
+            row = self._own_row(s, account_id, position_id)
+            if row.kind != "hypothetical":
+                raise StoreError(
+                    f"position #{position_id}: only hypothetical positions can be switched off"
+                )
+            row.enabled = enabled
+
+    @staticmethod
+    def _own_row(session: Session, account_id: int, position_id: int) -> PositionRow:
+        row = session.get(PositionRow, position_id)
+        if row is None or row.account_id != account_id:
+            raise StoreError(f"account #{account_id}: no position #{position_id}")
+        return row

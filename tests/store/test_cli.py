@@ -1,0 +1,207 @@
+"""`import`, `export` and `check --json` on the stored accounts, through the real entry point."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import time
+from pathlib import Path
+
+import pytest
+
+from monitor.cli import main
+from monitor.domain.model import Maintenance, Position, Side
+from monitor.formats.portfolio import load_portfolio
+from monitor.store import ENV_VAR, open_database
+from tests.store.conftest import EXAMPLE, vector_cases
+
+HEADER = "symbol,side,contracts,entry_price,mark_price,margin_mode,isolated_margin,maintenance_rate"
+
+
+def _cli(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def _count(db_path: Path) -> tuple[int, int]:
+    with open_database(str(db_path)) as db:
+        accounts = db.accounts.list()
+        return len(accounts), sum(len(db.positions.list(a.account_id)) for a in accounts)
+
+
+def test_import_then_export_gives_the_same_portfolio(tmp_path, db_path, capsys):
+    status, out, err = _cli(capsys, "--db", str(db_path), "import", str(EXAMPLE))
+    assert (status, err) == (0, "")
+    assert "imported 1 account(s), 2 position(s)" in out
+    exported = tmp_path / "out.json"
+    assert _cli(capsys, "--db", str(db_path), "export", str(exported))[0] == 0
+    assert load_portfolio(exported) == load_portfolio(EXAMPLE)
+
+
+def test_import_refuses_a_name_clash_unless_replace(tmp_path, db_path, capsys):
+    assert _cli(capsys, "--db", str(db_path), "import", str(EXAMPLE))[0] == 0
+    status, _, err = _cli(capsys, "--db", str(db_path), "import", str(EXAMPLE))
+    assert status == 1
+    assert err.strip() == (
+        "margin-monitor import: account 'trade-article-2000-usdc': already stored "
+        "(use --replace to overwrite)"
+    )
+    assert _cli(capsys, "--db", str(db_path), "import", "--replace", str(EXAMPLE))[0] == 0
+    assert _count(db_path) == (1, 2)
+
+
+def test_a_bad_portfolio_file_writes_nothing(tmp_path, db_path, capsys):
+    doc = json.loads(EXAMPLE.read_text())
+    doc["accounts"].append({**copy.deepcopy(doc["accounts"][0]), "name": "second"})
+    doc["accounts"][1]["positions"][1]["contracts"] = 0
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc))
+    status, _, err = _cli(capsys, "--db", str(db_path), "import", str(bad))
+    assert status == 1
+    assert "account 'second': position #2 (ETH/USDC:USDC): field 'contracts': must be > 0" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert _count(db_path) == (0, 0)
+
+
+def test_export_of_one_account_and_of_an_unknown_one(tmp_path, db_path, capsys):
+    with open_database(str(db_path)) as db:
+        for name in ("a", "b"):
+            account_id = db.accounts.add(name, "manual", wallet_balance=1.5)
+            db.positions.save(
+                account_id,
+                Position("X/USDT:USDT", Side.LONG, 1.0, 2.0, 3.0, Maintenance.flat(0.01)),
+            )
+    out_file = tmp_path / "b.json"
+    assert _cli(capsys, "--db", str(db_path), "export", str(out_file), "--account", "b")[0] == 0
+    assert [a.name for a in load_portfolio(out_file)] == ["b"]
+    status, _, err = _cli(capsys, "--db", str(db_path), "export", str(out_file), "--account", "zz")
+    assert (status, err.strip()) == (1, "margin-monitor export: account 'zz': no such account")
+    assert [a.name for a in load_portfolio(out_file)] == ["b"]  # the old file is untouched
+
+
+def test_csv_rows_become_a_manual_account(tmp_path, db_path, capsys):
+    csv_file = tmp_path / "positions.csv"
+    csv_file.write_text(
+        HEADER + ",leverage\n"
+        "BTC/USDC:USDC,long,0.04,50000,46000,cross,,0.005,10\n"
+        "ETH/USDC:USDC,short,0.4,2500,2700,,,0.005,5\n"
+    )
+    status, _, err = _cli(
+        capsys, "--db", str(db_path), "import", str(csv_file), "--account",
+        "trade-article-2000-usdc", "--wallet-balance", "2000", "--venue", "binanceusdm",
+        "--collateral", "USDC",
+    )  # fmt: skip
+    assert (status, err) == (0, "")
+    exported = tmp_path / "out.json"
+    assert _cli(capsys, "--db", str(db_path), "export", str(exported))[0] == 0
+    # The same two positions as the example portfolio file, typed into a spreadsheet.
+    assert load_portfolio(exported) == load_portfolio(EXAMPLE)
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("ETH/USDT:USDT,short,-1,100,100,cross,,0.01",
+         "bad.csv:3: position ETH/USDT:USDT: field 'contracts': must be > 0, got -1"),
+        ("ETH/USDT:USDT,sideways,1,100,100,cross,,0.01",
+         "bad.csv:3: position ETH/USDT:USDT: field 'side': must be one of long, short, "
+         'got "sideways"'),
+        ("ETH/USDT:USDT,short,1,100,100,isolated,,0.01",
+         "bad.csv:3: position ETH/USDT:USDT: field 'isolated_margin': required when "
+         "margin_mode is isolated"),
+        ("ETH/USDT:USDT,short,1,abc,100,cross,,0.01",
+         "bad.csv:3: position ETH/USDT:USDT: field 'entry_price': must be a number, got \"abc\""),
+        (",short,1,100,100,cross,,0.01", "bad.csv:3: field 'symbol': missing required key"),
+    ],
+)  # fmt: skip
+def test_a_bad_csv_row_is_named_by_line_and_nothing_is_written(
+    tmp_path, db_path, capsys, row, message
+):
+    csv_file = tmp_path / "bad.csv"
+    csv_file.write_text(f"{HEADER}\nBTC/USDT:USDT,long,1,100,100,cross,,0.01\n{row}\n")
+    status, _, err = _cli(
+        capsys, "--db", str(db_path), "import", str(csv_file), "--account", "x",
+        "--wallet-balance", "10",
+    )  # fmt: skip
+    assert status == 1
+    assert err == f"margin-monitor import: {tmp_path}/{message}\n"
+    assert _count(db_path) == (0, 0)
+
+
+def test_a_csv_mixing_inverse_and_linear_is_refused(tmp_path, db_path, capsys):
+    csv_file = tmp_path / "mix.csv"
+    csv_file.write_text(
+        "symbol,side,contracts,entry_price,mark_price,inverse,max_leverage\n"
+        "BTC/USD:BTC,long,1,100,100,true,20\n"
+        "ETH/USDT:USDT,long,1,100,100,false,20\n"
+    )
+    status, _, err = _cli(
+        capsys, "--db", str(db_path), "import", str(csv_file), "--account", "x",
+        "--wallet-balance", "10",
+    )  # fmt: skip
+    assert status == 1 and "cannot mix inverse and linear" in err
+    assert _count(db_path) == (0, 0)
+
+
+CASES = vector_cases()
+
+
+def _close(got: object, expected: object, rel: float) -> bool:
+    if expected is None or got is None:
+        return got is expected
+    assert isinstance(got, float | int) and isinstance(expected, float | int)
+    return math.isclose(got, expected, rel_tol=rel, abs_tol=1e-9)
+
+
+def test_check_json_reports_the_stored_accounts_as_the_published_figures(
+    tmp_path, db_path, capsys, monkeypatch
+):
+    # Every published case is imported; `check --json` with no --portfolio must give each
+    # account its published figures. The database is chosen by the environment variable.
+    monkeypatch.setenv(ENV_VAR, str(db_path))
+    expected = {}
+    for case in CASES:
+        portfolio = case["portfolio"]
+        for i, account in enumerate(portfolio["accounts"]):
+            name = f"{case['id']}-{account['name']}"
+            account["name"] = name
+            expected[name] = (case["expected"]["accounts"][i], case["rel_tolerance"])
+        path = tmp_path / f"{case['id']}.json"
+        path.write_text(json.dumps(portfolio))
+        assert _cli(capsys, "import", str(path))[0] == 0
+    _, out, _ = _cli(capsys, "check", "--json")
+    report = json.loads(out)
+    assert [a["name"] for a in report["accounts"]] == list(expected)
+    problems = []
+    for got in report["accounts"]:
+        want, rel = expected[got["name"]]
+        for key in ("margin_balance", "maintenance_margin", "health_ratio"):
+            if not _close(got[key], want[key], rel):
+                problems.append(f"{got['name']} {key}: {got[key]} != {want[key]}")
+        for gp, wp in zip(got["positions"], want["positions"], strict=True):
+            for key in ("notional", "unrealized_pnl", "maintenance_margin", "liquidation_price"):
+                if key in wp and not _close(gp[key], wp[key], rel):
+                    problems.append(f"{got['name']} {gp['symbol']} {key}: {gp[key]} != {wp[key]}")
+    assert problems == []
+
+
+def test_check_uses_each_accounts_stored_thresholds(db_path, capsys):
+    assert _cli(capsys, "--db", str(db_path), "import", str(EXAMPLE))[0] == 0
+    status, out, _ = _cli(capsys, "--db", str(db_path), "check", "--json")
+    assert (status, json.loads(out)["accounts"][0]["status"]) == (0, "ok")  # health 120.5
+    with open_database(str(db_path)) as db:
+        (record,) = db.accounts.list()
+        db.accounts.update(record.account_id, thresholds=type(record.thresholds)(200.0, 150.0))
+    status, out, _ = _cli(capsys, "--db", str(db_path), "check", "--json")
+    assert (status, json.loads(out)["accounts"][0]["status"]) == (2, "critical")
+
+
+def test_check_cannot_judge_a_stale_exchange_account(db_path, capsys):
+    with open_database(str(db_path)) as db:
+        account_id = db.accounts.add("ex", "exchange", stale_after=60.0)
+        db.positions.replace_live(account_id, 100.0, [], time.time() - 3600)
+    status, out, err = _cli(capsys, "--db", str(db_path), "check", "--json")
+    assert (status, out) == (3, "")
+    assert err.startswith("UNKNOWN: account 'ex': data too stale to judge (fetched 3600 s ago")
