@@ -1,4 +1,6 @@
-"""The `margin-monitor` entry point: a thin dispatcher over monitor.commands.*."""
+"""The `margin-monitor` entry point: a thin dispatcher over monitor.commands.*.
+
+With no command it opens the window (monitor.commands.gui)."""
 
 from __future__ import annotations
 
@@ -8,14 +10,24 @@ import sys
 from collections.abc import Sequence
 
 from monitor import __version__
+from monitor.commands import gui
 
 # Each module in monitor.commands has `register(subparsers)` and sets `func` on its parser.
-COMMANDS = ("check", "sim", "importfile", "export", "accounts")
+# Only the command being run is imported (the others pull in ccxt, SQLAlchemy, ...: a second
+# of start-up the window should not wait for); the rest appear in --help by these lines.
+COMMANDS = {  # command: (module in monitor.commands, one line for --help)
+    "check": ("check", "print the health report of a portfolio file or of the stored accounts"),
+    "watch": ("watch", "monitor without a window: print alerts and send webhooks"),
+    "import": ("importfile", "add a portfolio file's (or a CSV file's) accounts to the database"),
+    "export": ("export", "write stored accounts as a portfolio file"),
+    "accounts": ("accounts", "add, list or remove exchange accounts"),
+    "sim": ("sim", "run the simulated exchange on 127.0.0.1 and print its demo credentials"),
+}
 
 EXIT_UNKNOWN = 3
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="margin-monitor",
         description="Margin health and liquidation risk of crypto perpetual-futures accounts.",
@@ -24,24 +36,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db", help="database URL (default: the user data dir; env MARGIN_MONITOR_DB)"
     )
+    gui.add_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        importlib.import_module(f"monitor.commands.{name}").register(sub)
+    words = sys.argv[1:] if argv is None else list(argv)
+    chosen = next((w for w in words if w in COMMANDS), None)
+    for name, (module, help_text) in COMMANDS.items():
+        if name == chosen:
+            importlib.import_module(f"monitor.commands.{module}").register(sub)
+        else:
+            sub.add_parser(name, help=help_text, add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
     try:
+        if args.command is None:
+            return gui.run(args)
         return int(args.func(args))
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the one place that turns a crash into a clear line
-        print(f"margin-monitor {args.command}: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        where = f" {args.command}" if args.command else ""
+        print(f"margin-monitor{where}: error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_UNKNOWN
 
 

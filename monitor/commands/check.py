@@ -22,6 +22,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--warning", type=float, default=2.0, help="warning at health <= this (2.0)")
     p.add_argument("--critical", type=float, default=1.25, help="critical at health <= this (1.25)")
+    p.add_argument(
+        "--refresh",
+        action="store_true",
+        help="poll every stored account once before reporting (no --portfolio)",
+    )
     p.set_defaults(func=run)
 
 
@@ -56,6 +61,10 @@ def run(args: argparse.Namespace) -> int:
         from monitor.store import StoreError, open_database
         from monitor.store.portfolio_io import stored_accounts
 
+        if args.refresh:
+            failed = _refresh_all(args.db)
+            if failed:
+                return fail(failed)
         try:
             with open_database(args.db) as db:
                 accounts, limits = stored_accounts(db, time.time())
@@ -67,3 +76,18 @@ def run(args: argparse.Namespace) -> int:
     except PortfolioError as exc:
         return fail(str(exc))
     return report(evaluate_accounts(accounts, thresholds), args.json)
+
+
+def _refresh_all(db_url: str | None) -> str | None:
+    """Poll every stored account once; the reason of the first that failed, or None."""
+    from monitor.service.session import MonitorSession
+
+    session = MonitorSession(db_url)
+    try:
+        snapshot = session.start().refresh_once(timeout=60)
+    finally:
+        session.stop()
+    for account in snapshot.accounts:
+        if account.status.last_error and not account.known:
+            return f"account '{account.name}': refresh failed: {account.status.last_error}"
+    return None

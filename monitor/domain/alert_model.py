@@ -42,9 +42,10 @@ class AlertRules:
     # noise around a threshold does not flap (warning 2.0 clears at >= 2.1).
     hysteresis: float = 0.05
     # Distance to liquidation (fraction of the mark) at or below which `distance_level` is
-    # raised whatever the health; None switches the rule off. Clears at distance * (1 + hyst.).
+    # raised whatever the health (a heads-up: WARNING; the health levels escalate from there);
+    # None switches the rule off. Clears at distance * (1 + hysteresis).
     distance_alert: float | None = 0.03
-    distance_level: Level = Level.CRITICAL
+    distance_level: Level = Level.WARNING
     # Stale when no good refresh for max(stale_intervals * interval, stale_min_seconds).
     stale_intervals: float = 3.0
     stale_min_seconds: float = 30.0

@@ -35,12 +35,14 @@ def readings(snap: AccountSnapshot) -> list[SubjectReading]:
     if health is None:
         return []
     key = account_key(snap.account_id)
-    nearest = [
-        (p.distance_to_liquidation, "falls" if p.side.value == "long" else "rises")
-        for p in health.positions
-        if p.margin_mode is MarginMode.CROSS and p.distance_to_liquidation is not None
+    # The pool's distance is the uniform market move that liquidates it (the correlated
+    # drawdown), not one position's move with the others held still.
+    moves = [
+        (m, word)
+        for m, word in ((health.liquidation_move_down, "falls"), (health.liquidation_move_up, "rises"))
+        if m is not None
     ]
-    pool_distance = min(nearest, default=(None, "moves"))
+    pool_distance = min(moves, default=(None, "moves"))
     out = [
         SubjectReading(
             key=key,

@@ -1,0 +1,87 @@
+"""`margin-monitor watch`: the same service and alert rules as the window, without one.
+
+For a second machine or a server: prints every alert transition and sends the ringing ones to
+webhooks; stops cleanly on SIGINT or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+import time
+from types import FrameType
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "watch",
+        help="monitor without a window: print alerts and send webhooks",
+        description="Run the monitoring service headless. Webhooks: --webhook json=URL, "
+        "ntfy=TOPIC_URL, slack=URL, discord=URL or telegram=TOKEN@CHAT_ID (repeatable).",
+    )
+    p.add_argument("--webhook", action="append", default=[], metavar="KIND=URL")
+    p.add_argument("--telegram-api", default=None, help="Telegram Bot API base URL")
+    p.add_argument("--demo", action="store_true", help="also watch the simulated demo account")
+    p.add_argument(
+        "--quiet", action="store_true", help="print only alerts that ring, not every transition"
+    )
+    p.set_defaults(func=run)
+
+
+def _line(event: object, quiet: bool) -> str | None:
+    from monitor.domain.alerts import AlertEvent
+
+    alert = getattr(event, "payload", None)
+    if not isinstance(alert, AlertEvent):
+        return f"{time.strftime('%Y-%m-%d %H:%M:%S')} {event.kind}: {event.message}"  # type: ignore[attr-defined]
+    if quiet and not alert.notify:
+        return None
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(alert.at))
+    bell = "!" if alert.notify else " "
+    return f"{stamp} {bell} {alert.kind.value:<22} {alert.level.label:<11} {alert.message}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from monitor.service.notify import TELEGRAM_API
+    from monitor.service.session import MonitorSession
+    from monitor.service.webhooks import WebhookDispatcher, parse_target
+
+    try:
+        targets = [parse_target(w, args.telegram_api or TELEGRAM_API) for w in args.webhook]
+    except ValueError as exc:
+        print(f"margin-monitor watch: {exc}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+
+    dispatcher = WebhookDispatcher(targets)
+    print_lock = threading.Lock()
+
+    def on_event(event: object) -> None:
+        line = _line(event, args.quiet)
+        if line is not None:
+            with print_lock:
+                print(line, flush=True)
+        dispatcher.on_event(event)  # type: ignore[arg-type]
+
+    session = MonitorSession(args.db, demo=args.demo)
+    session.service.subscribe(lambda _snapshot: None, on_event)
+    session.start()
+    names = ", ".join(a.name for a in session.db.accounts.list()) or "no accounts"
+    print(f"watching {names}; {len(targets)} webhook(s); Ctrl-C to stop", flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        session.stop()
+        delivered = dispatcher.close(timeout=10)
+    if not delivered:
+        print("some webhooks could not be delivered before stopping", file=sys.stderr)
+    return 0
