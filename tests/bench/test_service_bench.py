@@ -52,13 +52,16 @@ def twenty(tmp_path):
 
 
 def test_bench_refresh_cycle_20_accounts_at_200ms(benchmark, twenty):
+    durations = []
+
     def cycle():
         start = time.time()
         snapshot = twenty.refresh_once(timeout=30)
+        durations.append(time.time() - start)
         return start, snapshot
 
     start, snapshot = benchmark.pedantic(cycle, rounds=3, iterations=1)
     assert len(snapshot.accounts) == ACCOUNTS
     assert all(a.known and a.status.last_success >= start for a in snapshot.accounts)
     # The concurrency claim itself, loosely: far below twenty sequential round trips.
-    assert benchmark.stats.stats.max < ACCOUNTS * LATENCY / 2
+    assert max(durations) < ACCOUNTS * LATENCY / 2
