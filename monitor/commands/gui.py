@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
             return _smoke(service, args.theme or "dark")
         from monitor.ui.app import run_app
 
-        return run_app(service, theme=args.theme or "dark")  # type: ignore[arg-type]
+        return run_app(service, theme=args.theme or "dark")
     finally:
         if starter.is_alive():
             starter.join(timeout=30)
@@ -81,7 +81,7 @@ def _smoke(service: object, theme: str) -> int:
     times: dict[str, float] = {}
 
     class PaintWatch(QObject):
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint and "paint" not in times:
                 times["paint"] = time.monotonic() - PROCESS_START
             return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 from typing import Any, Protocol
 
@@ -52,10 +53,8 @@ class AccountWorker:
 
     async def _sleep(self, seconds: float) -> None:
         """Sleep, or wake early when a refresh is requested."""
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, seconds))
-        except TimeoutError:
-            pass
         self._wake.clear()
 
     async def run(self) -> None:
@@ -106,10 +105,8 @@ class AccountWorker:
     async def _close_reader(self) -> None:
         reader, self._reader = self._reader, None
         if reader is not None:
-            try:
+            with contextlib.suppress(Exception):  # a broken session must not stop the worker
                 await reader.close()
-            except Exception:  # closing a broken session must not stop the worker
-                pass
 
 
 def _describe(exc: BaseException) -> str:
@@ -118,4 +115,3 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, SourceError):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"
-

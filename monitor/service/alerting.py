@@ -39,7 +39,10 @@ def readings(snap: AccountSnapshot) -> list[SubjectReading]:
     # drawdown), not one position's move with the others held still.
     moves = [
         (m, word)
-        for m, word in ((health.liquidation_move_down, "falls"), (health.liquidation_move_up, "rises"))
+        for m, word in (
+            (health.liquidation_move_down, "falls"),
+            (health.liquidation_move_up, "rises"),
+        )
         if m is not None
     ]
     pool_distance = min(moves, default=(None, "moves"))
@@ -78,7 +81,9 @@ def feed(snap: AccountSnapshot, now: float) -> AccountFeed:
         label=snap.name,
         interval=snap.interval,
         age=0.0 if manual else status.age(now),
-        error=status.last_error if status.state in (SourceState.ERROR, SourceState.AUTH_FAILED) else None,
+        error=status.last_error
+        if status.state in (SourceState.ERROR, SourceState.AUTH_FAILED)
+        else None,
         disagreement=snap.exchange_disagreement,
     )
 

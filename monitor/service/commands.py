@@ -4,6 +4,7 @@ one transaction and recomputes the account, so the answer arrives as a new Snaps
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
@@ -14,12 +15,36 @@ from monitor.sources.exchange import credentials as keyring_credentials
 from monitor.sources.exchange.errors import SourceError
 
 if TYPE_CHECKING:
-    from monitor.service.monitor_service import MonitorService
+    from collections.abc import Callable
+
+    from monitor.domain.alerts import AlertEvent
+    from monitor.service.alerting import AlertRunner
+    from monitor.service.loop_thread import LoopThread
+    from monitor.service.sources import ReaderFactory
+    from monitor.store.database import Database
+    from monitor.store.records import AccountRecord
 
 
 class CommandsMixin:
+    """MonitorService's commands; the service provides what is declared here."""
+
+    if TYPE_CHECKING:
+        db: Database
+        _records: dict[int, AccountRecord]
+        _alerts: AlertRunner
+        _reader_factory: ReaderFactory
+        _thread: LoopThread
+
+        def clock(self) -> float: ...
+        def _run(self, fn: Callable[[], Any]) -> Future[Any]: ...
+        def _add(self, record: AccountRecord) -> None: ...
+        def _drop(self, account_id: int) -> None: ...
+        def _recompute(self, account_id: int) -> None: ...
+        def _publish(self) -> None: ...
+        def _emit_alerts(self, events: list[AlertEvent]) -> None: ...
+
     def create_manual_account(
-        self: MonitorService,
+        self,
         name: str,
         wallet_balance: float,
         collateral: str | None,
@@ -35,7 +60,7 @@ class CommandsMixin:
         return self._run(run)
 
     def save_position(
-        self: MonitorService, account_id: int, position: Position, position_id: int | None = None
+        self, account_id: int, position: Position, position_id: int | None = None
     ) -> Future[int]:
         def run() -> int:
             saved = self.db.positions.save(account_id, position, position_id)
@@ -44,7 +69,7 @@ class CommandsMixin:
 
         return self._run(run)
 
-    def delete_position(self: MonitorService, account_id: int, position_id: int) -> Future[None]:
+    def delete_position(self, account_id: int, position_id: int) -> Future[None]:
         def run() -> None:
             self.db.positions.delete(account_id, position_id)
             self._recompute(account_id)
@@ -52,7 +77,7 @@ class CommandsMixin:
         return self._run(run)
 
     def set_hypothetical_enabled(
-        self: MonitorService, account_id: int, position_id: int, enabled: bool
+        self, account_id: int, position_id: int, enabled: bool
     ) -> Future[None]:
         def run() -> None:
             self.db.positions.set_enabled(account_id, position_id, enabled)
@@ -60,7 +85,7 @@ class CommandsMixin:
 
         return self._run(run)
 
-    def set_wallet_balance(self: MonitorService, account_id: int, wallet: float) -> Future[None]:
+    def set_wallet_balance(self, account_id: int, wallet: float) -> Future[None]:
         def run() -> None:
             self._records[account_id] = self.db.accounts.update(account_id, wallet_balance=wallet)
             self._recompute(account_id)
@@ -68,7 +93,7 @@ class CommandsMixin:
         return self._run(run)
 
     def add_exchange_account(
-        self: MonitorService, name: str, settings: ExchangeSettings, credentials: Credentials
+        self, name: str, settings: ExchangeSettings, credentials: Credentials
     ) -> Future[int]:
         def run() -> int:
             if self.db.accounts.by_name(name) is not None:
@@ -95,7 +120,7 @@ class CommandsMixin:
         return self._run(run)
 
     def test_connection(
-        self: MonitorService, settings: ExchangeSettings, credentials: Credentials
+        self, settings: ExchangeSettings, credentials: Credentials
     ) -> Future[ConnectionReport]:
         async def run() -> ConnectionReport:
             reader: Any = None
@@ -118,29 +143,26 @@ class CommandsMixin:
 
         return self._thread.submit(run())
 
-    def remove_account(self: MonitorService, account_id: int) -> Future[None]:
+    def remove_account(self, account_id: int) -> Future[None]:
         def run() -> None:
             record = self.db.accounts.get(account_id)
             self._drop(account_id)
             self.db.accounts.remove(account_id)
             if record.credentials_ref:
-                try:
+                # The entry may never have existed; the account is gone either way.
+                with contextlib.suppress(Exception):
                     keyring_credentials.delete(record.credentials_ref)
-                except Exception:  # the entry may never have existed; the account is gone
-                    pass
 
         return self._run(run)
 
-    def set_thresholds(
-        self: MonitorService, account_id: int, thresholds: Thresholds
-    ) -> Future[None]:
+    def set_thresholds(self, account_id: int, thresholds: Thresholds) -> Future[None]:
         def run() -> None:
             self._records[account_id] = self.db.accounts.update(account_id, thresholds=thresholds)
             self._recompute(account_id)
 
         return self._run(run)
 
-    def acknowledge_alert(self: MonitorService, alert_id: int) -> Future[None]:
+    def acknowledge_alert(self, alert_id: int) -> Future[None]:
         def run() -> None:
             records = [a for a in self.db.alerts.recent(1000) if a.alert_id == alert_id]
             if not records:
@@ -153,9 +175,7 @@ class CommandsMixin:
 
         return self._run(run)
 
-    def snooze(
-        self: MonitorService, account_id: int, position_key: str | None, seconds: float
-    ) -> Future[None]:
+    def snooze(self, account_id: int, position_key: str | None, seconds: float) -> Future[None]:
         def run() -> None:
             key = position_key or str(account_id)
             self._emit_alerts(self._alerts.snooze(key, seconds, self.clock()))

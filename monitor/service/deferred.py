@@ -40,7 +40,9 @@ class DeferredService:
         for call in pending:
             call(None)
         for listener in listeners:
-            listener(ServiceEvent("command_error", None, f"the monitor could not start: {error}", at))
+            listener(
+                ServiceEvent("command_error", None, f"the monitor could not start: {error}", at)
+            )
 
     def _when_ready(self, call: Callable[[Any], None]) -> None:
         with self._lock:
@@ -87,6 +89,6 @@ def _copy(source: Future[Any], target: Future[Any]) -> None:
     if source.cancelled():
         target.cancel()
     elif source.exception() is not None:
-        target.set_exception(source.exception())  # type: ignore[arg-type]
+        target.set_exception(source.exception())
     else:
         target.set_result(source.result())

@@ -32,6 +32,7 @@ from monitor.store.records import AccountRecord, PositionMark
 log = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL = 5.0
+THIN_EVERY = 24 * 3600.0
 SnapshotListener = Callable[[Snapshot], None]
 EventListener = Callable[[ServiceEvent], None]
 
@@ -67,6 +68,7 @@ class MonitorService(CommandsMixin):
         self._snapshots: dict[int, AccountSnapshot] = {}
         self._alerts = AlertRunner(db, rules)
         self._ticker: asyncio.Task[None] | None = None
+        self._next_thin = 0.0  # history older than the retention is thinned once a day
 
     # -- life cycle (any thread) -----------------------------------------------------------
 
@@ -248,6 +250,9 @@ class MonitorService(CommandsMixin):
             self._emit_alerts(self._alerts.step(self._snapshots.values(), now))
             if changed:
                 self._publish()
+            if now >= self._next_thin:
+                self._next_thin = now + THIN_EVERY
+                self.db.history.thin(now)
 
     def _snapshot(self) -> Snapshot:
         return Snapshot(self.clock(), tuple(self._snapshots[k] for k in sorted(self._snapshots)))

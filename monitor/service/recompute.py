@@ -47,7 +47,9 @@ def build_snapshot(
 ) -> AccountSnapshot:
     """Evaluate the account with its switched-on hypotheticals and without any."""
     live = [s for s in stored if not (s.kind == "hypothetical" and not s.enabled)]
-    refs = tuple(PositionRef(s.position_id if s.kind != "live" else None, s.kind, s.enabled) for s in live)
+    refs = tuple(
+        PositionRef(s.position_id if s.kind != "live" else None, s.kind, s.enabled) for s in live
+    )
     disabled = tuple(
         (s.position_id, with_marks(s.position, marks))
         for s in stored

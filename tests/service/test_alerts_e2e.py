@@ -29,7 +29,9 @@ def _pool_alerts(recorder, account_id):
 
 
 def test_a_crash_walks_through_every_level_in_order(db, venue, make_service, receiver):
-    account_id = db.accounts.add("demo", "simulated", venue="binanceusdm", settings={"interval": 0.2})
+    account_id = db.accounts.add(
+        "demo", "simulated", venue="binanceusdm", settings={"interval": 0.2}
+    )
     service, rec = make_service()
     dispatcher = WebhookDispatcher([parse_target(f"json={receiver.url('/alerts')}")])
     service.subscribe(lambda _s: None, dispatcher.on_event)
@@ -50,9 +52,11 @@ def test_a_crash_walks_through_every_level_in_order(db, venue, make_service, rec
     venue.start_ticker(interval=0.05, dt=0.5)  # ten venue seconds per real second
 
     alerts = wait_for(
-        lambda: (a := _pool_alerts(rec, account_id))
-        and any(x.level is Level.LIQUIDATION for x in a)
-        and a,
+        lambda: (
+            (a := _pool_alerts(rec, account_id))
+            and any(x.level is Level.LIQUIDATION for x in a)
+            and a
+        ),
         timeout=30,
     )
     venue.stop_ticker()
@@ -88,7 +92,11 @@ def test_a_silent_source_raises_the_stale_alert_within_its_window(db, venue, mak
     wait_for(lambda: (s := rec.latest("demo")) and s.known)
     venue.faults.set("hang", api_key=KEY)
     stale = wait_for(
-        lambda: [e.payload for e in list(rec.events) if e.kind == "alert" and e.payload.kind.value == "stale"]
+        lambda: [
+            e.payload
+            for e in list(rec.events)
+            if e.kind == "alert" and e.payload.kind.value == "stale"
+        ]
     )[0]
     last_success = db.source_status.get(1).last_success
     window = max(3 * 0.2, 1.0)  # FAST_RULES: three intervals or one second

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -21,7 +22,9 @@ def _known(recorder, name="demo"):
 
 
 def test_pipeline_reproduces_the_engine_on_the_venue_book(db, venue, make_service):
-    account_id = db.accounts.add("demo", "simulated", venue="binanceusdm", settings={"interval": 0.2})
+    account_id = db.accounts.add(
+        "demo", "simulated", venue="binanceusdm", settings={"interval": 0.2}
+    )
     service, rec = make_service()
     service.start()
     snap = wait_for(lambda: _known(rec))
@@ -55,7 +58,9 @@ def test_price_move_reaches_the_snapshot(db, venue, make_service):
     venue.shift_all(0.97)
     target = evaluate_accounts([venue.expected_account(KEY)])[0].health_ratio
     assert target < before
-    wait_for(lambda: _known(rec) and math.isclose(_known(rec).health.health_ratio, target, rel_tol=1e-9))
+    wait_for(
+        lambda: _known(rec) and math.isclose(_known(rec).health.health_ratio, target, rel_tol=1e-9)
+    )
 
 
 @pytest.mark.parametrize(
@@ -70,7 +75,9 @@ def test_price_move_reaches_the_snapshot(db, venue, make_service):
 def test_transient_faults_keep_the_last_good_book_and_recover(
     db, venue, make_service, fault, value, expected_words
 ):
-    account_id = db.accounts.add("demo", "simulated", venue="binanceusdm", settings={"interval": 0.2})
+    account_id = db.accounts.add(
+        "demo", "simulated", venue="binanceusdm", settings={"interval": 0.2}
+    )
     service, rec = make_service()
     service.start()
     good = wait_for(lambda: _known(rec))
@@ -83,7 +90,11 @@ def test_transient_faults_keep_the_last_good_book_and_recover(
     else:
         venue.faults.set(fault, value, api_key=KEY)
     bad = wait_for(
-        lambda: (s := rec.latest("demo")) and s.status.state in (SourceState.ERROR, SourceState.STALE) and s
+        lambda: (
+            (s := rec.latest("demo"))
+            and s.status.state in (SourceState.ERROR, SourceState.STALE)
+            and s
+        )
     )
     assert not bad.known  # a failing source never shows as current
     assert expected_words in (bad.status.last_error or "")
@@ -99,7 +110,7 @@ def test_transient_faults_keep_the_last_good_book_and_recover(
             return [t for i, t in enumerate(times) if i == 0 or t - times[i - 1] > 0.05]
 
         spaced = wait_for(lambda: len(attempts()) >= 3 and attempts())
-        assert all(b - a >= 0.29 for a, b in zip(spaced, spaced[1:], strict=False))
+        assert all(b - a >= 0.29 for a, b in itertools.pairwise(spaced))
     venue.faults.clear()
     wait_for(lambda: _known(rec))
     assert venue.requests.count(api_key=KEY) > requests_before
@@ -146,7 +157,9 @@ def test_a_hang_turns_stale_and_raises_the_stale_alert(db, venue, make_service):
 def test_a_cut_short_positions_answer_is_rejected_not_applied_as_empty(db, venue, make_service):
     """ccxt parses a truncated positionRisk body as no positions at all; that must not wipe
     the book (the balance answer, which is fine, still lists the positions' margin)."""
-    account_id = db.accounts.add("demo", "simulated", venue="binanceusdm", settings={"interval": 0.2})
+    account_id = db.accounts.add(
+        "demo", "simulated", venue="binanceusdm", settings={"interval": 0.2}
+    )
     service, rec = make_service()
     service.start()
     good = wait_for(lambda: _known(rec))

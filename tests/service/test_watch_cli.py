@@ -1,0 +1,58 @@
+"""`margin-monitor watch` and `check --refresh` as real processes on a real database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+
+from monitor.cli import main
+
+from .conftest import wait_for
+
+
+def _spawn(tmp_path, *args):
+    env = dict(os.environ, MARGIN_MONITOR_DB=f"sqlite:///{tmp_path / 'w.sqlite'}")
+    return subprocess.Popen(
+        [sys.executable, "-m", "monitor.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def test_watch_runs_the_demo_and_stops_cleanly_on_sigterm(tmp_path):
+    proc = _spawn(tmp_path, "watch", "--demo")
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
+    wait_for(lambda: any(line.startswith("watching demo") for line in lines), timeout=30)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=20) == 0
+    assert "Traceback" not in proc.stderr.read()
+
+
+def test_watch_refuses_a_bad_webhook_with_one_line(tmp_path, capsys):
+    status = main(["--db", f"sqlite:///{tmp_path / 'w.sqlite'}", "watch", "--webhook", "pager=x"])
+    assert status == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "pager" in err[0] and "json" in err[0]
+
+
+def test_check_refresh_polls_the_demo_venue_before_reporting(tmp_path, capsys):
+    db = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    from monitor.service.demo import ensure_demo_account
+    from monitor.store import open_database
+
+    with open_database(db) as store:
+        ensure_demo_account(store)
+    # Never fetched: without --refresh there is nothing current to judge.
+    assert main(["--db", db, "check"]) == 3
+    capsys.readouterr()
+    status = main(["--db", db, "check", "--refresh", "--json"])
+    out = capsys.readouterr().out
+    assert status in (0, 1, 2)
+    assert '"name": "demo"' in out and '"health_ratio": null' not in out.split('"positions"')[0]
