@@ -9,7 +9,6 @@ from typing import Any, Protocol
 
 from monitor.service.backoff import Backoff
 from monitor.service.snapshot import SourceState, SourceStatus
-from monitor.service.sources import Connection, ReaderFactory, SimResolver, connection_for
 from monitor.sources.exchange.errors import AuthFailed, PermissionDenied, SourceError, Transient
 from monitor.sources.exchange.reader import FetchResult
 from monitor.store.records import AccountRecord
@@ -27,21 +26,13 @@ class WorkerHost(Protocol):
     def on_status(self, account_id: int, status: SourceStatus) -> None: ...
     def status(self, account_id: int) -> SourceStatus: ...
     def interval(self, record: AccountRecord) -> float: ...
+    def make_reader(self, record: AccountRecord) -> Any: ...
 
 
 class AccountWorker:
-    def __init__(
-        self,
-        host: WorkerHost,
-        account_id: int,
-        reader_factory: ReaderFactory,
-        sim: SimResolver | None,
-        backoff: Backoff,
-    ) -> None:
+    def __init__(self, host: WorkerHost, account_id: int, backoff: Backoff) -> None:
         self.host = host
         self.account_id = account_id
-        self._reader_factory = reader_factory
-        self._sim = sim
         self._backoff = backoff
         self._wake = asyncio.Event()
         self._rng = random.Random(account_id)
@@ -76,8 +67,7 @@ class AccountWorker:
         last_success = self.host.status(self.account_id).last_success
         try:
             if self._reader is None:
-                connection: Connection = connection_for(record, self._sim)
-                self._reader = self._reader_factory(connection, record.name)
+                self._reader = self.host.make_reader(record)
             result = await asyncio.wait_for(self._reader.fetch(now), FETCH_DEADLINE)
         except (AuthFailed, PermissionDenied) as exc:
             # A bad key will not fix itself: stop polling until the trader asks again.

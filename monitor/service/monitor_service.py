@@ -24,7 +24,15 @@ from monitor.service.backoff import Backoff
 from monitor.service.commands import CommandsMixin
 from monitor.service.recompute import build_snapshot
 from monitor.service.snapshot import AccountSnapshot, Snapshot, SourceState, SourceStatus
-from monitor.service.sources import ReaderFactory, SimResolver, default_reader
+from monitor.service.sources import (
+    ManualMarksReader,
+    MarksFactory,
+    ReaderFactory,
+    SimResolver,
+    connection_for,
+    default_marks,
+    default_reader,
+)
 from monitor.sources.exchange.reader import FetchResult
 from monitor.store.database import Database
 from monitor.store.records import AccountRecord, PositionMark
@@ -45,6 +53,7 @@ class MonitorService(CommandsMixin):
         clock: Callable[[], float] = time.time,
         rules: AlertRules = DEFAULT_RULES,
         reader_factory: ReaderFactory = default_reader,
+        marks_factory: MarksFactory = default_marks,
         sim: SimResolver | None = None,
         backoff: Backoff = Backoff(),
         tick: float = 1.0,
@@ -54,6 +63,7 @@ class MonitorService(CommandsMixin):
         self.db = db
         self._clock = clock
         self._reader_factory = reader_factory
+        self._marks_factory = marks_factory
         self._sim = sim
         self._backoff = backoff
         self._tick = tick
@@ -136,9 +146,9 @@ class MonitorService(CommandsMixin):
             self._status[record.account_id] = SourceStatus(
                 SourceState.STARTING, stored.last_success, stored.last_error
             )
-            worker = AccountWorker(
-                self, record.account_id, self._reader_factory, self._sim, self._backoff
-            )
+        # Exchange and simulated accounts poll their venue; manual ones only for live marks.
+        if record.kind != "manual" or record.settings.get("marks_from"):
+            worker = AccountWorker(self, record.account_id, self._backoff)
             self._workers[record.account_id] = worker
             self._tasks[record.account_id] = asyncio.get_running_loop().create_task(worker.run())
         self._recompute(record.account_id)
@@ -171,9 +181,29 @@ class MonitorService(CommandsMixin):
             await asyncio.sleep(0.02)
         return self._snapshot()
 
+    def make_reader(self, record: AccountRecord) -> Any:
+        if record.kind == "manual":
+            marks = self._marks_factory(
+                str(record.settings["marks_from"]), record.settings.get("marks_api_url")
+            )
+            return ManualMarksReader(marks, lambda: self._symbols(record.account_id))
+        return self._reader_factory(connection_for(record, self._sim), record.name)
+
+    def _symbols(self, account_id: int) -> list[str]:
+        return sorted({s.position.symbol for s in self.db.positions.list(account_id)})
+
     def on_fetched(self, account_id: int, result: FetchResult) -> None:
         record = self._records.get(account_id)
         if record is None:
+            return
+        if record.kind == "manual":  # only marks: the positions are the trader's own
+            marks = {symbol: figures.mark for symbol, figures in result.symbols.items()}
+            self.db.market.upsert_marks(
+                str(record.settings["marks_from"]), marks.items(), result.fetched_at
+            )
+            self._marks[account_id] = marks
+            self._status[account_id] = SourceStatus(SourceState.MANUAL, result.fetched_at)
+            self._recompute(account_id)
             return
         pool = _choose_pool(result, record)
         now = result.fetched_at
@@ -219,7 +249,10 @@ class MonitorService(CommandsMixin):
         record = self._records[account_id]
         window = self._alerts.rules.stale_after(self.interval(record))
         age = status.age(now)
-        if status.state is SourceState.OK and age is not None and age > window:
+        fetched = status.state is SourceState.OK or (
+            status.state is SourceState.MANUAL and record.settings.get("marks_from")
+        )
+        if fetched and age is not None and age > window:
             return replace(status, state=SourceState.STALE)
         return status
 

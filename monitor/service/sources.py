@@ -9,7 +9,8 @@ from typing import Any
 from monitor.service.api import Credentials, ExchangeSettings
 from monitor.sources.exchange import credentials as keyring_credentials
 from monitor.sources.exchange.errors import AuthFailed
-from monitor.sources.exchange.reader import ExchangeReader
+from monitor.sources.exchange.public import PublicMarks
+from monitor.sources.exchange.reader import ExchangeReader, FetchResult, SymbolFigures
 from monitor.store.records import AccountRecord
 
 
@@ -58,3 +59,28 @@ ReaderFactory = Callable[[Connection, str], Any]
 
 def default_reader(connection: Connection, account_name: str) -> ExchangeReader:
     return ExchangeReader(connection.settings, connection.credentials, account_name=account_name)
+
+
+MarksFactory = Callable[[str, "str | None"], Any]
+
+
+def default_marks(exchange_id: str, api_url: str | None) -> PublicMarks:
+    return PublicMarks(exchange_id, api_url=api_url)
+
+
+class ManualMarksReader:
+    """A manual account's live marks: the positions are typed, the prices come from a venue's
+    public market data (settings "marks_from", optionally "marks_api_url")."""
+
+    def __init__(self, marks: Any, symbols: Callable[[], list[str]]) -> None:
+        self._marks = marks
+        self._symbols = symbols
+
+    async def fetch(self, now: float) -> FetchResult:
+        symbols = self._symbols()
+        marks = await self._marks.fetch(symbols) if symbols else {}
+        figures = {s: SymbolFigures(mark, (), None) for s, mark in marks.items()}
+        return FetchResult(fetched_at=now, accounts=(), symbols=figures)
+
+    async def close(self) -> None:
+        await self._marks.close()

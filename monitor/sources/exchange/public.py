@@ -1,13 +1,51 @@
-"""Marks for manual accounts from public tickers: no keys, no account, read-only instance."""
+"""Marks for manual accounts from public market data: no keys, no account, read-only."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from monitor.service.api import Credentials, ExchangeSettings
 from monitor.sources.exchange.build import build_exchange
 from monitor.sources.exchange.errors import Malformed, translate
 from monitor.sources.exchange.numbers import number
+
+
+class PublicMarks:
+    """One venue's public marks, with one ccxt instance kept (markets loaded once)."""
+
+    def __init__(
+        self, exchange_id: str, *, api_url: str | None = None, enable_rate_limit: bool = True
+    ) -> None:
+        self.exchange_id = exchange_id
+        settings = ExchangeSettings(exchange_id, api_url=api_url, wallet_address="public")
+        self._exchange: Any = build_exchange(
+            settings, Credentials(), enable_rate_limit=enable_rate_limit
+        )
+
+    async def fetch(self, symbols: Sequence[str]) -> Mapping[str, float]:
+        """symbol -> mark (the venue's mark price where it publishes one, else last trade)."""
+        ex = self._exchange
+        wanted = list(symbols)
+        try:
+            await ex.load_markets()
+            if ex.has.get("fetchMarkPrices"):
+                tickers = await ex.fetch_mark_prices(wanted)
+            else:
+                tickers = await ex.fetch_tickers(wanted)
+        except Exception as exc:
+            raise translate(exc, self.exchange_id, "public marks") from exc
+        marks = {}
+        for symbol in wanted:
+            ticker = tickers.get(symbol)
+            if ticker is None:
+                raise Malformed(f"{self.exchange_id}: no mark price for {symbol}")
+            value = ticker.get("markPrice") or ticker.get("last")
+            marks[symbol] = number(value, f"{self.exchange_id} ticker {symbol} mark/last")
+        return marks
+
+    async def close(self) -> None:
+        await self._exchange.close()
 
 
 async def fetch_public_marks(
@@ -17,20 +55,9 @@ async def fetch_public_marks(
     api_url: str | None = None,
     enable_rate_limit: bool = True,
 ) -> Mapping[str, float]:
-    """symbol -> mark price (ticker markPrice, else last) for each requested symbol."""
-    settings = ExchangeSettings(exchange_id, api_url=api_url, wallet_address="public")
-    exchange = build_exchange(settings, Credentials(), enable_rate_limit=enable_rate_limit)
+    """One-off: symbol -> mark for each requested symbol."""
+    reader = PublicMarks(exchange_id, api_url=api_url, enable_rate_limit=enable_rate_limit)
     try:
-        tickers = await exchange.fetch_tickers(symbols)
-    except Exception as exc:
-        raise translate(exc, exchange_id, "public marks") from exc
+        return await reader.fetch(symbols)
     finally:
-        await exchange.close()
-    marks = {}
-    for symbol in symbols:
-        ticker = tickers.get(symbol)
-        if ticker is None:
-            raise Malformed(f"{exchange_id}: no ticker for {symbol}")
-        value = ticker.get("markPrice") or ticker.get("last")
-        marks[symbol] = number(value, f"{exchange_id} ticker {symbol} mark/last")
-    return marks
+        await reader.close()

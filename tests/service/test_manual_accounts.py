@@ -1,0 +1,75 @@
+"""Manual accounts through the service: typed positions, live marks from a venue's public data."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from monitor.domain import Account, Maintenance, Position, Side, evaluate_accounts
+from monitor.service.snapshot import SourceState
+from monitor.sources.exchange.public import PublicMarks
+
+from .conftest import wait_for
+
+BTC = Position(
+    symbol="BTC/USDT:USDT",
+    side=Side.LONG,
+    contracts=0.5,
+    entry_price=60_000,
+    mark_price=60_000,
+    maintenance=Maintenance.flat(0.005),
+)
+
+
+def _public(exchange_id, api_url):
+    return PublicMarks(exchange_id, api_url=api_url, enable_rate_limit=False)
+
+
+def test_typed_position_changes_the_pool_to_the_engine_value(db, make_service):
+    service, rec = make_service()
+    service.start()
+    account_id = service.create_manual_account("swing", 5_000.0, "USDT", None).result(10)
+    service.save_position(account_id, BTC).result(10)
+    snap = wait_for(lambda: (s := rec.latest("swing")) and s.health and s.health.positions and s)
+    expected = evaluate_accounts([Account("swing", 5_000.0, (BTC,))])[0]
+    assert snap.status.state is SourceState.MANUAL and snap.known
+    assert snap.health.health_ratio == expected.health_ratio
+    # A hypothetical switched on and off moves the liquidation price and back.
+    what_if = replace(BTC, symbol="ETH/USDT:USDT", entry_price=3_000, mark_price=3_000,
+                      contracts=10, hypothetical=True)  # fmt: skip
+    hyp_id = service.save_position(account_id, what_if).result(10)
+    with_hyp = wait_for(lambda: (s := rec.latest("swing")) and len(s.account.positions) == 2 and s)
+    assert with_hyp.health.positions[0].liquidation_price > expected.positions[0].liquidation_price
+    assert with_hyp.baseline.health_ratio == expected.health_ratio  # the real book is unchanged
+    service.set_hypothetical_enabled(account_id, hyp_id, False).result(10)
+    off = wait_for(lambda: (s := rec.latest("swing")) and len(s.account.positions) == 1 and s)
+    assert off.health.positions[0].liquidation_price == expected.positions[0].liquidation_price
+    assert [p.symbol for _, p in off.disabled] == ["ETH/USDT:USDT"]
+
+
+def test_live_marks_come_from_the_venue_and_failures_show(db, venue, make_service):
+    account_id = db.accounts.add(
+        "swing",
+        "manual",
+        collateral="USDT",
+        wallet_balance=5_000.0,
+        settings={"marks_from": "binanceusdm", "marks_api_url": venue.url, "interval": 0.2},
+    )
+    db.positions.save(account_id, BTC)
+    service, rec = make_service(marks_factory=_public)
+    service.start()
+    venue.set_marks({"BTC": 55_000.0})
+
+    def at_venue_mark():
+        s = rec.latest("swing")
+        return s and s.known and s.account.positions[0].mark_price == 55_000.0 and s
+
+    snap = wait_for(at_venue_mark)
+    expected = evaluate_accounts([Account("swing", 5_000.0, (replace(BTC, mark_price=55_000.0),))])
+    assert math.isclose(snap.health.health_ratio, expected[0].health_ratio, rel_tol=1e-12)
+
+    venue.faults.set("server_error", 503)  # public endpoints too
+    failing = wait_for(lambda: (s := rec.latest("swing")) and not s.known and s)
+    assert failing.status.state in (SourceState.ERROR, SourceState.STALE)
+    venue.faults.clear()
+    wait_for(lambda: (s := rec.latest("swing")) and s.known)
