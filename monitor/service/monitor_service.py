@@ -78,6 +78,7 @@ class MonitorService(CommandsMixin):
         self._snapshots: dict[int, AccountSnapshot] = {}
         self._alerts = AlertRunner(db, rules)
         self._ticker: asyncio.Task[None] | None = None
+        self._tiers_stored: dict[tuple[str, str], float] = {}
         self._next_thin = 0.0  # history older than the retention is thinned once a day
 
     # -- life cycle (any thread) -----------------------------------------------------------
@@ -213,6 +214,12 @@ class MonitorService(CommandsMixin):
         venue = record.venue or "unknown"
         marks = {symbol: figures.mark for symbol, figures in result.symbols.items()}
         self.db.market.upsert_marks(venue, marks.items(), now)
+        for symbol, figures in result.symbols.items():
+            fetched = figures.tiers_fetched_at
+            if fetched is not None and self._tiers_stored.get((venue, symbol)) != fetched:
+                # Bracket tables change rarely: stored when the reader fetched them anew.
+                self.db.market.upsert_tiers(venue, symbol, figures.tiers, fetched)
+                self._tiers_stored[(venue, symbol)] = fetched
         self.db.source_status.set_success(account_id, now)
         self._records[account_id] = self.db.accounts.get(account_id)
         self._marks[account_id] = marks

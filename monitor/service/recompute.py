@@ -18,9 +18,19 @@ def with_marks(position: Position, marks: Mapping[str, float]) -> Position:
     return position if mark is None else replace(position, mark_price=mark)
 
 
-def disagreement(health: AccountHealth) -> str | None:
-    """Words for the trader when a venue's liquidation price differs from ours by > 0.5 %."""
+def disagreement(health: AccountHealth, venue_ratio: float | None = None) -> str | None:
+    """Words for the trader when the venue's pool ratio or one of its liquidation prices
+    differs from ours by more than 0.5 %: the larger gap is reported."""
     worst: tuple[float, str] | None = None
+    ours_ratio = health.health_ratio
+    if venue_ratio is not None and ours_ratio is not None and venue_ratio > 0:
+        gap = abs(ours_ratio - venue_ratio) / venue_ratio
+        if gap > DISAGREEMENT:
+            worst = (
+                gap,
+                f"venue health {venue_ratio:.3f} vs ours {ours_ratio:.3f} "
+                f"({gap * 100:.2f} % apart)",
+            )
     for p in health.positions:
         ours, theirs = p.liquidation_price, p.exchange_liquidation_price
         if p.hypothetical or theirs is None:
@@ -83,7 +93,9 @@ def build_snapshot(
         baseline=baseline,
         status=status,
         disabled=disabled,
-        exchange_disagreement=None if health is None else disagreement(health),
+        exchange_disagreement=(
+            None if baseline is None else disagreement(baseline, record.exchange_health_ratio)
+        ),
         markets=tuple(sorted(marks.items())),
         interval=interval,
     )

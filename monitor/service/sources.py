@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from monitor.service.api import Credentials, ExchangeSettings
@@ -48,10 +49,20 @@ def connection_for(record: AccountRecord, sim: SimResolver | None) -> Connection
     if record.credentials_ref is None:
         return Connection(settings, Credentials())
     try:
-        creds = keyring_credentials.load(record.credentials_ref)
-    except Exception as exc:  # NoKeyring, a locked keyring, a deleted entry
+        if record.settings.get("credentials_file"):  # the trader's explicit choice
+            path = Path(str(record.settings["credentials_file"]))
+            return Connection(
+                settings, keyring_credentials.load_from_file(path, record.credentials_ref)
+            )
+        return Connection(settings, keyring_credentials.load(record.credentials_ref))
+    except keyring_credentials.NoKeyring as exc:
+        # The other explicit alternative: the variables set for this run.
+        from_env = keyring_credentials.from_environment()
+        if from_env is not None:
+            return Connection(settings, from_env)
+        raise AuthFailed(f"account '{record.name}': {exc}") from exc
+    except Exception as exc:  # a locked keyring, a deleted entry
         raise AuthFailed(f"account '{record.name}': credentials unavailable: {exc}") from exc
-    return Connection(settings, creds)
 
 
 ReaderFactory = Callable[[Connection, str], Any]

@@ -73,3 +73,36 @@ def test_live_marks_come_from_the_venue_and_failures_show(db, venue, make_servic
     assert failing.status.state in (SourceState.ERROR, SourceState.STALE)
     venue.faults.clear()
     wait_for(lambda: (s := rec.latest("swing")) and s.known)
+
+
+def test_credentials_come_from_the_file_the_trader_chose(db, venue, make_service, tmp_path):
+    """No keyring here: an exchange account whose secrets are in a chmod-600 file polls with
+    them; a file others can read is refused with the reason."""
+    import pytest
+
+    from monitor.service.api import Credentials
+    from monitor.service.sources import connection_for
+    from monitor.sources.exchange import credentials
+    from monitor.sources.exchange.errors import AuthFailed
+    from monitor.sources.sim.venue import DEMO_CREDENTIALS
+
+    path = tmp_path / "secrets.json"
+    secrets = Credentials(DEMO_CREDENTIALS.api_key, DEMO_CREDENTIALS.secret)
+    credentials.save_to_file(path, "binance", secrets)
+    account_id = db.accounts.add(
+        "binance",
+        "exchange",
+        venue="binanceusdm",
+        credentials_ref="binance",
+        settings={"exchange_id": "binanceusdm", "api_url": venue.url,
+                  "credentials_file": str(path), "interval": 0.2},
+    )  # fmt: skip
+    record = db.accounts.get(account_id)
+    assert connection_for(record, None).credentials == secrets
+    path.chmod(0o644)
+    with pytest.raises(AuthFailed, match="chmod 600"):
+        connection_for(record, None)
+    path.chmod(0o600)
+    service, rec = make_service()
+    service.start()
+    wait_for(lambda: (s := rec.latest("binance")) and s.known)

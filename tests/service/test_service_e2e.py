@@ -167,3 +167,24 @@ def test_a_cut_short_positions_answer_is_rejected_not_applied_as_empty(db, venue
     bad = wait_for(lambda: (s := rec.latest("demo")) and s.status.state is SourceState.ERROR and s)
     assert "positionRisk" in bad.status.last_error or "malformed" in bad.status.last_error.lower()
     assert len(db.positions.list(account_id)) == len(good.account.positions)
+
+
+def test_a_venue_that_disagrees_is_shown_and_alerted(db, venue, make_service):
+    account_id = db.accounts.add(
+        "demo", "simulated", venue="binanceusdm", settings={"interval": 0.2}
+    )
+    service, rec = make_service()
+    service.start()
+    wait_for(lambda: _known(rec))
+    assert rec.latest("demo").exchange_disagreement is None
+    venue.faults.set("liquidation_offset", 0.02, api_key=KEY)  # the venue's prices 2 % off
+    snap = wait_for(lambda: (s := _known(rec)) and s.exchange_disagreement and s)
+    assert "venue liq" in snap.exchange_disagreement
+    alert = wait_for(
+        lambda: [e for e in list(rec.events) if e.payload.kind.value == "disagreement"]
+    )
+    assert alert[0].payload.notify
+    # The venue's tiers were stored with their fetch time.
+    stored = db.market.tiers("binanceusdm", "BTC/USDT:USDT")
+    assert stored is not None and stored[1] > 0 and len(stored[0]) > 1
+    assert account_id

@@ -85,3 +85,24 @@ def save_to_file(path: Path, reference: str, credentials: Credentials) -> None:
     with os.fdopen(fd, "w") as handle:
         json.dump(data, handle)
     os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+
+
+def load_from_file(path: Path, reference: str) -> Credentials:
+    """Read back what `save_to_file` wrote; every failure names the file and the account."""
+    try:
+        mode = path.stat().st_mode
+        data = json.loads(path.read_text())
+    except OSError as exc:
+        raise NoKeyring(f"credentials file {path}: cannot read: {exc.strerror or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise NoKeyring(f"credentials file {path}: not valid JSON: {exc}") from None
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise NoKeyring(
+            f"credentials file {path}: readable by other users; run chmod 600 {path} first"
+        )
+    entry = data.get(reference) if isinstance(data, dict) else None
+    if not isinstance(entry, dict):
+        raise NoKeyring(f"credentials file {path}: no entry for account '{reference}'")
+    return Credentials(
+        str(entry.get("api_key", "")), str(entry.get("secret", "")), str(entry.get("password", ""))
+    )
