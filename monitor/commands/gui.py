@@ -57,10 +57,10 @@ def run(args: argparse.Namespace) -> int:
     QTimer.singleShot(50, app, starter.start)
     try:
         if args.smoke_test:
-            return _smoke(service, args.theme or "dark")
+            return _smoke(service, args.theme)
         from monitor.ui.app import run_app
 
-        return run_app(service, theme=args.theme or "dark")
+        return run_app(service, theme=args.theme)
     finally:
         if starter.is_alive():
             starter.join(timeout=30)
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             session.stop()  # type: ignore[attr-defined]
 
 
-def _smoke(service: object, theme: str) -> int:
+def _smoke(service: object, theme: str | None) -> int:
     """Open the window, wait (by events, with a deadline) for a painted frame and for known
     figures in the header, then close."""
     from PySide6.QtCore import QEvent, QObject, QTimer

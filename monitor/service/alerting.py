@@ -19,6 +19,8 @@ from monitor.domain.alerts import (
 from monitor.service.snapshot import AccountSnapshot, SourceState
 from monitor.store.database import Database
 
+StoredAlert = tuple[AlertEvent, int]
+
 
 def account_key(account_id: int) -> str:
     return str(account_id)
@@ -96,34 +98,32 @@ class AlertRunner:
         self.rules = rules
         self.state = AlertState()
 
-    def step(self, snapshots: Iterable[AccountSnapshot], now: float) -> list[AlertEvent]:
+    def step(self, snapshots: Iterable[AccountSnapshot], now: float) -> list[StoredAlert]:
         snaps = list(snapshots)
         fresh = [s for s in snaps if s.status.state in (SourceState.OK, SourceState.MANUAL)]
         all_readings = [r for s in fresh for r in readings(s)]
         feeds = [feed(s, now) for s in snaps]
         self.state, events = evaluate(self.state, now, all_readings, feeds, self.rules)
-        self._store(events)
-        return events
+        return self._store(events)
 
-    def snooze(self, key: str, seconds: float, now: float) -> list[AlertEvent]:
+    def snooze(self, key: str, seconds: float, now: float) -> list[StoredAlert]:
         self.state, events = snooze(self.state, key, now, seconds)
-        self._store(events)
-        return events
+        return self._store(events)
 
-    def cancel_snooze(self, key: str, now: float) -> list[AlertEvent]:
+    def cancel_snooze(self, key: str, now: float) -> list[StoredAlert]:
         self.state, events = cancel_snooze(self.state, key, now)
-        self._store(events)
-        return events
+        return self._store(events)
 
-    def acknowledge(self, key: str, now: float) -> list[AlertEvent]:
+    def acknowledge(self, key: str, now: float) -> list[StoredAlert]:
         self.state, events = acknowledge(self.state, key, now)
-        self._store(events)
-        return events
+        return self._store(events)
 
-    def _store(self, events: list[AlertEvent]) -> None:
+    def _store(self, events: list[AlertEvent]) -> list[StoredAlert]:
+        """Log every transition; each comes back with its stored id (to acknowledge it by)."""
+        stored = []
         for e in events:
             account_id = int(e.account) if e.account.isdigit() else None
-            self._db.alerts.append(
+            alert_id = self._db.alerts.append(
                 account_id=account_id,
                 position_key=None if e.subject == e.account else e.subject,
                 kind=e.kind.value,
@@ -132,3 +132,5 @@ class AlertRunner:
                 at=e.at,
                 until=e.until,
             )
+            stored.append((e, alert_id))
+        return stored

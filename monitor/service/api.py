@@ -46,6 +46,7 @@ class ServiceEvent:
     message: str
     at: float
     payload: object = None
+    alert_id: int | None = None  # the stored alert's id, for acknowledging it
 
 
 class ServiceApi(Protocol):

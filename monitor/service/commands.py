@@ -17,8 +17,7 @@ from monitor.sources.exchange.errors import SourceError
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from monitor.domain.alerts import AlertEvent
-    from monitor.service.alerting import AlertRunner
+    from monitor.service.alerting import AlertRunner, StoredAlert
     from monitor.service.loop_thread import LoopThread
     from monitor.service.sources import ReaderFactory
     from monitor.store.database import Database
@@ -41,7 +40,7 @@ class CommandsMixin:
         def _drop(self, account_id: int) -> None: ...
         def _recompute(self, account_id: int) -> None: ...
         def _publish(self) -> None: ...
-        def _emit_alerts(self, events: list[AlertEvent]) -> None: ...
+        def _emit_alerts(self, events: list[StoredAlert]) -> None: ...
 
     def create_manual_account(
         self,

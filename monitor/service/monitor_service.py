@@ -16,9 +16,9 @@ from dataclasses import replace
 from typing import Any
 
 from monitor.domain import Position, Thresholds
-from monitor.domain.alerts import DEFAULT_RULES, AlertEvent, AlertRules
+from monitor.domain.alerts import DEFAULT_RULES, AlertRules
 from monitor.service.account_worker import AccountWorker
-from monitor.service.alerting import AlertRunner
+from monitor.service.alerting import AlertRunner, StoredAlert
 from monitor.service.api import ServiceEvent
 from monitor.service.backoff import Backoff
 from monitor.service.commands import CommandsMixin
@@ -314,10 +314,10 @@ class MonitorService(CommandsMixin):
             except Exception:
                 log.exception("event listener failed")
 
-    def _emit_alerts(self, events: list[AlertEvent]) -> None:
-        for e in events:
+    def _emit_alerts(self, events: list[StoredAlert]) -> None:
+        for e, alert_id in events:
             account_id = int(e.account) if e.account.isdigit() else None
-            self._emit(ServiceEvent("alert", account_id, e.message, e.at, e))
+            self._emit(ServiceEvent("alert", account_id, e.message, e.at, e, alert_id))
 
 
 def _choose_pool(result: FetchResult, record: AccountRecord) -> Any:

@@ -1,0 +1,332 @@
+"""The main window and `run_app`: layout, menus, settings; rendering lives in presenter.py,
+commands in commands.py, so this file only wires them together."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from monitor.service.api import ServiceApi
+from monitor.ui.account_header import AccountHeader
+from monitor.ui.accounts_model import AccountsModel
+from monitor.ui.alert_banner import AlertBanner
+from monitor.ui.alert_channels import AlertSounds, TrayNotifier, app_icon
+from monitor.ui.alerts_panel import AlertsPanel
+from monitor.ui.chart_slot import ChartSlot
+from monitor.ui.commands import Commands
+from monitor.ui.exchange_catalog import ExchangeInfo, ccxt_catalog
+from monitor.ui.hub import ServiceHub
+from monitor.ui.keyed_table import KEY_ROLE, SORT_ROLE
+from monitor.ui.positions_model import DISTANCE_COLUMN, PositionsModel
+from monitor.ui.presenter import SnapshotPresenter, Views
+from monitor.ui.settings import WindowSettings
+from monitor.ui.theme import apply_theme
+from monitor.ui.whatif_panel import WhatIfPanel
+
+_SPLITTERS = ("main", "right")
+
+
+def sortable_view(model: QSortFilterProxyModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setAlternatingRowColors(False)
+    return view
+
+
+def _chart(name: str) -> QWidget:
+    from monitor.ui import charts  # pyqtgraph: imported after the first paint, see chart_slot
+
+    widget: QWidget = getattr(charts, name)()
+    return widget
+
+
+def _proxy(source: object) -> QSortFilterProxyModel:
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(source)  # type: ignore[arg-type]
+    proxy.setSortRole(SORT_ROLE)
+    return proxy
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        service: ServiceApi,
+        *,
+        theme: str | None = None,
+        settings_path: str | Path | None = None,
+        exchange_catalog: Callable[[], list[ExchangeInfo]] = ccxt_catalog,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("Margin Monitor")
+        self.settings = WindowSettings(settings_path)
+        # An explicit theme wins; otherwise the one saved last time, else dark.
+        self.theme = theme or self.settings.theme("dark")
+        self.accounts_model = AccountsModel(self)
+        self.positions_model = PositionsModel(self)
+        self.accounts_view = sortable_view(_proxy(self.accounts_model))
+        self.positions_view = sortable_view(_proxy(self.positions_model))
+        self.header = AccountHeader()
+        self.whatif = WhatIfPanel()
+        self.history_chart = ChartSlot(partial(_chart, "HealthHistoryChart"))
+        self.stress_chart = ChartSlot(partial(_chart, "StressChart"))
+        self.ladder_chart = ChartSlot(partial(_chart, "LadderChart"))
+        self.alerts = AlertsPanel()
+        self.banner = AlertBanner()
+        self.sounds = AlertSounds(self, muted=self.settings.muted())
+        self.tray = TrayNotifier(self, app_icon())
+        self.status_label = QLabel("waiting for the service…")
+        # Permanent: a transient message (an alert) must not hide the service's state.
+        self.statusBar().addPermanentWidget(self.status_label)
+
+        self.presenter = SnapshotPresenter(
+            Views(
+                accounts=self.accounts_model,
+                positions=self.positions_model,
+                header=self.header,
+                whatif=self.whatif,
+                history=self.history_chart,
+                stress=self.stress_chart,
+                ladder=self.ladder_chart,
+                status=self.status_label.setText,
+            )
+        )
+        self.hub = ServiceHub(service, self)
+        self.commands = Commands(self.hub, self.presenter, self, exchange_catalog)
+        self._build_layout()
+        self._build_menus()
+        self._splitters_restored = False
+        self._connect()
+        self._default_sorts()
+        self._restore()
+        self.set_theme(self.theme)
+
+    # ---- construction ------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.accounts_view, 1)
+        buttons = QHBoxLayout()
+        for text, slot in (
+            ("+ Manual", self.commands.new_manual_account),
+            ("+ Exchange", self.commands.add_exchange_account),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        left_layout.addLayout(buttons)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.whatif, "What-if")
+        self.tabs.addTab(self.stress_chart, "Stress curve")
+        self.tabs.addTab(self.ladder_chart, "Liquidation ladder")
+        self.tabs.addTab(self.history_chart, "Health history")
+        self.tabs.addTab(self.alerts, "Alerts")
+
+        self.splitters = {name: QSplitter() for name in _SPLITTERS}
+        right = self.splitters["right"]
+        right.setOrientation(Qt.Orientation.Vertical)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.banner)
+        top_layout.addWidget(self.header, 1)
+        right.addWidget(top)
+        right.addWidget(self.positions_view)
+        right.addWidget(self.tabs)
+        right.setSizes([150, 260, 450])
+        main = self.splitters["main"]
+        main.addWidget(left)
+        main.addWidget(right)
+        main.setStretchFactor(1, 1)
+        main.setSizes([380, 1180])
+        self.setCentralWidget(main)
+        self.resize(1560, 960)
+
+    def _build_menus(self) -> None:
+        c = self.commands
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction("&Import portfolio…", lambda: c.import_file())
+        file_menu.addAction("&Export portfolio…", lambda: c.export_file())
+        file_menu.addSeparator()
+        file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        account = self.menuBar().addMenu("&Account")
+        account.addAction("New &manual account…", c.new_manual_account)
+        account.addAction("Add &exchange account…", c.add_exchange_account)
+        account.addAction("&Remove account…", c.remove_account)
+        account.addSeparator()
+        account.addAction("Add &position…", lambda: c.edit_position(False))
+        account.addAction("Add &what-if…", lambda: c.edit_position(True))
+        account.addAction("&Edit selected position…", self.edit_selected_position)
+        account.addAction("&Delete selected position", self.delete_selected_position)
+        account.addSeparator()
+        account.addAction("Re&fresh", QKeySequence.StandardKey.Refresh, c.refresh)
+        view = self.menuBar().addMenu("&View")
+        group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for name in ("dark", "light"):
+            action = QAction(f"{name.title()} theme", self, checkable=True)
+            action.triggered.connect(partial(self.set_theme, name))
+            view.addAction(action)
+            group.addAction(action)
+            self.theme_actions[name] = action
+        view.addSeparator()
+        self.mute_action = QAction("&Mute alert sounds", self, checkable=True)
+        self.mute_action.setChecked(self.sounds.muted)
+        self.mute_action.toggled.connect(self.set_muted)
+        view.addAction(self.mute_action)
+
+    def _default_sorts(self) -> None:
+        # Accounts by name; positions nearest to liquidation first.
+        self.accounts_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.positions_view.sortByColumn(DISTANCE_COLUMN, Qt.SortOrder.AscendingOrder)
+        for view in (self.accounts_view, self.positions_view):
+            # Fit columns when rows arrive, not on every tick (ResizeToContents would re-measure
+            # every cell on each dataChanged).
+            view.model().rowsInserted.connect(lambda *_, v=view: v.resizeColumnsToContents())
+            view.model().modelReset.connect(lambda v=view: v.resizeColumnsToContents())
+
+    def _connect(self) -> None:
+        self.hub.snapshot_received.connect(self.presenter.on_snapshot)
+        self.hub.event_received.connect(self.alerts.add)
+        self.hub.event_received.connect(self.banner.on_event)
+        self.hub.event_received.connect(self.sounds.on_event)
+        self.hub.event_received.connect(self.tray.on_event)
+        self.banner.acknowledge.connect(self.commands.acknowledge)
+        self.banner.snooze.connect(self.commands.snooze)
+        self.hub.event_received.connect(lambda e: self.statusBar().showMessage(e.message, 8000))
+        self.accounts_view.selectionModel().selectionChanged.connect(self._account_selected)
+        self.positions_view.doubleClicked.connect(lambda _: self.edit_selected_position())
+        self.whatif.toggled.connect(self.commands.set_hypothetical)
+        self.whatif.add_requested.connect(lambda: self.commands.edit_position(True))
+        self.whatif.edit_requested.connect(lambda pid: self.commands.edit_position(True, pid))
+        self.whatif.delete_requested.connect(self.commands.delete_position)
+        self.alerts.acknowledge.connect(self.commands.acknowledge)
+        self.presenter.rendered.connect(self._after_render)
+        self.tabs.currentChanged.connect(lambda _: self.presenter.render_charts())
+
+    def _account_selected(self, selected: QItemSelection, _: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            self.presenter.select(indexes[0].data(KEY_ROLE))
+
+    def _after_render(self) -> None:
+        if self.presenter.latest is not None:
+            names = {a.account_id: a.name for a in self.presenter.latest.accounts}
+            self.alerts.model.set_account_names(names)
+        if not self.accounts_view.selectionModel().hasSelection():
+            self._select_row_of(self.presenter.selected_id)
+
+    def _select_row_of(self, account_id: int | None) -> None:
+        proxy = self.accounts_view.model()
+        for row in range(proxy.rowCount()):
+            if proxy.index(row, 0).data(KEY_ROLE) == account_id:
+                self.accounts_view.selectRow(row)
+                return
+
+    # ---- position actions on the table selection ------------------------------------
+    def selected_position_id(self) -> tuple[int | None, bool]:
+        index = self.positions_view.currentIndex()
+        if not index.isValid():
+            return None, False
+        source = self.positions_view.model().mapToSource(index)  # type: ignore[attr-defined]
+        row = self.positions_model.position_row(source.row())
+        if row is None:
+            return None, False
+        return row.ref.position_id, row.hypothetical
+
+    def edit_selected_position(self) -> None:
+        position_id, hypothetical = self.selected_position_id()
+        if position_id is not None:  # live exchange rows are not editable
+            self.commands.edit_position(hypothetical, position_id)
+
+    def delete_selected_position(self) -> None:
+        position_id, _ = self.selected_position_id()
+        if position_id is not None:
+            self.commands.delete_position(position_id)
+
+    # ---- theme and settings ------------------------------------------------------------
+    def set_muted(self, muted: bool) -> None:
+        self.sounds.muted = muted
+        self.settings.set_muted(muted)
+
+    def set_theme(self, name: str) -> None:
+        self.theme = name if name in ("dark", "light") else "dark"
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            palette = apply_theme(app, self.theme)
+            for chart in (self.history_chart, self.stress_chart, self.ladder_chart):
+                chart.set_background(palette.background)
+        self.theme_actions[self.theme].setChecked(True)
+        self.settings.set_theme(self.theme)
+
+    def _restore(self) -> None:
+        geometry = self.settings.blob("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Splitters are restored once the restored geometry has taken effect; before that
+        # their sizes would be rescaled from the default window size.
+        if not self._splitters_restored:
+            self._splitters_restored = True
+            for name, splitter in self.splitters.items():
+                state = self.settings.blob(f"splitter/{name}")
+                if state is not None:
+                    splitter.restoreState(state)
+            QTimer.singleShot(0, self._build_charts)  # after the first paint
+        super().showEvent(event)
+
+    def _build_charts(self) -> None:
+        for slot in (self.stress_chart, self.ladder_chart, self.history_chart):
+            slot.chart()
+        self.presenter.render_charts()
+
+    def save_settings(self) -> None:
+        self.settings.set_blob("geometry", self.saveGeometry())
+        for name, splitter in self.splitters.items():
+            self.settings.set_blob(f"splitter/{name}", splitter.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.presenter.timer.stop()
+        self.hub.close()
+        self.save_settings()
+        super().closeEvent(event)
+
+
+def run_app(
+    service: ServiceApi, *, theme: str | None = None, settings_path: str | Path | None = None
+) -> int:
+    """Open the window on `service` and run Qt's event loop until it closes."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Margin Monitor")
+    window = MainWindow(service, theme=theme, settings_path=settings_path)
+    window.show()
+    service.refresh(None)
+    return int(app.exec())

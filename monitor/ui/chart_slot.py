@@ -1,0 +1,39 @@
+"""A tab's place for a chart that is built only when first needed.
+
+Importing pyqtgraph costs a few hundred milliseconds; building the charts after the window's
+first paint keeps start-up under a second. The window asks for them right after that paint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+
+class ChartSlot(QWidget):
+    def __init__(self, factory: Callable[[], QWidget], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._factory = factory
+        self._chart: Any = None
+        self._background: str | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    @property
+    def built(self) -> bool:
+        return self._chart is not None
+
+    def chart(self) -> Any:
+        if self._chart is None:
+            self._chart = self._factory()
+            if self._background is not None:
+                self._chart.setBackground(self._background)
+            self._layout.addWidget(self._chart)
+        return self._chart
+
+    def set_background(self, colour: str) -> None:
+        self._background = colour
+        if self._chart is not None:
+            self._chart.setBackground(colour)

@@ -1,0 +1,263 @@
+"""The three charts: health history, stress curve, liquidation ladder.
+
+Each plot item is created once and updated with setData; long series are clipped to the
+view and peak-downsampled; NaN (unknown) shows as a gap, never as a value.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from numpy.typing import NDArray
+
+from monitor.domain.model import Thresholds
+from monitor.domain.report import Level
+from monitor.ui import formatting as fmt
+from monitor.ui.rows import PositionRow
+
+_LINES = (
+    ("warning", fmt.LEVEL_COLOURS[Level.WARNING]),
+    ("critical", fmt.LEVEL_COLOURS[Level.CRITICAL]),
+    ("liquidation", fmt.LEVEL_COLOURS[Level.LIQUIDATION]),
+)
+
+
+class _ThresholdLines:
+    """Warning, critical and 1.0 lines on a log-health axis (values given in log10)."""
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.lines = {}
+        # Labels at staggered x positions so close thresholds do not print over each other.
+        for (name, colour), where in zip(_LINES, (0.97, 0.85, 0.73), strict=True):
+            line = pg.InfiniteLine(
+                angle=0,
+                pen=pg.mkPen(colour, width=1, style=pg.QtCore.Qt.PenStyle.DashLine),
+                label=name if name != "liquidation" else "1.0 liquidation",
+                labelOpts={"position": where, "color": colour, "anchors": [(1, 1), (1, 1)]},
+            )
+            plot.addItem(line, ignoreBounds=True)
+            self.lines[name] = line
+
+    def set(self, t: Thresholds) -> None:
+        for name, line in self.lines.items():
+            line.setValue(math.log10(getattr(t, name)))
+
+
+class _HealthAxis(pg.AxisItem):  # type: ignore[misc]
+    """Log axis labelled 0.5, 1, 2, 10 rather than pyqtgraph's 10^x notation."""
+
+    def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [f"{10**v:g}" for v in values]
+
+
+def _log_health_axis(item: pg.PlotItem, label: str) -> None:
+    # Health is a ratio: 1.2 vs 1.0 matters as much as 12 vs 10, so the axis is logarithmic.
+    item.setLogMode(y=True)
+    item.setLabel("left", label)
+
+
+def _fit_health(
+    item: pg.PlotItem, values: NDArray[np.float64], thresholds: Thresholds, now: float | None
+) -> None:
+    finite = values[np.isfinite(values) & (values > 0)]
+    peak = max(float(finite.max()) if finite.size else 0.0, now or 0.0)
+    low = min(float(finite.min()) if finite.size else 1.0, thresholds.liquidation)
+    top = min(max(thresholds.warning * 1.5, peak * 1.4), 1e4)
+    wanted = (math.log10(max(low * 0.7, 1e-3)), math.log10(top))
+    (y0, y1) = item.getViewBox().viewRange()[1]
+    # Re-range only on a real change: setYRange re-lays out every item in the plot.
+    if not (
+        math.isclose(y0, wanted[0], abs_tol=0.02) and math.isclose(y1, wanted[1], abs_tol=0.02)
+    ):
+        item.setYRange(*wanted, padding=0)
+
+
+class HealthHistoryChart(pg.PlotWidget):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__(axisItems={"bottom": pg.DateAxisItem(), "left": _HealthAxis("left")})
+        item = self.getPlotItem()
+        item.setClipToView(True)
+        item.setDownsampling(auto=True, mode="peak")
+        item.showGrid(x=True, y=True, alpha=0.15)
+        _log_health_axis(item, "health")
+        item.setMouseEnabled(y=False)
+        # At least two minutes on screen, so the time axis reads as clock times, not fractions.
+        item.getViewBox().setLimits(minXRange=120)
+        self.curve = item.plot(pen=pg.mkPen("#4aa3ff", width=2), connect="finite")
+        self.thresholds = _ThresholdLines(item)
+
+    def show_series(
+        self, t: NDArray[np.float64], h: NDArray[np.float64], thresholds: Thresholds
+    ) -> None:
+        self.curve.setData(t, h, connect="finite")
+        self.thresholds.set(thresholds)
+        _fit_health(self.getPlotItem(), h, thresholds, None)
+
+
+class StressChart(pg.PlotWidget):  # type: ignore[misc]
+    """Pool health against a uniform move of every cross mark, −50 % … +50 %."""
+
+    def __init__(self) -> None:
+        super().__init__(axisItems={"left": _HealthAxis("left")})
+        item = self.getPlotItem()
+        item.showGrid(x=True, y=True, alpha=0.15)
+        item.setLabel("bottom", "uniform move of all marks", units="%")
+        _log_health_axis(item, "pool health")
+        item.setMouseEnabled(x=False, y=False)
+        self.legend = item.addLegend(offset=(10, 10))
+        self.before = item.plot(
+            pen=pg.mkPen("#8b949e", width=1, style=pg.QtCore.Qt.PenStyle.DashLine),
+            name="without what-ifs",
+            connect="finite",
+        )
+        self.after = item.plot(
+            pen=pg.mkPen("#4aa3ff", width=2), name="pool health", connect="finite"
+        )
+        self.current = item.plot(
+            pen=None, symbol="o", symbolSize=10, symbolBrush="#4aa3ff", name="now"
+        )
+        self.crossings = item.plot(
+            pen=None,
+            symbol="x",
+            symbolSize=14,
+            symbolPen=pg.mkPen(fmt.ERROR_COLOUR, width=3),
+            name="liquidation",
+        )
+        self.thresholds = _ThresholdLines(item)
+        item.setXRange(-50, 50, padding=0.02)
+
+    def show_curves(
+        self,
+        moves: NDArray[np.float64],
+        after: NDArray[np.float64],
+        before: NDArray[np.float64] | None,
+        health_now: float | None,
+        crossings: tuple[float | None, float | None],
+        thresholds: Thresholds,
+    ) -> None:
+        x = moves * 100
+        self.after.setData(x, after, connect="finite")
+        if before is None:
+            self.before.setData([], [])
+            self.legend.removeItem(self.before)  # no "without what-ifs" line without what-ifs
+        else:
+            self.before.setData(x, before, connect="finite")
+            if self.legend.getLabel(self.before) is None:
+                self.legend.addItem(self.before, "without what-ifs")
+        if health_now is None:
+            self.current.setData([], [])
+        else:
+            self.current.setData([0.0], [health_now])
+        down, up = crossings
+        cx = [
+            m
+            for m in (
+                -down * 100 if down is not None else None,
+                up * 100 if up is not None else None,
+            )
+            if m is not None and abs(m) <= 50
+        ]
+        self.crossings.setData(cx, [thresholds.liquidation] * len(cx))
+        self.thresholds.set(thresholds)
+        _fit_health(self.getPlotItem(), after, thresholds, health_now)
+
+
+class LadderChart(pg.PlotWidget):  # type: ignore[misc]
+    """One row per position: mark at 0, its liquidation price as % away from mark."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        item = self.getPlotItem()
+        item.showGrid(x=True, y=False, alpha=0.15)
+        item.setLabel("bottom", "distance from mark", units="%")
+        item.setMouseEnabled(x=True, y=False)
+        item.addLegend(offset=(-10, 10))
+        self.bars = item.plot(pen=pg.mkPen("#8b949e", width=2), connect="pairs")
+        self.marks = item.plot(
+            pen=None, symbol="o", symbolSize=9, symbolBrush="#4aa3ff", name="mark"
+        )
+        self.liqs = item.plot(
+            pen=None,
+            symbol="x",
+            symbolSize=13,
+            symbolPen=pg.mkPen(fmt.ERROR_COLOUR, width=3),
+            name="liquidation",
+        )
+        self.before = item.plot(
+            pen=None,
+            symbol="o",
+            symbolSize=9,
+            symbolBrush=None,
+            symbolPen=pg.mkPen("#8b949e", width=2),
+            name="liquidation without what-ifs",
+        )
+        self.exchange = item.plot(
+            pen=None,
+            symbol="d",
+            symbolSize=10,
+            symbolBrush=None,
+            symbolPen=pg.mkPen("#d9a404", width=2),
+            name="exchange's liq.",
+        )
+        item.addLine(x=0, pen=pg.mkPen("#4aa3ff", width=1))
+        self._layout: tuple[object, ...] = ()
+
+    def show_rows(self, rows: list[PositionRow]) -> None:
+        n = len(rows)
+        y = np.arange(n, dtype=float)[::-1]  # first position at the top
+        mark = np.array([r.now.mark_price if r.now else math.nan for r in rows])
+
+        def pct(prices: list[float | None]) -> NDArray[np.float64]:
+            arr = np.array([math.nan if v is None else v for v in prices], dtype=float)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out: NDArray[np.float64] = (arr / mark - 1.0) * 100
+            return out
+
+        liq = pct([r.now.liquidation_price if r.now else None for r in rows])
+        before = pct(
+            [
+                r.before.liquidation_price
+                if r.before is not None
+                and r.now is not None
+                and r.before.liquidation_price != r.now.liquidation_price
+                else None
+                for r in rows
+            ]
+        )
+        exch = pct([r.position.exchange_liquidation_price for r in rows])
+        self.marks.setData(np.zeros(n), y)
+        self.liqs.setData(*_finite_xy(liq, y))
+        self.before.setData(*_finite_xy(before, y))
+        self.exchange.setData(*_finite_xy(exch, y))
+        bx = np.column_stack([np.zeros(n), liq]).ravel()
+        by = np.repeat(y, 2)
+        ok = np.repeat(np.isfinite(liq), 2)
+        self.bars.setData(bx[ok], by[ok], connect="pairs")
+        ticks = [
+            (
+                float(y[i]),
+                f"{r.position.symbol.split(':')[0]} {r.position.side.value}"
+                f"{' (what-if)' if r.hypothetical else ''}\n"
+                f"liq {fmt.price(r.now.liquidation_price if r.now else None)}",
+            )
+            for i, r in enumerate(rows)
+        ]
+        item = self.getPlotItem()
+        span = np.abs(np.concatenate([liq, exch, before]))
+        span = span[np.isfinite(span)]
+        reach = float(min(max(span.max() * 1.15, 5.0), 120.0)) if span.size else 50.0
+        layout = (ticks, round(reach))
+        if layout != self._layout:  # ticks and range re-lay out the plot: only on change
+            self._layout = layout
+            item.getAxis("left").setTicks([ticks])
+            item.setYRange(-0.7, max(n - 0.3, 0.3), padding=0)
+            item.setXRange(-reach, reach, padding=0)
+
+
+def _finite_xy(
+    x: NDArray[np.float64], y: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    ok = np.isfinite(x)
+    return x[ok], y[ok]

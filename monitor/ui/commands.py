@@ -1,0 +1,193 @@
+"""What the trader asks for (dialogs, switches, files), turned into ServiceApi calls.
+
+Every call returns a Future at once; its outcome comes back on the GUI thread through the
+hub, and a failure is reported in the status bar and the alerts panel — never swallowed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+
+from monitor.formats.portfolio import PortfolioError
+from monitor.service.api import ServiceEvent
+from monitor.ui.account_dialog import ManualAccountDialog
+from monitor.ui.exchange_catalog import ExchangeInfo, ccxt_catalog
+from monitor.ui.exchange_dialog import ExchangeDialog
+from monitor.ui.hub import ServiceHub, failure
+from monitor.ui.portfolio_io import import_portfolio, write_export
+from monitor.ui.position_dialog import PositionDialog
+from monitor.ui.presenter import SnapshotPresenter
+from monitor.ui.whatif_panel import hypotheticals
+
+
+class Commands(QObject):
+    problem = Signal(str)  # thread-safe: emitted from the service thread by imports
+
+    def __init__(
+        self,
+        hub: ServiceHub,
+        presenter: SnapshotPresenter,
+        window: QWidget,
+        catalog: Callable[[], list[ExchangeInfo]] = ccxt_catalog,
+    ) -> None:
+        super().__init__(window)
+        self.hub = hub
+        self.service = hub.service
+        self.presenter = presenter
+        self.window = window
+        self._catalog_loader = catalog
+        self._catalog: Future[list[ExchangeInfo]] | None = None
+        self.problem.connect(self._report)
+
+    # ---- plumbing ----------------------------------------------------------------------
+    def _report(self, message: str) -> None:
+        self.hub.event_received.emit(
+            ServiceEvent("command_error", self.presenter.selected_id, message, time.time())
+        )
+
+    def _check(self, what: str) -> Callable[[Future[Any]], None]:
+        def done(future: Future[Any]) -> None:
+            reason = failure(future)
+            if reason is not None:
+                self._report(f"{what} failed: {reason}")
+
+        return done
+
+    def _call(self, what: str, future: Future[Any]) -> Future[Any]:
+        self.hub.when_done(future, self._check(what))
+        return future
+
+    # ---- positions ---------------------------------------------------------------------
+    def position_dialog(self, hypothetical: bool, position_id: int | None = None) -> PositionDialog:
+        snap = self.presenter.selected()
+        existing = None
+        if snap is not None and position_id is not None:
+            rows = [p for pid, p, _ in hypotheticals(snap) if pid == position_id]
+            if snap.account is not None:
+                rows += [
+                    p
+                    for p, r in zip(snap.account.positions, snap.refs, strict=False)
+                    if r.position_id == position_id
+                ]
+            existing = rows[0] if rows else None
+        return PositionDialog(
+            snap.account if snap else None,
+            hypothetical=hypothetical,
+            existing=existing,
+            warning_health=snap.thresholds.warning if snap else 2.0,
+            parent=self.window,
+        )
+
+    def edit_position(self, hypothetical: bool, position_id: int | None = None) -> None:
+        snap = self.presenter.selected()
+        if snap is None:
+            return
+        dialog = self.position_dialog(hypothetical, position_id)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_position is not None:
+            self.save_position(snap.account_id, dialog.result_position, position_id)
+
+    def save_position(self, account_id: int, position: Any, position_id: int | None) -> None:
+        self._call(
+            "saving the position", self.service.save_position(account_id, position, position_id)
+        )
+
+    def delete_position(self, position_id: int) -> None:
+        snap = self.presenter.selected()
+        if snap is not None:
+            self._call(
+                "deleting the position", self.service.delete_position(snap.account_id, position_id)
+            )
+
+    def set_hypothetical(self, position_id: int, enabled: bool) -> None:
+        snap = self.presenter.selected()
+        if snap is not None:
+            self._call(
+                "switching the what-if",
+                self.service.set_hypothetical_enabled(snap.account_id, position_id, enabled),
+            )
+
+    # ---- accounts ----------------------------------------------------------------------
+    def new_manual_account(self) -> None:
+        dialog = ManualAccountDialog(self.window)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._call(
+                "creating the account",
+                self.service.create_manual_account(
+                    dialog.name.text().strip(),
+                    dialog.wallet_balance() or 0.0,
+                    dialog.collateral.text().strip() or None,
+                    dialog.venue.text().strip() or None,
+                ),
+            )
+
+    def catalog(self) -> Future[list[ExchangeInfo]]:
+        if self._catalog is None:  # loaded once, off the UI thread
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exchange-catalog")
+            self._catalog = pool.submit(self._catalog_loader)
+            pool.shutdown(wait=False)
+        return self._catalog
+
+    def add_exchange_account(self) -> None:
+        dialog = ExchangeDialog(
+            self.catalog(), self.hub.when_done, self.service.test_connection, self.window
+        )
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._call(
+                "adding the exchange account",
+                self.service.add_exchange_account(
+                    dialog.account_name(), dialog.settings(), dialog.credentials()
+                ),
+            )
+
+    def remove_account(self) -> None:
+        snap = self.presenter.selected()
+        if snap is None:
+            return
+        answer = QMessageBox.question(
+            self.window, "Remove account", f"Remove {snap.name} and its positions?"
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._call("removing the account", self.service.remove_account(snap.account_id))
+
+    def refresh(self) -> None:
+        self.service.refresh(None)
+
+    # ---- files -------------------------------------------------------------------------
+    def import_file(self, path: str | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self.window, "Import portfolio", "", "Portfolio (*.json)"
+            )
+        if not path:
+            return
+        try:
+            import_portfolio(path, self.service, self.problem.emit)
+        except PortfolioError as exc:
+            QMessageBox.warning(self.window, "Import failed", str(exc))
+
+    def export_file(self, path: str | None = None) -> None:
+        snap = self.presenter.selected()
+        if snap is None:
+            return
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self.window, "Export portfolio", f"{snap.name}.json", "Portfolio (*.json)"
+            )
+        if not path:
+            return
+        try:
+            write_export(path, [snap])
+        except (OSError, ValueError) as exc:
+            self._report(f"export failed: {exc}")
+
+    def acknowledge(self, alert_id: int) -> None:
+        self._call("acknowledging the alert", self.service.acknowledge_alert(alert_id))
+
+    def snooze(self, account_id: int, position_key: str | None, seconds: float) -> None:
+        self._call("snoozing the alert", self.service.snooze(account_id, position_key, seconds))

@@ -1,0 +1,153 @@
+"""Renders the newest snapshot into the views, at most ~4 times a second.
+
+Snapshots may arrive faster than a trader can read; each one only replaces `latest` and
+marks the views dirty. A QTimer then renders once, on the GUI thread, and re-renders the
+ages every tick so "stale · 47 s" keeps counting even when nothing arrives.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+
+import numpy as np
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from monitor.domain.model import Thresholds
+from monitor.domain.whatif import stress_curve
+from monitor.service.snapshot import AccountSnapshot, Snapshot
+from monitor.ui.account_header import AccountHeader
+from monitor.ui.accounts_model import AccountsModel
+from monitor.ui.chart_slot import ChartSlot
+from monitor.ui.history import HealthHistory
+from monitor.ui.positions_model import PositionsModel
+from monitor.ui.rows import has_active_whatif, position_rows
+from monitor.ui.status import service_status
+from monitor.ui.stress import STRESS_MOVES
+from monitor.ui.whatif_panel import WhatIfPanel
+
+REDRAW_MS = 250
+
+
+@dataclasses.dataclass
+class Views:
+    accounts: AccountsModel
+    positions: PositionsModel
+    header: AccountHeader
+    whatif: WhatIfPanel
+    history: ChartSlot  # HealthHistoryChart
+    stress: ChartSlot  # StressChart
+    ladder: ChartSlot  # LadderChart
+    status: Callable[[str], None]
+
+
+class SnapshotPresenter(QObject):
+    rendered = Signal()  # after the views show a new snapshot (tests wait on it)
+
+    def __init__(self, views: Views, clock: Callable[[], float] = time.time) -> None:
+        super().__init__()
+        self.views = views
+        self.clock = clock
+        self.latest: Snapshot | None = None
+        self.selected_id: int | None = None
+        self.history = HealthHistory()
+        self._dirty = False
+        self._drawn: dict[str, AccountSnapshot | None] = {}
+        self.timer = QTimer(self)
+        self.timer.setInterval(REDRAW_MS)
+        self.timer.timeout.connect(self._tick)
+        self.timer.start()
+
+    def on_snapshot(self, snap: Snapshot) -> None:
+        self.latest = snap
+        self.history.record(snap)
+        self._dirty = True
+
+    def select(self, account_id: int | None) -> None:
+        if account_id != self.selected_id:
+            self.selected_id = account_id
+            self.render()
+
+    def selected(self) -> AccountSnapshot | None:
+        if self.latest is None:
+            return None
+        for a in self.latest.accounts:
+            if a.account_id == self.selected_id:
+                return a
+        return None
+
+    def _tick(self) -> None:
+        if self._dirty:
+            self.render()
+        elif self.latest is not None:
+            # Nothing new: only the ages move on.
+            now = self.clock()
+            self.views.accounts.update(self.latest.accounts, now)
+            self.views.header.show_account(self.selected(), now)
+            self.views.status(service_status(self.latest, now))
+
+    def render(self) -> None:
+        self._dirty = False
+        snap = self.latest
+        if snap is None:
+            return
+        now = self.clock()
+        v = self.views
+        v.accounts.update(snap.accounts, now)
+        if self.selected() is None and snap.accounts:
+            self.selected_id = snap.accounts[0].account_id
+        account = self.selected()
+        v.header.show_account(account, now)
+        v.positions.update(account)
+        v.whatif.show_account(account)
+        v.status(service_status(snap, now))
+        self._render_charts(account)
+        self.rendered.emit()
+
+    def render_charts(self) -> None:
+        """Draw the visible chart now (a tab was switched to it)."""
+        self._render_charts(self.selected())
+
+    def _render_charts(self, account: AccountSnapshot | None) -> None:
+        # Only the chart on screen is drawn; a hidden one catches up when its tab is shown.
+        # Each remembers the snapshot it last drew, so an unchanged one costs nothing.
+        thresholds = account.thresholds if account else Thresholds()
+        v = self.views
+        if v.history.isVisible() and account is not None:
+            t, h = self.history.series(account.account_id)
+            v.history.chart().show_series(t, h, thresholds)
+        if v.stress.isVisible() and self._drawn.get("stress") is not account:
+            self._drawn["stress"] = account
+            self._draw_stress(account, thresholds)
+        if v.ladder.isVisible() and self._drawn.get("ladder") is not account:
+            self._drawn["ladder"] = account
+            v.ladder.chart().show_rows(position_rows(account) if account else [])
+
+    def _draw_stress(self, account: AccountSnapshot | None, thresholds: Thresholds) -> None:
+        if account is None or account.account is None:
+            nothing = np.full(len(STRESS_MOVES), np.nan)
+            self.views.stress.chart().show_curves(
+                STRESS_MOVES, nothing, None, None, (None, None), thresholds
+            )
+            return
+        after = stress_curve(account.account, STRESS_MOVES)
+        before = None
+        if has_active_whatif(account):
+            real = tuple(
+                p
+                for p, r in zip(account.account.positions, account.refs, strict=False)
+                if r.kind != "hypothetical" and not p.hypothetical
+            )
+            before = stress_curve(
+                dataclasses.replace(account.account, positions=real), STRESS_MOVES
+            )
+        report = account.health
+        self.views.stress.chart().show_curves(
+            STRESS_MOVES,
+            after,
+            before,
+            report.health_ratio if report else None,
+            (report.liquidation_move_down, report.liquidation_move_up) if report else (None, None),
+            thresholds,
+        )
