@@ -181,3 +181,12 @@ class CommandsMixin:
             self._publish()
 
         return self._run(run)
+
+    def health_history(
+        self, account_id: int, since: float
+    ) -> Future[tuple[list[float], list[float]]]:
+        def run() -> tuple[list[float], list[float]]:
+            series = self.db.history.health(account_id, since, self.clock())
+            return series.at.tolist(), series.health_ratio.tolist()
+
+        return self._run(run)

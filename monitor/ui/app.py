@@ -228,6 +228,7 @@ class MainWindow(QMainWindow):
         self.whatif.delete_requested.connect(self.commands.delete_position)
         self.alerts.acknowledge.connect(self.commands.acknowledge)
         self.presenter.rendered.connect(self._after_render)
+        self.presenter.history_wanted.connect(self.commands.load_history)
         self.tabs.currentChanged.connect(lambda _: self.presenter.render_charts())
 
     def _account_selected(self, selected: QItemSelection, _: QItemSelection) -> None:

@@ -191,3 +191,14 @@ class Commands(QObject):
 
     def snooze(self, account_id: int, position_key: str | None, seconds: float) -> None:
         self._call("snoozing the alert", self.service.snooze(account_id, position_key, seconds))
+
+    def load_history(self, account_id: int, hours: float = 24.0) -> None:
+        """The account's stored health history, into the chart when it arrives."""
+        future = self.service.health_history(account_id, time.time() - hours * 3600)
+
+        def done(f: Future[Any]) -> None:
+            if f.exception() is None:
+                t, h = f.result()
+                self.presenter.seed_history(account_id, t, h)
+
+        self.hub.when_done(future, done)

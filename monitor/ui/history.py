@@ -44,6 +44,21 @@ class HealthHistory:
             series = self._series.setdefault(a.account_id, _Series())
             series.append(snap.taken_at, np.nan if value is None else value)
 
+    def seed(self, account_id: int, t: list[float], h: list[float]) -> None:
+        """Put stored history before what this session has seen (the window opens with the
+        chart already showing the past, not an empty axis)."""
+        series = self._series.setdefault(account_id, _Series())
+        first = series.t[0] if series.n else np.inf
+        older = [(a, b) for a, b in zip(t, h, strict=True) if a < first]
+        if not older:
+            return
+        fresh = _Series()
+        for a, b in older:
+            fresh.append(a, b)
+        for a, b in zip(series.t[: series.n], series.h[: series.n], strict=True):
+            fresh.append(float(a), float(b))
+        self._series[account_id] = fresh
+
     def series(self, account_id: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         s = self._series.get(account_id)
         if s is None:

@@ -44,6 +44,7 @@ class Views:
 
 class SnapshotPresenter(QObject):
     rendered = Signal()  # after the views show a new snapshot (tests wait on it)
+    history_wanted = Signal(int)  # an account seen for the first time: load its stored past
 
     def __init__(self, views: Views, clock: Callable[[], float] = time.time) -> None:
         super().__init__()
@@ -52,6 +53,7 @@ class SnapshotPresenter(QObject):
         self.latest: Snapshot | None = None
         self.selected_id: int | None = None
         self.history = HealthHistory()
+        self._history_asked: set[int] = set()
         self._dirty = False
         self._drawn: dict[str, AccountSnapshot | None] = {}
         self.timer = QTimer(self)
@@ -61,7 +63,15 @@ class SnapshotPresenter(QObject):
 
     def on_snapshot(self, snap: Snapshot) -> None:
         self.latest = snap
+        for a in snap.accounts:
+            if a.account_id not in self._history_asked:
+                self._history_asked.add(a.account_id)
+                self.history_wanted.emit(a.account_id)
         self.history.record(snap)
+        self._dirty = True
+
+    def seed_history(self, account_id: int, t: list[float], h: list[float]) -> None:
+        self.history.seed(account_id, t, h)
         self._dirty = True
 
     def select(self, account_id: int | None) -> None:
