@@ -19,6 +19,23 @@ def _price(value: float | None) -> str:
     return f"{value:,.6g}" if abs(value) < 1 else f"{value:,.2f}"
 
 
+def _moves(a: AccountHealth) -> str:
+    """The uniform market move that liquidates the pool, in words."""
+    if a.health_ratio is not None and a.health_ratio <= 1.0:
+        return "pool at or below liquidation (health <= 1.0)"
+    if a.health_ratio is None and not any(p.margin_mode.value == "cross" for p in a.positions):
+        return "no cross positions"
+    down = (
+        "none within -100 %" if a.liquidation_move_down is None else _pct(-a.liquidation_move_down)
+    )
+    up = (
+        "none within +1000 %"
+        if a.liquidation_move_up is None
+        else "+" + _pct(a.liquidation_move_up)
+    )
+    return f"liquidated by a uniform move of all marks: down {down}, up {up}"
+
+
 def health_table(reports: tuple[AccountHealth, ...] | list[AccountHealth]) -> str:
     lines: list[str] = []
     for a in reports:
@@ -28,10 +45,7 @@ def health_table(reports: tuple[AccountHealth, ...] | list[AccountHealth]) -> st
             f"  health {health}   margin balance {_num(a.margin_balance)}"
             f"   maintenance {_num(a.maintenance_margin)}   free {_num(a.free_margin)}"
         )
-        lines.append(
-            f"  liquidated by a uniform move of  down {_pct(a.liquidation_move_down)}"
-            f"   up {_pct(a.liquidation_move_up)}"
-        )
+        lines.append("  " + _moves(a))
         header = (
             "symbol",
             "side",
