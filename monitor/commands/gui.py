@@ -79,6 +79,15 @@ def _smoke(service: object, theme: str | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     window = MainWindow(service, theme=theme)  # type: ignore[arg-type]
     times: dict[str, float] = {}
+    # An exception in any slot (a chart that fails to build, say) fails the smoke test.
+    errors: list[str] = []
+    previous_hook = sys.excepthook
+
+    def record(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+        errors.append(f"{kind.__name__}: {exc}")
+        previous_hook(kind, exc, tb)  # type: ignore[arg-type]
+
+    sys.excepthook = record
 
     class PaintWatch(QObject):
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:
@@ -111,8 +120,9 @@ def _smoke(service: object, theme: str | None) -> int:
     service.refresh(None)  # type: ignore[attr-defined]
     app.exec()
     poll.stop()
-    if "paint" not in times or "data" not in times:
-        print(f"smoke test failed: {times}", file=sys.stderr)
+    sys.excepthook = previous_hook
+    if "paint" not in times or "data" not in times or errors:
+        print(f"smoke test failed: {times} {errors}", file=sys.stderr)
         return 1
     print(f"first paint {times['paint']:.2f} s, first data {times['data']:.2f} s")
     return 0

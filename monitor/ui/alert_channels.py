@@ -37,30 +37,41 @@ def ringing(event: ServiceEvent) -> AlertEvent | None:
 
 
 class AlertSounds(QObject):
-    """One short sound per level (QtMultimedia). `played` counts what was asked to play."""
+    """One short sound per level (QtMultimedia). `played` counts what was asked to play.
+
+    QtMultimedia loads only when the first alert rings: it costs start-up time, and on a
+    machine without audio it only logs that it cannot play.
+    """
 
     def __init__(self, parent: QObject | None = None, muted: bool = False) -> None:
         super().__init__(parent)
         self.muted = muted
         self.played: list[Level] = []
-        self.available = False
-        self._effects: dict[Level, object] = {}
+        self._effects: dict[Level, object] | None = None
+
+    def _load(self) -> dict[Level, object]:
+        effects: dict[Level, object] = {}
         try:
+            from PySide6.QtCore import QLoggingCategory
             from PySide6.QtMultimedia import QSoundEffect
         except ImportError as exc:  # no QtMultimedia libraries (libpulse) on this machine
             log.warning("alert sounds off: %s", exc)
-            return
+            return effects
+        # Its probing of optional libraries (pipewire, VA-API) is noise to a trader.
+        QLoggingCategory.setFilterRules("qt.multimedia.symbolsresolver=false")
         for level, name in SOUNDS.items():
             effect = QSoundEffect(self)
             effect.setSource(QUrl.fromLocalFile(str(resource("sounds", name))))
-            self._effects[level] = effect
-        self.available = True
+            effects[level] = effect
+        return effects
 
     def on_event(self, event: ServiceEvent) -> None:
         alert = ringing(event)
         if alert is None or alert.level is Level.OK or self.muted:
             return
         self.played.append(alert.level)
+        if self._effects is None:
+            self._effects = self._load()
         effect = self._effects.get(alert.level)
         if effect is not None:
             effect.play()  # type: ignore[attr-defined]  # no device: Qt logs and stays silent

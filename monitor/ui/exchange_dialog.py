@@ -56,6 +56,14 @@ class ExchangeDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        self.advice = QLabel(
+            "Use a <b>read-only</b> API key (no trading, no withdrawals). Margin Monitor only "
+            "reads balances and positions and refuses every order, transfer and withdrawal "
+            "itself — a read-only key makes sure nothing else can either, should this "
+            "computer or the key ever leak. Hyperliquid and dYdX need only a wallet address: "
+            "never enter a private key. Keys are kept in the system keyring."
+        )
+        self.advice.setWordWrap(True)
         self.form = QFormLayout()
         self.form.addRow("Name", self.name)
         for key, label in _LABELS.items():
@@ -64,6 +72,7 @@ class ExchangeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
+        layout.addWidget(self.advice)
         layout.addLayout(self.form)
         layout.addWidget(self.test)
         layout.addWidget(self.report)
