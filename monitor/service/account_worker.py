@@ -9,7 +9,13 @@ from typing import Any, Protocol
 
 from monitor.service.backoff import Backoff
 from monitor.service.snapshot import SourceState, SourceStatus
-from monitor.sources.exchange.errors import AuthFailed, PermissionDenied, SourceError, Transient
+from monitor.sources.exchange.errors import (
+    AuthFailed,
+    PermissionDenied,
+    SourceError,
+    Transient,
+    clean_reason,
+)
 from monitor.sources.exchange.reader import FetchResult
 from monitor.store.records import AccountRecord
 
@@ -104,4 +110,4 @@ def _describe(exc: BaseException) -> str:
         return f"no answer within {FETCH_DEADLINE:.0f} s"
     if isinstance(exc, SourceError):
         return str(exc)
-    return f"{type(exc).__name__}: {exc}"
+    return f"{type(exc).__name__}: {clean_reason(str(exc))}"

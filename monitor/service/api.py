@@ -32,6 +32,16 @@ class Credentials:
 
 
 @dataclass(frozen=True)
+class ExchangeInfo:
+    """An exchange the monitor can read, and which credentials it asks for."""
+
+    exchange_id: str
+    name: str
+    credentials: tuple[str, ...]  # ccxt keys: "apiKey", "secret", "password", "walletAddress"
+    has_sandbox: bool
+
+
+@dataclass(frozen=True)
 class ConnectionReport:
     ok: bool
     message: str  # what was found ("3 positions, wallet 2,000 USDT") or why it failed
@@ -71,6 +81,7 @@ class ServiceApi(Protocol):
     ) -> Future[None]: ...
 
     # Exchange accounts.
+    def exchange_catalog(self) -> Future[list[ExchangeInfo]]: ...
     def add_exchange_account(
         self, name: str, settings: ExchangeSettings, credentials: Credentials
     ) -> Future[int]: ...

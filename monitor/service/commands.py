@@ -9,9 +9,10 @@ from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 from monitor.domain import Position, Thresholds
-from monitor.service.api import ConnectionReport, Credentials, ExchangeSettings
+from monitor.service.api import ConnectionReport, Credentials, ExchangeInfo, ExchangeSettings
 from monitor.service.sources import Connection
 from monitor.sources.exchange import credentials as keyring_credentials
+from monitor.sources.exchange.catalog import supported_exchanges
 from monitor.sources.exchange.errors import SourceError
 
 if TYPE_CHECKING:
@@ -190,3 +191,6 @@ class CommandsMixin:
             return series.at.tolist(), series.health_ratio.tolist()
 
         return self._run(run)
+
+    def exchange_catalog(self) -> Future[list[ExchangeInfo]]:
+        return self._run(supported_exchanges)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from monitor.service.api import ServiceApi
+from monitor.service.api import ExchangeInfo, ServiceApi
 from monitor.ui.account_header import AccountHeader
 from monitor.ui.accounts_model import AccountsModel
 from monitor.ui.alert_banner import AlertBanner
@@ -33,7 +33,6 @@ from monitor.ui.alert_channels import AlertSounds, TrayNotifier, app_icon
 from monitor.ui.alerts_panel import AlertsPanel
 from monitor.ui.chart_slot import ChartSlot
 from monitor.ui.commands import Commands
-from monitor.ui.exchange_catalog import ExchangeInfo, ccxt_catalog
 from monitor.ui.hub import ServiceHub
 from monitor.ui.keyed_table import KEY_ROLE, SORT_ROLE
 from monitor.ui.positions_model import DISTANCE_COLUMN, PositionsModel
@@ -79,7 +78,7 @@ class MainWindow(QMainWindow):
         *,
         theme: str | None = None,
         settings_path: str | Path | None = None,
-        exchange_catalog: Callable[[], list[ExchangeInfo]] = ccxt_catalog,
+        exchange_catalog: Callable[[], list[ExchangeInfo]] | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Margin Monitor")

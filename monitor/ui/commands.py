@@ -11,13 +11,12 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from monitor.formats.portfolio import PortfolioError
-from monitor.service.api import ServiceEvent
+from monitor.service.api import ExchangeInfo, ServiceEvent
 from monitor.ui.account_dialog import ManualAccountDialog
-from monitor.ui.exchange_catalog import ExchangeInfo, ccxt_catalog
 from monitor.ui.exchange_dialog import ExchangeDialog
 from monitor.ui.hub import ServiceHub, failure
 from monitor.ui.portfolio_io import import_portfolio, write_export
@@ -27,14 +26,12 @@ from monitor.ui.whatif_panel import hypotheticals
 
 
 class Commands(QObject):
-    problem = Signal(str)  # thread-safe: emitted from the service thread by imports
-
     def __init__(
         self,
         hub: ServiceHub,
         presenter: SnapshotPresenter,
         window: QWidget,
-        catalog: Callable[[], list[ExchangeInfo]] = ccxt_catalog,
+        catalog: Callable[[], list[ExchangeInfo]] | None = None,
     ) -> None:
         super().__init__(window)
         self.hub = hub
@@ -43,7 +40,6 @@ class Commands(QObject):
         self.window = window
         self._catalog_loader = catalog
         self._catalog: Future[list[ExchangeInfo]] | None = None
-        self.problem.connect(self._report)
 
     # ---- plumbing ----------------------------------------------------------------------
     def _report(self, message: str) -> None:
@@ -127,10 +123,14 @@ class Commands(QObject):
             )
 
     def catalog(self) -> Future[list[ExchangeInfo]]:
-        if self._catalog is None:  # loaded once, off the UI thread
-            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exchange-catalog")
-            self._catalog = pool.submit(self._catalog_loader)
-            pool.shutdown(wait=False)
+        """The exchanges the service can read: asked once, answered off the UI thread."""
+        if self._catalog is None:
+            if self._catalog_loader is None:
+                self._catalog = self.service.exchange_catalog()
+            else:
+                pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exchange-catalog")
+                self._catalog = pool.submit(self._catalog_loader)
+                pool.shutdown(wait=False)
         return self._catalog
 
     def add_exchange_account(self) -> None:
@@ -167,7 +167,7 @@ class Commands(QObject):
         if not path:
             return
         try:
-            import_portfolio(path, self.service, self.problem.emit)
+            import_portfolio(path, self.service, self.hub.when_done, self._report)
         except PortfolioError as exc:
             QMessageBox.warning(self.window, "Import failed", str(exc))
 

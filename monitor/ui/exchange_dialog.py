@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from monitor.service.api import ConnectionReport, Credentials, ExchangeSettings
-from monitor.ui.exchange_catalog import ExchangeInfo
+from monitor.service.api import ConnectionReport, Credentials, ExchangeInfo, ExchangeSettings
 
 _LABELS = {
     "apiKey": "API key",
@@ -50,6 +49,7 @@ class ExchangeDialog(QDialog):
         for key in ("secret", "password"):
             self.inputs[key].setEchoMode(QLineEdit.EchoMode.Password)
         self.testnet = QCheckBox("testnet / sandbox")
+        self.api_url = QLineEdit(placeholderText="optional: e.g. a proxy or the simulated venue")
         self.test = QPushButton("Test connection")
         self.report = QLabel("loading the exchange list…")
         self.report.setWordWrap(True)
@@ -69,6 +69,7 @@ class ExchangeDialog(QDialog):
         for key, label in _LABELS.items():
             self.form.addRow(label, self.inputs[key])
         self.form.addRow("", self.testnet)
+        self.form.addRow("API URL", self.api_url)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.list, 1)
@@ -121,6 +122,7 @@ class ExchangeDialog(QDialog):
         return ExchangeSettings(
             exchange_id=self.list.currentItem().text() if self.list.currentItem() else "",
             sandbox=self.testnet.isChecked(),
+            api_url=self.api_url.text().strip() or None,
             wallet_address=self.inputs["walletAddress"].text().strip() or None,
         )
 

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 from monitor.domain.model import Account
 from monitor.formats.portfolio import dump_portfolio, load_portfolio
@@ -29,25 +30,30 @@ def write_export(path: str | Path, snaps: list[AccountSnapshot]) -> None:
     Path(path).write_text(dump_portfolio([export_account(s) for s in snaps]), encoding="utf-8")
 
 
-def import_portfolio(path: str | Path, service: ServiceApi, on_error: Callable[[str], None]) -> int:
+WhenDone = Callable[[Future[Any], Callable[[Future[Any]], None]], None]
+
+
+def import_portfolio(
+    path: str | Path, service: ServiceApi, when_done: WhenDone, on_error: Callable[[str], None]
+) -> int:
     """Create one manual account per account in the file; raises PortfolioError if invalid.
 
     Nothing is created unless the whole file is valid. Returns the number of accounts.
+    `when_done` is the hub's: the follow-up runs on the GUI thread, and never after the
+    window is gone (a callback on the service thread touching a deleted Qt object crashes).
     """
     accounts = load_portfolio(path)
     for account in accounts:
         future = service.create_manual_account(
             account.name, account.wallet_balance, account.collateral, account.venue
         )
-        future.add_done_callback(_save_positions(service, account, on_error))
+        when_done(future, _save_positions(service, account, on_error))
     return len(accounts)
 
 
 def _save_positions(
     service: ServiceApi, account: Account, on_error: Callable[[str], None]
 ) -> Callable[[Future[int]], None]:
-    # Runs on the service thread: only service calls (thread-safe) and the error callback,
-    # which must itself be thread-safe (the window passes a signal emit).
     def done(future: Future[int]) -> None:
         exc = future.exception()
         if exc is not None:

@@ -98,6 +98,8 @@ def test_transient_faults_keep_the_last_good_book_and_recover(
     )
     assert not bad.known  # a failing source never shows as current
     assert expected_words in (bad.status.last_error or "")
+    # The reason names the request, never its signature or timestamp.
+    assert "signature=" not in (bad.status.last_error or "")
     # Nothing lost: the last good positions stay in the store and in the snapshot.
     assert len(db.positions.list(account_id)) == positions_before
     assert len(bad.account.positions) == positions_before

@@ -57,8 +57,7 @@ def test_critical_alert_shows_rings_and_can_be_acknowledged(live, qtbot):
     assert not window.banner.isVisible()
     venue.shift_all(venue.factor_for_health(KEY, 1.2))  # between 1.0 and critical 1.25
     qtbot.waitUntil(
-        lambda: window.banner.shown() is not None
-        and window.banner.shown().level is Level.CRITICAL,
+        lambda: window.banner.shown() is not None and window.banner.shown().level is Level.CRITICAL,
         timeout=10_000,
     )
     assert "CRITICAL" in window.banner.text.text() and "demo" in window.banner.text.text()
@@ -81,8 +80,9 @@ def test_muted_sounds_stay_silent_but_the_banner_still_escalates(live, qtbot):
     assert window.settings.muted()
     venue.shift_all(venue.factor_for_health(KEY, 0.95))  # past liquidation
     qtbot.waitUntil(
-        lambda: window.banner.shown() is not None
-        and window.banner.shown().level is Level.LIQUIDATION,
+        lambda: (
+            window.banner.shown() is not None and window.banner.shown().level is Level.LIQUIDATION
+        ),
         timeout=10_000,
     )
     assert window.sounds.played == []

@@ -24,8 +24,10 @@ def test_history_written_before_the_window_opened_is_charted(live, qtbot):  # no
         db.history.record_account_health(account_id, at, health * 100.0, 100.0, health)
     window.commands.load_history(account_id)
     qtbot.waitUntil(
-        lambda: window.presenter.history.series(account_id)[0].size > 0
-        and window.presenter.history.series(account_id)[0][0] <= past[0][0],
+        lambda: (
+            window.presenter.history.series(account_id)[0].size > 0
+            and window.presenter.history.series(account_id)[0][0] <= past[0][0]
+        ),
         timeout=10_000,
     )
     t, h = window.presenter.history.series(account_id)

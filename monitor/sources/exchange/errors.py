@@ -7,6 +7,7 @@ the trader fixes credentials, show a data error), so ccxt's ~40 classes collapse
 from __future__ import annotations
 
 import email.utils
+import re
 import time
 from collections.abc import Mapping
 
@@ -125,6 +126,18 @@ def retry_after_seconds(
     return max(0.0, seconds) if seconds == seconds else None  # NaN -> None
 
 
+_QUERY = re.compile(r"(https?://[^\s?]+)\?\S*")
+_LONG = 300
+
+
+def clean_reason(text: str) -> str:
+    """ccxt puts the request URL in its messages, query string and all: for a signed request
+    that is a timestamp and a signature. Shown to the trader and stored, the reason keeps the
+    URL's path only — no signature, and the same failure reads the same every time."""
+    text = _QUERY.sub(r"\1", text)
+    return text if len(text) <= _LONG else text[: _LONG - 1] + "…"
+
+
 def translate(
     exc: BaseException,
     exchange_id: str,
@@ -139,7 +152,7 @@ def translate(
         klass: type[SourceError] = Malformed
     else:
         klass = our_class_for(type(exc))
-    message = f"{exchange_id} account {account!r}: {type(exc).__name__}: {exc}"
+    message = f"{exchange_id} account {account!r}: {type(exc).__name__}: {clean_reason(str(exc))}"
     if klass is Transient:
         return Transient(message, retry_after_seconds(response_headers))
     return klass(message)
