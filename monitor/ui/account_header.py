@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from monitor.service.snapshot import AccountSnapshot, SourceState
@@ -54,6 +55,7 @@ class AccountHeader(QFrame):
         self.state = QLabel()
         self.state.setObjectName("accountState")
         self.note = QLabel()
+        self.note.setTextFormat(Qt.TextFormat.PlainText)  # venue messages are never markup
         self.note.setObjectName("accountNote")
         self.note.setWordWrap(True)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from monitor.domain.alerts import AlertEvent, EventKind
@@ -62,6 +62,8 @@ class AlertBanner(QFrame):
         self.alerts = ActiveAlerts()
         self.text = QLabel()
         self.text.setWordWrap(True)
+        # Messages quote what venues answered; an HTML error page must not render as markup.
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.ack = QPushButton("Acknowledge")
         self.ack.clicked.connect(self._acknowledge)
         self.snooze_button = QPushButton("Snooze")

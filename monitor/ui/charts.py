@@ -87,6 +87,12 @@ class HealthHistoryChart(pg.PlotWidget):  # type: ignore[misc]
         item.getViewBox().setLimits(minXRange=120)
         self.curve = item.plot(pen=pg.mkPen("#4aa3ff", width=2), connect="finite")
         self.thresholds = _ThresholdLines(item)
+        # The time axis follows the newest point until the trader pans or zooms it.
+        self.following = True
+        item.getViewBox().sigRangeChangedManually.connect(self._stop_following)
+
+    def _stop_following(self, *_: object) -> None:
+        self.following = False
 
     def show_series(
         self, t: NDArray[np.float64], h: NDArray[np.float64], thresholds: Thresholds
@@ -94,6 +100,9 @@ class HealthHistoryChart(pg.PlotWidget):  # type: ignore[misc]
         self.curve.setData(t, h, connect="finite")
         self.thresholds.set(thresholds)
         _fit_health(self.getPlotItem(), h, thresholds, None)
+        if self.following and t.size:
+            newest = float(t[-1])
+            self.getPlotItem().setXRange(min(float(t[0]), newest - 120.0), newest + 5.0, padding=0)
 
 
 class StressChart(pg.PlotWidget):  # type: ignore[misc]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -52,6 +53,7 @@ class ExchangeDialog(QDialog):
         self.api_url = QLineEdit(placeholderText="optional: e.g. a proxy or the simulated venue")
         self.test = QPushButton("Test connection")
         self.report = QLabel("loading the exchange list…")
+        self.report.setTextFormat(Qt.TextFormat.PlainText)  # a venue's answer, never markup
         self.report.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

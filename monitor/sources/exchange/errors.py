@@ -127,6 +127,7 @@ def retry_after_seconds(
 
 
 _QUERY = re.compile(r"(https?://[^\s?]+)\?\S*")
+_TAG = re.compile(r"<[^>]{0,200}>")
 _LONG = 300
 
 
@@ -135,6 +136,7 @@ def clean_reason(text: str) -> str:
     that is a timestamp and a signature. Shown to the trader and stored, the reason keeps the
     URL's path only — no signature, and the same failure reads the same every time."""
     text = _QUERY.sub(r"\1", text)
+    text = " ".join(_TAG.sub(" ", text).split())  # an HTML error page, down to its words
     return text if len(text) <= _LONG else text[: _LONG - 1] + "…"
 
 
