@@ -21,6 +21,7 @@ from monitor.store.records import AccountRecord
 
 # ccxt has its own timeout; this is the backstop for a venue that never answers at all.
 FETCH_DEADLINE = 60.0
+CLOSE_DEADLINE = 5.0
 
 
 class WorkerHost(Protocol):
@@ -101,8 +102,9 @@ class AccountWorker:
     async def _close_reader(self) -> None:
         reader, self._reader = self._reader, None
         if reader is not None:
-            with contextlib.suppress(Exception):  # a broken session must not stop the worker
-                await reader.close()
+            # A broken or hung session must neither stop the worker nor hold up a shutdown.
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(reader.close(), CLOSE_DEADLINE)
 
 
 def _describe(exc: BaseException) -> str:

@@ -136,7 +136,12 @@ class MonitorService(CommandsMixin):
         tasks = [*self._tasks.values(), *([self._ticker] if self._ticker else [])]
         for task in tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if not tasks:
+            return
+        # Bounded: a venue that never lets go of a connection must not keep the app open.
+        _, pending = await asyncio.wait(tasks, timeout=10)
+        for task in pending:
+            log.warning("service task did not stop in time: %s", task.get_name())
 
     def _add(self, record: AccountRecord) -> None:
         self._records[record.account_id] = record
