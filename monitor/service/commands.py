@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from monitor.domain import Position, Thresholds
 from monitor.service.api import ConnectionReport, Credentials, ExchangeInfo, ExchangeSettings
-from monitor.service.sources import Connection
+from monitor.service.sources import Connection, exchange_settings
 from monitor.sources.exchange import credentials as keyring_credentials
 from monitor.sources.exchange.catalog import supported_exchanges
 from monitor.sources.exchange.errors import SourceError
@@ -116,6 +116,38 @@ class CommandsMixin:
             )
             self._add(self.db.accounts.get(account_id))
             return account_id
+
+        return self._run(run)
+
+    def exchange_settings(self, account_id: int) -> Future[ExchangeSettings]:
+        return self._run(lambda: exchange_settings(self.db.accounts.get(account_id)))
+
+    def update_exchange_account(
+        self, account_id: int, settings: ExchangeSettings, credentials: Credentials | None
+    ) -> Future[None]:
+        """New settings and, unless None (keep the stored ones), new keys; the account then
+        polls afresh with them (an account stopped by a bad key starts again)."""
+
+        def run() -> None:
+            record = self.db.accounts.get(account_id)
+            if record.kind != "exchange":
+                raise ValueError(f"account '{record.name}': only exchange accounts have settings")
+            reference = record.credentials_ref
+            if credentials is not None and (credentials.api_key or credentials.secret):
+                reference = record.name
+                keyring_credentials.save(reference, credentials)
+            merged = {
+                **record.settings,
+                "exchange_id": settings.exchange_id,
+                "sandbox": settings.sandbox,
+                "api_url": settings.api_url,
+                "wallet_address": settings.wallet_address,
+            }
+            self.db.accounts.update(
+                account_id, venue=settings.exchange_id, settings=merged, credentials_ref=reference
+            )
+            self._drop(account_id)
+            self._add(self.db.accounts.get(account_id))
 
         return self._run(run)
 

@@ -177,6 +177,8 @@ class MainWindow(QMainWindow):
         account = self.menuBar().addMenu("&Account")
         account.addAction("New &manual account…", c.new_manual_account)
         account.addAction("Add &exchange account…", c.add_exchange_account)
+        account.addAction("E&dit exchange account…", c.edit_exchange_account)
+        account.addAction("Alert &thresholds…", c.edit_thresholds)
         account.addAction("&Remove account…", c.remove_account)
         account.addSeparator()
         account.addAction("Add &position…", lambda: c.edit_position(False))

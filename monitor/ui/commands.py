@@ -22,6 +22,7 @@ from monitor.ui.hub import ServiceHub, failure
 from monitor.ui.portfolio_io import import_portfolio, write_export
 from monitor.ui.position_dialog import PositionDialog
 from monitor.ui.presenter import SnapshotPresenter
+from monitor.ui.thresholds_dialog import ThresholdsDialog
 from monitor.ui.whatif_panel import hypotheticals
 
 
@@ -143,6 +144,46 @@ class Commands(QObject):
                 self.service.add_exchange_account(
                     dialog.account_name(), dialog.settings(), dialog.credentials()
                 ),
+            )
+
+    def edit_exchange_account(self) -> None:
+        snap = self.presenter.selected()
+        if snap is None or snap.kind != "exchange":
+            self._report("select an exchange account to edit")
+            return
+        self.hub.when_done(
+            self.service.exchange_settings(snap.account_id),
+            lambda f: self._edit_with(snap.account_id, snap.name, f),
+        )
+
+    def _edit_with(self, account_id: int, name: str, future: Future[Any]) -> None:
+        if future.exception() is not None:
+            self._report(f"editing {name}: {future.exception()}")
+            return
+        dialog = ExchangeDialog(
+            self.catalog(), self.hub.when_done, self.service.test_connection, self.window
+        )
+        dialog.edit(name, future.result())
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            creds = dialog.credentials()
+            keep = not (creds.api_key or creds.secret or creds.password)
+            self._call(
+                f"updating {name}",
+                self.service.update_exchange_account(
+                    account_id, dialog.settings(), None if keep else creds
+                ),
+            )
+
+    def edit_thresholds(self) -> None:
+        snap = self.presenter.selected()
+        if snap is None:
+            return
+        dialog = ThresholdsDialog(snap.name, snap.thresholds, self.window)
+        limits = dialog.thresholds() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        if limits is not None:
+            self._call(
+                f"setting {snap.name}'s thresholds",
+                self.service.set_thresholds(snap.account_id, limits),
             )
 
     def remove_account(self) -> None:

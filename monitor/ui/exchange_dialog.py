@@ -43,6 +43,7 @@ class ExchangeDialog(QDialog):
         self._when_done = when_done
         self._test_connection = test_connection
         self._infos: dict[str, ExchangeInfo] = {}
+        self._wanted: str | None = None  # the exchange to select once the list has loaded
         self.search = QLineEdit(placeholderText="search exchanges…")
         self.list = QListWidget()
         self.name = QLineEdit(placeholderText="account name")
@@ -97,6 +98,7 @@ class ExchangeDialog(QDialog):
         self.list.addItems(sorted(self._infos))
         self.report.setText(f"{len(self._infos)} exchanges")
         self._filter(self.search.text())
+        self._select_wanted()
 
     def _filter(self, text: str) -> None:
         needle = text.strip().lower()
@@ -119,6 +121,28 @@ class ExchangeDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(info is not None)
         self.test.setEnabled(info is not None)
+
+    def edit(self, name: str, settings: ExchangeSettings) -> None:
+        """Edit an existing account: its settings shown, its name fixed; empty key fields keep
+        the stored keys (they are never read back out of the keyring)."""
+        self.setWindowTitle(f"Edit {name}")
+        self.name.setText(name)
+        self.name.setEnabled(False)
+        self.search.setText(settings.exchange_id)
+        self._wanted = settings.exchange_id
+        self.testnet.setChecked(settings.sandbox)
+        self.api_url.setText(settings.api_url or "")
+        self.inputs["walletAddress"].setText(settings.wallet_address or "")
+        for key in ("apiKey", "secret", "password"):
+            self.inputs[key].setPlaceholderText("unchanged")
+        self._select_wanted()
+
+    def _select_wanted(self) -> None:
+        if not self._wanted:
+            return
+        for i in range(self.list.count()):
+            if self.list.item(i).text() == self._wanted:
+                self.list.setCurrentRow(i)
 
     def settings(self) -> ExchangeSettings:
         return ExchangeSettings(

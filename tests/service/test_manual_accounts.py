@@ -106,3 +106,51 @@ def test_credentials_come_from_the_file_the_trader_chose(db, venue, make_service
     service, rec = make_service()
     service.start()
     wait_for(lambda: (s := rec.latest("binance")) and s.known)
+
+
+def test_an_exchange_account_can_be_pointed_elsewhere_and_polls_afresh(
+    db, venue, make_service, tmp_path
+):
+    """Edit: a wrong API URL fails; the corrected settings (keys kept) poll fine."""
+    from monitor.service.api import Credentials, ExchangeSettings
+    from monitor.sources.exchange import credentials
+    from monitor.sources.sim.venue import DEMO_CREDENTIALS
+
+    path = tmp_path / "secrets.json"
+    secrets = Credentials(DEMO_CREDENTIALS.api_key, DEMO_CREDENTIALS.secret)
+    credentials.save_to_file(path, "binance", secrets)
+    account_id = db.accounts.add(
+        "binance",
+        "exchange",
+        venue="binanceusdm",
+        credentials_ref="binance",
+        settings={"exchange_id": "binanceusdm", "api_url": "http://127.0.0.1:9",
+                  "credentials_file": str(path), "interval": 0.2},
+    )  # fmt: skip
+    service, rec = make_service()
+    service.start()
+    wait_for(lambda: (s := rec.latest("binance")) and s.status.state is SourceState.ERROR)
+    shown = service.exchange_settings(account_id).result(10)
+    assert shown.api_url == "http://127.0.0.1:9" and shown.exchange_id == "binanceusdm"
+    fixed = ExchangeSettings("binanceusdm", api_url=venue.url)
+    service.update_exchange_account(account_id, fixed, None).result(10)
+    wait_for(lambda: (s := rec.latest("binance")) and s.known)
+    stored = db.accounts.get(account_id)
+    assert stored.settings["api_url"] == venue.url
+    assert stored.settings["credentials_file"] == str(path)  # kept
+    assert stored.settings["interval"] == 0.2  # kept
+
+
+def test_thresholds_set_by_the_trader_judge_the_pool(db, make_service):
+    from monitor.domain import Level, Thresholds
+
+    service, rec = make_service()
+    service.start()
+    account_id = service.create_manual_account("swing", 5_000.0, "USDT", None).result(10)
+    service.save_position(account_id, BTC).result(10)
+    snap = wait_for(lambda: (s := rec.latest("swing")) and s.health and s.health.positions and s)
+    health = snap.health.health_ratio  # 5000 / (0.5 * 60000 * 0.005) = 33.3
+    service.set_thresholds(account_id, Thresholds(warning=health * 1.5, critical=2.0)).result(10)
+    judged = wait_for(lambda: (s := rec.latest("swing")) and s.thresholds.warning > 2 and s)
+    assert judged.health.status is Level.WARNING
+    assert db.accounts.get(account_id).thresholds.warning == health * 1.5
