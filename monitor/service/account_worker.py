@@ -46,6 +46,11 @@ class AccountWorker:
         self._reader: Any = None
         self.fetches = 0  # completed attempts, for one-shot refreshes
 
+    @property
+    def reader(self) -> Any:
+        """The live reader (None between failures); only for use on the service thread."""
+        return self._reader
+
     def wake(self) -> None:
         self._wake.set()
 

@@ -34,6 +34,9 @@ class CommandsMixin:
         _alerts: AlertRunner
         _reader_factory: ReaderFactory
         _thread: LoopThread
+        _workers: dict[int, Any]
+
+        def make_reader(self, record: AccountRecord) -> Any: ...
 
         def clock(self) -> float: ...
         def _run(self, fn: Callable[[], Any]) -> Future[Any]: ...
@@ -118,6 +121,28 @@ class CommandsMixin:
             return account_id
 
         return self._run(run)
+
+    def market_marks(self, account_id: int) -> Future[dict[str, float]]:
+        """The account's venue's perpetuals and their marks (empty for a manual account with no
+        venue to ask). Uses the account's own reader when it has one running."""
+
+        async def run() -> dict[str, float]:
+            record = self.db.accounts.get(account_id)
+            if record.kind == "manual" and not record.settings.get("marks_from"):
+                return {}
+            worker = self._workers.get(account_id)
+            reader = worker.reader if worker is not None else None
+            if reader is not None:
+                return dict(await reader.market_marks(record.collateral))
+            temporary = self.make_reader(record)
+            try:
+                if not hasattr(temporary, "market_marks"):
+                    return {}
+                return dict(await temporary.market_marks(record.collateral))
+            finally:
+                await temporary.close()
+
+        return self._thread.submit(run())
 
     def exchange_settings(self, account_id: int) -> Future[ExchangeSettings]:
         return self._run(lambda: exchange_settings(self.db.accounts.get(account_id)))

@@ -95,3 +95,6 @@ class ManualMarksReader:
 
     async def close(self) -> None:
         await self._marks.close()
+
+    async def market_marks(self, settle: str | None = None) -> dict[str, float]:
+        return dict(await self._marks.market_marks(settle))

@@ -41,6 +41,7 @@ class Commands(QObject):
         self.window = window
         self._catalog_loader = catalog
         self._catalog: Future[list[ExchangeInfo]] | None = None
+        self._market_marks: dict[int, dict[str, float]] = {}
 
     # ---- plumbing ----------------------------------------------------------------------
     def _report(self, message: str) -> None:
@@ -73,13 +74,29 @@ class Commands(QObject):
                     if r.position_id == position_id
                 ]
             existing = rows[0] if rows else None
-        return PositionDialog(
+        dialog = PositionDialog(
             snap.account if snap else None,
             hypothetical=hypothetical,
             existing=existing,
             warning_health=snap.thresholds.warning if snap else 2.0,
+            market_marks=self._market_marks.get(snap.account_id, {}) if snap else {},
             parent=self.window,
         )
+        if snap is not None:  # fresh marks for the venue's markets, into the open dialog
+            self.load_markets(snap.account_id, dialog)
+        return dialog
+
+    def load_markets(self, account_id: int, dialog: PositionDialog | None = None) -> None:
+        """The account's venue's perpetuals and marks, kept for the position dialog."""
+
+        def done(future: Future[Any]) -> None:
+            if future.exception() is not None:
+                return  # the dialog still offers the account's own markets
+            self._market_marks[account_id] = future.result()
+            if dialog is not None and dialog.isVisible():
+                dialog.set_market_marks(future.result())
+
+        self.hub.when_done(self.service.market_marks(account_id), done)
 
     def edit_position(self, hypothetical: bool, position_id: int | None = None) -> None:
         snap = self.presenter.selected()

@@ -7,6 +7,7 @@ nothing is saved) until every field is valid.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -41,6 +42,7 @@ class PositionDialog(QDialog):
         hypothetical: bool,
         existing: Position | None = None,
         warning_health: float = 2.0,
+        market_marks: Mapping[str, float] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -53,8 +55,10 @@ class PositionDialog(QDialog):
         self._markets = {p.symbol: p for p in (account.positions if account else ())}
         self.result_position: Position | None = None
 
+        self._venue_marks: dict[str, float] = {}
         self.symbol = QComboBox(editable=True)
         self.symbol.addItems(sorted(self._markets))
+        self.set_market_marks(market_marks or {})
         self.side = QComboBox()
         self.side.addItems(["long", "short"])
         self.mode = QComboBox()
@@ -144,10 +148,27 @@ class PositionDialog(QDialog):
         self.leverage.setText(_num(p.leverage))
         self.hypothetical.setChecked(p.hypothetical)
 
+    def set_market_marks(self, marks: Mapping[str, float]) -> None:
+        """The venue's other perpetuals with their current marks (they arrive from the service
+        while the dialog may already be open); the symbol typed so far is kept."""
+        typed = self.symbol.currentText()
+        self._venue_marks = dict(marks)
+        extra = sorted(set(marks) - set(self._markets))
+        self.symbol.blockSignals(True)
+        self.symbol.clear()
+        self.symbol.addItems(sorted(self._markets) + extra)
+        self.symbol.setEditText(typed)
+        self.symbol.blockSignals(False)
+
     def _symbol_chosen(self, symbol: str) -> None:
         """A symbol of the account's markets brings its current mark; entry defaults to it."""
         known = self._markets.get(symbol)
         if known is None:
+            mark = self._venue_marks.get(symbol)
+            if mark is not None:  # a market the account does not hold: its mark, flat rate
+                self.mark.setText(_num(mark))
+                if self._existing is None:
+                    self.entry.setText(_num(mark))
             return
         self.mark.setText(_num(known.mark_price))
         if self._existing is None:

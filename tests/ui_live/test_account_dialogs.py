@@ -50,3 +50,25 @@ def test_exchange_dialog_shows_an_accounts_settings_for_editing(qtbot):
     assert not dialog.name.isEnabled() and dialog.name.text() == "main"
     creds = dialog.credentials()
     assert (creds.api_key, creds.secret) == ("", "")  # empty: the stored keys are kept
+
+
+def test_a_what_if_can_use_any_market_of_the_venue_with_its_mark(live, qtbot):  # noqa: F811
+    """A market the account does not hold is offered with the venue's current mark."""
+    window, venue, _db = live
+    from monitor.sources.sim.book import DEMO_BOOK
+
+    # The demo account holds only BTC from here on; the venue still quotes all its markets.
+    venue.set_book(
+        "sim-demo-key", DEMO_BOOK.__class__("demo", DEMO_BOOK.wallet, DEMO_BOOK.positions[:1])
+    )
+    qtbot.waitUntil(lambda: window.positions_model.rowCount() == 1, timeout=10_000)
+    dialog = window.commands.position_dialog(True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    items = lambda: [dialog.symbol.itemText(i) for i in range(dialog.symbol.count())]  # noqa: E731
+    qtbot.waitUntil(lambda: "ETH/USDT:USDT" in items(), timeout=10_000)
+    assert "BTC/USDT:USDT" in items()  # the held one, with its venue rule
+    dialog.symbol.setCurrentText("ETH/USDT:USDT")
+    eth = venue.marks()["ETHUSDT"]
+    assert float(dialog.mark.text().replace(",", "")) == eth
+    assert float(dialog.entry.text().replace(",", "")) == eth  # entry defaults to the mark

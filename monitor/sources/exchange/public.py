@@ -47,6 +47,35 @@ class PublicMarks:
     async def close(self) -> None:
         await self._exchange.close()
 
+    async def market_marks(self, settle: str | None = None) -> dict[str, float]:
+        return await all_swap_marks(self._exchange, self.exchange_id, settle)
+
+
+async def all_swap_marks(ex: Any, exchange_id: str, settle: str | None) -> dict[str, float]:
+    """symbol -> mark of every active swap (one request where the venue lists all marks)."""
+    try:
+        await ex.load_markets()
+        symbols = [
+            symbol
+            for symbol, market in ex.markets.items()
+            if market.get("swap")
+            and market.get("active", True) is not False
+            and (settle is None or market.get("settle") == settle)
+        ]
+        if ex.has.get("fetchMarkPrices"):
+            tickers = await ex.fetch_mark_prices()
+        else:
+            tickers = await ex.fetch_tickers(symbols)
+    except Exception as exc:
+        raise translate(exc, exchange_id, "market marks") from exc
+    marks = {}
+    for symbol in symbols:
+        ticker = tickers.get(symbol) or {}
+        value = ticker.get("markPrice") or ticker.get("last")
+        if value is not None and float(value) > 0:  # an unquoted market is left out, never 0
+            marks[symbol] = float(value)
+    return marks
+
 
 async def fetch_public_marks(
     exchange_id: str,

@@ -21,6 +21,7 @@ from monitor.sources.exchange.dydx import dydx_accounts
 from monitor.sources.exchange.errors import Malformed, NotSupported, translate
 from monitor.sources.exchange.generic import generic_accounts
 from monitor.sources.exchange.hyperliquid import hyperliquid_accounts
+from monitor.sources.exchange.public import all_swap_marks
 from monitor.sources.exchange.tiers import maintenance_from_brackets, maintenance_from_tiers
 
 TIER_MAX_AGE = 24 * 3600.0
@@ -76,6 +77,11 @@ class ExchangeReader:
 
     async def close(self) -> None:
         await self.exchange.close()
+
+    async def market_marks(self, settle: str | None = None) -> dict[str, float]:
+        """Every active perpetual of the venue (settled in `settle`, if given) with its mark,
+        for what-if positions in markets the account does not hold yet."""
+        return await all_swap_marks(self.exchange, self.settings.exchange_id, settle)
 
     async def _accounts(self, now: float) -> tuple[Account, ...]:
         ex, venue, name = self.exchange, self.settings.exchange_id, self.account
