@@ -75,15 +75,10 @@ def test_live_marks_come_from_the_venue_and_failures_show(db, venue, make_servic
     wait_for(lambda: (s := rec.latest("swing")) and s.known)
 
 
-def test_credentials_come_from_the_file_the_trader_chose(db, venue, make_service, tmp_path):
-    """No keyring here: an exchange account whose secrets are in a chmod-600 file polls with
-    them; a file others can read is refused with the reason."""
-    import pytest
-
+def _exchange_account_with_key_file(db, api_url, tmp_path):
+    """An exchange account on the venue's demo key, its secrets in a chmod-600 file."""
     from monitor.service.api import Credentials
-    from monitor.service.sources import connection_for
     from monitor.sources.exchange import credentials
-    from monitor.sources.exchange.errors import AuthFailed
     from monitor.sources.sim.venue import DEMO_CREDENTIALS
 
     path = tmp_path / "secrets.json"
@@ -94,9 +89,21 @@ def test_credentials_come_from_the_file_the_trader_chose(db, venue, make_service
         "exchange",
         venue="binanceusdm",
         credentials_ref="binance",
-        settings={"exchange_id": "binanceusdm", "api_url": venue.url,
+        settings={"exchange_id": "binanceusdm", "api_url": api_url,
                   "credentials_file": str(path), "interval": 0.2},
     )  # fmt: skip
+    return account_id, path, secrets
+
+
+def test_credentials_come_from_the_file_the_trader_chose(db, venue, make_service, tmp_path):
+    """No keyring here: an exchange account whose secrets are in a chmod-600 file polls with
+    them; a file others can read is refused with the reason."""
+    import pytest
+
+    from monitor.service.sources import connection_for
+    from monitor.sources.exchange.errors import AuthFailed
+
+    account_id, path, secrets = _exchange_account_with_key_file(db, venue.url, tmp_path)
     record = db.accounts.get(account_id)
     assert connection_for(record, None).credentials == secrets
     path.chmod(0o644)
@@ -112,21 +119,9 @@ def test_an_exchange_account_can_be_pointed_elsewhere_and_polls_afresh(
     db, venue, make_service, tmp_path
 ):
     """Edit: a wrong API URL fails; the corrected settings (keys kept) poll fine."""
-    from monitor.service.api import Credentials, ExchangeSettings
-    from monitor.sources.exchange import credentials
-    from monitor.sources.sim.venue import DEMO_CREDENTIALS
+    from monitor.service.api import ExchangeSettings
 
-    path = tmp_path / "secrets.json"
-    secrets = Credentials(DEMO_CREDENTIALS.api_key, DEMO_CREDENTIALS.secret)
-    credentials.save_to_file(path, "binance", secrets)
-    account_id = db.accounts.add(
-        "binance",
-        "exchange",
-        venue="binanceusdm",
-        credentials_ref="binance",
-        settings={"exchange_id": "binanceusdm", "api_url": "http://127.0.0.1:9",
-                  "credentials_file": str(path), "interval": 0.2},
-    )  # fmt: skip
+    account_id, path, _ = _exchange_account_with_key_file(db, "http://127.0.0.1:9", tmp_path)
     service, rec = make_service()
     service.start()
     wait_for(lambda: (s := rec.latest("binance")) and s.status.state is SourceState.ERROR)
