@@ -21,6 +21,7 @@ COMMANDS = {  # command: (module in monitor.commands, one line for --help)
     "import": ("importfile", "add a portfolio file's (or a CSV file's) accounts to the database"),
     "export": ("export", "write stored accounts as a portfolio file"),
     "accounts": ("accounts", "add, list or remove exchange accounts"),
+    "webhooks": ("webhooks", "add, list or remove the webhooks alerts are sent to"),
     "sim": ("sim", "run the simulated exchange on 127.0.0.1 and print its demo credentials"),
 }
 

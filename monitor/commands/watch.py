@@ -46,10 +46,11 @@ def _line(event: object, quiet: bool) -> str | None:
 def run(args: argparse.Namespace) -> int:
     from monitor.service.notify import TELEGRAM_API
     from monitor.service.session import MonitorSession
-    from monitor.service.webhooks import WebhookDispatcher, parse_target
+    from monitor.service.webhook_config import targets as configured
 
     try:
-        targets = [parse_target(w, args.telegram_api or TELEGRAM_API) for w in args.webhook]
+        # The saved webhooks (keyring), MARGIN_MONITOR_WEBHOOKS, and this run's --webhook.
+        targets = configured(args.webhook, args.telegram_api or TELEGRAM_API)
     except ValueError as exc:
         print(f"margin-monitor watch: {exc}", file=sys.stderr)
         return 2
@@ -61,7 +62,6 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
 
-    dispatcher = WebhookDispatcher(targets)
     print_lock = threading.Lock()
 
     def on_event(event: object) -> None:
@@ -69,9 +69,8 @@ def run(args: argparse.Namespace) -> int:
         if line is not None:
             with print_lock:
                 print(line, flush=True)
-        dispatcher.on_event(event)  # type: ignore[arg-type]
 
-    session = MonitorSession(args.db, demo=args.demo)
+    session = MonitorSession(args.db, demo=args.demo, webhooks=targets)
     session.service.subscribe(lambda _snapshot: None, on_event)
     session.start()
     names = ", ".join(a.name for a in session.db.accounts.list()) or "no accounts"
@@ -80,8 +79,7 @@ def run(args: argparse.Namespace) -> int:
         while not stop.wait(0.5):
             pass
     finally:
-        session.stop()
-        delivered = dispatcher.close(timeout=10)
-    if not delivered:
-        print("some webhooks could not be delivered before stopping", file=sys.stderr)
+        session.stop()  # delivers what the webhooks still have queued, for up to 10 s
+    if session.webhooks.failures:
+        print("webhooks not delivered: " + "; ".join(session.webhooks.failures), file=sys.stderr)
     return 0

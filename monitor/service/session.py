@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from monitor.service.demo import LocalVenue, ensure_demo_account, needs_venue
 from monitor.service.monitor_service import MonitorService
+from monitor.service.notify import WebhookTarget
+from monitor.service.webhook_config import targets
+from monitor.service.webhooks import WebhookDispatcher
 from monitor.store import open_database
 
 
@@ -16,6 +19,7 @@ class MonitorSession:
         demo: bool = False,
         demo_on_first_run: bool = False,
         seed: int = 0,
+        webhooks: list[WebhookTarget] | None = None,
     ) -> None:
         self.db = open_database(db_url)
         first_run = not self.db.accounts.list()
@@ -25,6 +29,9 @@ class MonitorSession:
         self.service = MonitorService(
             self.db, sim=None if self.venue is None else self.venue.resolve
         )
+        # Alerts that ring go to the trader's webhooks, window or not.
+        self.webhooks = WebhookDispatcher(targets() if webhooks is None else webhooks)
+        self.service.subscribe(lambda _snapshot: None, self.webhooks.on_event)
 
     def start(self) -> MonitorService:
         self.service.start()
@@ -37,6 +44,7 @@ class MonitorSession:
             if self.venue is not None:
                 self.venue.stop()
             self.db.close()
+            self.webhooks.close(timeout=10)
 
     def __enter__(self) -> MonitorSession:
         self.start()

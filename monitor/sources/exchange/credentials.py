@@ -106,3 +106,17 @@ def load_from_file(path: Path, reference: str) -> Credentials:
     return Credentials(
         str(entry.get("api_key", "")), str(entry.get("secret", "")), str(entry.get("password", ""))
     )
+
+
+def get_secret(name: str) -> str | None:
+    """Any other secret of the app (e.g. webhook URLs) from the keyring; NoKeyring if none."""
+    _require_backend()
+    return keyring.get_password(SERVICE, name)
+
+
+def set_secret(name: str, value: str) -> None:
+    _require_backend()
+    try:
+        keyring.set_password(SERVICE, name, value)
+    except keyring.errors.KeyringError as exc:
+        raise NoKeyring(f"the OS keyring refused to store a secret: {exc}") from exc
