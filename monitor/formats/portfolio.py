@@ -34,7 +34,15 @@ _POSITION_REQUIRED = {"symbol", "side", "contracts", "entry_price", "mark_price"
 
 
 class PortfolioError(ValueError):
-    """Invalid portfolio input; the message names where (file, account, position, field)."""
+    """Invalid portfolio input; the message names where (file, account, position, field).
+
+    `field` and `problem` are also kept apart, for a form that marks the field at fault.
+    """
+
+    def __init__(self, message: str, field: str | None = None, problem: str | None = None):
+        super().__init__(message)
+        self.field = field
+        self.problem = problem if problem is not None else message
 
 
 class _Where:
@@ -51,7 +59,7 @@ class _Where:
             parts.append(f"position {self.position}")
         if field is not None:
             parts.append(f"field '{field}'")
-        return PortfolioError(": ".join(parts) + f": {problem}")
+        return PortfolioError(": ".join(parts) + f": {problem}", field, problem)
 
 
 def _number(where: _Where, field: str, value: Any) -> float:
