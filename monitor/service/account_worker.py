@@ -81,6 +81,9 @@ class AccountWorker:
             if self._reader is None:
                 self._reader = self.host.make_reader(record)
             result = await asyncio.wait_for(self._reader.fetch(now), FETCH_DEADLINE)
+            # Inside the try: data that cannot be applied (no pool in it, a store error) is a
+            # failed refresh with backoff, never a worker that silently stops polling.
+            self.host.on_fetched(self.account_id, result)
         except (AuthFailed, PermissionDenied) as exc:
             # A bad key will not fix itself: stop polling until the trader asks again.
             await self._close_reader()
@@ -89,7 +92,7 @@ class AccountWorker:
                 SourceStatus(SourceState.AUTH_FAILED, last_success, str(exc), None),
             )
             return float("inf"), failures + 1
-        except (SourceError, TimeoutError, Exception) as exc:
+        except Exception as exc:  # SourceError, TimeoutError, or anything unforeseen
             failures += 1
             retry_after = exc.retry_after if isinstance(exc, Transient) else None
             delay = self._backoff.delay(failures, retry_after, self._rng)
@@ -101,7 +104,6 @@ class AccountWorker:
             if not isinstance(exc, SourceError):
                 await self._close_reader()  # an unknown failure: start from a fresh session
             return delay, failures
-        self.host.on_fetched(self.account_id, result)
         return self.host.interval(record), 0
 
     async def _close_reader(self) -> None:

@@ -15,7 +15,7 @@ from concurrent.futures import Future
 from dataclasses import replace
 from typing import Any
 
-from monitor.domain import Position, Thresholds
+from monitor.domain import Account
 from monitor.domain.alerts import DEFAULT_RULES, AlertRules
 from monitor.service.account_worker import AccountWorker
 from monitor.service.alerting import AlertRunner, StoredAlert
@@ -33,6 +33,7 @@ from monitor.service.sources import (
     default_marks,
     default_reader,
 )
+from monitor.sources.exchange.errors import Malformed
 from monitor.sources.exchange.reader import FetchResult
 from monitor.store.database import Database
 from monitor.store.records import AccountRecord, PositionMark
@@ -325,18 +326,13 @@ class MonitorService(CommandsMixin):
             self._emit(ServiceEvent("alert", account_id, e.message, e.at, e, alert_id))
 
 
-def _choose_pool(result: FetchResult, record: AccountRecord) -> Any:
+def _choose_pool(result: FetchResult, record: AccountRecord) -> Account:
     """The pool this account shows: the one in its collateral, else the one with positions."""
     pools = list(result.accounts)
     if not pools:
-        from monitor.sources.exchange.errors import Malformed
-
         raise Malformed(f"account '{record.name}': the venue returned no margin pool")
     if record.collateral:
         for pool in pools:
             if pool.collateral == record.collateral:
                 return pool
     return max(pools, key=lambda p: (len(p.positions), p.wallet_balance))
-
-
-__all__ = ["MonitorService", "Position", "Thresholds"]

@@ -190,3 +190,35 @@ def test_a_venue_that_disagrees_is_shown_and_alerted(db, venue, make_service):
     stored = db.market.tiers("binanceusdm", "BTC/USDT:USDT")
     assert stored is not None and stored[1] > 0 and len(stored[0]) > 1
     assert account_id
+
+
+def test_data_that_cannot_be_applied_is_a_failed_refresh_not_a_dead_worker(db, venue, make_service):
+    """A refresh whose answer holds no margin pool is refused with the reason, retried with
+    backoff, and the account recovers when the venue answers properly again."""
+    from dataclasses import replace
+
+    from monitor.sources.exchange.reader import ExchangeReader
+
+    from .conftest import test_reader
+
+    answers = {"empty": 2}
+
+    class EmptyFirst(ExchangeReader):
+        async def fetch(self, now):
+            result = await super().fetch(now)
+            if answers["empty"]:
+                answers["empty"] -= 1
+                return replace(result, accounts=())
+            return result
+
+    def reader(connection, name):
+        real = test_reader(connection, name)
+        real.__class__ = EmptyFirst
+        return real
+
+    db.accounts.add("demo", "simulated", venue="binanceusdm", settings={"interval": 0.2})
+    service, rec = make_service(reader_factory=reader)
+    service.start()
+    failed = wait_for(lambda: (s := rec.latest("demo")) and s.status.last_error and s)
+    assert "no margin pool" in failed.status.last_error
+    wait_for(lambda: _known(rec))
