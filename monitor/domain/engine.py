@@ -99,6 +99,7 @@ def evaluate(
     liq_l = ev.liquidation_price.tolist()
     dist_l = ev.distance.tolist()
     account_health_l = ev.account_health.tolist()
+    mm_entry = maintenance_margin(book, book.z_entry)
     reports = []
     row = 0
     for i, account in enumerate(book.accounts):
@@ -126,7 +127,7 @@ def evaluate(
                 )
             )
             row += 1
-        down, up = liquidation_moves(book, z, i)
+        down, up = liquidation_moves(book, z, i, mm_entry)
         reports.append(
             AccountHealth(
                 name=account.name,

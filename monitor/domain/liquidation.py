@@ -84,7 +84,9 @@ MOVE_UP_LIMIT = 10.0
 _INVERSE_FLOOR = 1e-12  # price multiplier standing in for a -100 % move on inverse contracts
 
 
-def liquidation_moves(book: Book, z: FloatArray, account: int) -> tuple[float | None, float | None]:
+def liquidation_moves(
+    book: Book, z: FloatArray, account: int, mm_entry_all: FloatArray | None = None
+) -> tuple[float | None, float | None]:
     """Nearest uniform fractional move (down, up) of all the pool's cross marks to health 1.0.
 
     Marks scale by t = 1 + move. In u = t (linear) or u = 1/t (inverse) the pool's
@@ -99,7 +101,11 @@ def liquidation_moves(book: Book, z: FloatArray, account: int) -> tuple[float | 
     floors, rates = book.floors[sel], book.rates[sel] + book.fee[sel][:, None]
     amounts = book.amounts[sel]
     entry_basis = book.entry_basis[sel]
-    mm_entry = maintenance_margin_entry(book, sel)
+    # Maintenance at the entry notional (what entry-basis positions keep whatever the move);
+    # the caller computes it once for the whole book.
+    if mm_entry_all is None:
+        mm_entry_all = maintenance_margin(book, book.z_entry)
+    mm_entry = mm_entry_all[sel]
     wallet = float(book.wallet[account])
 
     z_entry = book.z_entry[sel]
@@ -155,9 +161,3 @@ def liquidation_moves(book: Book, z: FloatArray, account: int) -> tuple[float | 
         None if t_down is None else 1.0 - t_down,
         None if t_up is None else t_up - 1.0,
     )
-
-
-def maintenance_margin_entry(book: Book, sel: BoolArray) -> FloatArray:
-    """Maintenance of the selected positions at their entry notional (entry-basis positions)."""
-    mm: FloatArray = maintenance_margin(book, book.z_entry)[sel]
-    return mm
