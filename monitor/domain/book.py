@@ -8,6 +8,11 @@ z = P for linear contracts, z = 1/P for inverse ones. Then, with q = contracts *
   notional        = q * z                    (quote for linear, coin for inverse)
   unrealised PnL  = sigma * q * (z - z_entry) (sigma = side for linear, -side for inverse)
 so one set of formulas serves both contract types.
+
+Two things move together with a position's price besides the position itself (`groups`): the
+other legs of its symbol in the same cross pool (hedge mode: a long and a short of one symbol
+share one liquidation price) and the pool's collateral in the position's base asset (BTC held
+as margin falls with a BTC long). Positions with neither are solved alone, vectorised.
 """
 
 from __future__ import annotations
@@ -23,6 +28,16 @@ from monitor.domain.model import Account, MaintenanceBasis, MarginMode, Position
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Group:
+    """Rows that move with one price: the cross legs of one symbol in one pool, plus that pool's
+    collateral in the symbol's base asset (indices into the collateral arrays)."""
+
+    account: int
+    rows: IntArray
+    collateral: IntArray
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,13 @@ class Book:
     floors: FloatArray  # (n, K) padded with +inf
     rates: FloatArray  # (n, K)
     amounts: FloatArray  # (n, K)
+    mark0: FloatArray  # (n,) the marks the positions carry
+    # Collateral whose value moves with its price, one row per (pool, asset).
+    coll_account: IntArray  # (c,)
+    coll_units: FloatArray  # (c,) units that count after haircuts: value = units * price
+    coll_price: FloatArray  # (c,) the price the positions' marks were taken with
+    coll_ref: IntArray  # (c,) a position row whose mark the asset follows (-1: none)
+    groups: tuple[Group, ...] = ()
 
     @property
     def size(self) -> int:
@@ -67,6 +89,16 @@ class Book:
 
         def col(f: Callable[[Position], float]) -> FloatArray:
             return np.array([f(p) for _, p in positions], dtype=np.float64)
+
+        coll = [(i, c) for i, a in enumerate(accounts) for c in a.collaterals]
+        refs = []
+        for i, c in coll:
+            rows = [
+                r
+                for r, (j, p) in enumerate(positions)
+                if j == i and p.base == c.asset and p.margin_mode is MarginMode.CROSS
+            ]
+            refs.append(rows[0] if rows else -1)
 
         side = col(lambda p: p.side.sign)
         inverse = np.array([p.inverse for _, p in positions], dtype=np.bool_)
@@ -93,13 +125,34 @@ class Book:
             floors=floors,
             rates=rates,
             amounts=amounts,
+            mark0=col(lambda p: p.mark_price),
+            coll_account=np.array([i for i, _ in coll], dtype=np.int64),
+            coll_units=np.array([c.counted_units for _, c in coll], dtype=np.float64),
+            coll_price=np.array([c.price for _, c in coll], dtype=np.float64),
+            coll_ref=np.array(refs, dtype=np.int64),
+            groups=_groups(accounts, positions),
         )
+
+    def collateral_value(self, marks: FloatArray | None = None) -> FloatArray:
+        """Each collateral's counted value, its price moved with the mark it follows."""
+        value = self.coll_units * self.coll_price
+        if marks is None or value.size == 0 or self.mark0.size == 0:
+            return value
+        ref = self.coll_ref
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(ref >= 0, marks[ref] / self.mark0[ref], 1.0)
+        result: FloatArray = value * scale
+        return result
+
+    def pool_collateral(self, marks: FloatArray | None = None) -> FloatArray:
+        """(m,) collateral value per account."""
+        return np.bincount(
+            self.coll_account, weights=self.collateral_value(marks), minlength=len(self.accounts)
+        ).astype(np.float64)
 
     def marks(self) -> FloatArray:
         """The marks stored in the positions themselves."""
-        return np.array(
-            [p.mark_price for a in self.accounts for p in a.positions], dtype=np.float64
-        )
+        return self.mark0.copy()
 
     def to_z(self, prices: FloatArray) -> FloatArray:
         return np.where(self.inverse, 1.0 / prices, prices)
@@ -107,3 +160,30 @@ class Book:
     def from_z(self, z: FloatArray) -> FloatArray:
         with np.errstate(divide="ignore"):
             return np.where(self.inverse, 1.0 / z, z)
+
+
+def _groups(
+    accounts: tuple[Account, ...], positions: list[tuple[int, Position]]
+) -> tuple[Group, ...]:
+    """Cross legs sharing a symbol and its mark (a venue's hedge legs do), or a symbol whose base
+    asset the pool holds as collateral. Lots of one symbol at different marks (a hand-made
+    file) are not one price: each is solved alone."""
+    by_key: dict[tuple[int, str, float], list[int]] = {}
+    for row, (i, p) in enumerate(positions):
+        if p.margin_mode is MarginMode.CROSS:
+            by_key.setdefault((i, p.symbol, p.mark_price), []).append(row)
+    coll_index: dict[tuple[int, str], list[int]] = {}
+    c = 0
+    for i, a in enumerate(accounts):
+        for col in a.collaterals:
+            coll_index.setdefault((i, col.asset), []).append(c)
+            c += 1
+    groups = []
+    for (i, _, _), rows in by_key.items():
+        base = positions[rows[0]][1].base
+        linear = not positions[rows[0]][1].inverse
+        # Collateral moves in proportion to price, linear in z only for linear contracts.
+        coll = coll_index.get((i, base), []) if linear else []
+        if len(rows) > 1 or coll:
+            groups.append(Group(i, np.array(rows, dtype=np.int64), np.array(coll, dtype=np.int64)))
+    return tuple(groups)

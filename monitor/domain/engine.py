@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from monitor.domain.book import Book, FloatArray
-from monitor.domain.liquidation import liquidation_moves, liquidation_z
+from monitor.domain.liquidation import group_liquidation_t, liquidation_moves, liquidation_z
 from monitor.domain.maintenance import maintenance_margin
 from monitor.domain.model import Account, MarginMode, Thresholds
 from monitor.domain.report import AccountHealth, Level, PositionHealth, level_for
@@ -49,16 +49,28 @@ def evaluate_arrays(book: Book, marks: FloatArray | None = None) -> Evaluation:
     acct = book.account_index
     pool_pnl = np.bincount(acct, weights=np.where(cross, pnl, 0.0), minlength=m).astype(np.float64)
     pool_mm = np.bincount(acct, weights=np.where(cross, mm, 0.0), minlength=m).astype(np.float64)
-    margin_balance = book.wallet + pool_pnl
+    margin_balance = book.wallet + book.pool_collateral(marks) + pool_pnl
     account_health = _ratio(margin_balance, pool_mm)
 
     # What each position's pool holds besides the position itself (others at their marks).
-    others = book.wallet[acct] + pool_pnl[acct] - pnl - (pool_mm[acct] - mm)
+    others = margin_balance[acct] - pnl - (pool_mm[acct] - mm)
     excess_others = np.where(cross, others, book.isolated_margin)
     liq_z = liquidation_z(book, z, excess_others, mm)
     liq_price = book.from_z(liq_z)
     with np.errstate(invalid="ignore"):
         distance = book.side * (marks - liq_price) / marks
+    if book.groups:
+        mm_entry = maintenance_margin(book, book.z_entry)
+        for group in book.groups:
+            t = group_liquidation_t(book, z, group, mm_entry)
+            rows = group.rows
+            liq_price[rows] = np.nan if t is None else marks[rows] * t
+            # A hedge leg may liquidate on the side of its own profit: the size of the move,
+            # negative (as for a single position) when the pool is already past it.
+            past = not account_health[group.account] > 1.0
+            with np.errstate(invalid="ignore"):
+                size = np.abs(marks[rows] - liq_price[rows]) / marks[rows]
+            distance[rows] = -size if past else size
 
     position_health = np.where(cross, account_health[acct], _ratio(book.isolated_margin + pnl, mm))
     return Evaluation(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from monitor.domain.book import Book, BoolArray, FloatArray
+from monitor.domain.book import Book, BoolArray, FloatArray, Group, IntArray
 from monitor.domain.maintenance import bracket_index, maintenance_margin, take
 
 # Relative slack when testing that a root lies inside its bracket: a root on a bracket
@@ -81,21 +81,74 @@ def _jump_roots(book: Book, x: FloatArray, rows: BoolArray) -> FloatArray:
 # The health report looks for moves within -100 % ... +1000 %.
 MOVE_DOWN_LIMIT = 1.0
 MOVE_UP_LIMIT = 10.0
+# A hedge group's liquidation price is looked for up to this multiple of the mark.
+GROUP_UP_LIMIT = 1e6
 _INVERSE_FLOOR = 1e-12  # price multiplier standing in for a -100 % move on inverse contracts
 
 
 def liquidation_moves(
     book: Book, z: FloatArray, account: int, mm_entry_all: FloatArray | None = None
 ) -> tuple[float | None, float | None]:
-    """Nearest uniform fractional move (down, up) of all the pool's cross marks to health 1.0.
-
-    Marks scale by t = 1 + move. In u = t (linear) or u = 1/t (inverse) the pool's
-    margin balance minus maintenance is linear between bracket boundaries, so the roots are
-    found exactly by interpolation segment by segment, walking outwards from t = 1.
-    """
-    sel = (book.account_index == account) & ~book.isolated
-    if not sel.any():
+    """Nearest uniform fractional move (down, up) of all the pool's cross marks, and of its
+    collateral's prices, to health 1.0."""
+    moving = (book.account_index == account) & ~book.isolated
+    if not moving.any():
         return None, None
+    coll = np.flatnonzero(book.coll_account == account)
+    t_down, t_up = move_roots(book, z, account, moving, coll, mm_entry_all, from_healthy=True)
+    return (
+        None if t_down is None else 1.0 - t_down,
+        None if t_up is None else t_up - 1.0,
+    )
+
+
+def group_liquidation_t(
+    book: Book, z: FloatArray, group: Group, mm_entry_all: FloatArray | None = None
+) -> float | None:
+    """Price multiplier t (P -> P*t) of the group's symbol at which its pool reaches 1.0, every
+    leg of the symbol and the collateral in its base asset moving with it, the rest of the pool
+    at its marks. The nearer of the roots below and above; None: no positive price liquidates."""
+    moving = np.zeros(book.size, dtype=np.bool_)
+    moving[group.rows] = True
+    t_down, t_up = move_roots(
+        book, z, group.account, moving, group.collateral, mm_entry_all, up_end=GROUP_UP_LIMIT
+    )
+    if t_down is not None and t_down <= 0:
+        t_down = None
+    inverse = bool(book.inverse[group.rows[0]])
+
+    def gap(t: float | None) -> float:
+        if t is None:
+            return np.inf
+        return abs((1.0 / t if inverse else t) - 1.0)  # compared in z, like single positions
+
+    best = t_down if gap(t_down) <= gap(t_up) else t_up
+    return best
+
+
+def move_roots(
+    book: Book,
+    z: FloatArray,
+    account: int,
+    moving: BoolArray,
+    coll_moving: IntArray,
+    mm_entry_all: FloatArray | None = None,
+    *,
+    from_healthy: bool = False,
+    up_end: float = 1.0 + MOVE_UP_LIMIT,
+) -> tuple[float | None, float | None]:
+    """First multiplier t below 1 and above 1 at which the pool's margin balance meets its
+    maintenance when the `moving` rows' marks (and `coll_moving` collateral prices) scale by t
+    and the pool's other cross rows stay at z.
+
+    In u = t (linear) or u = 1/t (inverse) the pool's margin balance minus maintenance is linear
+    between bracket boundaries, so the roots are found exactly by interpolation segment by
+    segment, walking outwards from t = 1. With `from_healthy`, a pool already at or below 1.0
+    has no move (None, None).
+    """
+    in_pool = (book.account_index == account) & ~book.isolated
+    sel = moving & in_pool
+    fixed = in_pool & ~moving
     inverse = bool(book.inverse_account[account])
     q, sigma, z0 = book.q[sel], book.sigma[sel], z[sel]
     floors, rates = book.floors[sel], book.rates[sel] + book.fee[sel][:, None]
@@ -106,28 +159,43 @@ def liquidation_moves(
     if mm_entry_all is None:
         mm_entry_all = maintenance_margin(book, book.z_entry)
     mm_entry = mm_entry_all[sel]
-    wallet = float(book.wallet[account])
-
     z_entry = book.z_entry[sel]
+
+    # What does not move: the wallet, the other cross rows at z, the other collateral.
+    coll_value = book.collateral_value(book.from_z(z))
+    in_account = book.coll_account == account
+    moving_coll = np.zeros(coll_value.shape, dtype=np.bool_)
+    moving_coll[coll_moving] = True
+    if inverse:  # collateral value is not linear in u = 1/t: it is held (no such venue pool)
+        moving_coll[:] = False
+    held = float(book.wallet[account]) + float(coll_value[in_account & ~moving_coll].sum())
+    if fixed.any():
+        pnl_fixed = book.sigma[fixed] * book.q[fixed] * (z[fixed] - book.z_entry[fixed])
+        mm_fixed = maintenance_margin(book, z)[fixed]
+        held += float((pnl_fixed - mm_fixed).sum())
+    coll_slope = float(coll_value[in_account & moving_coll].sum())
 
     def pieces(u: FloatArray) -> tuple[FloatArray, FloatArray]:
         """Margin balance minus maintenance as alpha + beta*u, with the brackets that hold at u."""
         idx = bracket_index(floors, q[:, None] * z0[:, None] * u[None, :])
         mark = ~entry_basis[:, None]
         alpha = (
-            wallet
+            held
             - (sigma * q * z_entry).sum()
             - mm_entry[entry_basis].sum()
             + np.where(mark, take(amounts, idx), 0.0).sum(axis=0)
         )
-        beta = (sigma * q * z0).sum() - np.where(
-            mark, (q * z0)[:, None] * take(rates, idx), 0.0
-        ).sum(axis=0)
+        beta = (
+            (sigma * q * z0).sum()
+            + coll_slope
+            - np.where(mark, (q * z0)[:, None] * take(rates, idx), 0.0).sum(axis=0)
+        )
         return alpha, beta
 
-    alpha_now, beta_now = pieces(np.array([1.0]))
-    if alpha_now[0] + beta_now[0] <= 0:
-        return None, None
+    if from_healthy:
+        alpha_now, beta_now = pieces(np.array([1.0]))
+        if alpha_now[0] + beta_now[0] <= 0:
+            return None, None
 
     # Bracket boundaries, as u-multipliers.
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -146,18 +214,17 @@ def liquidation_moves(
         alpha, beta = pieces((a + b) / 2)
         fa = alpha + beta * a
         fb = alpha + beta * b
-        hit = (fa <= 0) | ((fa > 0) & (fb <= 0))
+        # The first change of side along the walk: at a segment's start (a jump at a bracket
+        # floor, or the start itself on zero) or inside it.
+        before = np.concatenate([[fa[0]], fb[:-1]])
+        at_start = (fa == 0) | ((before > 0) != (fa > 0))
+        inside = (fa > 0) != (fb > 0)
+        hit = at_start | inside
         if not hit.any():
             return None
         i = int(hit.argmax())
-        # Either the piece starts at or below zero (a jump at a bracket floor) or it crosses inside.
-        u_root = a[i] if fa[i] <= 0 else a[i] + fa[i] * (b[i] - a[i]) / (fa[i] - fb[i])
+        u_root = a[i] if at_start[i] else a[i] + fa[i] * (b[i] - a[i]) / (fa[i] - fb[i])
         return float(1.0 / u_root if inverse else u_root)
 
     down_end = _INVERSE_FLOOR if inverse else 1.0 - MOVE_DOWN_LIMIT
-    t_down = first_root(down_end)
-    t_up = first_root(1.0 + MOVE_UP_LIMIT)
-    return (
-        None if t_down is None else 1.0 - t_down,
-        None if t_up is None else t_up - 1.0,
-    )
+    return first_root(down_end), first_root(up_end)

@@ -106,10 +106,64 @@ class Position:
         """Base units (linear) or USD face value (inverse)."""
         return self.contracts * self.contract_size
 
+    @property
+    def base(self) -> str:
+        """The asset whose price the contract follows ('BTC/USDT:USDT' -> 'BTC')."""
+        return self.symbol.split("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class HaircutTier:
+    """From `floor` units of a collateral asset upwards, each unit counts at `ratio` of its
+    value."""
+
+    floor: float
+    ratio: float
+
+
+@dataclass(frozen=True)
+class Collateral:
+    """A non-USD asset in a USD-valued pool's wallet (Binance multi-assets, Bybit unified).
+
+    It counts at amount x price x the venue's ratio (1 - haircut); a venue that tiers the ratio
+    tiers it by quantity, so the counted value stays proportional to the price. The price moves
+    with the market: a fall in BTC lowers the pool through BTC collateral as well as positions.
+    """
+
+    asset: str
+    amount: float
+    price: float  # USD, as the venue values it (its index or mark)
+    ratios: tuple[HaircutTier, ...] = (HaircutTier(0.0, 1.0),)
+
+    @property
+    def counted_units(self) -> float:
+        """Units of the asset that count, after the tiered ratio: value = counted_units x price."""
+        tiers = sorted(self.ratios, key=lambda t: t.floor)
+        total = 0.0
+        for i, tier in enumerate(tiers):
+            top = tiers[i + 1].floor if i + 1 < len(tiers) else float("inf")
+            held = min(self.amount, top) - tier.floor
+            if held > 0:
+                total += held * tier.ratio
+        return total
+
+    @property
+    def value(self) -> float:
+        return self.counted_units * self.price
+
+    @property
+    def ratio(self) -> float:
+        """The effective share of its value that counts (1 - haircut)."""
+        return self.counted_units / self.amount if self.amount > 0 else 1.0
+
 
 @dataclass(frozen=True)
 class Account:
-    """One margin pool: a cross wallet plus its positions (isolated ones carry their own margin)."""
+    """One margin pool: a cross wallet plus its positions (isolated ones carry their own margin).
+
+    `wallet_balance` is the USD-stable part of the wallet; `collaterals` the assets whose value
+    moves with their price (empty for a single-currency pool).
+    """
 
     name: str
     wallet_balance: float
@@ -118,6 +172,7 @@ class Account:
     collateral: str | None = None
     # Exchange-reported pool figures, when a source gives them.
     exchange_health_ratio: float | None = None
+    collaterals: tuple[Collateral, ...] = ()
 
     @property
     def inverse(self) -> bool:

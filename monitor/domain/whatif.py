@@ -30,7 +30,9 @@ def stress_curve(account: Account, moves: FloatArray) -> FloatArray:
         idx = bracket_index(book.floors[cross], basis)
         rate = take(book.rates[cross], idx) + book.fee[cross][:, None]
         mm = basis * rate - take(book.amounts[cross], idx)
-        balance = account.wallet_balance + pnl.sum(axis=0)
+        # Collateral prices move with the market too.
+        collateral = float(book.collateral_value().sum()) * (1.0 + moves)
+        balance = account.wallet_balance + collateral + pnl.sum(axis=0)
         maintenance = mm.sum(axis=0)
         health: FloatArray = np.where(maintenance > 0, balance / maintenance, np.nan)
     return health

@@ -31,9 +31,24 @@ def maintenance(p: Position, price: float) -> float:
     return n * (tier.rate + p.close_fee_rate) - tier.amount
 
 
-def pool(account: Account, marks: list[float]) -> tuple[float, float]:
+def collateral_value(account: Account, scale: dict[str, float] | None = None) -> float:
+    """Counted value of the pool's collateral, each asset's price times `scale[asset]`."""
+    total = 0.0
+    for c in account.collaterals:
+        left, units = c.amount, 0.0
+        tiers = sorted(c.ratios, key=lambda t: t.floor)
+        for i, t in enumerate(tiers):
+            top = tiers[i + 1].floor if i + 1 < len(tiers) else float("inf")
+            units += max(0.0, min(left, top) - t.floor) * t.ratio
+        total += units * c.price * (scale or {}).get(c.asset, 1.0)
+    return total
+
+
+def pool(
+    account: Account, marks: list[float], scale: dict[str, float] | None = None
+) -> tuple[float, float]:
     """(margin balance, maintenance) of the cross pool at the given marks."""
-    balance, maint = account.wallet_balance, 0.0
+    balance, maint = account.wallet_balance + collateral_value(account, scale), 0.0
     for p, price in zip(account.positions, marks, strict=True):
         if p.margin_mode.value == "cross":
             balance += pnl(p, price)
@@ -45,11 +60,29 @@ def isolated(p: Position, price: float) -> tuple[float, float]:
     return (p.isolated_margin or 0.0) + pnl(p, price), maintenance(p, price)
 
 
+def legs(account: Account, index: int) -> list[int]:
+    """The positions that move with position `index`: itself, or every cross leg of its symbol
+    quoted at the same mark (the venue's hedge legs)."""
+    p = account.positions[index]
+    if p.margin_mode.value == "isolated":
+        return [index]
+    return [
+        j
+        for j, q in enumerate(account.positions)
+        if q.symbol == p.symbol and q.margin_mode.value == "cross" and q.mark_price == p.mark_price
+    ]
+
+
 def side_of_liquidation(account: Account, index: int, price: float) -> tuple[float, float]:
-    """(balance, maintenance) of the pool that position `index` belongs to, it at `price`."""
+    """(balance, maintenance) of the pool that position `index` belongs to, its price at
+    `price`: every cross leg of its symbol moves by the same factor, and so does collateral in
+    its base asset (linear contracts); the rest of the pool stays at its marks."""
     p = account.positions[index]
     if p.margin_mode.value == "isolated":
         return isolated(p, price)
+    t = price / p.mark_price
     marks = [q.mark_price for q in account.positions]
-    marks[index] = price
-    return pool(account, marks)
+    for j in legs(account, index):
+        marks[j] = account.positions[j].mark_price * t
+    scale = {} if p.inverse else {p.symbol.split("/")[0]: t}
+    return pool(account, marks, scale)

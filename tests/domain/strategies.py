@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import strategies as st
 
 from monitor.domain.model import (
     Account,
+    Collateral,
+    HaircutTier,
     Maintenance,
     MaintenanceBasis,
     MarginMode,
@@ -65,6 +69,22 @@ def positions(draw: st.DrawFn, inverse: bool, allow_entry_basis: bool = True) ->
 def accounts(draw: st.DrawFn, allow_entry_basis: bool = True) -> Account:
     inverse = draw(st.booleans())
     items = draw(st.lists(positions(inverse, allow_entry_basis), min_size=1, max_size=5))
+    if draw(st.booleans()):
+        # A hedge: the other side of a held symbol, at the same mark, in the same pool.
+        leg = draw(st.sampled_from(items))
+        other = draw(positions(inverse, allow_entry_basis))
+        items.append(
+            replace(
+                other,
+                symbol=leg.symbol,
+                mark_price=leg.mark_price,
+                side=Side.SHORT if leg.side is Side.LONG else Side.LONG,
+                margin_mode=leg.margin_mode,
+                isolated_margin=other.isolated_margin
+                if leg.margin_mode is MarginMode.ISOLATED
+                else None,
+            )
+        )
     gross = sum(
         (p.contracts * p.contract_size / p.mark_price)
         if inverse
@@ -72,4 +92,22 @@ def accounts(draw: st.DrawFn, allow_entry_basis: bool = True) -> Account:
         for p in items
     )
     wallet = gross * draw(st.floats(-0.2, 1.0))
-    return Account(name="acct", wallet_balance=wallet, positions=tuple(items))
+    collaterals: tuple[Collateral, ...] = ()
+    if not inverse and draw(st.booleans()):
+        # BTC held as margin in a USD pool, priced like the book's BTC contract if it has one.
+        btc = [p.mark_price for p in items if p.symbol.startswith("BTC/")]
+        price = btc[0] if btc else draw(st.floats(1.0, 100_000.0))
+        value = gross * draw(st.floats(0.0, 1.0))
+        ratios = draw(
+            st.sampled_from(
+                [
+                    (HaircutTier(0.0, 1.0),),
+                    (HaircutTier(0.0, 0.95),),
+                    (HaircutTier(0.0, 0.95), HaircutTier(value / price / 2, 0.9)),
+                ]
+            )
+        )
+        collaterals = (Collateral("BTC", value / price, price, ratios),)
+    return Account(
+        name="acct", wallet_balance=wallet, positions=tuple(items), collaterals=collaterals
+    )

@@ -23,6 +23,7 @@ def _scale(account, index, price):
     p = account.positions[index]
     terms = [
         abs(account.wallet_balance),
+        reference.collateral_value(account) * 3,
         reference.notional(p, price),
         reference.notional(p, p.entry_price),
     ]
@@ -73,12 +74,31 @@ def test_health_falls_as_the_mark_moves_toward_liquidation(account, f1, f2):
     for i, ph in enumerate(report.positions):
         if ph.liquidation_price is None or ph.distance_to_liquidation <= 0:
             continue
+        if len(reference.legs(account, i)) > 1 or reference.collateral_value(account) > 0:
+            continue  # moving together, health need not be monotone: see the test below
         healths = []
         for f in (near, far):
             marks = book.marks()
             marks[i] = marks[i] + f * (ph.liquidation_price - marks[i])
             healths.append(evaluate(book, marks)[0].positions[i].health_ratio)
         assert healths[0] >= healths[1] * (1 - 1e-12), f"position {i}: {healths}"
+
+
+@PROPERTY
+@given(accounts())
+def test_nothing_liquidates_between_the_mark_and_the_liquidation_price(account):
+    """Hedge legs and collateral move together: the pool stays above maintenance all the way
+    from today's marks to the reported price (it is the nearest root, not any root)."""
+    report = evaluate_accounts([account])[0]
+    for i, ph in enumerate(report.positions):
+        if ph.liquidation_price is None or ph.distance_to_liquidation <= 0:
+            continue
+        p = account.positions[i]
+        scale = _scale(account, i, ph.liquidation_price)
+        for f in np.linspace(0.0, 0.999, 60):
+            price = p.mark_price + f * (ph.liquidation_price - p.mark_price)
+            balance, maint = reference.side_of_liquidation(account, i, price)
+            assert balance - maint > -1e-9 * scale, f"position {i} liquidates first at {price}"
 
 
 @PROPERTY
@@ -113,7 +133,7 @@ def test_liquidation_moves_bring_the_pool_to_one(account):
         ]
         if min(marks) <= 0:
             continue  # a -100 % move: no prices left to evaluate
-        balance, maint = reference.pool(account, marks)
+        balance, maint = reference.pool(account, marks, {"BTC": 1 + move})
         scale = max(
             abs(account.wallet_balance),
             *(reference.notional(p, m) for p, m in zip(account.positions, marks, strict=True)),
@@ -125,5 +145,5 @@ def test_liquidation_moves_bring_the_pool_to_one(account):
                 p.mark_price * (1 + f * move) if c else p.mark_price
                 for p, c in zip(account.positions, cross, strict=True)
             ]
-            b, m = reference.pool(account, partial)
+            b, m = reference.pool(account, partial, {"BTC": 1 + f * move})
             assert b - m > -1e-9 * scale, f"fraction {f} of move {move} already liquidates"
