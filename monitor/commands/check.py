@@ -5,11 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from monitor.domain import AccountHealth, Thresholds, evaluate_accounts
-from monitor.formats.health_json import exit_status, health_dict
+from monitor.formats.health_json import FORMAT, exit_status, health_dict
+from monitor.formats.pools_json import PooledReport, pooled_dict, pooled_exit_status
 from monitor.formats.portfolio import PortfolioError, load_portfolio
 from monitor.formats.table import health_table
+
+if TYPE_CHECKING:
+    from monitor.store.portfolio_io import StoredBook
 
 EXIT_UNKNOWN = 3
 
@@ -47,6 +53,35 @@ def report(reports: tuple[AccountHealth, ...], as_json: bool) -> int:
     return exit_status(reports)
 
 
+def report_pools(books: Sequence[StoredBook], as_json: bool) -> int:
+    """Every pool of every stored account; the exit code is the worst pool's."""
+    from monitor.domain import Book, evaluate
+    from monitor.sources.exchange.catalog import is_verified
+
+    pools = [p for b in books for p in b.pools]
+    limits = tuple(b.thresholds for b in books for _ in b.pools)
+    healths = iter(evaluate(Book.build(pools), None, limits))
+    reports = [
+        PooledReport(
+            b.name,
+            tuple((p, next(healths)) for p in b.pools),
+            b.thresholds,
+            verified=b.kind != "exchange" or is_verified(b.venue),
+        )
+        for b in books
+    ]
+    if as_json:
+        print(
+            json.dumps({"format": FORMAT, "accounts": [pooled_dict(r) for r in reports]}, indent=2)
+        )
+    else:
+        for r in reports:
+            if not r.verified:
+                print(f"{r.name}: UNVERIFIED — the app's reading of this venue is not verified")
+        print(health_table([h for r in reports for _, h in r.pools]))
+    return pooled_exit_status(reports)
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         thresholds = thresholds_from(args)
@@ -57,7 +92,6 @@ def run(args: argparse.Namespace) -> int:
         # file check does not load the database layer.
         import time
 
-        from monitor.domain import Book, evaluate
         from monitor.store import StoreError, open_database
         from monitor.store.portfolio_io import stored_accounts
 
@@ -67,10 +101,10 @@ def run(args: argparse.Namespace) -> int:
                 return fail(failed)
         try:
             with open_database(args.db) as db:
-                accounts, limits = stored_accounts(db, time.time())
+                books = stored_accounts(db, time.time())
         except StoreError as exc:
             return fail(str(exc))
-        return report(evaluate(Book.build(accounts), None, limits), args.json)
+        return report_pools(books, args.json)
     try:
         accounts = load_portfolio(args.portfolio)
     except PortfolioError as exc:

@@ -136,6 +136,7 @@ def evaluate(
                     distance_to_liquidation=_opt(dist_l[row]),
                     hypothetical=p.hypothetical,
                     exchange_liquidation_price=p.exchange_liquidation_price,
+                    exchange_maintenance_margin=p.exchange_maintenance_margin,
                 )
             )
             row += 1

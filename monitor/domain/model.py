@@ -100,6 +100,7 @@ class Position:
     hypothetical: bool = False
     # The exchange's own figures, kept beside ours (None when the venue gave none).
     exchange_liquidation_price: float | None = None
+    exchange_maintenance_margin: float | None = None
 
     @property
     def size(self) -> float:
@@ -173,6 +174,7 @@ class Account:
     # Exchange-reported pool figures, when a source gives them.
     exchange_health_ratio: float | None = None
     collaterals: tuple[Collateral, ...] = ()
+    exchange_maintenance_margin: float | None = None
 
     @property
     def inverse(self) -> bool:

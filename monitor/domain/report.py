@@ -48,6 +48,7 @@ class PositionHealth:
     distance_to_liquidation: float | None
     hypothetical: bool = False
     exchange_liquidation_price: float | None = None
+    exchange_maintenance_margin: float | None = None
 
 
 @dataclass(frozen=True)

@@ -4,41 +4,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from monitor.domain.report import AccountHealth, Level
+from monitor.domain.report import AccountHealth, Level, PositionHealth
 
 FORMAT = "margin-monitor.health/1"
 
 
-def health_dict(reports: tuple[AccountHealth, ...] | list[AccountHealth]) -> dict[str, Any]:
+def position_dict(p: PositionHealth) -> dict[str, Any]:
     return {
-        "format": FORMAT,
-        "accounts": [
-            {
-                "name": a.name,
-                "margin_balance": a.margin_balance,
-                "maintenance_margin": a.maintenance_margin,
-                "health_ratio": a.health_ratio,
-                "status": a.status.label,
-                "liquidation_move_down": a.liquidation_move_down,
-                "liquidation_move_up": a.liquidation_move_up,
-                "positions": [
-                    {
-                        "symbol": p.symbol,
-                        "side": p.side.value,
-                        "margin_mode": p.margin_mode.value,
-                        "notional": p.notional,
-                        "unrealized_pnl": p.unrealized_pnl,
-                        "maintenance_margin": p.maintenance_margin,
-                        "health_ratio": p.health_ratio,
-                        "liquidation_price": p.liquidation_price,
-                        "distance_to_liquidation": p.distance_to_liquidation,
-                    }
-                    for p in a.positions
-                ],
-            }
-            for a in reports
-        ],
+        "symbol": p.symbol,
+        "side": p.side.value,
+        "margin_mode": p.margin_mode.value,
+        "notional": p.notional,
+        "unrealized_pnl": p.unrealized_pnl,
+        "maintenance_margin": p.maintenance_margin,
+        "health_ratio": p.health_ratio,
+        "liquidation_price": p.liquidation_price,
+        "distance_to_liquidation": p.distance_to_liquidation,
     }
+
+
+def account_dict(a: AccountHealth) -> dict[str, Any]:
+    return {
+        "name": a.name,
+        "margin_balance": a.margin_balance,
+        "maintenance_margin": a.maintenance_margin,
+        "health_ratio": a.health_ratio,
+        "status": a.status.label,
+        "liquidation_move_down": a.liquidation_move_down,
+        "liquidation_move_up": a.liquidation_move_up,
+        "positions": [position_dict(p) for p in a.positions],
+    }
+
+
+def health_dict(reports: tuple[AccountHealth, ...] | list[AccountHealth]) -> dict[str, Any]:
+    return {"format": FORMAT, "accounts": [account_dict(a) for a in reports]}
 
 
 def exit_status(reports: tuple[AccountHealth, ...] | list[AccountHealth]) -> int:

@@ -30,48 +30,54 @@ def position_key(account_id: int, symbol: str, side: str) -> str:
     return f"{account_id}:{symbol}:{side}"
 
 
+def pool_key(account_id: int, pool: str, pools: int) -> str:
+    """A single-pool account's pool is the account itself; several are told apart by name."""
+    return account_key(account_id) if pools == 1 else f"{account_id}:pool:{pool}"
+
+
 def readings(snap: AccountSnapshot) -> list[SubjectReading]:
-    """The pool and each isolated position, as the engine saw them (hypotheticals excluded:
+    """Every pool and each isolated position, as the engine saw them (hypotheticals excluded:
     a what-if must never ring the alarm — the baseline is what the trader really holds)."""
-    health = snap.baseline
-    if health is None:
-        return []
-    key = account_key(snap.account_id)
-    # The pool's distance is the uniform market move that liquidates it (the correlated
-    # drawdown), not one position's move with the others held still.
-    moves = [
-        (m, word)
-        for m, word in (
-            (health.liquidation_move_down, "falls"),
-            (health.liquidation_move_up, "rises"),
-        )
-        if m is not None
-    ]
-    pool_distance = min(moves, default=(None, "moves"))
-    out = [
-        SubjectReading(
-            key=key,
-            account=key,
-            label=snap.name,
-            health=health.health_ratio,
-            thresholds=snap.thresholds,
-            distance=pool_distance[0],
-            direction=pool_distance[1],
-        )
-    ]
-    for p in health.positions:
-        if p.margin_mode is MarginMode.ISOLATED:
-            out.append(
-                SubjectReading(
-                    key=position_key(snap.account_id, p.symbol, p.side.value),
-                    account=key,
-                    label=f"{snap.name} {p.symbol} {p.side.value}",
-                    health=p.health_ratio,
-                    thresholds=snap.thresholds,
-                    distance=p.distance_to_liquidation,
-                    direction="falls" if p.side.value == "long" else "rises",
-                )
+    out = []
+    account = account_key(snap.account_id)
+    for pool in snap.pools:
+        health = pool.baseline
+        label = snap.name if len(snap.pools) == 1 else f"{snap.name} {pool.pool} pool"
+        # The pool's distance is the uniform market move that liquidates it (the correlated
+        # drawdown), not one position's move with the others held still.
+        moves = [
+            (m, word)
+            for m, word in (
+                (health.liquidation_move_down, "falls"),
+                (health.liquidation_move_up, "rises"),
             )
+            if m is not None
+        ]
+        pool_distance = min(moves, default=(None, "moves"))
+        out.append(
+            SubjectReading(
+                key=pool_key(snap.account_id, pool.pool, len(snap.pools)),
+                account=account,
+                label=label,
+                health=health.health_ratio,
+                thresholds=snap.thresholds,
+                distance=pool_distance[0],
+                direction=pool_distance[1],
+            )
+        )
+        for p in health.positions:
+            if p.margin_mode is MarginMode.ISOLATED:
+                out.append(
+                    SubjectReading(
+                        key=position_key(snap.account_id, p.symbol, p.side.value),
+                        account=account,
+                        label=f"{snap.name} {p.symbol} {p.side.value}",
+                        health=p.health_ratio,
+                        thresholds=snap.thresholds,
+                        distance=p.distance_to_liquidation,
+                        direction="falls" if p.side.value == "long" else "rises",
+                    )
+                )
     return out
 
 

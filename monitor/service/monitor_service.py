@@ -15,7 +15,6 @@ from concurrent.futures import Future
 from dataclasses import replace
 from typing import Any
 
-from monitor.domain import Account
 from monitor.domain.alerts import DEFAULT_RULES, AlertRules
 from monitor.service.account_worker import AccountWorker
 from monitor.service.alerting import AlertRunner, StoredAlert
@@ -33,6 +32,7 @@ from monitor.service.sources import (
     default_marks,
     default_reader,
 )
+from monitor.sources.exchange.catalog import is_verified
 from monitor.sources.exchange.errors import Malformed
 from monitor.sources.exchange.reader import FetchResult
 from monitor.store.database import Database
@@ -212,11 +212,11 @@ class MonitorService(CommandsMixin):
             self._status[account_id] = SourceStatus(SourceState.MANUAL, result.fetched_at)
             self._recompute(account_id)
             return
-        pool = _choose_pool(result, record)
+        if not result.accounts:
+            raise Malformed(f"account '{record.name}': the venue returned no margin pool")
         now = result.fetched_at
-        self.db.positions.replace_live(
-            account_id, pool.wallet_balance, pool.positions, now, pool.exchange_health_ratio
-        )
+        # Every pool, in one transaction: positions, wallets, collateral, the venue's figures.
+        self.db.positions.replace_pools(account_id, result.accounts, now)
         venue = record.venue or "unknown"
         marks = {symbol: figures.mark for symbol, figures in result.symbols.items()}
         self.db.market.upsert_marks(venue, marks.items(), now)
@@ -248,7 +248,12 @@ class MonitorService(CommandsMixin):
         status = self._effective_status(account_id, now)
         marks = self._marks.get(account_id, {})
         snap = build_snapshot(
-            record, self.db.positions.list(account_id), status, marks, self.interval(record)
+            record,
+            self.db.positions.list(account_id),
+            status,
+            marks,
+            self.interval(record),
+            verified=record.kind != "exchange" or is_verified(record.venue),
         )
         self._snapshots[account_id] = snap
         if snap.known and snap.baseline is not None:
@@ -324,15 +329,3 @@ class MonitorService(CommandsMixin):
         for e, alert_id in events:
             account_id = int(e.account) if e.account.isdigit() else None
             self._emit(ServiceEvent("alert", account_id, e.message, e.at, e, alert_id))
-
-
-def _choose_pool(result: FetchResult, record: AccountRecord) -> Account:
-    """The pool this account shows: the one in its collateral, else the one with positions."""
-    pools = list(result.accounts)
-    if not pools:
-        raise Malformed(f"account '{record.name}': the venue returned no margin pool")
-    if record.collateral:
-        for pool in pools:
-            if pool.collateral == record.collateral:
-                return pool
-    return max(pools, key=lambda p: (len(p.positions), p.wallet_balance))

@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from monitor.domain import Account, AccountHealth, Position, evaluate_accounts
-from monitor.service.snapshot import AccountSnapshot, PositionRef, SourceStatus
+from monitor.service.snapshot import AccountSnapshot, PoolSnapshot, PositionRef, SourceStatus
+from monitor.store.positions import pool_of
 from monitor.store.records import AccountRecord, StoredPosition
 
 # Beyond this relative gap our liquidation price and the venue's are called a disagreement.
@@ -54,48 +55,56 @@ def build_snapshot(
     status: SourceStatus,
     marks: Mapping[str, float],
     interval: float,
+    *,
+    verified: bool = True,
 ) -> AccountSnapshot:
-    """Evaluate the account with its switched-on hypotheticals and without any."""
+    """Evaluate every pool of the account with its switched-on hypotheticals and without any."""
     live = [s for s in stored if not (s.kind == "hypothetical" and not s.enabled)]
-    refs = tuple(
-        PositionRef(s.position_id if s.kind != "live" else None, s.kind, s.enabled) for s in live
-    )
     disabled = tuple(
         (s.position_id, with_marks(s.position, marks))
         for s in stored
         if s.kind == "hypothetical" and not s.enabled
     )
-    account: Account | None = None
-    health = baseline = None
-    if record.wallet_balance is not None:
-        positions = tuple(with_marks(s.position, marks) for s in live)
+    names = [p.name for p in record.pools]
+    pools = []
+    for pool in record.pools:
+        members = [s for s in live if pool_of(s.position, s.pool, names) == pool.name]
+        positions = tuple(with_marks(s.position, marks) for s in members)
         account = Account(
-            name=record.name,
-            wallet_balance=record.wallet_balance,
+            name=record.name if len(names) == 1 else f"{record.name} · {pool.name}",
+            wallet_balance=pool.wallet_balance,
             positions=positions,
             venue=record.venue,
-            collateral=record.collateral,
-            exchange_health_ratio=record.exchange_health_ratio,
+            collateral=pool.name or record.collateral,
+            exchange_health_ratio=pool.exchange_health_ratio,
+            collaterals=pool.collaterals,
+            exchange_maintenance_margin=pool.exchange_maintenance_margin,
         )
         base = replace(account, positions=tuple(p for p in positions if not p.hypothetical))
         health, baseline = evaluate_accounts([account, base], record.thresholds)
-        health = replace(health, name=record.name)
-        baseline = replace(baseline, name=record.name)
+        pools.append(
+            PoolSnapshot(
+                pool=pool.name,
+                account=account,
+                refs=tuple(
+                    PositionRef(s.position_id if s.kind != "live" else None, s.kind, s.enabled)
+                    for s in members
+                ),
+                health=health,
+                baseline=baseline,
+                exchange_disagreement=disagreement(baseline, pool.exchange_health_ratio),
+            )
+        )
     return AccountSnapshot(
         account_id=record.account_id,
         name=record.name,
         kind=record.kind,
         venue=record.venue,
         thresholds=record.thresholds,
-        account=account,
-        refs=refs,
-        health=health,
-        baseline=baseline,
+        pools=AccountSnapshot.order(pools),
         status=status,
         disabled=disabled,
-        exchange_disagreement=(
-            None if baseline is None else disagreement(baseline, record.exchange_health_ratio)
-        ),
         markets=tuple(sorted(marks.items())),
         interval=interval,
+        verified=verified,
     )

@@ -39,26 +39,78 @@ class PositionRef:
 
 
 @dataclass(frozen=True)
+class PoolSnapshot:
+    """One margin pool of an account: a cross pool per settle currency, or a venue's USD-valued
+    multi-asset pool (its isolated positions inside it are judged one by one)."""
+
+    pool: str  # its collateral: "USDT", "USDC", "USD", "BTC"; "" for a bare manual account
+    # The book as the engine saw it, hypotheticals that are switched on included.
+    account: Account
+    refs: tuple[PositionRef, ...]
+    # Health with hypotheticals on (`health`) and without them (`baseline`).
+    health: AccountHealth
+    baseline: AccountHealth
+    exchange_disagreement: str | None = None  # set when the venue's own figures differ > 0.5 %
+
+
+def _worst_first(pool: PoolSnapshot) -> tuple[int, float]:
+    ratio = pool.baseline.health_ratio
+    return (-int(pool.baseline.status), ratio if ratio is not None else float("inf"))
+
+
+@dataclass(frozen=True)
 class AccountSnapshot:
     account_id: int
     name: str
     kind: str  # "exchange" | "manual" | "simulated"
     venue: str | None
     thresholds: Thresholds
-    # The book as the engine saw it, hypotheticals that are switched on included.
-    account: Account | None
-    refs: tuple[PositionRef, ...]
-    # Health with hypotheticals on (`health`) and without them (`baseline`), None while unknown.
-    health: AccountHealth | None
-    baseline: AccountHealth | None
+    # Every pool, the worst (by the baseline) first; empty while nothing is known.
+    pools: tuple[PoolSnapshot, ...]
     status: SourceStatus
     # Positions switched off (hypotheticals), so the UI can list them and switch them back on.
     disabled: tuple[tuple[int, Position], ...] = ()
-    exchange_disagreement: str | None = None  # set when the venue's own figures differ > 0.5 %
     # Symbols the account's venue quotes, with their latest marks (for what-if positions).
     markets: tuple[tuple[str, float], ...] = ()
     # Seconds between refreshes, and how old data may get before it is stale.
     interval: float = 5.0
+    # False: the app has not verified its reading of this venue's rules (shown as such).
+    verified: bool = True
+
+    @staticmethod
+    def order(pools: tuple[PoolSnapshot, ...] | list[PoolSnapshot]) -> tuple[PoolSnapshot, ...]:
+        return tuple(sorted(pools, key=_worst_first))
+
+    @property
+    def worst(self) -> PoolSnapshot | None:
+        return self.pools[0] if self.pools else None
+
+    # The worst pool's figures: what a one-line view (header, account list) shows first.
+    @property
+    def account(self) -> Account | None:
+        return self.pools[0].account if self.pools else None
+
+    @property
+    def refs(self) -> tuple[PositionRef, ...]:
+        return self.pools[0].refs if self.pools else ()
+
+    @property
+    def health(self) -> AccountHealth | None:
+        return self.pools[0].health if self.pools else None
+
+    @property
+    def baseline(self) -> AccountHealth | None:
+        return self.pools[0].baseline if self.pools else None
+
+    @property
+    def exchange_disagreement(self) -> str | None:
+        """The first disagreement of any pool, with the pool named when there are several."""
+        for pool in self.pools:
+            if pool.exchange_disagreement:
+                if len(self.pools) == 1:
+                    return pool.exchange_disagreement
+                return f"{pool.pool}: {pool.exchange_disagreement}"
+        return None
 
     @property
     def known(self) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from monitor.domain.model import Thresholds
 from monitor.store.errors import StoreError
 from monitor.store.models import AccountRow
+from monitor.store.pools import pool_records
 from monitor.store.records import (
     ACCOUNT_KINDS,
     DEFAULT_STALE_AFTER,
@@ -54,6 +55,7 @@ def to_record(row: AccountRow) -> AccountRecord:
         wallet_balance=row.wallet_balance,
         exchange_health_ratio=row.exchange_health_ratio,
         positions_fetched_at=row.positions_fetched_at,
+        pools=pool_records(row),
     )
 
 

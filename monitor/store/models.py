@@ -65,6 +65,9 @@ class AccountRow(Base):
     wallet_balance: Mapped[float | None]  # None: an exchange account never fetched yet
     exchange_health_ratio: Mapped[float | None]
     positions_fetched_at: Mapped[float | None]
+    # Added by 0003: every margin pool of the last refresh (wallet, collateral, the venue's own
+    # figures) as JSON; None for a single-pool account (wallet_balance is its wallet).
+    pools: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class PositionRow(Base):
@@ -92,6 +95,9 @@ class PositionRow(Base):
     maintenance_basis: Mapped[str] = mapped_column(String(8))
     close_fee_rate: Mapped[float]
     exchange_liquidation_price: Mapped[float | None]
+    # Added by 0003: the pool the position belongs to (None: the account's only pool).
+    pool: Mapped[str | None] = mapped_column(String(64))
+    exchange_maintenance_margin: Mapped[float | None]
 
 
 class MarkRow(Base):

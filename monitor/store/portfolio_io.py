@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
@@ -11,7 +12,7 @@ from monitor.store.accounts import add_account, to_record
 from monitor.store.database import Database
 from monitor.store.errors import StoreError
 from monitor.store.models import AccountRow
-from monitor.store.positions import add_position, load_account
+from monitor.store.positions import add_position, load_account, load_pools
 
 
 def import_accounts(
@@ -56,11 +57,22 @@ def export_accounts(db: Database, names: Sequence[str] | None = None) -> tuple[A
         return tuple(load_account(s, r.id) for r in chosen)
 
 
-def stored_accounts(db: Database, now: float) -> tuple[tuple[Account, ...], tuple[Thresholds, ...]]:
-    """Every stored account with its thresholds, for `check`. An exchange or simulated account
-    whose last fetch is older than its stale window cannot be judged: StoreError."""
+@dataclass(frozen=True)
+class StoredBook:
+    """A stored account for `check`: every pool as the engine evaluates it."""
+
+    name: str
+    kind: str
+    venue: str | None
+    thresholds: Thresholds
+    pools: tuple[Account, ...]
+
+
+def stored_accounts(db: Database, now: float) -> tuple[StoredBook, ...]:
+    """Every stored account with its pools and thresholds, for `check`. An exchange or simulated
+    account whose last fetch is older than its stale window cannot be judged: StoreError."""
     with db.read() as s:
-        accounts, thresholds = [], []
+        books = []
         for row in s.scalars(select(AccountRow).order_by(AccountRow.id)):
             record = to_record(row)
             if record.kind != "manual":
@@ -73,6 +85,13 @@ def stored_accounts(db: Database, now: float) -> tuple[tuple[Account, ...], tupl
                         f"account '{record.name}': data too stale to judge ({age}, "
                         f"stale after {record.stale_after:g} s)"
                     )
-            accounts.append(load_account(s, row.id))
-            thresholds.append(record.thresholds)
-        return tuple(accounts), tuple(thresholds)
+            books.append(
+                StoredBook(
+                    record.name,
+                    record.kind,
+                    record.venue,
+                    record.thresholds,
+                    load_pools(s, row.id),
+                )
+            )
+        return tuple(books)

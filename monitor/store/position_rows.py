@@ -42,6 +42,7 @@ def fill_row(row: PositionRow, p: Position) -> PositionRow:
     row.maintenance_basis = p.maintenance_basis.value
     row.close_fee_rate = p.close_fee_rate
     row.exchange_liquidation_price = p.exchange_liquidation_price
+    row.exchange_maintenance_margin = p.exchange_maintenance_margin
     return row
 
 
@@ -67,4 +68,5 @@ def to_position(row: PositionRow) -> Position:
         close_fee_rate=row.close_fee_rate,
         hypothetical=row.kind == "hypothetical",
         exchange_liquidation_price=row.exchange_liquidation_price,
+        exchange_maintenance_margin=row.exchange_maintenance_margin,
     )

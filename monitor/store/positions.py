@@ -13,6 +13,7 @@ from monitor.domain.model import Account, Position
 from monitor.store.accounts import account_row
 from monitor.store.errors import StoreError
 from monitor.store.models import PositionRow
+from monitor.store.pools import pool_name, pool_records, pools_to_json
 from monitor.store.position_rows import fill_row, to_position
 from monitor.store.records import PositionKind, StoredPosition
 
@@ -26,30 +27,66 @@ def _rows(session: Session, account_id: int) -> Sequence[PositionRow]:
     return session.scalars(query.order_by(PositionRow.id)).all()
 
 
-def add_position(session: Session, account_id: int, position: Position, kind: PositionKind) -> int:
-    row = fill_row(PositionRow(account_id=account_id, kind=kind, enabled=True), position)
+def add_position(
+    session: Session,
+    account_id: int,
+    position: Position,
+    kind: PositionKind,
+    pool: str | None = None,
+) -> int:
+    row = fill_row(PositionRow(account_id=account_id, kind=kind, enabled=True, pool=pool), position)
     session.add(row)
     session.flush()
     return row.id
 
 
 def load_account(session: Session, account_id: int, with_hypothetical: bool = True) -> Account:
+    """The account's first pool (a single-pool account: the account); see load_pools."""
+    return load_pools(session, account_id, with_hypothetical)[0]
+
+
+def load_pools(
+    session: Session, account_id: int, with_hypothetical: bool = True
+) -> tuple[Account, ...]:
+    """Every margin pool of the account as the engine evaluates it, named "account · pool"
+    when there are several; positions go to their pool (a what-if to the pool of its settle
+    currency)."""
     account = account_row(session, account_id)
-    if account.wallet_balance is None:
+    pools = pool_records(account)
+    if not pools:
         raise StoreError(f"account '{account.name}': no wallet balance yet (never fetched)")
-    positions = tuple(
-        to_position(r)
-        for r in _rows(session, account_id)
-        if r.kind != "hypothetical" or (with_hypothetical and r.enabled)
+    members: dict[str, list[Position]] = {p.name: [] for p in pools}
+    for r in _rows(session, account_id):
+        if r.kind == "hypothetical" and not (with_hypothetical and r.enabled):
+            continue
+        position = to_position(r)
+        members[pool_of(position, r.pool, [p.name for p in pools])].append(position)
+    return tuple(
+        Account(
+            name=account.name if len(pools) == 1 else f"{account.name} · {p.name}",
+            wallet_balance=p.wallet_balance,
+            positions=tuple(members[p.name]),
+            venue=account.venue,
+            collateral=p.name or account.collateral,
+            exchange_health_ratio=p.exchange_health_ratio,
+            collaterals=p.collaterals,
+            exchange_maintenance_margin=p.exchange_maintenance_margin,
+        )
+        for p in pools
     )
-    return Account(
-        name=account.name,
-        wallet_balance=account.wallet_balance,
-        positions=positions,
-        venue=account.venue,
-        collateral=account.collateral,
-        exchange_health_ratio=account.exchange_health_ratio,
-    )
+
+
+def pool_of(position: Position, stored: str | None, pools: Sequence[str]) -> str:
+    """The pool a position counts in: the one stored with it, else the pool of its settle
+    currency, else a USD-valued pool for a linear contract, else the first pool."""
+    if stored in pools:
+        return str(stored)
+    settle = position.symbol.split(":", 1)[1].split("-", 1)[0] if ":" in position.symbol else None
+    if settle in pools:
+        return str(settle)
+    if not position.inverse and "USD" in pools:
+        return "USD"
+    return pools[0]
 
 
 class PositionStore:
@@ -61,7 +98,7 @@ class PositionStore:
         with self._db.read() as s:
             account_row(s, account_id)
             return tuple(
-                StoredPosition(r.id, r.kind, r.enabled, to_position(r))  # type: ignore[arg-type]
+                StoredPosition(r.id, r.kind, r.enabled, to_position(r), r.pool)  # type: ignore[arg-type]
                 for r in _rows(s, account_id)
             )
 
@@ -94,6 +131,28 @@ class PositionStore:
             account.wallet_balance = wallet_balance
             account.positions_fetched_at = fetched_at
             account.exchange_health_ratio = exchange_health_ratio
+            account.pools = None
+
+    def replace_pools(self, account_id: int, pools: Sequence[Account], fetched_at: float) -> None:
+        """Swap in a refresh of every margin pool (positions, wallets, collateral, the venue's
+        figures) in one transaction. The first pool's wallet and ratio also stand on the
+        account row, for readers of a single-pool account."""
+        if not pools:
+            raise StoreError(f"account #{account_id}: a refresh without any margin pool")
+        with self._db.write() as s:
+            account = account_row(s, account_id)
+            s.execute(
+                delete(PositionRow).where(
+                    PositionRow.account_id == account_id, PositionRow.kind == "live"
+                )
+            )
+            for pool in pools:
+                for p in pool.positions:
+                    add_position(s, account_id, p, "live", pool_name(pool))
+            account.wallet_balance = pools[0].wallet_balance
+            account.exchange_health_ratio = pools[0].exchange_health_ratio
+            account.positions_fetched_at = fetched_at
+            account.pools = pools_to_json(pools)
 
     def save(self, account_id: int, position: Position, position_id: int | None = None) -> int:
         """Insert (no id) or update a manual position, or a hypothetical one when

@@ -9,13 +9,25 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from monitor.domain.model import Position, Thresholds
+from monitor.domain.model import Collateral, Position, Thresholds
 
 AccountKind = Literal["exchange", "manual", "simulated"]
 PositionKind = Literal["live", "manual", "hypothetical"]
 ACCOUNT_KINDS: tuple[AccountKind, ...] = ("exchange", "manual", "simulated")
 
 DEFAULT_STALE_AFTER = 120.0  # seconds
+
+
+@dataclass(frozen=True)
+class PoolRecord:
+    """One margin pool of an account as last fetched: its wallet, its non-USD collateral and
+    what the venue itself reported for it."""
+
+    name: str  # the pool's collateral: "USDT", "USDC", "USD" (multi-asset), "BTC" (coin-margined)
+    wallet_balance: float
+    collaterals: tuple[Collateral, ...] = ()
+    exchange_health_ratio: float | None = None
+    exchange_maintenance_margin: float | None = None
 
 
 @dataclass(frozen=True)
@@ -32,6 +44,8 @@ class AccountRecord:
     wallet_balance: float | None  # None: an exchange account never fetched yet
     exchange_health_ratio: float | None = None
     positions_fetched_at: float | None = None
+    # Every pool, worst or not; a single-pool account has one (named by its collateral).
+    pools: tuple[PoolRecord, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,7 @@ class StoredPosition:
     kind: PositionKind
     enabled: bool
     position: Position
+    pool: str | None = None  # None: the account's first pool
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,69 @@
+"""An account's margin pools <-> the JSON kept on its row (accounts.pools)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from monitor.domain.model import Account, Collateral, HaircutTier
+from monitor.store.models import AccountRow
+from monitor.store.records import PoolRecord
+
+
+def pools_to_json(pools: Sequence[Account]) -> list[dict[str, Any]]:
+    return [
+        {
+            "pool": pool_name(p),
+            "wallet_balance": p.wallet_balance,
+            "exchange_health_ratio": p.exchange_health_ratio,
+            "exchange_maintenance_margin": p.exchange_maintenance_margin,
+            "collaterals": [
+                {
+                    "asset": c.asset,
+                    "amount": c.amount,
+                    "price": c.price,
+                    "ratios": [[t.floor, t.ratio] for t in c.ratios],
+                }
+                for c in p.collaterals
+            ],
+        }
+        for p in pools
+    ]
+
+
+def _pool(item: Mapping[str, Any]) -> PoolRecord:
+    return PoolRecord(
+        name=str(item["pool"]),
+        wallet_balance=float(item["wallet_balance"]),
+        collaterals=tuple(
+            Collateral(
+                asset=str(c["asset"]),
+                amount=float(c["amount"]),
+                price=float(c["price"]),
+                ratios=tuple(HaircutTier(float(f), float(r)) for f, r in c["ratios"]),
+            )
+            for c in item.get("collaterals") or []
+        ),
+        exchange_health_ratio=item.get("exchange_health_ratio"),
+        exchange_maintenance_margin=item.get("exchange_maintenance_margin"),
+    )
+
+
+def pool_records(row: AccountRow) -> tuple[PoolRecord, ...]:
+    """Every pool of the account; an account never fetched (no wallet) has none."""
+    if row.pools:
+        return tuple(_pool(item) for item in row.pools)
+    if row.wallet_balance is None:
+        return ()
+    return (
+        PoolRecord(
+            name=row.collateral or "",
+            wallet_balance=row.wallet_balance,
+            exchange_health_ratio=row.exchange_health_ratio,
+        ),
+    )
+
+
+def pool_name(pool: Account) -> str:
+    """A pool is named by its collateral (the sources set it); a bare account by nothing."""
+    return pool.collateral or ""
