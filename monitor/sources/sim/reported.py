@@ -29,7 +29,9 @@ class ReportedPool:
     @property
     def health(self) -> float | None:
         """The app's orientation: margin balance / maintenance (1.0 liquidates)."""
-        return None if self.maintenance_margin <= 0 else self.margin_balance / self.maintenance_margin
+        return (
+            None if self.maintenance_margin <= 0 else self.margin_balance / self.maintenance_margin
+        )
 
 
 @dataclass(frozen=True)
