@@ -138,7 +138,10 @@ class Collateral:
 
     @property
     def counted_units(self) -> float:
-        """Units of the asset that count, after the tiered ratio: value = counted_units x price."""
+        """Units of the asset that count, after the tiered ratio: value = counted_units x price.
+        A negative balance (a debt) counts in full."""
+        if self.amount <= 0:
+            return self.amount
         tiers = sorted(self.ratios, key=lambda t: t.floor)
         total = 0.0
         for i, tier in enumerate(tiers):

@@ -1,9 +1,10 @@
-"""OKX, Gate and Bitget: ccxt's unified position and balance fields -> pools.
+"""Gate and Bitget (unverified): ccxt's unified position and balance fields -> pools.
 
 These venues add the taker fee to the maintenance rate in their liquidation formula
 (margin-math.md §3, §6, §7), so the market's taker fee becomes close_fee_rate. The wallet is the
 settle currency's balance without unrealised PnL; each venue names that differently in `info`.
-Not replay-tested (no recorded OKX/Bitget payloads; Gate's has no markets file).
+Not replay-tested (no recorded Bitget payloads; Gate's has no markets file): both venues are
+shown as unverified. OKX has its own module (okx.py).
 """
 
 from __future__ import annotations
@@ -17,18 +18,24 @@ from monitor.sources.exchange.numbers import liquidation_price, number, optional
 from monitor.sources.exchange.pools import PooledPosition, assemble, settle_of
 
 # Raw key of a position's isolated margin (excluding uPnL) per venue.
-ISOLATED_MARGIN_KEY = {"okx": "margin", "gate": "margin", "bitget": "marginSize"}
+ISOLATED_MARGIN_KEY = {"gate": "margin", "bitget": "marginSize"}
+
+
+def _bitget_wallet(balance: Mapping[str, Any], currency: str, isolated: float, where: str) -> float:
+    """Bitget's accountEquity (what ccxt reports as `total`) already holds the unrealised PnL
+    and the isolated margins (/api/v2/mix/account/accounts): the cross wallet is what is left
+    without them, or the engine would count the PnL twice."""
+    for row in balance.get("info") or []:
+        if isinstance(row, Mapping) and row.get("marginCoin") == currency:
+            at = f"{where} {currency}"
+            equity = number(row.get("accountEquity"), f"{at} accountEquity")
+            pnl = number(row.get("unrealizedPL") or 0.0, f"{at} unrealizedPL")
+            return equity - pnl - isolated
+    raise Malformed(f"{where}: no {currency} account")
 
 
 def _wallet(venue: str, balance: Mapping[str, Any], currency: str, where: str) -> float:
     """Settle-currency wallet excluding unrealised PnL."""
-    info = balance.get("info")
-    if venue == "okx":
-        data = (info or {}).get("data") if isinstance(info, Mapping) else None
-        details = ((data or [{}])[0] or {}).get("details", []) if data else []
-        for row in details:
-            if row.get("ccy") == currency:
-                return number(row.get("cashBal"), f"{where} {currency} cashBal")
     totals = balance.get(currency) or {}
     total = optional_number(totals.get("total"), f"{where} {currency} total")
     if total is None:
@@ -85,5 +92,16 @@ def generic_accounts(
             )
         )
     currencies = {pp.pool for pp in pooled}
-    wallets = {c: _wallet(venue, balance, c, where) for c in currencies}
+    if venue == "bitget":
+        wallets = {
+            c: _bitget_wallet(
+                balance,
+                c,
+                sum(pp.position.isolated_margin or 0.0 for pp in pooled if pp.pool == c),
+                where,
+            )
+            for c in currencies
+        }
+    else:
+        wallets = {c: _wallet(venue, balance, c, where) for c in currencies}
     return assemble(account, venue, wallets, pooled)

@@ -17,10 +17,17 @@ from monitor.service.api import Credentials, ExchangeSettings
 from monitor.sources.exchange.binance import binance_accounts
 from monitor.sources.exchange.build import build_exchange
 from monitor.sources.exchange.bybit import bybit_accounts
+from monitor.sources.exchange.bybit_unified import (
+    STABLE,
+    BybitRules,
+    collateral_prices,
+    collaterals,
+)
 from monitor.sources.exchange.dydx import dydx_accounts
 from monitor.sources.exchange.errors import Malformed, NotSupported, translate
 from monitor.sources.exchange.generic import generic_accounts
 from monitor.sources.exchange.hyperliquid import hyperliquid_accounts
+from monitor.sources.exchange.okx import OkxRules, read_okx
 from monitor.sources.exchange.public import all_swap_marks
 from monitor.sources.exchange.tiers import maintenance_from_brackets, maintenance_from_tiers
 
@@ -61,6 +68,8 @@ class ExchangeReader:
             settings, credentials, enable_rate_limit=enable_rate_limit
         )
         self._tiers: dict[str, tuple[Maintenance, float]] = {}
+        self._okx = OkxRules()
+        self._bybit_rules = BybitRules()
 
     async def fetch(self, now: float) -> FetchResult:
         try:
@@ -103,16 +112,38 @@ class ExchangeReader:
             balance = await ex.fetch_balance()
             return dydx_accounts(name, venue, positions, balance["info"], ex.markets)
         if venue == "bybit":
-            positions = await ex.fetch_positions(None, {"category": "linear"})
-            balance = await ex.fetch_balance()
-            await self._refresh_tiers(now, [p["symbol"] for p in positions])
-            return bybit_accounts(name, venue, positions, balance["info"], self._maintenance)
-        if venue in ("okx", "gate", "bitget"):
+            return await self._bybit(now)
+        if venue == "okx":
+            return await read_okx(ex, name, self._okx, now)
+        if venue in ("gate", "bitget"):
             positions = await ex.fetch_positions()
             balance = await ex.fetch_balance({"type": "swap"})
             await self._refresh_tiers(now, [p["symbol"] for p in positions])
             return generic_accounts(name, venue, positions, balance, ex.markets, self._maintenance)
         raise NotSupported(f"{venue}: no normaliser")
+
+    async def _bybit(self, now: float) -> tuple[Account, ...]:
+        ex, where = self.exchange, f"bybit account {self.account!r}"
+        # Bybit lists linear positions one settle coin at a time: USDT and USDC both.
+        mode, usdt, usdc, balance, _ = await asyncio.gather(
+            self._bybit_rules.margin_mode(ex, where),
+            ex.fetch_positions(None, {"category": "linear", "settleCoin": "USDT"}),
+            ex.fetch_positions(None, {"category": "linear", "settleCoin": "USDC"}),
+            ex.fetch_balance(),
+            self._bybit_rules.load(ex, now),
+        )
+        positions = [*usdt, *usdc]
+        await self._refresh_tiers(now, [p["symbol"] for p in positions])
+        info = balance["info"]
+        rows = ((info.get("result") or {}).get("list")) or [{}]
+        coins = [c for c in rows[0].get("coin") or [] if c.get("coin") not in STABLE]
+        names = [str(c.get("coin")) for c in coins if float(c.get("walletBalance") or 0) != 0]
+        prices = await collateral_prices(ex, names)
+        wallet = collaterals(rows[0].get("coin") or [], prices, self._bybit_rules, where)
+        return bybit_accounts(
+            self.account, "bybit", positions, info, self._maintenance,
+            markets=ex.markets, rules=self._bybit_rules, margin_mode=mode, collateral=wallet,
+        )  # fmt: skip
 
     async def _refresh_tiers(self, now: float, symbols: list[str]) -> None:
         stale = [
