@@ -7,7 +7,6 @@ import math
 
 import pytest
 
-from monitor.domain import evaluate_accounts
 from monitor.service.snapshot import SourceState
 from monitor.sources.sim.venue import DEMO_CREDENTIALS
 
@@ -29,14 +28,20 @@ def test_pipeline_reproduces_the_engine_on_the_venue_book(db, venue, make_servic
     service.start()
     snap = wait_for(lambda: _known(rec))
 
-    expected = evaluate_accounts([venue.expected_account(KEY)])[0]
-    assert snap.health.health_ratio == pytest.approx(expected.health_ratio, rel=1e-12)
-    assert snap.health.margin_balance == pytest.approx(expected.margin_balance, rel=1e-12)
+    # The venue's own figures, from its own statement of Binance's rules (not our engine).
+    theirs = venue.reported(KEY)
+    pool = theirs.pool("USDT")
+    assert snap.health.health_ratio == pytest.approx(pool.health, rel=1e-9)
+    assert snap.health.margin_balance == pytest.approx(pool.margin_balance, rel=1e-9)
     ours = {(p.symbol, p.side): p for p in snap.health.positions}
-    for p in expected.positions:
+    marks, ids = venue.marks(), {m.symbol: m.id for m in venue.markets}
+    amounts = {h.market: abs(h.amount) for h in venue.book(KEY).positions}
+    assert len(ours) == len(theirs.positions)
+    for p in theirs.positions:
         got = ours[(p.symbol, p.side)]
-        assert got.notional == pytest.approx(p.notional, rel=1e-12)
-        assert got.liquidation_price == pytest.approx(p.liquidation_price, rel=1e-12)
+        market = ids[p.symbol]
+        assert got.notional == pytest.approx(amounts[market] * marks[market], rel=1e-12)
+        assert got.liquidation_price == pytest.approx(p.liquidation_price, rel=1e-9)
         # The venue's own liquidation price (8 decimals) sits beside ours.
         assert got.exchange_liquidation_price == pytest.approx(p.liquidation_price, rel=1e-7)
     assert snap.exchange_disagreement is None
@@ -56,7 +61,7 @@ def test_price_move_reaches_the_snapshot(db, venue, make_service):
     service.start()
     before = wait_for(lambda: _known(rec)).health.health_ratio
     venue.shift_all(0.97)
-    target = evaluate_accounts([venue.expected_account(KEY)])[0].health_ratio
+    target = venue.reported(KEY).pool("USDT").health
     assert target < before
     wait_for(
         lambda: _known(rec) and math.isclose(_known(rec).health.health_ratio, target, rel_tol=1e-9)

@@ -1,7 +1,8 @@
 """The simulated venue as real ccxt sees it: parsed markets, positions, balance, tiers, marks.
 
 Expected values come from the venue's *inputs* (the book, the marks it was given, Binance's
-recorded bracket tables) or from the margin engine, never from the venue's own output.
+recorded bracket tables) and Binance's rules evaluated directly on them (sim_rules.py), never
+from the venue's own output.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from pathlib import Path
 import ccxt
 import pytest
 
-from monitor.domain import Book, MarginMode, evaluate_arrays
 from monitor.sources.sim import DEMO_BOOK, DEMO_CREDENTIALS, MARKETS, SimVenue
+from tests.sources.sim_rules import health, pool_of
 
 SimClientFactory = Callable[..., ccxt.binanceusdm]
 
@@ -80,27 +81,22 @@ def test_each_reported_liquidation_price_brings_its_pool_to_health_one(
 ) -> None:
     sim_venue.step(600)
     positions = {p["symbol"]: p for p in sim_client().fetch_positions()}
-    book = Book.build((sim_venue.expected_account(KEY),))
-    marks = book.marks()
+    marks = sim_venue.marks()
     checked = 0
-    for row, position in enumerate(book.accounts[0].positions):
-        liq = positions[position.symbol]["liquidationPrice"]
-        assert liq is not None, position.symbol
+    for i, held in enumerate(DEMO_BOOK.positions):
+        market = BY_ID[held.market]
+        liq = positions[market.symbol]["liquidationPrice"]
+        assert liq is not None, market.symbol
+        pool = pool_of(DEMO_BOOK, BY_ID, i)
 
-        def health_at(
-            price: float,
-            row: int = row,
-            isolated: bool = position.margin_mode is MarginMode.ISOLATED,
-        ) -> float:
-            at_price = marks.copy()
-            at_price[row] = price  # this position at `price`, the others at their marks
-            ev = evaluate_arrays(book, at_price)
-            return float(ev.position_health[row] if isolated else ev.account_health[0])
+        def health_at(price: float, market_id: str = held.market, pool: str = pool) -> float:
+            # This position at `price`, the others at their marks.
+            return health(DEMO_BOOK, BY_ID, marks, pool, {market_id: price})
 
         # Binance quotes 8 decimals: health 1.0 lies between the two neighbouring quotes.
         below, above = health_at(liq - 1e-8), health_at(liq + 1e-8)
-        assert min(below, above) <= 1.0 <= max(below, above), position.symbol
-        assert health_at(liq) == pytest.approx(1.0, abs=1e-4), position.symbol
+        assert min(below, above) <= 1.0 <= max(below, above), market.symbol
+        assert health_at(liq) == pytest.approx(1.0, abs=1e-4), market.symbol
         checked += 1
     assert checked == len(DEMO_BOOK.positions)
 
@@ -146,7 +142,7 @@ def test_maintenance_and_balance_follow_binance_rules(
     assert float(info["totalCrossWalletBalance"]) == pytest.approx(DEMO_BOOK.wallet)
 
 
-def test_cross_health_from_the_account_endpoint_equals_the_engine(
+def test_cross_health_from_the_account_endpoint_follows_binance_rules(
     sim_venue: SimVenue, sim_client: SimClientFactory
 ) -> None:
     sim_venue.step(900)
@@ -154,10 +150,11 @@ def test_cross_health_from_the_account_endpoint_equals_the_engine(
     cross_mm = sum(
         float(p["maintMargin"]) for p in info["positions"] if float(p["isolatedWallet"]) == 0
     )
-    reported = (float(info["totalCrossWalletBalance"]) + float(info["totalCrossUnPnl"])) / cross_mm
-    engine = evaluate_arrays(Book.build((sim_venue.expected_account(KEY),))).account_health[0]
-    assert reported == pytest.approx(engine, rel=1e-9)
-    assert 5 < engine < 20  # the demo starts comfortably healthy
+    served = (float(info["totalCrossWalletBalance"]) + float(info["totalCrossUnPnl"])) / cross_mm
+    direct = health(DEMO_BOOK, BY_ID, sim_venue.marks(), "USDT")
+    assert served == pytest.approx(direct, rel=1e-9)
+    assert sim_venue.reported(KEY).pool("USDT").health == pytest.approx(direct, rel=1e-12)
+    assert 5 < direct < 20  # the demo starts comfortably healthy
 
 
 def test_mark_prices_and_funding_rates_follow_the_venue(
@@ -185,4 +182,8 @@ def test_every_book_is_served_to_its_own_key(
         positions = sim_client(creds.api_key, creds.secret).fetch_positions()
         btc = next(p for p in positions if p["symbol"] == "BTC/USDT:USDT")
         assert btc["contracts"] == pytest.approx(1.2 * factor)
-    assert sim_venue.expected_account(big.api_key).wallet_balance == pytest.approx(27_000.0)
+    # A scaled book: every balance three times the demo's (maintenance follows the brackets).
+    big_pool = sim_venue.reported(big.api_key).pool("USDT")
+    demo_pool = sim_venue.reported(KEY).pool("USDT")
+    assert big_pool.margin_balance == pytest.approx(3 * demo_pool.margin_balance, rel=1e-12)
+    assert sim_venue.book(big.api_key).wallet == pytest.approx(27_000.0)

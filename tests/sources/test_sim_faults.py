@@ -169,10 +169,14 @@ def test_liquidation_offset_moves_only_the_reported_price(
         )
         assert now["info"]["maintMargin"] == was["info"]["maintMargin"]
         assert now["unrealizedPnl"] == was["unrealizedPnl"]
-    account = sim_venue.expected_account(KEY)
-    for position in account.positions:
-        assert position.exchange_liquidation_price == pytest.approx(
-            skewed[position.symbol]["liquidationPrice"], rel=1e-8, abs=1e-8
+    # The venue's own figures are untouched: only what it serves is skewed.
+    for position in sim_venue.reported(KEY).positions:
+        assert position.liquidation_price is not None
+        assert skewed[position.symbol]["liquidationPrice"] == pytest.approx(
+            position.liquidation_price * 1.02, rel=1e-8, abs=2e-8
+        )
+        assert honest[position.symbol]["liquidationPrice"] == pytest.approx(
+            position.liquidation_price, rel=1e-8, abs=1e-8
         )
 
 

@@ -1,193 +1,135 @@
-"""Account and position bodies (positionRisk, account, balance) in Binance USDⓈ-M's shapes.
+"""Account and balance bodies (/fapi/v2|v3/account, /fapi/v2|v3/balance) in Binance's shapes.
 
-Modelled on the recorded real responses in the ccxt fixtures, so ccxt parses them the same way.
+Per asset (assets[]) every figure is in the asset's own units [ACC: "Account Information V2"]:
+walletBalance = cross wallet + isolated wallets, marginBalance = walletBalance +
+unrealizedProfit, maintMargin = Σ maintenance of the asset's positions. The totals:
+- single-asset mode: "only for USDT asset" (Binance's own comment on every total);
+- multi-assets mode: USD values (Binance: "the sum of USD value of all cross positions
+  maintenance margin", "total margin balance in USD"), priced as reference.py [MAM] prices
+  the pool: totalMarginBalance = Σ min(marginBalance x bidRate, marginBalance x askRate),
+  totalMaintMargin = Σ maintMargin x askRate, totalInitialMargin = Σ initialMargin x askRate,
+  totalWalletBalance = Σ min(walletBalance x bid, x ask). Binance does not say how it values
+  a negative uPnL in totalUnrealizedProfit; the simulation sends totalMarginBalance -
+  totalWalletBalance so the two add up as in every real payload. availableBalance is
+  "uniAvailableForOrder" = account equity - Σ initial margin x askRate, per asset divided by
+  that asset's askRate (the [MAM] FAQ's worked example). maxWithdrawAmount is the simulation's
+  choice: min(cross wallet, available).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from monitor.sources.sim.book import COLLATERAL
-from monitor.sources.sim.figures import AccountFigures, PositionFigures, dec, plain
+from monitor.sources.sim.figures import AccountFigures, AssetFigures, dec
 from monitor.sources.sim.markets import SimMarket
+from monitor.sources.sim.position_data import (
+    account_position,
+    account_position_v2,
+    closed_account_position,
+    position_sides,
+)
+from monitor.sources.sim.reference import MULTI_ASSETS_POOL, pool_figures
 
 Json = dict[str, Any]
+TOTALS = ("initial", "maint", "wallet", "pnl", "margin", "cross_wallet", "cross_pnl", "available")
 
 
-def _max_notional(market: SimMarket, leverage: int) -> float:
-    allowed = [b.cap for b in market.brackets if b.initial_leverage >= leverage]
-    return max(allowed, default=market.brackets[0].cap)
+def _usd_available(a: AccountFigures) -> float:
+    equity = pool_figures(a.portfolio, MULTI_ASSETS_POOL).margin_balance
+    initial = sum(x.initial_margin * a.rate(x.asset).ask for x in a.assets)
+    return max(0.0, equity - initial)
 
 
-def position_risk_v3(f: PositionFigures, update_ms: int) -> Json:
-    p = f.source
+def _asset_available(a: AccountFigures, x: AssetFigures) -> float:
+    if a.multi_assets:
+        return _usd_available(a) / a.rate(x.asset).ask
+    return x.cross_available
+
+
+def asset_row(a: AccountFigures, x: AssetFigures, update_ms: int) -> Json:
+    available = _asset_available(a, x)
     return {
-        "symbol": f.market.id,
-        "positionSide": "BOTH",
-        "positionAmt": plain(p.amount),
-        "entryPrice": plain(p.entry_price),
-        "breakEvenPrice": plain(p.entry_price),
-        "markPrice": dec(f.mark),
-        "unRealizedProfit": dec(f.pnl),
-        "liquidationPrice": dec(f.reported_liquidation or 0.0),
-        "isolatedMargin": dec(f.isolated_margin),
-        "notional": dec(f.notional),
-        "marginAsset": COLLATERAL,
-        "isolatedWallet": dec(p.isolated_wallet or 0.0),
-        "initialMargin": dec(f.initial_margin),
-        "maintMargin": dec(f.maintenance),
-        "positionInitialMargin": dec(f.initial_margin),
-        "openOrderInitialMargin": "0",
-        "adl": "1",
-        "bidNotional": "0",
-        "askNotional": "0",
-        "updateTime": update_ms,
-    }
-
-
-def position_risk_v2(f: PositionFigures, update_ms: int) -> Json:
-    """The older shape, which still carries marginType and leverage."""
-    p = f.source
-    return {
-        "symbol": f.market.id,
-        "positionAmt": plain(p.amount),
-        "entryPrice": plain(p.entry_price),
-        "breakEvenPrice": plain(p.entry_price),
-        "markPrice": dec(f.mark),
-        "unRealizedProfit": dec(f.pnl),
-        "liquidationPrice": dec(f.reported_liquidation or 0.0),
-        "leverage": str(p.leverage),
-        "maxNotionalValue": plain(_max_notional(f.market, p.leverage)),
-        "marginType": "isolated" if p.isolated else "cross",
-        "isolatedMargin": dec(f.isolated_margin),
-        "isAutoAddMargin": "false",
-        "positionSide": "BOTH",
-        "notional": dec(f.notional),
-        "isolatedWallet": dec(p.isolated_wallet or 0.0),
-        "updateTime": update_ms,
-        "isolated": p.isolated,
-        "adlQuantile": 1,
-    }
-
-
-def closed_position_risk_v2(market: SimMarket) -> Json:
-    """V2 lists every symbol; the ones not held come back as zeros."""
-    return {
-        "symbol": market.id,
-        "positionAmt": "0.000",
-        "entryPrice": "0.0",
-        "breakEvenPrice": "0.0",
-        "markPrice": "0.00000000",
-        "unRealizedProfit": "0.00000000",
-        "liquidationPrice": "0",
-        "leverage": str(min(20, market.max_leverage())),
-        "maxNotionalValue": plain(_max_notional(market, min(20, market.max_leverage()))),
-        "marginType": "cross",
-        "isolatedMargin": "0.00000000",
-        "isAutoAddMargin": "false",
-        "positionSide": "BOTH",
-        "notional": "0",
-        "isolatedWallet": "0",
-        "updateTime": 0,
-        "isolated": False,
-        "adlQuantile": 0,
-    }
-
-
-def _account_position(f: PositionFigures, update_ms: int) -> Json:
-    return {
-        "symbol": f.market.id,
-        "positionSide": "BOTH",
-        "positionAmt": plain(f.source.amount),
-        "unrealizedProfit": dec(f.pnl),
-        "isolatedMargin": dec(f.isolated_margin),
-        "notional": dec(f.notional),
-        "isolatedWallet": dec(f.source.isolated_wallet or 0.0),
-        "initialMargin": dec(f.initial_margin),
-        "maintMargin": dec(f.maintenance),
-        "updateTime": update_ms,
-    }
-
-
-def _closed_account_position(market: SimMarket) -> Json:
-    leverage = min(20, market.max_leverage())
-    return {
-        "symbol": market.id,
-        "positionSide": "BOTH",
-        "positionAmt": "0",
-        "unrealizedProfit": "0.00000000",
-        "isolatedMargin": "0",
-        "notional": "0",
-        "isolatedWallet": "0",
-        "initialMargin": "0",
-        "maintMargin": "0",
-        "leverage": str(leverage),
-        "entryPrice": "0.0",
-        "isolated": False,
-        "maxNotional": plain(_max_notional(market, leverage)),
-        "updateTime": 0,
-    }
-
-
-def _usdt_asset(a: AccountFigures, update_ms: int) -> Json:
-    return {
-        "asset": COLLATERAL,
-        "walletBalance": dec(a.total_wallet),
-        "unrealizedProfit": dec(a.total_pnl),
-        "marginBalance": dec(a.total_wallet + a.total_pnl),
-        "maintMargin": dec(a.total_maintenance),
-        "initialMargin": dec(a.total_initial),
-        "positionInitialMargin": dec(a.total_initial),
+        "asset": x.asset,
+        "walletBalance": dec(x.wallet),
+        "unrealizedProfit": dec(x.pnl),
+        "marginBalance": dec(x.margin_balance),
+        "maintMargin": dec(x.maintenance),
+        "initialMargin": dec(x.initial_margin),
+        "positionInitialMargin": dec(x.initial_margin),
         "openOrderInitialMargin": "0.00000000",
-        "crossWalletBalance": dec(a.book.wallet),
-        "crossUnPnl": dec(a.cross_pnl),
-        "availableBalance": dec(a.available),
-        "maxWithdrawAmount": dec(a.available),
+        "crossWalletBalance": dec(x.cross_wallet),
+        "crossUnPnl": dec(x.cross_pnl),
+        "availableBalance": dec(available),
+        "maxWithdrawAmount": dec(max(0.0, min(x.cross_wallet, available))),
         "updateTime": update_ms,
     }
 
 
-def _account_totals(a: AccountFigures) -> Json:
+def totals(a: AccountFigures) -> Json:
+    if a.multi_assets:
+        pool = pool_figures(a.portfolio, MULTI_ASSETS_POOL)
+        wallet = sum(a.rate(x.asset).usd(x.wallet) for x in a.assets)
+        initial = sum(x.initial_margin * a.rate(x.asset).ask for x in a.assets)
+        available = _usd_available(a)
+        values = {
+            "initial": initial,
+            "maint": pool.maintenance,
+            "wallet": wallet,
+            "pnl": pool.margin_balance - wallet,
+            "margin": pool.margin_balance,
+            "cross_wallet": wallet,
+            "cross_pnl": pool.margin_balance - wallet,
+            "available": available,
+        }
+    else:
+        usdt = next((x for x in a.assets if x.asset == "USDT"), None)
+        values = dict.fromkeys(TOTALS, 0.0)
+        if usdt is not None:
+            values = {
+                "initial": usdt.initial_margin,
+                "maint": usdt.maintenance,
+                "wallet": usdt.wallet,
+                "pnl": usdt.pnl,
+                "margin": usdt.margin_balance,
+                "cross_wallet": usdt.cross_wallet,
+                "cross_pnl": usdt.cross_pnl,
+                "available": usdt.cross_available,
+            }
     return {
-        "totalInitialMargin": dec(a.total_initial),
-        "totalMaintMargin": dec(a.total_maintenance),
-        "totalWalletBalance": dec(a.total_wallet),
-        "totalUnrealizedProfit": dec(a.total_pnl),
-        "totalMarginBalance": dec(a.total_wallet + a.total_pnl),
-        "totalPositionInitialMargin": dec(a.total_initial),
+        "totalInitialMargin": dec(values["initial"]),
+        "totalMaintMargin": dec(values["maint"]),
+        "totalWalletBalance": dec(values["wallet"]),
+        "totalUnrealizedProfit": dec(values["pnl"]),
+        "totalMarginBalance": dec(values["margin"]),
+        "totalPositionInitialMargin": dec(values["initial"]),
         "totalOpenOrderInitialMargin": "0.00000000",
-        "totalCrossWalletBalance": dec(a.book.wallet),
-        "totalCrossUnPnl": dec(a.cross_pnl),
-        "availableBalance": dec(a.available),
-        "maxWithdrawAmount": dec(a.available),
+        "totalCrossWalletBalance": dec(values["cross_wallet"]),
+        "totalCrossUnPnl": dec(values["cross_pnl"]),
+        "availableBalance": dec(values["available"]),
+        "maxWithdrawAmount": dec(values["available"]),
     }
 
 
 def account_v3(a: AccountFigures, update_ms: int) -> Json:
+    """V3 lists open positions only, and no account flags."""
     return {
-        **_account_totals(a),
-        "assets": [_usdt_asset(a, update_ms)],
-        "positions": [_account_position(f, update_ms) for f in a.positions],
+        **totals(a),
+        "assets": [asset_row(a, x, update_ms) for x in a.assets],
+        "positions": [account_position(f, update_ms) for f in a.positions],
     }
 
 
 def account_v2(a: AccountFigures, markets: tuple[SimMarket, ...], update_ms: int) -> Json:
-    held = {f.market.id: f for f in a.positions}
+    """V2 lists every symbol (each side in hedge mode) and carries multiAssetsMargin."""
+    held = {(f.market.id, f.source.side): f for f in a.positions}
     positions = []
     for m in markets:
-        f = held.get(m.id)
-        if f is None:
-            positions.append(_closed_account_position(m))
-        else:
-            entry = _account_position(f, update_ms)
-            entry.update(
-                leverage=str(f.source.leverage),
-                entryPrice=plain(f.source.entry_price),
-                isolated=f.source.isolated,
-                maxNotional=plain(_max_notional(f.market, f.source.leverage)),
+        for side in position_sides(a.book.hedge):
+            f = held.get((m.id, side))
+            positions.append(
+                closed_account_position(m, side) if f is None else account_position_v2(f, update_ms)
             )
-            positions.append(entry)
-    asset = {**_usdt_asset(a, update_ms), "marginAvailable": True}
+    assets = [{**asset_row(a, x, update_ms), "marginAvailable": True} for x in a.assets]
     return {
         "feeTier": 0,
         "canTrade": True,
@@ -196,24 +138,28 @@ def account_v2(a: AccountFigures, markets: tuple[SimMarket, ...], update_ms: int
         "feeBurn": True,
         "tradeGroupId": "-1",
         "updateTime": 0,
-        "multiAssetsMargin": False,
-        **_account_totals(a),
-        "assets": [asset],
+        "multiAssetsMargin": a.multi_assets,
+        **totals(a),
+        "assets": assets,
         "positions": positions,
     }
 
 
 def balance(a: AccountFigures, update_ms: int) -> list[Json]:
-    return [
-        {
-            "accountAlias": "SgsR",
-            "asset": COLLATERAL,
-            "balance": dec(a.total_wallet),
-            "crossWalletBalance": dec(a.book.wallet),
-            "crossUnPnl": dec(a.cross_pnl),
-            "availableBalance": dec(a.available),
-            "maxWithdrawAmount": dec(a.available),
-            "marginAvailable": True,
-            "updateTime": update_ms,
-        }
-    ]
+    rows = []
+    for x in a.assets:
+        available = _asset_available(a, x)
+        rows.append(
+            {
+                "accountAlias": "SgsR",
+                "asset": x.asset,
+                "balance": dec(x.wallet),
+                "crossWalletBalance": dec(x.cross_wallet),
+                "crossUnPnl": dec(x.cross_pnl),
+                "availableBalance": dec(available),
+                "maxWithdrawAmount": dec(max(0.0, min(x.cross_wallet, available))),
+                "marginAvailable": True,
+                "updateTime": update_ms,
+            }
+        )
+    return rows

@@ -2,8 +2,8 @@
 Binance USDⓈ-M's REST API (the exchange adapter's "api_url" setting uses the same override).
 
 ccxt builds every request URL from `exchange.urls['api'][<api name>]`. binanceusdm's reads use
-  fapiPublic    -> <base>/fapi/v1   exchangeInfo, premiumIndex, time
-  fapiPrivate   -> <base>/fapi/v1   leverageBracket
+  fapiPublic    -> <base>/fapi/v1   exchangeInfo, premiumIndex, time, assetIndex
+  fapiPrivate   -> <base>/fapi/v1   leverageBracket, positionSide/dual, multiAssetsMargin
   fapiPrivateV2 -> <base>/fapi/v2   account, positionRisk, balance (with useV2)
   fapiPrivateV3 -> <base>/fapi/v3   account (fetch_balance), positionRisk (fetch_positions)
   fapiPublicV2/V3 -> <base>/fapi/v2, /fapi/v3;  fapiData -> <base>/futures/data

@@ -1,18 +1,19 @@
-"""The venue's figures for one account, computed by the margin engine.
+"""The venue's figures for one account, from its own reference of Binance's rules.
 
-Every figure comes from the engine evaluating the account at the venue's marks, so the venue
-reports what Binance would: maintenance with brackets and cum, margin balance, liquidation
-prices. Binance sends numbers as decimal strings; `dec` and `plain` write them that way.
+`figures` turns a book at the venue's marks into the reference's Portfolio (reference.py) and
+keeps every number the endpoints serve: per position (positionRisk), per asset and in total
+(account, balance). Binance sends numbers as decimal strings; `dec` and `plain` write them.
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from monitor.domain import Account, Book, evaluate_arrays
 from monitor.sources.sim.book import SimBook, SimPosition
+from monitor.sources.sim.liquidation import liquidation_price
 from monitor.sources.sim.markets import SimMarket
+from monitor.sources.sim.reference import Leg, Portfolio, Rate, leg_maintenance_in_pool
 
 
 def dec(value: float, places: int = 8) -> str:
@@ -31,13 +32,23 @@ def plain(value: float) -> str:
 class PositionFigures:
     source: SimPosition
     market: SimMarket
-    mark: float
+    leg: Leg
+    pool: str
     notional: float  # signed, like Binance's
     pnl: float
-    maintenance: float
-    liquidation: float | None  # engine's, before any reporting fault
-    reported_liquidation: float | None
+    maintenance: float  # in the contract's margin asset (maintMargin)
+    pool_maintenance: float  # in the pool's currency (USD in multi-assets mode)
+    liquidation: float | None  # the reference's, before any reporting fault
+    reported_liquidation: float | None  # as served (liquidation_offset applied)
     initial_margin: float
+
+    @property
+    def mark(self) -> float:
+        return self.leg.mark
+
+    @property
+    def asset(self) -> str:
+        return self.market.quote
 
     @property
     def isolated_margin(self) -> float:
@@ -47,61 +58,134 @@ class PositionFigures:
 
 
 @dataclass(frozen=True)
-class AccountFigures:
-    book: SimBook
-    positions: tuple[PositionFigures, ...]
+class AssetFigures:
+    """One row of the account's assets[] in the asset's own units [ACC]."""
+
+    asset: str
+    cross_wallet: float
+    isolated_wallets: float
     cross_pnl: float
+    isolated_pnl: float
+    maintenance: float
+    initial_margin: float
     cross_initial: float
 
     @property
-    def total_wallet(self) -> float:
-        return self.book.wallet + sum(p.source.isolated_wallet or 0.0 for p in self.positions)
+    def wallet(self) -> float:  # walletBalance: cross plus isolated wallets
+        return self.cross_wallet + self.isolated_wallets
 
     @property
-    def total_pnl(self) -> float:
-        return sum(p.pnl for p in self.positions)
+    def pnl(self) -> float:
+        return self.cross_pnl + self.isolated_pnl
 
     @property
-    def total_maintenance(self) -> float:
-        return sum(p.maintenance for p in self.positions)
+    def margin_balance(self) -> float:  # marginBalance = walletBalance + unrealizedProfit
+        return self.wallet + self.pnl
 
     @property
-    def total_initial(self) -> float:
-        return sum(p.initial_margin for p in self.positions)
+    def cross_available(self) -> float:
+        return max(0.0, self.cross_wallet + self.cross_pnl - self.cross_initial)
+
+
+@dataclass(frozen=True)
+class AccountFigures:
+    book: SimBook
+    portfolio: Portfolio
+    positions: tuple[PositionFigures, ...]
+    assets: tuple[AssetFigures, ...]
 
     @property
-    def available(self) -> float:
-        return max(0.0, self.book.wallet + self.cross_pnl - self.cross_initial)
+    def multi_assets(self) -> bool:
+        return self.book.multi_assets
+
+    def asset(self, name: str) -> AssetFigures:
+        return next(a for a in self.assets if a.asset == name)
+
+    def rate(self, asset: str) -> Rate:
+        return self.portfolio.rates[asset]
+
+
+def portfolio_of(
+    book: SimBook,
+    markets: Mapping[str, SimMarket],
+    marks: Mapping[str, float],
+    rates: Mapping[str, Rate],
+) -> Portfolio:
+    """The reference's view of `book` at `marks` (by market id)."""
+    legs = []
+    for p in book.positions:
+        m = markets[p.market]
+        legs.append(
+            Leg(
+                symbol=m.id,
+                position_side=p.side,
+                amount=p.amount,
+                entry=p.entry_price,
+                mark=marks[m.id],
+                tiers=m.brackets,
+                asset=m.quote,
+                base=m.base,
+                isolated_wallet=p.isolated_wallet,
+                label=m.symbol,
+            )
+        )
+    wanted = {leg.asset for leg in legs} | set(book.all_wallets)
+    return Portfolio(
+        tuple(legs),
+        book.all_wallets,
+        book.multi_assets,
+        {a: r for a, r in rates.items() if a in wanted} if book.multi_assets else {},
+    )
 
 
 def figures(
-    book: SimBook, account: Account, markets: dict[str, SimMarket], liquidation_offset: float
+    book: SimBook,
+    markets: Mapping[str, SimMarket],
+    marks: Mapping[str, float],
+    rates: Mapping[str, Rate],
+    liquidation_offset: float = 0.0,
 ) -> AccountFigures:
-    """Evaluate `account` (the engine's view of `book`) and keep Binance's per-position fields."""
-    ev = evaluate_arrays(Book.build((account,)))
+    portfolio = portfolio_of(book, markets, marks, rates)
     rows = []
-    for i, p in enumerate(book.positions):
-        liq = float(ev.liquidation_price[i])
-        engine_liq = liq if math.isfinite(liq) and liq > 0 else None
+    for p, leg in zip(book.positions, portfolio.legs, strict=True):
+        liq = liquidation_price(portfolio, leg)
+        notional = leg.amount * leg.mark
         rows.append(
             PositionFigures(
                 source=p,
                 market=markets[p.market],
-                mark=float(ev.marks[i]),
-                notional=math.copysign(float(ev.notional[i]), p.amount),
-                pnl=float(ev.unrealized_pnl[i]),
-                maintenance=float(ev.maintenance[i]),
-                liquidation=engine_liq,
-                reported_liquidation=(
-                    None if engine_liq is None else engine_liq * (1.0 + liquidation_offset)
-                ),
-                initial_margin=float(ev.notional[i]) / p.leverage,
+                leg=leg,
+                pool=portfolio.pool_of(leg),
+                notional=notional,
+                pnl=leg.pnl(leg.mark),
+                maintenance=leg.maintenance(leg.mark),
+                pool_maintenance=leg_maintenance_in_pool(portfolio, leg),
+                liquidation=liq,
+                reported_liquidation=None if liq is None else liq * (1.0 + liquidation_offset),
+                initial_margin=abs(notional) / p.leverage,
             )
         )
-    cross = [r for r in rows if not r.source.isolated]
-    return AccountFigures(
-        book=book,
-        positions=tuple(rows),
-        cross_pnl=sum(r.pnl for r in cross),
-        cross_initial=sum(r.initial_margin for r in cross),
-    )
+    return AccountFigures(book, portfolio, tuple(rows), _assets(book, rows))
+
+
+def _assets(book: SimBook, rows: list[PositionFigures]) -> tuple[AssetFigures, ...]:
+    names = list(book.all_wallets)
+    names += sorted({r.asset for r in rows} - set(names))
+    out = []
+    for name in names:
+        mine = [r for r in rows if r.asset == name]
+        cross = [r for r in mine if not r.source.isolated]
+        isolated = [r for r in mine if r.source.isolated]
+        out.append(
+            AssetFigures(
+                asset=name,
+                cross_wallet=book.all_wallets.get(name, 0.0),
+                isolated_wallets=sum(r.source.isolated_wallet or 0.0 for r in isolated),
+                cross_pnl=sum(r.pnl for r in cross),
+                isolated_pnl=sum(r.pnl for r in isolated),
+                maintenance=sum(r.maintenance for r in mine),
+                initial_margin=sum(r.initial_margin for r in mine),
+                cross_initial=sum(r.initial_margin for r in cross),
+            )
+        )
+    return tuple(out)

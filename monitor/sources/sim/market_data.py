@@ -1,10 +1,12 @@
-"""Public market-data bodies (exchangeInfo, leverageBracket, premiumIndex) in Binance's shapes."""
+"""Public market-data bodies (exchangeInfo, leverageBracket, premiumIndex, assetIndex) in
+Binance's shapes."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from monitor.sources.sim.book import COLLATERAL
+from monitor.sources.sim.collateral import COLLATERAL_ASSETS, AssetIndex
 from monitor.sources.sim.figures import dec
 from monitor.sources.sim.markets import SimMarket
 
@@ -56,8 +58,8 @@ def exchange_symbol(m: SimMarket) -> Json:
         "maintMarginPercent": "2.5000",
         "requiredMarginPercent": "5.0000",
         "baseAsset": m.base,
-        "quoteAsset": COLLATERAL,
-        "marginAsset": COLLATERAL,
+        "quoteAsset": m.quote,
+        "marginAsset": m.quote,
         "pricePrecision": m.price_precision,
         "quantityPrecision": m.quantity_precision,
         "baseAssetPrecision": 8,
@@ -126,6 +128,31 @@ def exchange_info(markets: tuple[SimMarket, ...], now_ms: int) -> Json:
             {"rateLimitType": "ORDERS", "interval": "MINUTE", "intervalNum": 1, "limit": 1200},
         ],
         "exchangeFilters": [],
-        "assets": [{"asset": COLLATERAL, "marginAvailable": True, "autoAssetExchange": "-10000"}],
+        "assets": [
+            {"asset": asset, "marginAvailable": True, "autoAssetExchange": "-10000"}
+            for asset in COLLATERAL_ASSETS
+        ],
         "symbols": [exchange_symbol(m) for m in markets],
     }
+
+
+def asset_index(row: AssetIndex, now_ms: int) -> Json:
+    """One row of GET /fapi/v1/assetIndex ("Multi-Assets Mode Asset Index")."""
+    return {
+        "symbol": row.symbol,
+        "time": now_ms,
+        "index": dec8(row.index),
+        "bidBuffer": dec8(row.bid_buffer),
+        "askBuffer": dec8(row.ask_buffer),
+        "bidRate": dec8(row.bid_rate),
+        "askRate": dec8(row.ask_rate),
+        "autoExchangeBidBuffer": dec8(row.auto_exchange_buffer),
+        "autoExchangeAskBuffer": dec8(row.auto_exchange_buffer),
+        "autoExchangeBidRate": dec8(row.auto_exchange_bid_rate),
+        "autoExchangeAskRate": dec8(row.auto_exchange_ask_rate),
+    }
+
+
+def dec8(value: Decimal) -> str:
+    """An exact decimal with Binance's 8 places (the rates are already cut to 8)."""
+    return f"{value:.8f}"

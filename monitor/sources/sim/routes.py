@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from monitor.sources.sim import account_data, market_data
+from monitor.sources.sim import account_data, market_data, position_data
 from monitor.sources.sim.auth import ApiError
 from monitor.sources.sim.markets import SimMarket
 
@@ -56,20 +56,32 @@ def _leverage_bracket(venue: SimVenue, _key: str | None, params: Params) -> Any:
     return [market_data.leverage_brackets(m) for m in venue.markets]
 
 
+def _asset_index(venue: SimVenue, _key: str | None, params: Params) -> Any:
+    rows, now = venue.asset_indexes(), venue.now_ms()
+    bodies = [market_data.asset_index(row, now) for row in rows.values()]
+    if "symbol" not in params:
+        return bodies
+    for body in bodies:
+        if body["symbol"] == params["symbol"]:
+            return body
+    raise INVALID_SYMBOL
+
+
 def _position_risk(version: int) -> Handler:
     def handler(venue: SimVenue, key: str | None, params: Params) -> Any:
         one = _symbol(venue, params)
         figs, now = venue.account_figures(key), venue.now_ms()
         held = [f for f in figs.positions if one is None or f.market is one]
         if version == 3:  # v3 lists open positions only
-            return [account_data.position_risk_v3(f, now) for f in held]
-        by_id = {f.market.id: f for f in held}
+            return [position_data.position_risk_v3(f, now) for f in held]
+        by_leg = {(f.market.id, f.source.side): f for f in held}
         wanted = venue.markets if one is None else (one,)
         return [
-            account_data.position_risk_v2(by_id[m.id], now)
-            if m.id in by_id
-            else account_data.closed_position_risk_v2(m)
+            position_data.position_risk_v2(by_leg[(m.id, side)], now)
+            if (m.id, side) in by_leg
+            else position_data.closed_position_risk_v2(m, side)
             for m in wanted
+            for side in position_data.position_sides(figs.book.hedge)
         ]
 
     return handler
@@ -89,12 +101,25 @@ def _balance(venue: SimVenue, key: str | None, _params: Params) -> Any:
     return account_data.balance(venue.account_figures(key), venue.now_ms())
 
 
+def _position_mode(venue: SimVenue, key: str | None, _params: Params) -> Any:
+    """GET /fapi/v1/positionSide/dual: "true": Hedge Mode; "false": One-way Mode."""
+    return {"dualSidePosition": venue.account_book(key).hedge}
+
+
+def _asset_mode(venue: SimVenue, key: str | None, _params: Params) -> Any:
+    """GET /fapi/v1/multiAssetsMargin: "true": Multi-Assets Mode; "false": Single-Asset Mode."""
+    return {"multiAssetsMargin": venue.account_book(key).multi_assets}
+
+
 ROUTES: dict[str, Route] = {
     "/fapi/v1/time": Route(False, _time),
     "/fapi/v1/ping": Route(False, lambda _v, _k, _p: {}),
     "/fapi/v1/exchangeInfo": Route(False, _exchange_info),
     "/fapi/v1/premiumIndex": Route(False, _premium_index),
+    "/fapi/v1/assetIndex": Route(False, _asset_index),
     "/fapi/v1/leverageBracket": Route(True, _leverage_bracket),
+    "/fapi/v1/positionSide/dual": Route(True, _position_mode),
+    "/fapi/v1/multiAssetsMargin": Route(True, _asset_mode),
     "/fapi/v2/positionRisk": Route(True, _position_risk(2)),
     "/fapi/v3/positionRisk": Route(True, _position_risk(3)),
     "/fapi/v2/account": Route(True, _account(2)),

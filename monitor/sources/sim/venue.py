@@ -4,8 +4,11 @@ venue = SimVenue(seed=7)                  # holds the demo book under DEMO_CREDE
 url = venue.start()                       # http://127.0.0.1:<port>
 venue.step(60)                            # one simulated minute of random walk
 venue.play_crash(DEMO_CRASH); venue.step(120)
-venue.expected_account(DEMO_CREDENTIALS.api_key)   # the engine's Account at these marks
+venue.reported(DEMO_CREDENTIALS.api_key)  # the venue's own figures, from its reference
 venue.stop()
+
+Every figure the venue serves or reports comes from its own statement of Binance's rules
+(reference.py, liquidation.py, collateral.py), never from the app's engine.
 """
 
 from __future__ import annotations
@@ -16,13 +19,16 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from monitor.domain import Account, Book, evaluate_arrays
+from monitor.sources.sim import collateral
 from monitor.sources.sim.auth import INVALID_KEY
-from monitor.sources.sim.book import DEMO_BOOK, SimBook, to_account
+from monitor.sources.sim.book import DEMO_BOOK, SimBook
+from monitor.sources.sim.collateral import AssetIndex
 from monitor.sources.sim.faults import FaultKind, Faults
-from monitor.sources.sim.figures import AccountFigures, figures
+from monitor.sources.sim.figures import AccountFigures, figures, portfolio_of
 from monitor.sources.sim.markets import MARKETS, SimMarket, market_by_name
 from monitor.sources.sim.prices import DEMO_CRASH, PriceProcess
+from monitor.sources.sim.reported import ReportedAccount
+from monitor.sources.sim.reporting import factor_for_health, reported_account
 from monitor.sources.sim.request_log import RequestLog
 from monitor.sources.sim.server import HOST, VenueHTTPServer
 
@@ -75,9 +81,7 @@ class SimVenue:
         self, book: SimBook = DEMO_BOOK, api_key: str | None = None, secret: str | None = None
     ) -> Credentials:
         """Open an account holding `book`; returns its key pair (random unless given)."""
-        for p in book.positions:
-            if p.market not in self._by_id:
-                market_by_name(self.markets, p.market)  # raises with the list of markets
+        self._check(book)
         with self._lock:
             key = api_key or f"sim-{book.name}-{token.token_hex(8)}"
             if key in self._books:
@@ -86,7 +90,19 @@ class SimVenue:
             self._secrets[key] = secret or token.token_hex(24)
             return Credentials(key, self._secrets[key], book.name)
 
+    def _check(self, book: SimBook) -> None:
+        for p in book.positions:
+            if p.market not in self._by_id:
+                market_by_name(self.markets, p.market)  # raises with the list of markets
+        if book.multi_assets:
+            priced = set(self.asset_indexes())
+            needed = set(book.all_wallets) | {self._by_id[p.market].quote for p in book.positions}
+            if needed - priced:
+                missing = ", ".join(sorted(needed - priced))
+                raise ValueError(f"book {book.name!r}: no asset index for {missing} here")
+
     def set_book(self, api_key: str, book: SimBook) -> None:
+        self._check(book)
         with self._lock:
             self.book(api_key)
             self._books[api_key] = book
@@ -101,23 +117,27 @@ class SimVenue:
         with self._lock:
             return dict(self._secrets)
 
-    def account_figures(self, api_key: str | None) -> AccountFigures:
-        """Every figure the venue reports for this key's account, at the current marks."""
-        offset = self.faults.value(FaultKind.LIQUIDATION_OFFSET, api_key)
+    def account_book(self, api_key: str | None) -> SimBook:
+        """The book behind a request's key; Binance's -2015 for an unknown key."""
         with self._lock:
             book = self._books.get(api_key or "")
             if book is None:
                 raise INVALID_KEY
-            account = to_account(book, self._by_id, self.marks())
-            return figures(book, account, self._by_id, offset)
+            return book
 
-    def expected_account(self, api_key: str) -> Account:
-        """The engine's Account for this key at the current marks, with the liquidation
-        prices the venue reports (so a faithful pipeline reproduces it field for field)."""
+    def account_figures(self, api_key: str | None) -> AccountFigures:
+        """Every figure the venue serves for this key's account, at the current marks."""
+        offset = self.faults.value(FaultKind.LIQUIDATION_OFFSET, api_key)
         with self._lock:
-            figs = self.account_figures(api_key)
-            reported = {f.market.id: f.reported_liquidation for f in figs.positions}
-            return to_account(figs.book, self._by_id, self.marks(), reported)
+            book, marks = self.account_book(api_key), self.marks()
+        return figures(book, self._by_id, marks, collateral.rates(marks), offset)
+
+    def reported(self, api_key: str) -> ReportedAccount:
+        """The venue's own figures for this key at the current marks (liquidation prices
+        before any liquidation_offset fault, which skews only what is served)."""
+        with self._lock:
+            book, marks = self.book(api_key), self.marks()
+        return reported_account(figures(book, self._by_id, marks, collateral.rates(marks)))
 
     # -- prices ---------------------------------------------------------------------------
 
@@ -129,6 +149,10 @@ class SimVenue:
     def marks(self) -> dict[str, float]:
         with self._lock:
             return {m.id: float(p) for m, p in zip(self.markets, self._prices.marks, strict=True)}
+
+    def asset_indexes(self) -> dict[str, AssetIndex]:
+        """GET /fapi/v1/assetIndex's rows at the current marks, by asset."""
+        return collateral.asset_indexes(self.marks())
 
     def step(self, dt: float = 1.0) -> None:
         """Advance the clock by `dt` seconds: one random-walk step, or along a playing crash."""
@@ -161,27 +185,13 @@ class SimVenue:
         with self._lock:
             self._prices.set_marks(self._prices.marks * factor)
 
-    def factor_for_health(self, api_key: str, health: float) -> float:
-        """The `shift_all` factor (< 1) that brings this key's cross pool to `health`."""
+    def factor_for_health(self, api_key: str, health: float, pool: str | None = None) -> float:
+        """The `shift_all` factor (< 1) that brings this key's cross pool (`pool`, if it has
+        several: "USDT", "USDC") to `health`, by the venue's own rules."""
         with self._lock:
-            base = self.expected_account(api_key)
-        book = Book.build((base,))
-        marks = book.marks()
-
-        def pool_health(factor: float) -> float:
-            return float(evaluate_arrays(book, marks * factor).account_health[0])
-
-        if not pool_health(1.0) > health:
-            raise ValueError(f"health is already at or below {health} at the current marks")
-        lo, hi = 1e-6, 1.0
-        if not pool_health(lo) < health:
-            raise ValueError(f"no uniform fall of the marks brings the pool to health {health}")
-        for _ in range(200):  # bisection: health falls as marks fall for a net-long pool
-            mid = (lo + hi) / 2
-            lo, hi = (mid, hi) if pool_health(mid) < health else (lo, mid)
-            if hi - lo < 1e-12:
-                break
-        return hi
+            book, marks = self.book(api_key), self.marks()
+        portfolio = portfolio_of(book, self._by_id, marks, collateral.rates(marks))
+        return factor_for_health(portfolio, health, pool)
 
     def start_ticker(self, interval: float = 1.0, dt: float | None = None) -> None:
         """Step the clock by `dt` (default `interval`) every `interval` real seconds."""
