@@ -160,7 +160,9 @@ def okx_accounts(
     for ccy in sorted({p.pool for p in pooled} | {c for c in details if c in TAKER_KEY}):
         row = details.get(ccy)
         if row is None:
-            raise Malformed(f"{where}: no {ccy} balance for its positions")
+            # "The currency details will not be returned when cashBal and eq is both 0".
+            wallets[ccy], health[ccy] = 0.0, None
+            continue
         wallets[ccy] = field(row, "cashBal", f"{where} {ccy}")
         health[ccy] = optional_number(row.get("mgnRatio"), f"{where} {ccy} mgnRatio")
     return assemble(account, "okx", wallets, pooled, health)

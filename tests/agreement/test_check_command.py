@@ -1,0 +1,122 @@
+"""As a trader would: `accounts add NAME --exchange ID --api-url URL`, then
+`check --refresh --json` — every pool's health and every liquidation price the venue reports,
+and the exit code of the worst pool."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from monitor.cli import main
+from monitor.sources.sim.bybit import DEMO_BOOK as BYBIT_DEMO
+from monitor.sources.sim.bybit import BybitBook, BybitPosition, BybitVenue
+from monitor.sources.sim.okx.book import OkxBook, OkxPosition
+from monitor.sources.sim.okx.demo import DEMO_BOOK as OKX_DEMO
+from monitor.sources.sim.okx.demo import DEMO_MARKS
+from monitor.sources.sim.okx.venue import OkxVenue
+from monitor.sources.sim.reported import ReportedAccount
+
+REL = 1e-6
+
+
+def check(tmp_path, capsys, monkeypatch, exchange, url, key, secret, password=""):
+    db = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    monkeypatch.setenv("MARGIN_MONITOR_API_KEY", key)
+    monkeypatch.setenv("MARGIN_MONITOR_API_SECRET", secret)
+    monkeypatch.setenv("MARGIN_MONITOR_API_PASSWORD", password)
+    assert (
+        main(["--db", db, "accounts", "add", "acct", "--exchange", exchange, "--api-url", url]) == 0
+    )
+    capsys.readouterr()
+    status = main(["--db", db, "check", "--refresh", "--json"])
+    out, err = capsys.readouterr()
+    assert out, err
+    (account,) = json.loads(out)["accounts"]
+    return status, account
+
+
+def assert_matches(account: dict, reported: ReportedAccount) -> None:
+    assert account["verified"] is True
+    cross = {p["collateral"]: p for p in account["pools"] if p["margin_mode"] == "cross"}
+    for pool in reported.pools:
+        if pool.pool.startswith("isolated "):
+            _, symbol, side = pool.pool.split(" ")
+            (ours,) = [
+                p for p in account["pools"]
+                if p["margin_mode"] == "isolated" and (p["symbol"], p["side"]) == (symbol, side)
+            ]  # fmt: skip
+        else:
+            ours = cross[pool.pool]
+        assert ours["health_ratio"] == pytest.approx(pool.health, rel=REL), pool.pool
+    for p in reported.positions:
+        mode = "isolated" if p.pool.startswith("isolated ") else "cross"
+        (ours,) = [
+            q for q in account["positions"]
+            if (q["symbol"], q["side"], q["margin_mode"]) == (p.symbol, p.side, mode)
+        ]  # fmt: skip
+        if p.liquidation_price is None:
+            assert ours["liquidation_price"] is None, p
+        else:
+            assert ours["liquidation_price"] == pytest.approx(p.liquidation_price, rel=REL), p
+    worst = min(p.health for p in reported.pools if p.health is not None)
+    assert account["health_ratio"] == pytest.approx(worst, rel=REL)
+
+
+def test_bybit_unified_through_the_command_line(tmp_path, capsys, monkeypatch, memory_keyring):
+    with BybitVenue() as venue:
+        venue.add_account(BYBIT_DEMO, "cli-key", "cli-secret")
+        status, account = check(
+            tmp_path, capsys, monkeypatch, "bybit", venue.url, "cli-key", "cli-secret"
+        )
+        assert_matches(account, venue.reported("cli-key"))
+    assert status == 0  # the demo pool is healthy (health ~28)
+
+
+def test_okx_two_pools_exit_with_the_worst(tmp_path, capsys, monkeypatch, memory_keyring):
+    # USDT pool healthy, USDC pool near liquidation (health between 1.0 and 1.25: critical).
+    book = OkxBook(
+        name="two",
+        cash={"USDT": 20_000.0, "USDC": 1_000.0},
+        positions=(
+            OkxPosition("BTC-USDT-SWAP", 10, 63_000.0, 20),
+            OkxPosition("BTC-USDC-SWAP", 30_000, 63_010.0, 100),
+        ),
+    )
+    with OkxVenue(DEMO_MARKS) as venue:
+        c = venue.add_book(book)
+        reported = venue.reported(c.api_key)
+        assert 1.0 < reported.pool("USDC").health < 1.25 < 2.0 < reported.pool("USDT").health
+        status, account = check(
+            tmp_path, capsys, monkeypatch, "okx", venue.url, c.api_key, c.secret, c.passphrase
+        )
+        assert_matches(account, reported)
+    assert account["status"] == "critical" and status == 2
+    assert [p["collateral"] for p in account["pools"]] == ["USDC", "USDT"]
+
+
+def test_okx_demo_with_hedge_and_isolated(tmp_path, capsys, monkeypatch, memory_keyring):
+    with OkxVenue(DEMO_MARKS) as venue:
+        c = venue.add_book(OKX_DEMO)
+        _status, account = check(
+            tmp_path, capsys, monkeypatch, "okx", venue.url, c.api_key, c.secret, c.passphrase
+        )
+        assert_matches(account, venue.reported(c.api_key))
+
+
+def test_bybit_hedge_legs_show_one_price(tmp_path, capsys, monkeypatch, memory_keyring):
+    book = BybitBook(
+        coins={"USDT": 1_000.0},
+        positions=(
+            BybitPosition("BTCUSDT", "Buy", 1.0, 60_000.0, 50, position_idx=1),
+            BybitPosition("BTCUSDT", "Sell", 1.0, 60_000.0, 50, position_idx=2),
+        ),
+    )
+    with BybitVenue() as venue:
+        venue.add_account(book, "hedge-key", "hedge-secret")
+        _, account = check(
+            tmp_path, capsys, monkeypatch, "bybit", venue.url, "hedge-key", "hedge-secret"
+        )
+        assert_matches(account, venue.reported("hedge-key"))
+    long, short = account["positions"]
+    assert long["liquidation_price"] == short["liquidation_price"]
