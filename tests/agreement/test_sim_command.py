@@ -1,0 +1,48 @@
+"""`margin-monitor sim --venue bybit|okx` as a user runs it: where to connect, then serves."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from monitor.service.api import Credentials
+
+from .conftest import fetch
+
+
+@pytest.mark.parametrize("venue", ["bybit", "okx"])
+def test_sim_serves_the_demo_account_of_each_venue(venue: str) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "monitor.cli", "sim", "--venue", venue, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        text = ""
+        for line in process.stdout:
+            text += line
+            if "Ctrl-C" in line:
+                break
+        url = re.search(r"at (http://127\.0\.0\.1:\d+)", text)
+        assert url is not None, text
+        assert f"--exchange {venue} --api-url {url.group(1)}" in text
+        secrets = dict(re.findall(r"demo (API key|secret|passphrase):\s+(\S+)", text))
+        credentials = Credentials(
+            secrets["API key"], secrets["secret"], secrets.get("passphrase", "")
+        )
+        pools = fetch(venue, url.group(1), credentials)
+        assert sum(len(p.positions) for p in pools) >= 4
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    assert "stopped" in out and "Traceback" not in err
