@@ -64,6 +64,12 @@ class Book:
     coll_units: FloatArray  # (c,) units that count after haircuts: value = units * price
     coll_price: FloatArray  # (c,) the price the positions' marks were taken with
     coll_ref: IntArray  # (c,) a position row whose mark the asset follows (-1: none)
+    # Settle assets of multi-asset pools, one row per (pool, asset); see model.SettleAsset.
+    pos_asset: IntArray  # (n,) the settle-asset row of each position (-1: plain USD pool)
+    asset_account: IntArray  # (s,)
+    asset_wallet: FloatArray  # (s,)
+    asset_bid: FloatArray  # (s,)
+    asset_ask: FloatArray  # (s,)
     groups: tuple[Group, ...] = ()
 
     @property
@@ -100,6 +106,18 @@ class Book:
             ]
             refs.append(rows[0] if rows else -1)
 
+        assets = [(i, a) for i, acc in enumerate(accounts) for a in acc.settle_assets]
+        asset_row = {(i, a.asset): r for r, (i, a) in enumerate(assets)}
+        pos_asset = np.array(
+            [asset_row.get((i, p.settle), -1) for i, p in positions], dtype=np.int64
+        )
+        for (i, p), r in zip(positions, pos_asset, strict=True):
+            if accounts[i].settle_assets and r < 0:
+                raise ValueError(
+                    f"account {accounts[i].name!r}: {p.symbol} settles in {p.settle or '?'}, "
+                    "which is not one of the pool's margin assets"
+                )
+
         side = col(lambda p: p.side.sign)
         inverse = np.array([p.inverse for _, p in positions], dtype=np.bool_)
         entry = col(lambda p: p.entry_price)
@@ -130,6 +148,11 @@ class Book:
             coll_units=np.array([c.counted_units for _, c in coll], dtype=np.float64),
             coll_price=np.array([c.price for _, c in coll], dtype=np.float64),
             coll_ref=np.array(refs, dtype=np.int64),
+            pos_asset=pos_asset,
+            asset_account=np.array([i for i, _ in assets], dtype=np.int64),
+            asset_wallet=np.array([a.wallet for _, a in assets], dtype=np.float64),
+            asset_bid=np.array([a.bid for _, a in assets], dtype=np.float64),
+            asset_ask=np.array([a.ask for _, a in assets], dtype=np.float64),
             groups=_groups(accounts, positions),
         )
 
@@ -143,6 +166,25 @@ class Book:
             scale = np.where(ref >= 0, marks[ref] / self.mark0[ref], 1.0)
         result: FloatArray = value * scale
         return result
+
+    def mm_weight(self) -> FloatArray:
+        """USD per unit of each position's maintenance: its settle asset's ask, else 1."""
+        ask = np.append(self.asset_ask, 1.0)  # row -1 reads the appended 1
+        weight: FloatArray = ask[self.pos_asset]
+        return weight
+
+    def asset_values(self, cross_pnl: FloatArray) -> FloatArray:
+        """(m,) what the settle assets count in USD: each asset's equity (wallet + the PnL of
+        its positions, `cross_pnl` per position, 0 for isolated ones) at bid or at ask."""
+        m = len(self.accounts)
+        if self.asset_wallet.size == 0:
+            return np.zeros(m)
+        has = self.pos_asset >= 0
+        equity = self.asset_wallet + np.bincount(
+            self.pos_asset[has], weights=cross_pnl[has], minlength=self.asset_wallet.size
+        )
+        value = equity * np.where(equity > 0, self.asset_bid, self.asset_ask)
+        return np.bincount(self.asset_account, weights=value, minlength=m).astype(np.float64)
 
     def pool_collateral(self, marks: FloatArray | None = None) -> FloatArray:
         """(m,) collateral value per account."""
@@ -184,6 +226,8 @@ def _groups(
         linear = not positions[rows[0]][1].inverse
         # Collateral moves in proportion to price, linear in z only for linear contracts.
         coll = coll_index.get((i, base), []) if linear else []
-        if len(rows) > 1 or coll:
+        # In a multi-asset pool an asset's equity can change sign on the way: every symbol
+        # goes through the piecewise solver.
+        if len(rows) > 1 or coll or accounts[i].settle_assets:
             groups.append(Group(i, np.array(rows, dtype=np.int64), np.array(coll, dtype=np.int64)))
     return tuple(groups)

@@ -43,19 +43,26 @@ def evaluate_arrays(book: Book, marks: FloatArray | None = None) -> Evaluation:
     q = book.q
     notional = q * z
     pnl = book.sigma * q * (z - book.z_entry)
-    mm = maintenance_margin(book, z)
+    own_mm = maintenance_margin(book, z)  # in the settle asset's units
+    mm = own_mm * book.mm_weight()  # in the pool's currency
 
     cross = ~book.isolated
     acct = book.account_index
-    pool_pnl = np.bincount(acct, weights=np.where(cross, pnl, 0.0), minlength=m).astype(np.float64)
+    plain = cross & (book.pos_asset < 0)
+    pool_pnl = np.bincount(acct, weights=np.where(plain, pnl, 0.0), minlength=m).astype(np.float64)
     pool_mm = np.bincount(acct, weights=np.where(cross, mm, 0.0), minlength=m).astype(np.float64)
-    margin_balance = book.wallet + book.pool_collateral(marks) + pool_pnl
+    margin_balance = (
+        book.wallet
+        + book.pool_collateral(marks)
+        + pool_pnl
+        + book.asset_values(np.where(cross, pnl, 0.0))
+    )
     account_health = _ratio(margin_balance, pool_mm)
 
     # What each position's pool holds besides the position itself (others at their marks).
     others = margin_balance[acct] - pnl - (pool_mm[acct] - mm)
     excess_others = np.where(cross, others, book.isolated_margin)
-    liq_z = liquidation_z(book, z, excess_others, mm)
+    liq_z = liquidation_z(book, z, excess_others, own_mm)
     liq_price = book.from_z(liq_z)
     with np.errstate(invalid="ignore"):
         distance = book.side * (marks - liq_price) / marks
@@ -72,7 +79,9 @@ def evaluate_arrays(book: Book, marks: FloatArray | None = None) -> Evaluation:
                 size = np.abs(marks[rows] - liq_price[rows]) / marks[rows]
             distance[rows] = -size if past else size
 
-    position_health = np.where(cross, account_health[acct], _ratio(book.isolated_margin + pnl, mm))
+    position_health = np.where(
+        cross, account_health[acct], _ratio(book.isolated_margin + pnl, own_mm)
+    )
     return Evaluation(
         marks=marks,
         notional=notional,

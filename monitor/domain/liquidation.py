@@ -154,14 +154,15 @@ def move_roots(
     floors, rates = book.floors[sel], book.rates[sel] + book.fee[sel][:, None]
     amounts = book.amounts[sel]
     entry_basis = book.entry_basis[sel]
+    weight = book.mm_weight()[sel]  # USD per unit of maintenance (a settle asset's ask)
     # Maintenance at the entry notional (what entry-basis positions keep whatever the move);
     # the caller computes it once for the whole book.
     if mm_entry_all is None:
         mm_entry_all = maintenance_margin(book, book.z_entry)
-    mm_entry = mm_entry_all[sel]
+    mm_entry = mm_entry_all[sel] * weight
     z_entry = book.z_entry[sel]
 
-    # What does not move: the wallet, the other cross rows at z, the other collateral.
+    # What does not move: the wallet, the other cross rows' maintenance, the other collateral.
     coll_value = book.collateral_value(book.from_z(z))
     in_account = book.coll_account == account
     moving_coll = np.zeros(coll_value.shape, dtype=np.bool_)
@@ -169,26 +170,44 @@ def move_roots(
     if inverse:  # collateral value is not linear in u = 1/t: it is held (no such venue pool)
         moving_coll[:] = False
     held = float(book.wallet[account]) + float(coll_value[in_account & ~moving_coll].sum())
-    if fixed.any():
-        pnl_fixed = book.sigma[fixed] * book.q[fixed] * (z[fixed] - book.z_entry[fixed])
-        mm_fixed = maintenance_margin(book, z)[fixed]
-        held += float((pnl_fixed - mm_fixed).sum())
+    pnl_now = book.sigma * book.q * (z - book.z_entry)
+    held -= float((maintenance_margin(book, z) * book.mm_weight())[fixed].sum())
     coll_slope = float(coll_value[in_account & moving_coll].sum())
 
+    # Unrealised PnL, per settle asset: equity c + d*u, counted at bid while positive and at
+    # ask while negative (-1: a plain pool, counted at 1).
+    assets = np.unique(
+        np.concatenate([book.pos_asset[in_pool], np.flatnonzero(book.asset_account == account)])
+    )
+    c = np.array(
+        [
+            (book.asset_wallet[a] if a >= 0 else 0.0)
+            + pnl_now[fixed & (book.pos_asset == a)].sum()
+            - (sigma * q * z_entry)[book.pos_asset[sel] == a].sum()
+            for a in assets
+        ]
+    )
+    d = np.array([(sigma * q * z0)[book.pos_asset[sel] == a].sum() for a in assets])
+    bid = np.array([book.asset_bid[a] if a >= 0 else 1.0 for a in assets])
+    ask = np.array([book.asset_ask[a] if a >= 0 else 1.0 for a in assets])
+
     def pieces(u: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Margin balance minus maintenance as alpha + beta*u, with the brackets that hold at u."""
+        """Margin balance minus maintenance as alpha + beta*u, with the brackets and the sides
+        of zero of each asset's equity that hold at u."""
         idx = bracket_index(floors, q[:, None] * z0[:, None] * u[None, :])
         mark = ~entry_basis[:, None]
+        equity = c[:, None] + d[:, None] * u[None, :]
+        rate = np.where(equity > 0, bid[:, None], ask[:, None])
         alpha = (
             held
-            - (sigma * q * z_entry).sum()
+            + (rate * c[:, None]).sum(axis=0)
             - mm_entry[entry_basis].sum()
-            + np.where(mark, take(amounts, idx), 0.0).sum(axis=0)
+            + np.where(mark, weight[:, None] * take(amounts, idx), 0.0).sum(axis=0)
         )
         beta = (
-            (sigma * q * z0).sum()
+            (rate * d[:, None]).sum(axis=0)
             + coll_slope
-            - np.where(mark, (q * z0)[:, None] * take(rates, idx), 0.0).sum(axis=0)
+            - np.where(mark, (weight * q * z0)[:, None] * take(rates, idx), 0.0).sum(axis=0)
         )
         return alpha, beta
 
@@ -201,6 +220,10 @@ def move_roots(
     with np.errstate(divide="ignore", invalid="ignore"):
         bounds = floors[:, 1:] / (q * z0)[:, None]
     bounds = bounds[np.isfinite(bounds) & (bounds > 0) & ~entry_basis[:, None]]
+    # ... and where an asset's equity changes sign.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kinks = np.where(d != 0, -c / d, np.nan)
+    bounds = np.concatenate([bounds, kinks[np.isfinite(kinks) & (kinks > 0)]])
 
     def first_root(t_end: float) -> float | None:
         u_end = 1.0 / t_end if inverse else t_end

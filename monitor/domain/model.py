@@ -112,6 +112,11 @@ class Position:
         """The asset whose price the contract follows ('BTC/USDT:USDT' -> 'BTC')."""
         return self.symbol.split("/", 1)[0]
 
+    @property
+    def settle(self) -> str:
+        """The asset its PnL is paid in ('BTC/USDT:USDT' -> 'USDT'; '' when not a contract)."""
+        return self.symbol.split(":", 1)[1].split("-", 1)[0] if ":" in self.symbol else ""
+
 
 @dataclass(frozen=True)
 class HaircutTier:
@@ -162,6 +167,19 @@ class Collateral:
 
 
 @dataclass(frozen=True)
+class SettleAsset:
+    """A margin asset that positions settle in, inside a USD-valued multi-asset pool (Binance
+    Multi-Assets mode): its equity — wallet plus the unrealised PnL of the cross positions that
+    settle in it — counts at `bid` USD per unit while positive and at `ask` while negative, and
+    those positions' maintenance at `ask`."""
+
+    asset: str
+    wallet: float
+    bid: float
+    ask: float
+
+
+@dataclass(frozen=True)
 class Account:
     """One margin pool: a cross wallet plus its positions (isolated ones carry their own margin).
 
@@ -178,6 +196,8 @@ class Account:
     exchange_health_ratio: float | None = None
     collaterals: tuple[Collateral, ...] = ()
     exchange_maintenance_margin: float | None = None
+    # Non-empty: positions count through their settle asset's rates (multi-asset pools).
+    settle_assets: tuple[SettleAsset, ...] = ()
 
     @property
     def inverse(self) -> bool:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from monitor.domain.book import Book, FloatArray
+from monitor.domain.book import Book, BoolArray, FloatArray
 from monitor.domain.engine import evaluate_arrays
 from monitor.domain.maintenance import bracket_index, take
 from monitor.domain.model import Account, MarginMode, Position
@@ -29,13 +29,24 @@ def stress_curve(account: Account, moves: FloatArray) -> FloatArray:
         basis = q * np.where(book.entry_basis[cross][:, None], book.z_entry[cross][:, None], z)
         idx = bracket_index(book.floors[cross], basis)
         rate = take(book.rates[cross], idx) + book.fee[cross][:, None]
-        mm = basis * rate - take(book.amounts[cross], idx)
+        mm = (basis * rate - take(book.amounts[cross], idx)) * book.mm_weight()[cross][:, None]
         # Collateral prices move with the market too.
         collateral = float(book.collateral_value().sum()) * (1.0 + moves)
-        balance = account.wallet_balance + collateral + pnl.sum(axis=0)
+        balance = account.wallet_balance + collateral + _pnl_value(book, cross, pnl)
         maintenance = mm.sum(axis=0)
         health: FloatArray = np.where(maintenance > 0, balance / maintenance, np.nan)
     return health
+
+
+def _pnl_value(book: Book, cross: BoolArray, pnl: FloatArray) -> FloatArray:
+    """(M,) what the cross PnL counts for in the pool: as is, or through each settle asset's
+    equity at its bid or ask (multi-asset pools)."""
+    asset = book.pos_asset[cross]
+    total: FloatArray = pnl[asset < 0].sum(axis=0)
+    for a in range(book.asset_wallet.size):
+        equity = book.asset_wallet[a] + pnl[asset == a].sum(axis=0)
+        total = total + equity * np.where(equity > 0, book.asset_bid[a], book.asset_ask[a])
+    return total
 
 
 def _health_with(account: Account, candidate: Position) -> float:

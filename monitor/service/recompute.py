@@ -79,6 +79,7 @@ def build_snapshot(
             exchange_health_ratio=pool.exchange_health_ratio,
             collaterals=pool.collaterals,
             exchange_maintenance_margin=pool.exchange_maintenance_margin,
+            settle_assets=pool.settle_assets,
         )
         base = replace(account, positions=tuple(p for p in positions if not p.hypothetical))
         health, baseline = evaluate_accounts([account, base], record.thresholds)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from monitor.domain.model import Account, Collateral, HaircutTier
+from monitor.domain.model import Account, Collateral, HaircutTier, SettleAsset
 from monitor.store.models import AccountRow
 from monitor.store.records import PoolRecord
 
@@ -25,6 +25,10 @@ def pools_to_json(pools: Sequence[Account]) -> list[dict[str, Any]]:
                     "ratios": [[t.floor, t.ratio] for t in c.ratios],
                 }
                 for c in p.collaterals
+            ],
+            "settle_assets": [
+                {"asset": a.asset, "wallet": a.wallet, "bid": a.bid, "ask": a.ask}
+                for a in p.settle_assets
             ],
         }
         for p in pools
@@ -46,6 +50,10 @@ def _pool(item: Mapping[str, Any]) -> PoolRecord:
         ),
         exchange_health_ratio=item.get("exchange_health_ratio"),
         exchange_maintenance_margin=item.get("exchange_maintenance_margin"),
+        settle_assets=tuple(
+            SettleAsset(str(a["asset"]), float(a["wallet"]), float(a["bid"]), float(a["ask"]))
+            for a in item.get("settle_assets") or []
+        ),
     )
 
 

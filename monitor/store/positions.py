@@ -71,6 +71,7 @@ def load_pools(
             exchange_health_ratio=p.exchange_health_ratio,
             collaterals=p.collaterals,
             exchange_maintenance_margin=p.exchange_maintenance_margin,
+            settle_assets=p.settle_assets,
         )
         for p in pools
     )

@@ -9,7 +9,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from monitor.domain.model import Collateral, Position, Thresholds
+from monitor.domain.model import Collateral, Position, SettleAsset, Thresholds
 
 AccountKind = Literal["exchange", "manual", "simulated"]
 PositionKind = Literal["live", "manual", "hypothetical"]
@@ -28,6 +28,7 @@ class PoolRecord:
     collaterals: tuple[Collateral, ...] = ()
     exchange_health_ratio: float | None = None
     exchange_maintenance_margin: float | None = None
+    settle_assets: tuple[SettleAsset, ...] = ()
 
 
 @dataclass(frozen=True)

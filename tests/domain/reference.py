@@ -49,10 +49,19 @@ def pool(
 ) -> tuple[float, float]:
     """(margin balance, maintenance) of the cross pool at the given marks."""
     balance, maint = account.wallet_balance + collateral_value(account, scale), 0.0
+    rates = {a.asset: a for a in account.settle_assets}
+    equity = {a.asset: a.wallet for a in account.settle_assets}
     for p, price in zip(account.positions, marks, strict=True):
         if p.margin_mode.value == "cross":
-            balance += pnl(p, price)
-            maint += maintenance(p, price)
+            settle = p.symbol.split(":")[1]
+            if settle in rates:  # a multi-asset pool: PnL into its asset, maintenance at ask
+                equity[settle] += pnl(p, price)
+                maint += maintenance(p, price) * rates[settle].ask
+            else:
+                balance += pnl(p, price)
+                maint += maintenance(p, price)
+    for asset, value in equity.items():
+        balance += value * (rates[asset].bid if value > 0 else rates[asset].ask)
     return balance, maint
 
 

@@ -14,6 +14,7 @@ from monitor.domain.model import (
     MaintenanceBasis,
     MarginMode,
     Position,
+    SettleAsset,
     Side,
 )
 
@@ -108,6 +109,16 @@ def accounts(draw: st.DrawFn, allow_entry_basis: bool = True) -> Account:
             )
         )
         collaterals = (Collateral("BTC", value / price, price, ratios),)
+    settle_assets: tuple[SettleAsset, ...] = ()
+    if not inverse and draw(st.booleans()):
+        # A multi-asset pool: the USDT wallet counts at bid while its equity is positive and
+        # at ask once losses turn it negative (rates far apart, so the kink matters).
+        settle_assets = (SettleAsset("USDT", wallet, 0.9, 1.1),)
+        wallet = 0.0
     return Account(
-        name="acct", wallet_balance=wallet, positions=tuple(items), collaterals=collaterals
+        name="acct",
+        wallet_balance=wallet,
+        positions=tuple(items),
+        collaterals=collaterals,
+        settle_assets=settle_assets,
     )

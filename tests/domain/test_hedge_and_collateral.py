@@ -16,6 +16,7 @@ from monitor.domain.model import (
     Maintenance,
     MarginMode,
     Position,
+    SettleAsset,
     Side,
 )
 from monitor.domain.whatif import stress_curve
@@ -127,3 +128,24 @@ def test_collateral_follows_its_mark_when_marks_move():
     book = Book.build((account,))
     value = book.pool_collateral(np.array([40_000.0]))
     assert value == pytest.approx([0.1 * 0.95 * 40_000.0])
+
+
+def test_a_settle_asset_counts_at_ask_once_its_equity_turns_negative():
+    # Multi-assets pool: USDT wallet 1,000 (bid 0.9, ask 1.1), 0.1 BTC collateral at 100 %,
+    # long 1 BTC at 50,000 settled in USDT, 0.4 % maintenance counted at ask (0.0044 P).
+    # USDT equity 1,000 + (P - 50,000) is negative below 49,000, where it counts at 1.1:
+    # 0.1 P + 1.1 (P - 49,000) = 0.0044 P  ->  P = 53,900 / 1.1956.
+    account = Account(
+        "multi",
+        0.0,
+        (leg(Side.LONG),),
+        collaterals=(Collateral("BTC", 0.1, 50_000.0),),
+        settle_assets=(SettleAsset("USDT", 1_000.0, 0.9, 1.1),),
+    )
+    report = evaluate_accounts([account])[0]
+    assert report.margin_balance == pytest.approx(5_000 + 900, rel=1e-12)
+    assert report.maintenance_margin == pytest.approx(0.0044 * 50_000, rel=1e-12)
+    assert report.positions[0].maintenance_margin == pytest.approx(220.0, rel=1e-12)
+    assert report.positions[0].liquidation_price == pytest.approx(53_900 / 1.1956, rel=1e-12)
+    # The uniform move sees the same kink: -(1 - 53,900 / 1.1956 / 50,000).
+    assert report.liquidation_move_down == pytest.approx(1 - 53_900 / 1.1956 / 50_000, rel=1e-12)

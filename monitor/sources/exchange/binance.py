@@ -8,10 +8,12 @@ USD-valued pool whose wallet is totalCrossWalletBalance.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from monitor.domain.model import Maintenance, MarginMode, Position, Side
+from monitor.sources.exchange.binance_multi import asset_rates, usd_wallets
 from monitor.sources.exchange.errors import Malformed
 from monitor.sources.exchange.numbers import field, liquidation_price, number, optional_number
 from monitor.sources.exchange.pools import PooledPosition, assemble, health_from, settle_of
@@ -72,6 +74,9 @@ def _position(
             isolated_margin=isolated,
             leverage=optional_number(info.get("leverage"), f"{where} leverage"),
             exchange_liquidation_price=liquidation_price(info.get("liquidationPrice"), mark),
+            exchange_maintenance_margin=optional_number(
+                info.get("maintMargin"), f"{where} maintMargin"
+            ),
         ),
     )
 
@@ -84,11 +89,15 @@ def binance_accounts(
     markets: Mapping[str, Mapping[str, Any]],
     maintenance: Callable[[str], Maintenance],
     multi_assets: bool | None = None,
+    asset_index: Sequence[Mapping[str, Any]] | None = None,
 ) -> tuple[Any, ...]:
     """Domain Accounts from ccxt positions and the raw futures-account payload.
 
-    `multi_assets` overrides the payload's own `multiAssetsMargin` flag (older payloads lack it);
-    with neither, every asset is its own pool, as in single-asset mode.
+    `multi_assets` overrides the payload's own `multiAssetsMargin` flag (older payloads and the
+    v3 account lack it: the reader asks /fapi/v1/multiAssetsMargin); with neither, every asset is
+    its own pool, as in single-asset mode. Multi-assets mode values every asset through
+    `asset_index` (/fapi/v1/assetIndex rows); without it the pool is the venue's own USD
+    figures, frozen (a recorded payload).
     """
     where = f"{venue} account {account!r}"
     pooled = []
@@ -102,30 +111,67 @@ def binance_accounts(
     if multi_assets is None:
         multi_assets = bool(futures_account.get("multiAssetsMargin", False))
     if multi_assets:
-        if any(p.position.inverse for p in pooled):
-            raise Malformed(f"{where}: multi-assets mode with inverse positions")
-        pooled = [PooledPosition(MULTI_ASSETS_POOL, p.position) for p in pooled]
-        wallets = {MULTI_ASSETS_POOL: field(futures_account, "totalCrossWalletBalance", where)}
-        ratio = health_from(
-            optional_number(futures_account.get("totalMarginBalance"), where),
-            optional_number(futures_account.get("totalMaintMargin"), where),
-        )
-        health = {MULTI_ASSETS_POOL: ratio}
-    else:
-        wallets, health = {}, {}
-        for asset in futures_account.get("assets") or []:
-            name = str(asset.get("asset"))
-            at = f"{where} asset {name}"
-            wallet = field(asset, "crossWalletBalance", at)
-            if wallet == 0 and not any(p.pool == name for p in pooled):
-                continue  # dust-free listing: empty assets are not pools
-            wallets[name] = wallet
-            health[name] = health_from(
-                optional_number(asset.get("marginBalance"), at),
-                optional_number(asset.get("maintMargin"), at),
-            )
-    # The venue's own ratio mixes in isolated positions; keep it only where comparable.
-    for pool in list(health):
-        if any(p.pool == pool and p.position.margin_mode is MarginMode.ISOLATED for p in pooled):
-            health[pool] = None
+        return _multi_assets_pool(account, venue, pooled, futures_account, asset_index, where)
+    wallets, health = {}, {}
+    for asset in futures_account.get("assets") or []:
+        name = str(asset.get("asset"))
+        at = f"{where} asset {name}"
+        wallet = field(asset, "crossWalletBalance", at)
+        if wallet == 0 and not any(p.pool == name for p in pooled):
+            continue  # dust-free listing: empty assets are not pools
+        wallets[name] = wallet
+        health[name] = _venue_cross_health(asset, [p for p in pooled if p.pool == name], at)
     return assemble(account, venue, wallets, pooled, health)
+
+
+def _venue_cross_health(
+    asset: Mapping[str, Any], members: list[PooledPosition], where: str
+) -> float | None:
+    """The venue's own health of the asset's cross pool: its cross wallet and cross PnL over
+    its maintenance without the isolated positions' (each row states its own maintMargin)."""
+    isolated = [p.position for p in members if p.position.margin_mode is MarginMode.ISOLATED]
+    balance = optional_number(asset.get("crossWalletBalance"), where)
+    cross_pnl = optional_number(asset.get("crossUnPnl"), where)
+    maintenance = optional_number(asset.get("maintMargin"), where)
+    if balance is None or cross_pnl is None or maintenance is None:
+        return None
+    isolated_mm = [p.exchange_maintenance_margin for p in isolated]
+    if any(mm is None for mm in isolated_mm):
+        return None
+    return health_from(balance + cross_pnl, maintenance - sum(mm or 0.0 for mm in isolated_mm))
+
+
+def _multi_assets_pool(
+    account: str,
+    venue: str,
+    pooled: list[PooledPosition],
+    futures_account: Mapping[str, Any],
+    asset_index: Sequence[Mapping[str, Any]] | None,
+    where: str,
+) -> tuple[Any, ...]:
+    if any(p.position.inverse for p in pooled):
+        raise Malformed(f"{where}: multi-assets mode with inverse positions")
+    ratio = health_from(
+        optional_number(futures_account.get("totalMarginBalance"), where),
+        optional_number(futures_account.get("totalMaintMargin"), where),
+    )
+    venue_mm = optional_number(futures_account.get("totalMaintMargin"), where)
+    if asset_index is None:
+        positions = [PooledPosition(MULTI_ASSETS_POOL, p.position) for p in pooled]
+        wallets = {MULTI_ASSETS_POOL: field(futures_account, "totalCrossWalletBalance", where)}
+        return assemble(account, venue, wallets, positions, {MULTI_ASSETS_POOL: ratio})
+    rates = asset_rates(asset_index, where)
+    settled = {p.pool for p in pooled}
+    settle, collateral = usd_wallets(futures_account.get("assets") or [], settled, rates, where)
+    positions = [PooledPosition(MULTI_ASSETS_POOL, p.position) for p in pooled]
+    (pool,) = assemble(
+        account, venue, {MULTI_ASSETS_POOL: 0.0}, positions, {MULTI_ASSETS_POOL: ratio}
+    )
+    return (
+        replace(
+            pool,
+            collaterals=collateral,
+            settle_assets=settle,
+            exchange_maintenance_margin=venue_mm,
+        ),
+    )

@@ -95,12 +95,7 @@ class ExchangeReader:
     async def _accounts(self, now: float) -> tuple[Account, ...]:
         ex, venue, name = self.exchange, self.settings.exchange_id, self.account
         if venue in ("binanceusdm", "binancecoinm"):
-            # Both reads at once: a refresh costs one round trip, not two.
-            positions, balance = await asyncio.gather(ex.fetch_positions(), ex.fetch_balance())
-            await self._refresh_tiers(now, [p["symbol"] for p in positions])
-            return binance_accounts(
-                name, venue, positions, balance["info"], ex.markets, self._maintenance
-            )
+            return await self._binance(now)
         if venue == "hyperliquid":
             state = await ex.publicPostInfo(
                 {"type": "clearinghouseState", "user": self.settings.wallet_address}
@@ -121,6 +116,22 @@ class ExchangeReader:
             await self._refresh_tiers(now, [p["symbol"] for p in positions])
             return generic_accounts(name, venue, positions, balance, ex.markets, self._maintenance)
         raise NotSupported(f"{venue}: no normaliser")
+
+    async def _binance(self, now: float) -> tuple[Account, ...]:
+        ex, venue = self.exchange, self.settings.exchange_id
+        # The reads at once: a refresh costs one round trip. The v3 account no longer says
+        # whether Multi-Assets mode is on: /fapi/v1/multiAssetsMargin does (USDⓈ-M only).
+        mode: Any = ex.fapiPrivateGetMultiAssetsMargin() if venue == "binanceusdm" else _none()
+        positions, balance, multi = await asyncio.gather(
+            ex.fetch_positions(), ex.fetch_balance(), mode
+        )
+        multi_assets = bool((multi or {}).get("multiAssetsMargin", False))
+        index = await ex.fapiPublicGetAssetIndex() if multi_assets else None
+        await self._refresh_tiers(now, [p["symbol"] for p in positions])
+        return binance_accounts(
+            self.account, venue, positions, balance["info"], ex.markets, self._maintenance,
+            multi_assets=multi_assets if venue == "binanceusdm" else None, asset_index=index,
+        )  # fmt: skip
 
     async def _bybit(self, now: float) -> tuple[Account, ...]:
         ex, where = self.exchange, f"bybit account {self.account!r}"
@@ -184,3 +195,7 @@ class ExchangeReader:
             exchange_liquidation=liquidation,
             exchange_health={a.name: a.exchange_health_ratio for a in accounts},
         )
+
+
+async def _none() -> None:
+    return None
