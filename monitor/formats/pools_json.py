@@ -24,15 +24,20 @@ class PooledReport:
     verified: bool = True
 
     @property
+    def worst_first(self) -> tuple[tuple[Account, AccountHealth], ...]:
+        return tuple(sorted(self.pools, key=lambda pool: _badness(pool[1])))
+
+    @property
     def worst(self) -> AccountHealth:
-        return min(
-            (h for _, h in self.pools),
-            key=lambda h: (-int(h.status), h.health_ratio if h.health_ratio is not None else 1e300),
-        )
+        return self.worst_first[0][1]
 
     @property
     def status(self) -> Level:
         return max((h.status for _, h in self.pools), default=Level.OK)
+
+
+def _badness(h: AccountHealth) -> tuple[int, float]:
+    return (-int(h.status), h.health_ratio if h.health_ratio is not None else float("inf"))
 
 
 def _venue_position(p: PositionHealth) -> dict[str, Any] | None:
@@ -75,7 +80,7 @@ def pooled_dict(report: PooledReport) -> dict[str, Any]:
     top["verified"] = report.verified
     top["positions"] = []
     pools = []
-    for pool, health in report.pools:
+    for pool, health in report.worst_first:
         entry = _cross_pool(pool, health)
         entry["status"] = level_for(health.health_ratio, report.thresholds).label
         pools.append(entry)

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from monitor.cli import main
+from monitor.sources.sim import SimBook, SimPosition, SimVenue
 from monitor.sources.sim.bybit import DEMO_BOOK as BYBIT_DEMO
 from monitor.sources.sim.bybit import BybitBook, BybitPosition, BybitVenue
 from monitor.sources.sim.okx.book import OkxBook, OkxPosition
@@ -120,3 +121,31 @@ def test_bybit_hedge_legs_show_one_price(tmp_path, capsys, monkeypatch, memory_k
         assert_matches(account, venue.reported("hedge-key"))
     long, short = account["positions"]
     assert long["liquidation_price"] == short["liquidation_price"]
+
+
+def test_binance_two_pools_the_issue_describes(tmp_path, capsys, monkeypatch, memory_keyring):
+    """Single-asset mode, USDT pool near liquidation and USDC pool comfortable: both reported,
+    the account's figures are the USDT pool's, the exit code is critical's."""
+    book = SimBook(
+        "two",
+        1_950.0,
+        (SimPosition("BTCUSDT", 5.0, 61_000.0, 125), SimPosition("ETHUSDC", 1.0, 3_051.0, 20)),
+        wallets={"USDC": 10_000.0},
+    )
+    venue = SimVenue(seed=1, demo_book=None)
+    venue.set_marks({"BTCUSDT": 61_000.0, "ETHUSDC": 3_051.0})
+    venue.start()
+    try:
+        c = venue.add_book(book)
+        reported = venue.reported(c.api_key)
+        assert 1.0 < reported.pool("USDT").health < 1.25 and reported.pool("USDC").health > 2.0
+        status, account = check(
+            tmp_path, capsys, monkeypatch, "binanceusdm", venue.url, c.api_key, c.secret
+        )
+        assert_matches(account, reported)
+    finally:
+        venue.stop()
+    assert status == 2 and account["status"] == "critical"
+    assert [p["collateral"] for p in account["pools"]] == ["USDT", "USDC"]
+    usdt = account["pools"][0]
+    assert usdt["venue"]["health_ratio"] == pytest.approx(reported.pool("USDT").health, rel=1e-6)

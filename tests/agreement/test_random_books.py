@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from monitor.service.api import Credentials
+from monitor.sources.sim import SimBook, SimPosition, SimVenue
 from monitor.sources.sim.bybit import ISOLATED_MARGIN, MARKETS, BybitBook, BybitPosition, BybitVenue
 from monitor.sources.sim.okx.book import OkxBook, OkxPosition
 from monitor.sources.sim.okx.demo import DEMO_MARKS
@@ -140,3 +141,53 @@ def test_bybit_agrees_on_any_book(bybit, data):
     assume(alive(bybit.reported(key)))
     pools = fetch("bybit", bybit.url, Credentials(key, "secret"))
     assert disagreements(pools, bybit.reported(key)) == []
+
+
+BINANCE_MARKS = {
+    "BTCUSDT": 61_000.0, "ETHUSDT": 3_050.0, "SOLUSDT": 148.0, "BNBUSDT": 580.0,
+    "XRPUSDT": 0.55, "DOGEUSDT": 0.15, "BTCUSDC": 61_020.0, "ETHUSDC": 3_051.0,
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def binance() -> Iterator[SimVenue]:
+    v = SimVenue(seed=1, demo_book=None)
+    v.set_marks(BINANCE_MARKS)
+    v.start()
+    yield v
+    v.stop()
+
+
+@st.composite
+def binance_books(draw: st.DrawFn) -> SimBook:
+    multi = draw(st.booleans())
+    hedge = draw(st.booleans())
+    positions, modes = [], {}
+    for market in draw(st.lists(st.sampled_from(sorted(BINANCE_MARKS)), min_size=1, max_size=5)):
+        mark = BINANCE_MARKS[market]
+        sign = draw(st.sampled_from([1, -1]))
+        amount = sign * draw(st.floats(200, 3_000_000)) / mark
+        isolated = not multi and modes.setdefault(market, draw(st.booleans()))
+        lev = draw(st.sampled_from([5, 10, 20, 50]))
+        entry = mark * draw(st.floats(0.85, 1.15))
+        wallet = abs(amount) * entry / lev if isolated else None
+        side = ("LONG" if sign > 0 else "SHORT") if hedge else None
+        if any(p.market == market and p.position_side == side for p in positions):
+            continue
+        positions.append(SimPosition(market, amount, entry, lev, wallet, position_side=side))
+    wallets = {"USDC": draw(st.floats(0, 100_000))}
+    if multi and draw(st.booleans()):
+        wallets["BTC"] = draw(st.floats(0.01, 5))
+    return SimBook(
+        "r", draw(st.floats(500, 500_000)), tuple(positions), wallets=wallets,
+        multi_assets=multi, hedge=hedge,
+    )  # fmt: skip
+
+
+@RANDOM
+@given(book=binance_books())
+def test_binance_agrees_on_any_book(binance, book):
+    c = binance.add_book(book)
+    assume(alive(binance.reported(c.api_key)))
+    pools = fetch("binanceusdm", binance.url, Credentials(c.api_key, c.secret))
+    assert disagreements(pools, binance.reported(c.api_key)) == []

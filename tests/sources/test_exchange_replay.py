@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import pytest
 from monitor.domain import Maintenance, MaintenanceBasis, MarginMode, Side, evaluate_accounts
 from monitor.sources.exchange.binance import binance_accounts
 from monitor.sources.exchange.bybit import bybit_accounts
+from monitor.sources.exchange.bybit_unified import BybitRules
 from monitor.sources.exchange.dydx import dydx_accounts
 from monitor.sources.exchange.errors import Malformed
 from monitor.sources.exchange.hyperliquid import hyperliquid_accounts
@@ -459,6 +461,42 @@ def test_bybit_unified_position_and_pool() -> None:
     assert p.margin_mode is MarginMode.CROSS  # tradeMode 0
     assert p.maintenance_basis is MaintenanceBasis.MARK  # UTA
     assert p.exchange_liquidation_price is None  # liqPrice ""
+
+
+def test_bybit_fee_to_close_reproduces_the_recorded_position_mm() -> None:
+    """The recorded LTCUSDT row: positionMM 0.81072399 = 77.519375 x 1 % + 77.519375 x
+    (1 - 1/6) x 0.055 % — maintenance plus the fee to close at the bankruptcy price. Bybit
+    computed it (2023) on the entry value; evaluated at the entry price the adapter's rule
+    gives the same, and without the fee it would be 4.4 % short."""
+    positions_case, options = case("bybit", "fetchPositions", "Fetch linear position")
+    balance_case, _ = case("bybit", "fetchBalance", "balance after availableToWithdraw update")
+    positions, balance = replay(
+        "bybit",
+        load("bybit", "markets"),
+        options,
+        [
+            ("fetch_positions", [["LTC/USDT:USDT"]], positions_case),
+            ("fetch_balance", [], balance_case),
+        ],
+        {
+            "apiKey": "k",
+            "secret": "s",
+            "options": {"enableUnifiedAccount": True, "enableUnifiedMargin": False},
+        },
+    )
+    raw = positions_case["httpResponse"]["result"]["list"][0]
+    (account,) = bybit_accounts(
+        "b", "bybit", positions, balance["info"], lambda s: Maintenance.flat(0.01),
+        rules=BybitRules.known({"LTCUSDT": 0.00055}),
+    )  # fmt: skip
+    (p,) = account.positions
+    at_entry = replace(account, positions=(replace(p, mark_price=p.entry_price),))
+    (health,) = evaluate_accounts([at_entry])
+    ours = health.positions[0].maintenance_margin
+    assert ours == pytest.approx(float(raw["positionMM"]), rel=1e-6)
+    assert p.exchange_maintenance_margin == float(raw["positionMM"])
+    without_fee = float(raw["positionValue"]) * 0.01
+    assert without_fee < float(raw["positionMM"]) * 0.96
 
 
 # ---------------------------------------------------------------- dYdX

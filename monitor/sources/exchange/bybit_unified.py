@@ -31,6 +31,16 @@ class BybitRules:
         self._taker: tuple[dict[str, float], float] | None = None
         self._ratios: tuple[dict[str, tuple[HaircutTier, ...]], float] | None = None
 
+    @staticmethod
+    def known(
+        taker: Mapping[str, float], ratios: Mapping[str, tuple[HaircutTier, ...]] | None = None
+    ) -> BybitRules:
+        """Rules already known (a recorded payload's replay): nothing is fetched."""
+        rules = BybitRules()
+        rules._taker = (dict(taker), float("inf"))
+        rules._ratios = (dict(ratios or {}), float("inf"))
+        return rules
+
     async def margin_mode(self, ex: Any, where: str) -> str:
         info = (await ex.privateGetV5AccountInfo()).get("result") or {}
         mode = str(info.get("marginMode") or "")
