@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
 def _run_other(args: argparse.Namespace) -> int:
     """Bybit and OKX stand-ins hold fixed marks (a new --seed shifts them); no random walk."""
     lines: list[str]
+    venue: Any
     try:
         if args.venue == "bybit":
             from monitor.sources.sim.bybit import DEMO_CREDENTIALS as BYBIT

@@ -12,33 +12,13 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Protocol
 
+# Shared with the sources, which must not import the service: they live in monitor.contracts
+# and are named here too for the front ends.
+from monitor.contracts import Credentials as Credentials
+from monitor.contracts import ExchangeInfo as ExchangeInfo
+from monitor.contracts import ExchangeSettings as ExchangeSettings
 from monitor.domain.model import Position, Thresholds
 from monitor.service.snapshot import Snapshot
-
-
-@dataclass(frozen=True)
-class ExchangeSettings:
-    exchange_id: str  # ccxt id, e.g. "binanceusdm"
-    sandbox: bool = False
-    api_url: str | None = None  # optional REST base URL override (the simulated venue uses it)
-    wallet_address: str | None = None  # Hyperliquid: read by address alone
-
-
-@dataclass(frozen=True)
-class Credentials:
-    api_key: str = ""
-    secret: str = ""
-    password: str = ""
-
-
-@dataclass(frozen=True)
-class ExchangeInfo:
-    """An exchange the monitor can read, and which credentials it asks for."""
-
-    exchange_id: str
-    name: str
-    credentials: tuple[str, ...]  # ccxt keys: "apiKey", "secret", "password", "walletAddress"
-    has_sandbox: bool
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 import ccxt.async_support as ccxt_async
 
-from monitor.service.api import Credentials, ExchangeSettings
+from monitor.contracts import Credentials, ExchangeSettings
 from monitor.sources.exchange.errors import NotSupported, ReadOnlyViolation
 from monitor.sources.exchange.readonly import make_read_only
 from monitor.sources.sim.client import point_binanceusdm_at

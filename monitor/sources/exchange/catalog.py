@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from monitor.service.api import ExchangeInfo
+from monitor.contracts import ExchangeInfo
 from monitor.sources.exchange.build import ADDRESS_ONLY, SUPPORTED
 
 # Venues whose rules the app reads as the venue computes them, checked against the venue's

@@ -16,7 +16,7 @@ import keyring
 import keyring.errors
 from keyring.backends import fail
 
-from monitor.service.api import Credentials
+from monitor.contracts import Credentials
 
 SERVICE = "margin-monitor"
 ENV_KEYS = ("MARGIN_MONITOR_API_KEY", "MARGIN_MONITOR_API_SECRET", "MARGIN_MONITOR_API_PASSWORD")

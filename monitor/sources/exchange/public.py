@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from monitor.service.api import Credentials, ExchangeSettings
+from monitor.contracts import Credentials, ExchangeSettings
 from monitor.sources.exchange.build import build_exchange
 from monitor.sources.exchange.errors import Malformed, translate
 from monitor.sources.exchange.numbers import number

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from monitor.contracts import Credentials, ExchangeSettings
 from monitor.domain.model import Account, Maintenance, Tier
-from monitor.service.api import Credentials, ExchangeSettings
 from monitor.sources.exchange.binance import binance_accounts
 from monitor.sources.exchange.build import build_exchange
 from monitor.sources.exchange.bybit import bybit_accounts
