@@ -22,6 +22,7 @@ _FEEDS = {EventKind.STALE: "stale", EventKind.SOURCE_ERROR: "source_error",
           EventKind.DISAGREEMENT: "disagreement"}  # fmt: skip
 _LEVEL_EVENTS = {EventKind.RAISED, EventKind.ESCALATED, EventKind.CLEARED, EventKind.REMOVED}
 SNOOZE_CHOICES = (("15 minutes", 900.0), ("1 hour", 3600.0), ("4 hours", 14_400.0))
+MAX_CHARS = 180
 COLOURS = {Level.WARNING: "#b8860b", Level.CRITICAL: "#c0392b", Level.LIQUIDATION: "#7b1fa2"}
 
 
@@ -102,7 +103,12 @@ class AlertBanner(QFrame):
             "#alertBanner QLabel { color: white; font-weight: bold; background: transparent;"
             " border: none; }"
         )
-        self.text.setText(f"{alert.level.label.upper()} — {alert.message}")
+        text = f"{alert.level.label.upper()} — {alert.message}"
+        # A venue's answer can run to paragraphs: the banner keeps to about two lines (the
+        # whole message is in the tooltip, the status bar and the Alerts tab).
+        short = text if len(text) <= MAX_CHARS else text[: MAX_CHARS - 1].rstrip() + "…"
+        self.text.setText(short)
+        self.text.setToolTip(text if short != text else "")
         self.ack.setEnabled(alert_id is not None)
         self.show()
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from monitor.service.api import ExchangeInfo, ServiceApi
 from monitor.ui.account_header import AccountHeader
-from monitor.ui.accounts_model import AccountsModel
+from monitor.ui.accounts_model import HEALTH_COLUMN, VENUE_COLUMN, AccountsModel
 from monitor.ui.alert_banner import AlertBanner
 from monitor.ui.alert_channels import AlertSounds, TrayNotifier, app_icon
 from monitor.ui.alerts_panel import AlertsPanel
@@ -35,7 +35,7 @@ from monitor.ui.chart_slot import ChartSlot
 from monitor.ui.commands import Commands
 from monitor.ui.hub import ServiceHub
 from monitor.ui.keyed_table import KEY_ROLE, SORT_ROLE
-from monitor.ui.positions_model import DISTANCE_COLUMN, PositionsModel
+from monitor.ui.positions_model import DISTANCE_COLUMN, POOL_COLUMN, PositionsModel
 from monitor.ui.presenter import SnapshotPresenter, Views
 from monitor.ui.settings import WindowSettings
 from monitor.ui.theme import apply_theme
@@ -119,6 +119,9 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_menus()
         self._splitters_restored = False
+        self._lent = {1: 0, 2: 0}  # height the header's pane took from the table and the tabs
+        self._fitting = False
+        self._accounts_widest = self.accounts_model.widest
         self._connect()
         self._default_sorts()
         self._restore()
@@ -150,7 +153,7 @@ class MainWindow(QMainWindow):
         self.splitters = {name: QSplitter() for name in _SPLITTERS}
         right = self.splitters["right"]
         right.setOrientation(Qt.Orientation.Vertical)
-        top = QWidget()
+        top = self.header_pane = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.banner)
@@ -206,6 +209,7 @@ class MainWindow(QMainWindow):
         # Accounts by name; positions nearest to liquidation first.
         self.accounts_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.positions_view.sortByColumn(DISTANCE_COLUMN, Qt.SortOrder.AscendingOrder)
+        self.positions_view.setColumnHidden(POOL_COLUMN, True)  # until an account has pools
         for view in (self.accounts_view, self.positions_view):
             # Fit columns when rows arrive, not on every tick (ResizeToContents would re-measure
             # every cell on each dataChanged).
@@ -222,6 +226,7 @@ class MainWindow(QMainWindow):
         self.banner.snooze.connect(self.commands.snooze)
         self.hub.event_received.connect(lambda e: self.statusBar().showMessage(e.message, 8000))
         self.accounts_view.selectionModel().selectionChanged.connect(self._account_selected)
+        self.splitters["right"].splitterMoved.connect(self._splitter_moved)
         self.positions_view.doubleClicked.connect(lambda _: self.edit_selected_position())
         self.whatif.toggled.connect(self.commands.set_hypothetical)
         self.whatif.add_requested.connect(lambda: self.commands.edit_position(True))
@@ -238,11 +243,61 @@ class MainWindow(QMainWindow):
             self.presenter.select(indexes[0].data(KEY_ROLE))
 
     def _after_render(self) -> None:
+        # The Pool column only for an account with several margin pools.
+        hide_pool = not self.positions_model.several_pools
+        if self.positions_view.isColumnHidden(POOL_COLUMN) != hide_pool:
+            self.positions_view.setColumnHidden(POOL_COLUMN, hide_pool)
+            if not hide_pool:
+                self.positions_view.resizeColumnToContents(POOL_COLUMN)
+        self._fit_header()
+        widest = self.accounts_model.widest
+        for column in (VENUE_COLUMN, HEALTH_COLUMN):
+            if widest[column] > self._accounts_widest[column]:
+                self.accounts_view.resizeColumnToContents(column)
+        self._accounts_widest = widest
         if self.presenter.latest is not None:
             names = {a.account_id: a.name for a in self.presenter.latest.accounts}
             self.alerts.model.set_account_names(names)
         if not self.accounts_view.selectionModel().hasSelection():
             self._select_row_of(self.presenter.selected_id)
+
+    def _fit_header(self) -> None:
+        """Fit the header's pane to its content (several pools, a banner): a splitter keeps
+        its sizes, and would squeeze the figures over each other. The room is taken from the
+        tabs, then the table, never below their own minimums, and given back when the header
+        needs less again (another account); a splitter the trader moves is theirs."""
+        splitter = self.splitters["right"]
+        top = self.header_pane
+        if not self.isVisible():
+            return
+        need = top.minimumSizeHint().height()
+        if top.hasHeightForWidth():  # the banner's wrapped message: its height at this width
+            need = max(need, top.heightForWidth(top.width()))
+        sizes = splitter.sizes()
+        short = need - sizes[0]
+        if short > 0:
+            for i, pane in ((2, self.tabs), (1, self.positions_view)):
+                take = min(max(0, sizes[i] - pane.minimumSizeHint().height()), short)
+                sizes[i] -= take
+                sizes[0] += take
+                self._lent[i] += take
+                short -= take
+        elif short < 0 and any(self._lent.values()):
+            for i in (2, 1):
+                back = min(self._lent[i], -short)
+                sizes[i] += back
+                sizes[0] -= back
+                self._lent[i] -= back
+                short += back
+        else:
+            return
+        self._fitting = True
+        splitter.setSizes(sizes)
+        self._fitting = False
+
+    def _splitter_moved(self) -> None:
+        if not self._fitting:
+            self._lent = {1: 0, 2: 0}  # the trader's own sizes: nothing to give back
 
     def _select_row_of(self, account_id: int | None) -> None:
         proxy = self.accounts_view.model()

@@ -136,6 +136,7 @@ class StressChart(pg.PlotWidget):  # type: ignore[misc]
         )
         self.thresholds = _ThresholdLines(item)
         item.setXRange(-50, 50, padding=0.02)
+        self.pool = ""  # the pool drawn, named when the account has several
 
     def show_curves(
         self,
@@ -145,7 +146,15 @@ class StressChart(pg.PlotWidget):  # type: ignore[misc]
         health_now: float | None,
         crossings: tuple[float | None, float | None],
         thresholds: Thresholds,
+        pool: str = "",
     ) -> None:
+        if pool != self.pool:  # relabelling re-lays out the plot: only on change
+            self.pool = pool
+            name = f"{pool} pool health" if pool else "pool health"
+            self.getPlotItem().setLabel("left", name)
+            label = self.legend.getLabel(self.after)
+            if label is not None:
+                label.setText(name)
         x = moves * 100
         self.after.setData(x, after, connect="finite")
         if before is None:
@@ -244,10 +253,12 @@ class LadderChart(pg.PlotWidget):  # type: ignore[misc]
         by = np.repeat(y, 2)
         ok = np.repeat(np.isfinite(liq), 2)
         self.bars.setData(bx[ok], by[ok], connect="pairs")
+        several = len({r.pool for r in rows}) > 1  # one symbol may be held in two pools
         ticks = [
             (
                 float(y[i]),
                 f"{r.position.symbol.split(':')[0]} {r.position.side.value}"
+                f"{f' · {r.pool}' if several else ''}"
                 f"{' (what-if)' if r.hypothetical else ''}\n"
                 f"liq {fmt.price(r.now.liquidation_price if r.now else None)}",
             )

@@ -67,15 +67,16 @@ class Commands(QObject):
         existing = None
         if snap is not None and position_id is not None:
             rows = [p for pid, p, _ in hypotheticals(snap) if pid == position_id]
-            if snap.account is not None:
-                rows += [
-                    p
-                    for p, r in zip(snap.account.positions, snap.refs, strict=False)
-                    if r.position_id == position_id
-                ]
+            rows += [
+                p
+                for pool in snap.pools
+                for p, r in zip(pool.account.positions, pool.refs, strict=False)
+                if r.position_id == position_id
+            ]
             existing = rows[0] if rows else None
         dialog = PositionDialog(
             snap.account if snap else None,
+            pools=tuple(p.account for p in snap.pools) if snap else (),
             hypothetical=hypothetical,
             existing=existing,
             warning_health=snap.thresholds.warning if snap else 2.0,

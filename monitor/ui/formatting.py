@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from monitor.domain.report import Level
+from monitor.domain.report import AccountHealth, Level
 from monitor.service.snapshot import AccountSnapshot, SourceState
 
 UNKNOWN = "—"
@@ -34,10 +34,18 @@ def health(value: float | None) -> str:
     return f"{value:,.2f}" if value < 100 else f"{value:,.0f}"
 
 
-def money(value: float | None, currency: str | None = None) -> str:
+# Currencies worth about one dollar: two decimals. A coin (a coin-margined pool's BTC) keeps
+# six significant digits instead, so 0.0123 BTC is not shown as 0.01.
+_DOLLARS = frozenset({"", "USD", "USDT", "USDC", "BUSD", "FDUSD", "TUSD", "DAI", "USDE"})
+
+
+def money(value: float | None, currency: str | None = None, *, unit: str | None = None) -> str:
+    """An amount of `currency` (named after it), or of `unit` (named nowhere: a table column)."""
     if not _finite(value):
         return UNKNOWN
-    text = f"{value:,.2f}"
+    assert value is not None
+    coin = (currency or unit or "").upper() not in _DOLLARS
+    text = f"{value:,.6g}" if coin and abs(value) < 1e6 else f"{value:,.2f}"
     return f"{text} {currency}" if currency else text
 
 
@@ -94,17 +102,24 @@ def status_text(snap: AccountSnapshot, now: float) -> str:
     return "error" if seconds is None else f"error · {age(seconds)} old"
 
 
-def badge(snap: AccountSnapshot) -> tuple[str, str]:
-    """(text, colour) of an account's health badge; no level for figures that are not current."""
+def badge(snap: AccountSnapshot, report: AccountHealth | None = None) -> tuple[str, str]:
+    """(text, colour) of an account's health badge (of `report`, else the worst pool's); no
+    level for figures that are not current."""
+    report = report or snap.health
     state = snap.status.state
     if state in (SourceState.ERROR, SourceState.AUTH_FAILED):
         return "error", ERROR_COLOUR
     if state is SourceState.STARTING:
         return "waiting", STALE_COLOUR
-    if not snap.known or snap.health is None:
+    if not snap.known or report is None:
         return ("stale" if state is SourceState.STALE else "unknown"), STALE_COLOUR
-    level = snap.health.status
-    return f"{health(snap.health.health_ratio)} {level.label}", LEVEL_COLOURS[level]
+    level = report.status
+    return f"{health(report.health_ratio)} {level.label}", LEVEL_COLOURS[level]
+
+
+def move(fraction: float | None, signed: bool = True) -> str:
+    """A uniform move of the marks that liquidates a pool ("none" when there is none)."""
+    return "none" if fraction is None else percent(fraction, signed=signed)
 
 
 def distance_colour(distance: float | None, warning: float = 0.10, critical: float = 0.05) -> str:

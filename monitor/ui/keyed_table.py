@@ -7,7 +7,7 @@ Rows that appear or disappear go through begin/endInsertRows and begin/endRemove
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,9 +47,15 @@ class RenderedRow:
 
 
 class KeyedTableModel(QAbstractTableModel):
-    def __init__(self, headers: Sequence[str], parent: Any = None) -> None:
+    def __init__(
+        self,
+        headers: Sequence[str],
+        parent: Any = None,
+        tooltips: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._headers = tuple(headers)
+        self._header_tips = dict(tooltips or {})
         self._rows: list[RenderedRow] = []
         self._brushes: dict[str, QBrush] = {}
         self._italic = QFont()
@@ -65,12 +71,12 @@ class KeyedTableModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self._headers)
-        ):
+        if orientation != Qt.Orientation.Horizontal or not (0 <= section < len(self._headers)):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._headers[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._header_tips.get(self._headers[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -7,7 +7,7 @@ nothing is saved) until every field is valid.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from monitor.domain.model import Account, Position
 from monitor.domain.whatif import largest_safe_size
 from monitor.ui import formatting as fmt
+from monitor.ui.pools import pool_for
 from monitor.ui.position_validation import Invalid, validate_position
 
 
@@ -39,6 +40,7 @@ class PositionDialog(QDialog):
         self,
         account: Account | None,
         *,
+        pools: Sequence[Account] = (),
         hypothetical: bool,
         existing: Position | None = None,
         warning_health: float = 2.0,
@@ -49,10 +51,11 @@ class PositionDialog(QDialog):
         self.setWindowTitle(
             ("Edit " if existing else "Add ") + ("what-if" if hypothetical else "position")
         )
-        self._account = account
+        self._account = account  # the worst pool
+        self._pools = tuple(pools) or ((account,) if account else ())  # every pool
         self._existing = existing
         self._warning = warning_health
-        self._markets = {p.symbol: p for p in (account.positions if account else ())}
+        self._markets = {p.symbol: p for pool in self._pools for p in pool.positions}
         self.result_position: Position | None = None
 
         self._venue_marks: dict[str, float] = {}
@@ -246,8 +249,10 @@ class PositionDialog(QDialog):
         result = self._position()
         if isinstance(result, Invalid) or self._account is None:
             return
-        others = tuple(p for p in self._account.positions if p is not self._existing)
-        base = dataclasses.replace(self._account, positions=others)
+        # The pool the position would count in, as the service places it.
+        pool = pool_for(self._pools, result) or self._account
+        others = tuple(p for p in pool.positions if p is not self._existing)
+        base = dataclasses.replace(pool, positions=others)
         size = largest_safe_size(base, result, self._warning)
         self.contracts.setText(f"{size:.6g}")
         self.safe_size.setText(f"Largest safe size: {fmt.amount(size)}")

@@ -1,4 +1,6 @@
-"""Positions table of one account; before → after liquidation prices while what-ifs are on."""
+"""Positions table of one account, every pool's rows (worst pool first), the venue's own
+maintenance and liquidation price beside ours; before → after liquidation prices while
+what-ifs are on."""
 
 from __future__ import annotations
 
@@ -10,12 +12,24 @@ from monitor.ui import formatting as fmt
 from monitor.ui.keyed_table import KeyedTableModel, RenderedRow
 from monitor.ui.rows import PositionRow, has_active_whatif, position_rows
 
+# What decides survival first (liquidation, ours and the venue's, and the distance to it), so
+# it stays on screen in a narrow window; the venue's figures each beside ours.
 HEADERS = (
-    "Symbol", "Side", "Mode", "Size", "Entry", "Mark", "uPnL", "Notional", "Maint.",
-    "Health", "Liq. price", "Distance", "Exch. liq.",
+    "Symbol", "Pool", "Side", "Mode", "Size", "Entry", "Mark", "Liq. price", "Exch. liq.",
+    "Distance", "Health", "Maint.", "Exch. maint.", "uPnL", "Notional",
 )  # fmt: skip
+HEADER_TIPS = {
+    "Pool": "the margin pool the position counts in (its collateral)",
+    "Maint.": "maintenance margin by the app's reading of the venue's rules",
+    "Exch. maint.": "maintenance margin as the venue reports it (— when it gives none)",
+    "Liq. price": "liquidation price by the app's engine (cross: the other marks held)",
+    "Exch. liq.": "liquidation price as the venue reports it (— when it gives none)",
+    "Distance": "move of this mark to its liquidation price",
+}
+POOL_COLUMN = HEADERS.index("Pool")
 LIQ_COLUMN = HEADERS.index("Liq. price")
 DISTANCE_COLUMN = HEADERS.index("Distance")
+PNL_COLUMN = HEADERS.index("uPnL")
 WHATIF_BACKGROUND = "#33a371f7"  # translucent violet: a position the trader has not placed
 
 
@@ -37,27 +51,32 @@ def render_position(row: PositionRow, snap: AccountSnapshot, whatif: bool) -> Re
     current = snap.known
     symbol = f"◇ {p.symbol}  (what-if)" if row.hypothetical else p.symbol
     distance = h.distance_to_liquidation if h else None
+    unit = row.pool  # money columns are in the pool's currency
+    exch_maint = h.exchange_maintenance_margin if h else p.exchange_maintenance_margin
+    exch_liq = h.exchange_liquidation_price if h else None
+    exch_liq = p.exchange_liquidation_price if exch_liq is None else exch_liq
     display = (
         symbol,
+        row.pool or fmt.UNKNOWN,
         p.side.value,
         p.margin_mode.value,
         fmt.amount(p.contracts),
         fmt.price(p.entry_price),
         fmt.price(h.mark_price if h else p.mark_price),
-        fmt.money(h.unrealized_pnl) if h else fmt.UNKNOWN,
-        fmt.money(h.notional) if h else fmt.UNKNOWN,
-        fmt.money(h.maintenance_margin) if h else fmt.UNKNOWN,
-        fmt.health(h.health_ratio) if h else fmt.UNKNOWN,
         liq_text(row, whatif),
+        fmt.price(exch_liq),
         fmt.percent(distance),
-        fmt.price(p.exchange_liquidation_price),
+        fmt.health(h.health_ratio) if h else fmt.UNKNOWN,
+        fmt.money(h.maintenance_margin, unit=unit) if h else fmt.UNKNOWN,
+        fmt.money(exch_maint, unit=unit),
+        fmt.money(h.unrealized_pnl, unit=unit) if h else fmt.UNKNOWN,
+        fmt.money(h.notional, unit=unit) if h else fmt.UNKNOWN,
     )
     sort = (
-        p.symbol, p.side.value, p.margin_mode.value, p.contracts, p.entry_price,
-        h.mark_price if h else None, h.unrealized_pnl if h else None,
-        h.notional if h else None, h.maintenance_margin if h else None,
-        h.health_ratio if h else None, h.liquidation_price if h else None, distance,
-        p.exchange_liquidation_price,
+        p.symbol, row.rank, p.side.value, p.margin_mode.value, p.contracts, p.entry_price,
+        h.mark_price if h else None, h.liquidation_price if h else None, exch_liq, distance,
+        h.health_ratio if h else None, h.maintenance_margin if h else None, exch_maint,
+        h.unrealized_pnl if h else None, h.notional if h else None,
     )  # fmt: skip
     tint = fmt.distance_colour(distance) if current else ""
     # Row tint by distance (translucent: #AARRGGBB), a fixed tint for what-if rows.
@@ -83,19 +102,21 @@ def render_position(row: PositionRow, snap: AccountSnapshot, whatif: bool) -> Re
         background=background,
         tooltip=tooltip,
         italic=row.hypothetical or not current,
-        cell_foreground=((6, pnl_colour),) if pnl_colour else (),
+        cell_foreground=((PNL_COLUMN, pnl_colour),) if pnl_colour else (),
     )
 
 
 class PositionsModel(KeyedTableModel):
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(HEADERS, parent)
+        super().__init__(HEADERS, parent, tooltips=HEADER_TIPS)
         self.account_id: int | None = None
+        self.several_pools = False  # the view shows the Pool column only then
         self._rows_by_key: dict[object, PositionRow] = {}
 
     def update(self, snap: AccountSnapshot | None) -> int:
         """Show `snap`; a different account swaps the dataset, the same one updates in place."""
         rows = position_rows(snap) if snap else []
+        self.several_pools = snap is not None and len(snap.pools) > 1
         self._rows_by_key = {r.key: r for r in rows}
         whatif = has_active_whatif(snap) if snap else False
         rendered = [render_position(r, snap, whatif) for r in rows] if snap else []

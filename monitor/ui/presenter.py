@@ -21,8 +21,9 @@ from monitor.ui.account_header import AccountHeader
 from monitor.ui.accounts_model import AccountsModel
 from monitor.ui.chart_slot import ChartSlot
 from monitor.ui.history import HealthHistory
+from monitor.ui.pools import charted, has_whatif
 from monitor.ui.positions_model import PositionsModel
-from monitor.ui.rows import has_active_whatif, position_rows
+from monitor.ui.rows import position_rows
 from monitor.ui.status import service_status
 from monitor.ui.stress import STRESS_MOVES
 from monitor.ui.whatif_panel import WhatIfPanel
@@ -135,29 +136,29 @@ class SnapshotPresenter(QObject):
             v.ladder.chart().show_rows(position_rows(account) if account else [])
 
     def _draw_stress(self, account: AccountSnapshot | None, thresholds: Thresholds) -> None:
-        if account is None or account.account is None:
+        chart = self.views.stress.chart()
+        # The pool a what-if lands in, else the worst; named when the account has several.
+        pool = charted(account) if account is not None else None
+        if account is None or pool is None:
             nothing = np.full(len(STRESS_MOVES), np.nan)
-            self.views.stress.chart().show_curves(
-                STRESS_MOVES, nothing, None, None, (None, None), thresholds
-            )
+            chart.show_curves(STRESS_MOVES, nothing, None, None, (None, None), thresholds)
             return
-        after = stress_curve(account.account, STRESS_MOVES)
+        after = stress_curve(pool.account, STRESS_MOVES)
         before = None
-        if has_active_whatif(account):
+        if has_whatif(pool):
             real = tuple(
                 p
-                for p, r in zip(account.account.positions, account.refs, strict=False)
+                for p, r in zip(pool.account.positions, pool.refs, strict=False)
                 if r.kind != "hypothetical" and not p.hypothetical
             )
-            before = stress_curve(
-                dataclasses.replace(account.account, positions=real), STRESS_MOVES
-            )
-        report = account.health
-        self.views.stress.chart().show_curves(
+            before = stress_curve(dataclasses.replace(pool.account, positions=real), STRESS_MOVES)
+        report = pool.health
+        chart.show_curves(
             STRESS_MOVES,
             after,
             before,
-            report.health_ratio if report else None,
-            (report.liquidation_move_down, report.liquidation_move_up) if report else (None, None),
+            report.health_ratio,
+            (report.liquidation_move_down, report.liquidation_move_up),
             thresholds,
+            pool=pool.pool if len(account.pools) > 1 else "",
         )

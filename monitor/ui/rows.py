@@ -1,7 +1,8 @@
-"""Pairing of a snapshot's rows: position, its health with and without the what-ifs, its ref.
+"""Pairing of a snapshot's rows: position, its health with and without the what-ifs, its ref,
+its pool.
 
-`account.positions[i]` pairs with `health.positions[i]` and `refs[i]`; `baseline.positions`
-holds only the non-hypothetical positions, in the same order.
+In each pool, `account.positions[i]` pairs with `health.positions[i]` and `refs[i]`;
+`baseline.positions` holds only the non-hypothetical positions, in the same order.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 from monitor.domain.model import Position
 from monitor.domain.report import PositionHealth
-from monitor.service.snapshot import AccountSnapshot, PositionRef
+from monitor.service.snapshot import AccountSnapshot, PoolSnapshot, PositionRef
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,8 @@ class PositionRow:
     ref: PositionRef
     now: PositionHealth | None  # with the enabled hypotheticals
     before: PositionHealth | None  # without them (None for a hypothetical row)
+    pool: str = ""  # the margin pool it counts in
+    rank: int = 0  # its pool's place, the worst pool 0
 
     @property
     def hypothetical(self) -> bool:
@@ -28,30 +31,40 @@ class PositionRow:
 
 
 def position_rows(snap: AccountSnapshot) -> list[PositionRow]:
-    if snap.account is None:
-        return []
+    """Every pool's rows, the worst pool's first."""
+    rows: list[PositionRow] = []
+    for rank, pool in enumerate(snap.pools):
+        rows.extend(pool_rows(pool, rank))
+    return rows
+
+
+def pool_rows(pool: PoolSnapshot, rank: int = 0) -> list[PositionRow]:
     rows: list[PositionRow] = []
     seen: dict[Hashable, int] = {}
     real = 0
-    for i, position in enumerate(snap.account.positions):
-        ref = snap.refs[i] if i < len(snap.refs) else PositionRef(None, "live")
-        now = snap.health.positions[i] if snap.health and i < len(snap.health.positions) else None
+    health, baseline = pool.health, pool.baseline
+    for i, position in enumerate(pool.account.positions):
+        ref = pool.refs[i] if i < len(pool.refs) else PositionRef(None, "live")
+        now = health.positions[i] if i < len(health.positions) else None
         before = None
         if not (ref.kind == "hypothetical" or position.hypothetical):
-            if snap.baseline is not None and real < len(snap.baseline.positions):
-                before = snap.baseline.positions[real]
+            if real < len(baseline.positions):
+                before = baseline.positions[real]
             real += 1
+        # A stored row is its id; a live one (no id) its symbol, side (hedge legs) and mode,
+        # in its pool (one symbol may be held in two pools).
         base: Hashable = (
             (ref.kind, ref.position_id)
             if ref.position_id is not None
-            else (ref.kind, position.symbol, position.side.value, position.margin_mode.value)
-        )
+            else (pool.pool, ref.kind, position.symbol, position.side.value,
+                  position.margin_mode.value)
+        )  # fmt: skip
         # Two live rows with the same identity (rare) stay distinct by occurrence.
         n = seen.get(base, 0)
         seen[base] = n + 1
-        rows.append(PositionRow((base, n), position, ref, now, before))
+        rows.append(PositionRow((base, n), position, ref, now, before, pool.pool, rank))
     return rows
 
 
 def has_active_whatif(snap: AccountSnapshot) -> bool:
-    return any(r.kind == "hypothetical" and r.enabled for r in snap.refs)
+    return any(r.kind == "hypothetical" and r.enabled for p in snap.pools for r in p.refs)

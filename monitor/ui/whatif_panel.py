@@ -1,4 +1,5 @@
-"""The what-if list of one account: hypotheticals on or off, add, edit, delete."""
+"""The what-if list of one account: hypotheticals on or off, add, edit, delete; the health of
+the pool each lands in, before → after."""
 
 from __future__ import annotations
 
@@ -16,18 +17,43 @@ from PySide6.QtWidgets import (
 from monitor.domain.model import Position
 from monitor.service.snapshot import AccountSnapshot
 from monitor.ui import formatting as fmt
+from monitor.ui import pools
 from monitor.ui.rows import has_active_whatif
 
 
 def hypotheticals(snap: AccountSnapshot) -> list[tuple[int, Position, bool]]:
-    """(position_id, position, enabled) of every hypothetical, on or off."""
+    """(position_id, position, enabled) of every hypothetical, on or off, in any pool."""
     out: list[tuple[int, Position, bool]] = []
-    if snap.account is not None:
-        for p, ref in zip(snap.account.positions, snap.refs, strict=False):
+    for pool in snap.pools:
+        for p, ref in zip(pool.account.positions, pool.refs, strict=False):
             if ref.kind == "hypothetical" and ref.position_id is not None:
                 out.append((ref.position_id, p, ref.enabled))
     out.extend((pid, p, False) for pid, p in snap.disabled)
     return sorted(out, key=lambda item: item[0])
+
+
+def pool_of_whatif(snap: AccountSnapshot) -> dict[int, str]:
+    """The pool each switched-on what-if counts in, by position id."""
+    return {
+        ref.position_id: pool.pool
+        for pool in snap.pools
+        for ref in pool.refs
+        if ref.kind == "hypothetical" and ref.position_id is not None
+    }
+
+
+def summary(snap: AccountSnapshot | None, items: list[tuple[int, Position, bool]]) -> str:
+    if snap is not None and has_active_whatif(snap):
+        several = len(snap.pools) > 1
+        lines = [
+            f"{pools.name(p) + ' pool' if several else 'Pool'} health "
+            f"{fmt.health(p.baseline.health_ratio)} → {fmt.health(p.health.health_ratio)}"
+            for p in pools.whatif_pools(snap)
+        ]
+        return "; ".join(lines) + " with the what-ifs switched on."
+    if items:
+        return "What-ifs are all switched off: figures are the real book."
+    return "No what-ifs. Add one to see what a new position does."
 
 
 class WhatIfPanel(QWidget):
@@ -69,18 +95,11 @@ class WhatIfPanel(QWidget):
 
     def show_account(self, snap: AccountSnapshot | None) -> None:
         items = hypotheticals(snap) if snap else []
-        if snap is not None and snap.health and snap.baseline and has_active_whatif(snap):
-            self.summary.setText(
-                f"Pool health {fmt.health(snap.baseline.health_ratio)} → "
-                f"{fmt.health(snap.health.health_ratio)} with the what-ifs switched on."
-            )
-        elif items:
-            self.summary.setText("What-ifs are all switched off: figures are the real book.")
-        else:
-            self.summary.setText("No what-ifs. Add one to see what a new position does.")
+        self.summary.setText(summary(snap, items))
+        in_pool = pool_of_whatif(snap) if snap is not None and len(snap.pools) > 1 else {}
         # Marks move every tick; the list shows only what the trader typed, so compare that.
         shown = tuple(
-            (pid, p.symbol, p.side, p.contracts, p.entry_price, p.margin_mode, on)
+            (pid, p.symbol, p.side, p.contracts, p.entry_price, p.margin_mode, on, in_pool.get(pid))
             for pid, p, on in items
         )
         if shown == self._shown:
@@ -91,9 +110,10 @@ class WhatIfPanel(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for pid, p, on in items:
+            pool = in_pool.get(pid)
             item = QListWidgetItem(
                 f"{p.side.value} {fmt.amount(p.contracts)} {p.symbol} @ {fmt.price(p.entry_price)}"
-                f"  ({p.margin_mode.value})"
+                f"  ({p.margin_mode.value})" + (f"  ·  {pool} pool" if pool else "")
             )
             item.setData(Qt.ItemDataRole.UserRole, pid)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

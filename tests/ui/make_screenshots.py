@@ -1,11 +1,14 @@
 """Screenshots of the window on the real service (run by hand, not a test):
 
-    xvfb-run -s '-screen 0 1600x1000x24' .venv/bin/python -m tests.ui.make_screenshots OUT [--light]
+    xvfb-run -s '-screen 0 1280x800x24' .venv/bin/python -m tests.ui.make_screenshots OUT [--light]
 
 A throw-away SQLite file in OUT, the simulated venue on loopback with its prices ticking, and
-the real MonitorService polling it through ccxt: the demo account, a manual book, an account
-whose venue hangs (stale) and one whose venue answers 502 (failing). The alerts on screen are
-the ones the service's alert machine raised. Every state a trader can meet is on screen.
+the real MonitorService polling it through ccxt: the demo account, an account with two margin
+pools (USDT and USDC, hedge mode), a manual book, an account whose venue hangs (stale) and one
+whose venue answers 502 (failing); last, the market falls until the demo is critical. The
+alerts on screen are the ones the service's alert machine raised. Every state a trader can
+meet is on screen. The README's are main-dark.png (as main.png), whatif-ladder.png,
+critical.png and history.png.
 """
 
 from __future__ import annotations
@@ -21,15 +24,31 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from monitor.domain.model import Maintenance, MarginMode, Position, Side
+from monitor.domain.report import Level
 from monitor.service.api import Credentials, ExchangeSettings
 from monitor.service.monitor_service import MonitorService
 from monitor.service.snapshot import SourceState
 from monitor.service.sources import Connection
-from monitor.sources.sim.book import DEMO_BOOK
+from monitor.sources.sim.book import DEMO_BOOK, SimBook, SimPosition
 from monitor.sources.sim.venue import DEMO_CREDENTIALS, SimVenue
 from monitor.store.database import open_database
 from monitor.ui.app import MainWindow
 from tests.service.conftest import FAST_BACKOFF, FAST_RULES, test_reader
+
+# Two cross pools, USDT and USDC, in hedge mode (a long and a short leg of ETHUSDC).
+POOLS_BOOK = SimBook(
+    "binance-pools",
+    12_000.0,
+    (
+        SimPosition("BTCUSDT", 0.6, 62_500.0, 20),
+        SimPosition("SOLUSDT", -200.0, 152.0, 10),
+        SimPosition("ETHUSDC", 10.0, 3_000.0, 20),
+        SimPosition("ETHUSDC", -4.0, 3_120.0, 20),
+        SimPosition("BTCUSDC", 0.2, 64_500.0, 20),
+    ),
+    wallets={"USDC": 6_000.0},
+    hedge=True,
+)
 
 
 def pump(ms: int) -> None:
@@ -52,6 +71,12 @@ def state_of(window: MainWindow, name: str) -> SourceState | None:
     return None if account is None else account.status.state
 
 
+def account_id(window: MainWindow, name: str) -> int:
+    snap = window.presenter.latest
+    assert snap is not None
+    return next(a.account_id for a in snap.accounts if a.name == name)
+
+
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "screens.sqlite").unlink(missing_ok=True)  # a fresh database every run
@@ -61,6 +86,7 @@ def main(out: Path) -> None:
     venue.start()
     held = {
         "demo": DEMO_CREDENTIALS,
+        "binance-pools": venue.add_book(POOLS_BOOK),
         "okx-main": venue.add_book(DEMO_BOOK.scaled("okx-main", 0.6)),
         "binance-sub": venue.add_book(DEMO_BOOK.scaled("binance-sub", 0.1)),
     }
@@ -83,6 +109,10 @@ def main(out: Path) -> None:
     service.start()
     theme = "light" if "--light" in sys.argv else "dark"
     window = MainWindow(service, theme=theme, settings_path=out / "window.ini")
+    # A laptop screen, what must stay readable: the window as a 1280×800 desktop fits it
+    # (the default 1560×960, scaled), the accounts list keeping its share.
+    window.resize(1280, 800)
+    window.splitters["main"].setSizes([310, 970])
     window.show()
     try:
         swing = service.create_manual_account("swing-book", 3_000, "USDT", "bybit").result(5)
@@ -97,6 +127,7 @@ def main(out: Path) -> None:
             service.save_position(swing, position).result(5)
         venue.start_ticker(interval=0.25, dt=60)  # a simulated minute every 250 ms: history
         pump_until(lambda: state_of(window, "okx-main") is SourceState.OK)
+        pump_until(lambda: state_of(window, "binance-pools") is SourceState.OK)
         pump(8_000)
         # ccxt gives up on a hung request after 10 s (then the account shows an error):
         # everything below is photographed well within that.
@@ -113,6 +144,13 @@ def main(out: Path) -> None:
             window.tabs.setCurrentWidget(tab)
             pump(500)
             window.grab().save(str(out / f"{name}.png"))
+        demo = window.presenter.selected_id
+        window._select_row_of(account_id(window, "binance-pools"))
+        window.tabs.setCurrentWidget(window.stress_chart)
+        pump(800)
+        window.grab().save(str(out / f"pools-{theme}.png"))
+        window._select_row_of(demo)
+        pump(500)
 
         # What-if: half as much again of the demo's biggest position.
         snap = window.presenter.selected()
@@ -125,7 +163,7 @@ def main(out: Path) -> None:
             entry_price=biggest.mark_price,
             exchange_liquidation_price=None,
         )
-        service.save_position(snap.account_id, whatif).result(5)
+        whatif_id = service.save_position(snap.account_id, whatif).result(5)
         pump(1_500)
         shots = (
             ("whatif", window.whatif),
@@ -148,6 +186,17 @@ def main(out: Path) -> None:
         pump(300)
         dialog.grab().save(str(out / "dialog-invalid.png"))
         dialog.close()
+
+        # The market falls until the demo's pool is critical (health 1.2, by the venue's
+        # rules): the alert machine raises it, the banner shows it.
+        service.delete_position(snap.account_id, whatif_id).result(5)
+        venue.stop_ticker()
+        venue.shift_all(venue.factor_for_health(DEMO_CREDENTIALS.api_key, 1.2))
+        window._select_row_of(snap.account_id)
+        window.tabs.setCurrentWidget(window.whatif)
+        pump_until(lambda: (a := window.banner.shown()) is not None and a.level is Level.CRITICAL)
+        pump(800)
+        window.grab().save(str(out / "critical.png"))
     finally:
         window.close()  # the window goes first, then the service, then the venue
         service.stop()
