@@ -127,18 +127,22 @@ def binance_accounts(
 def _venue_cross_health(
     asset: Mapping[str, Any], members: list[PooledPosition], where: str
 ) -> float | None:
-    """The venue's own health of the asset's cross pool: its cross wallet and cross PnL over
-    its maintenance without the isolated positions' (each row states its own maintMargin)."""
-    isolated = [p.position for p in members if p.position.margin_mode is MarginMode.ISOLATED]
-    balance = optional_number(asset.get("crossWalletBalance"), where)
-    cross_pnl = optional_number(asset.get("crossUnPnl"), where)
-    maintenance = optional_number(asset.get("maintMargin"), where)
-    if balance is None or cross_pnl is None or maintenance is None:
+    """The venue's own health of the asset's cross pool, from the figures the position rows
+    state at the marks of the same answer our marks come from (maintMargin per row, and the
+    rows' uPnL behind our PnL) — never the account endpoint's totals, fetched by another
+    request at other marks — over its cross wallet (which marks do not move)."""
+    cross = [p.position for p in members if p.position.margin_mode is MarginMode.CROSS]
+    wallet = optional_number(asset.get("crossWalletBalance"), where)
+    maintenance = [p.exchange_maintenance_margin for p in cross]
+    if wallet is None or not cross or any(mm is None for mm in maintenance):
         return None
-    isolated_mm = [p.exchange_maintenance_margin for p in isolated]
-    if any(mm is None for mm in isolated_mm):
-        return None
-    return health_from(balance + cross_pnl, maintenance - sum(mm or 0.0 for mm in isolated_mm))
+    pnl = sum(
+        p.side.sign * p.size * (1 / p.entry_price - 1 / p.mark_price)
+        if p.inverse
+        else p.side.sign * p.size * (p.mark_price - p.entry_price)
+        for p in cross
+    )
+    return health_from(wallet + pnl, sum(mm or 0.0 for mm in maintenance))
 
 
 def _multi_assets_pool(
