@@ -69,6 +69,10 @@ def disagreements(pools: tuple[Account, ...], reported: ReportedAccount) -> list
                 )
             if not close(health.health_ratio, theirs.health):
                 problems.append(f"{name} health {health.health_ratio} vs {theirs.health}")
+            # What the app shows as "the exchange's health", read from the venue's answer.
+            venue = pool.exchange_health_ratio
+            if venue is not None and not math.isclose(venue, theirs.health or 0, rel_tol=1e-5):
+                problems.append(f"{name} venue health read as {venue} vs {theirs.health}")
         for p in health.positions:
             theirs_p = _venue_position(reported, p.symbol, p.side.value, p.margin_mode)
             if not close(p.liquidation_price, theirs_p.liquidation_price):

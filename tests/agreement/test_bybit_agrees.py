@@ -75,3 +75,14 @@ def test_btc_collateral_is_valued_at_its_index_times_its_ratio(venue):
     assert (btc.asset, btc.amount, btc.ratio) == ("BTC", 0.25, pytest.approx(0.98))
     assert btc.price == pytest.approx(venue.marks["BTCUSDT"])
     assert pool.wallet_balance == pytest.approx(500.0)
+
+
+def test_the_exchanges_own_health_is_read_beside_ours(venue):
+    key = f"{KEY}-venue-health"
+    venue.add_account(BOOKS["demo"], key, SECRET)
+    (pool,) = fetch("bybit", venue.url, Credentials(key, SECRET))
+    # Not accountMMRate (cut to 4 decimals: 28.2486 here) but the exact figures.
+    assert pool.exchange_health_ratio == pytest.approx(
+        venue.reported(key).pool("USD").health, rel=1e-7
+    )
+    assert pool.exchange_maintenance_margin is not None

@@ -74,3 +74,12 @@ def test_the_band_is_chosen_by_contracts_for_the_whole_position(venue):
     # 2,000 contracts lie in OKX's second BTC-USDT-SWAP band (1,000 < size <= 5,000): 0.5 %
     # on the whole position, no deduction, whatever the price.
     assert [(t.rate, t.amount) for t in position.maintenance.tiers] == [(0.005, 0.0)]
+
+
+def test_the_exchanges_own_ratio_is_read_per_currency(venue):
+    c = venue.add_book(BOOKS["demo"])
+    pools = fetch("okx", venue.url, Credentials(c.api_key, c.secret, c.passphrase))
+    reported = venue.reported(c.api_key)
+    assert {p.collateral: p.exchange_health_ratio for p in pools} == {
+        ccy: pytest.approx(reported.pool(ccy).health, rel=1e-7) for ccy in ("USDT", "USDC")
+    }

@@ -27,7 +27,7 @@ from monitor.domain.model import (
 )
 from monitor.sources.exchange.bybit_unified import BybitRules, fee_to_close
 from monitor.sources.exchange.errors import Malformed
-from monitor.sources.exchange.numbers import field, liquidation_price, optional_number
+from monitor.sources.exchange.numbers import field, liquidation_price, number, optional_number
 from monitor.sources.exchange.pools import PooledPosition, assemble, health_from, settle_of
 
 UNIFIED_POOL = "USD"
@@ -126,18 +126,10 @@ def bybit_accounts(
             wallets[UNIFIED_POOL] = field(wallet_row, "totalMarginBalance", at) - field(
                 wallet_row, "totalPerpUPL", at
             )
-        # The exact totals rather than accountMMRate, which Bybit cuts to 4 decimals.
         # Account-wide figures are documented as not applicable to isolated margin.
-        ratio = health_from(
-            optional_number(wallet_row.get("totalMarginBalance"), f"{at} totalMarginBalance"),
-            optional_number(
-                wallet_row.get("totalMaintenanceMargin"), f"{at} totalMaintenanceMargin"
-            ),
+        health[UNIFIED_POOL] = (
+            _venue_health(wallet_row, positions, at) if margin_mode == "cross" else None
         )
-        if ratio is None:
-            rate = optional_number(wallet_row.get("accountMMRate"), f"{at} accountMMRate")
-            ratio = 1.0 / rate if rate else None
-        health[UNIFIED_POOL] = ratio if margin_mode == "cross" else None
     for coin in wallet_row.get("coin") or []:
         name = str(coin.get("coin"))
         if unified and not any(p.pool == name for p in pooled):
@@ -157,3 +149,24 @@ def bybit_accounts(
         )
         for a in accounts
     )
+
+
+def _venue_health(
+    wallet_row: Mapping[str, Any], positions: list[Mapping[str, Any]], where: str
+) -> float | None:
+    """Bybit's own account health, its mark-dependent parts from the position rows — the same
+    answer as our marks (positionMM, unrealisedPnl) — and the wallet from the wallet-balance
+    answer (totalMarginBalance - totalPerpUPL); not accountMMRate, which is cut to 4 decimals
+    and computed at the other request's marks."""
+    total = optional_number(wallet_row.get("totalMarginBalance"), f"{where} totalMarginBalance")
+    upl = optional_number(wallet_row.get("totalPerpUPL"), f"{where} totalPerpUPL")
+    rows = [p.get("info") or {} for p in positions]
+    rows = [r for r in rows if optional_number(r.get("size"), where)]
+    if total is None or upl is None:
+        return None
+    try:
+        mm = sum(number(r.get("positionMM"), f"{where} positionMM") for r in rows)
+        pnl = sum(number(r.get("unrealisedPnl"), f"{where} unrealisedPnl") for r in rows)
+    except Malformed:
+        return None
+    return health_from(total - upl + pnl, mm)

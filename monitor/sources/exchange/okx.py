@@ -164,5 +164,16 @@ def okx_accounts(
             wallets[ccy], health[ccy] = 0.0, None
             continue
         wallets[ccy] = field(row, "cashBal", f"{where} {ccy}")
-        health[ccy] = optional_number(row.get("mgnRatio"), f"{where} {ccy} mgnRatio")
+        # A cross position states its currency's ratio at the marks of the same answer as
+        # ours; the balance's own, fetched by another request, only when no row does.
+        stated = [
+            optional_number((p.get("info") or {}).get("mgnRatio"), f"{where} {ccy} mgnRatio")
+            for p in positions
+            if (p.get("info") or {}).get("mgnMode") == "cross"
+            and settle_of(str(p.get("symbol"))) == ccy
+        ]
+        health[ccy] = next(
+            (r for r in stated if r is not None),
+            optional_number(row.get("mgnRatio"), f"{where} {ccy} mgnRatio"),
+        )
     return assemble(account, "okx", wallets, pooled, health)
