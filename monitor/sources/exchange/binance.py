@@ -112,7 +112,7 @@ def binance_accounts(
         multi_assets = bool(futures_account.get("multiAssetsMargin", False))
     if multi_assets:
         return _multi_assets_pool(account, venue, pooled, futures_account, asset_index, where)
-    wallets, health = {}, {}
+    wallets, health, venue_mm = {}, {}, {}
     for asset in futures_account.get("assets") or []:
         name = str(asset.get("asset"))
         at = f"{where} asset {name}"
@@ -120,29 +120,35 @@ def binance_accounts(
         if wallet == 0 and not any(p.pool == name for p in pooled):
             continue  # dust-free listing: empty assets are not pools
         wallets[name] = wallet
-        health[name] = _venue_cross_health(asset, [p for p in pooled if p.pool == name], at)
-    return assemble(account, venue, wallets, pooled, health)
+        health[name], venue_mm[name] = _venue_cross(
+            asset, [p for p in pooled if p.pool == name], at
+        )
+    return tuple(
+        replace(a, exchange_maintenance_margin=venue_mm.get(a.collateral or ""))
+        for a in assemble(account, venue, wallets, pooled, health)
+    )
 
 
-def _venue_cross_health(
+def _venue_cross(
     asset: Mapping[str, Any], members: list[PooledPosition], where: str
-) -> float | None:
-    """The venue's own health of the asset's cross pool, from the figures the position rows
-    state at the marks of the same answer our marks come from (maintMargin per row, and the
-    rows' uPnL behind our PnL) — never the account endpoint's totals, fetched by another
-    request at other marks — over its cross wallet (which marks do not move)."""
+) -> tuple[float | None, float | None]:
+    """The venue's own health and maintenance of the asset's cross pool, from the figures the
+    position rows state at the marks of the same answer our marks come from (maintMargin per
+    row, and the rows' uPnL behind our PnL) — never the account endpoint's totals, fetched
+    by another request at other marks — over its cross wallet (which marks do not move)."""
     cross = [p.position for p in members if p.position.margin_mode is MarginMode.CROSS]
     wallet = optional_number(asset.get("crossWalletBalance"), where)
     maintenance = [p.exchange_maintenance_margin for p in cross]
     if wallet is None or not cross or any(mm is None for mm in maintenance):
-        return None
+        return None, None
     pnl = sum(
         p.side.sign * p.size * (1 / p.entry_price - 1 / p.mark_price)
         if p.inverse
         else p.side.sign * p.size * (p.mark_price - p.entry_price)
         for p in cross
     )
-    return health_from(wallet + pnl, sum(mm or 0.0 for mm in maintenance))
+    total = sum(mm or 0.0 for mm in maintenance)
+    return health_from(wallet + pnl, total), total
 
 
 def _multi_assets_pool(
