@@ -12,7 +12,7 @@ from monitor.store.accounts import add_account, to_record
 from monitor.store.database import Database
 from monitor.store.errors import StoreError
 from monitor.store.models import AccountRow
-from monitor.store.positions import add_position, load_account, load_pools
+from monitor.store.positions import add_position, load_pools
 
 
 def import_accounts(
@@ -54,7 +54,17 @@ def export_accounts(db: Database, names: Sequence[str] | None = None) -> tuple[A
         if missing:
             raise StoreError(f"account '{missing[0]}': no such account")
         chosen = rows if names is None else [by_name[n] for n in dict.fromkeys(names)]
-        return tuple(load_account(s, r.id) for r in chosen)
+        # The file format has one wallet per account: each pool becomes an account of its own
+        # ("name · USDC"). Collateral it cannot hold is refused, never dropped.
+        pools = [p for r in chosen for p in load_pools(s, r.id)]
+        for pool in pools:
+            if pool.collaterals or pool.settle_assets:
+                raise StoreError(
+                    f"account '{pool.name}': a multi-asset pool (collateral "
+                    f"{', '.join(c.asset for c in pool.collaterals) or 'by asset rates'}) "
+                    "cannot be written as a portfolio file without losing its collateral"
+                )
+        return tuple(pools)
 
 
 @dataclass(frozen=True)

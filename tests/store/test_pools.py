@@ -84,3 +84,22 @@ def test_a_new_refresh_replaces_every_pool(db):
     record = db.accounts.get(account_id)
     assert [p.name for p in record.pools] == ["USDC"]
     assert [s.position.symbol for s in db.positions.list(account_id)] == ["ETH/USDC:USDC"]
+
+
+def test_export_writes_each_pool_and_refuses_to_drop_collateral(db):
+    import pytest
+
+    from monitor.store.errors import StoreError
+    from monitor.store.portfolio_io import export_accounts
+
+    account_id = db.accounts.add("acct", "exchange", venue="bybit")
+    plain = (replace(POOLS[0], collaterals=(), settle_assets=()), POOLS[1])
+    db.positions.replace_pools(account_id, plain, 1.0)
+    exported = export_accounts(db)
+    assert [(a.name, a.wallet_balance, len(a.positions)) for a in exported] == [
+        ("acct · USD", 1 / 3, 2),
+        ("acct · USDC", 250.25, 1),
+    ]
+    db.positions.replace_pools(account_id, POOLS, 2.0)
+    with pytest.raises(StoreError, match=r"acct · USD.*BTC"):
+        export_accounts(db)
