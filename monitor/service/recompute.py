@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from monitor.domain import Account, AccountHealth, Position, evaluate_accounts
+from monitor.domain import AccountHealth, Position, evaluate_accounts
 from monitor.service.snapshot import AccountSnapshot, PoolSnapshot, PositionRef, SourceStatus
+from monitor.store.pools import pool_account
 from monitor.store.positions import pool_of
 from monitor.store.records import AccountRecord, StoredPosition
 
@@ -70,16 +71,8 @@ def build_snapshot(
     for pool in record.pools:
         members = [s for s in live if pool_of(s.position, s.pool, names) == pool.name]
         positions = tuple(with_marks(s.position, marks) for s in members)
-        account = Account(
-            name=record.name if len(names) == 1 else f"{record.name} · {pool.name}",
-            wallet_balance=pool.wallet_balance,
-            positions=positions,
-            venue=record.venue,
-            collateral=pool.name or record.collateral,
-            exchange_health_ratio=pool.exchange_health_ratio,
-            collaterals=pool.collaterals,
-            exchange_maintenance_margin=pool.exchange_maintenance_margin,
-            settle_assets=pool.settle_assets,
+        account = pool_account(
+            record.name, record.venue, record.collateral, pool, len(names), positions
         )
         base = replace(account, positions=tuple(p for p in positions if not p.hypothetical))
         health, baseline = evaluate_accounts([account, base], record.thresholds)

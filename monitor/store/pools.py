@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from monitor.domain.model import Account, Collateral, HaircutTier, SettleAsset
+from monitor.domain.model import Account, Collateral, HaircutTier, Position, SettleAsset
 from monitor.store.models import AccountRow
 from monitor.store.records import PoolRecord
 
@@ -69,6 +69,28 @@ def pool_records(row: AccountRow) -> tuple[PoolRecord, ...]:
             wallet_balance=row.wallet_balance,
             exchange_health_ratio=row.exchange_health_ratio,
         ),
+    )
+
+
+def pool_account(
+    account: str,
+    venue: str | None,
+    collateral: str | None,
+    pool: PoolRecord,
+    pools: int,
+    positions: tuple[Position, ...],
+) -> Account:
+    """The engine's Account for one pool of a stored account ("name · pool" among several)."""
+    return Account(
+        name=account if pools == 1 else f"{account} · {pool.name}",
+        wallet_balance=pool.wallet_balance,
+        positions=positions,
+        venue=venue,
+        collateral=pool.name or collateral,
+        exchange_health_ratio=pool.exchange_health_ratio,
+        collaterals=pool.collaterals,
+        exchange_maintenance_margin=pool.exchange_maintenance_margin,
+        settle_assets=pool.settle_assets,
     )
 
 

@@ -13,7 +13,7 @@ from monitor.domain.model import Account, Position
 from monitor.store.accounts import account_row
 from monitor.store.errors import StoreError
 from monitor.store.models import PositionRow
-from monitor.store.pools import pool_name, pool_records, pools_to_json
+from monitor.store.pools import pool_account, pool_name, pool_records, pools_to_json
 from monitor.store.position_rows import fill_row, to_position
 from monitor.store.records import PositionKind, StoredPosition
 
@@ -62,16 +62,13 @@ def load_pools(
         position = to_position(r)
         members[pool_of(position, r.pool, [p.name for p in pools])].append(position)
     return tuple(
-        Account(
-            name=account.name if len(pools) == 1 else f"{account.name} · {p.name}",
-            wallet_balance=p.wallet_balance,
-            positions=tuple(members[p.name]),
-            venue=account.venue,
-            collateral=p.name or account.collateral,
-            exchange_health_ratio=p.exchange_health_ratio,
-            collaterals=p.collaterals,
-            exchange_maintenance_margin=p.exchange_maintenance_margin,
-            settle_assets=p.settle_assets,
+        pool_account(
+            account.name,
+            account.venue,
+            account.collateral,
+            p,
+            len(pools),
+            tuple(members[p.name]),
         )
         for p in pools
     )

@@ -11,15 +11,14 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from monitor.domain import AccountHealth, MarginMode, evaluate_accounts
 from monitor.domain.model import Account
 from monitor.service.api import Credentials, ExchangeSettings
 from monitor.sources.exchange.reader import ExchangeReader
 from monitor.sources.sim.reported import ReportedAccount
+from tests.keyring_memory import MemoryKeyring, use_memory_keyring
 
 REL = 1e-6
 
@@ -111,26 +110,6 @@ def _venue_position(reported: ReportedAccount, symbol: str, side: str, mode: Mar
     raise KeyError(f"{symbol} {side} {mode.value}")
 
 
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
-
-
 @pytest.fixture
 def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+    yield from use_memory_keyring()

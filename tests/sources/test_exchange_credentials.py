@@ -8,40 +8,17 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
 from monitor.cli import main
 from monitor.service.api import Credentials
 from monitor.sources.exchange import credentials as vault
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()  # type: ignore[no-untyped-call]
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.items:
-            raise keyring.errors.PasswordDeleteError(username)
-        del self.items[(service, username)]
+from tests.keyring_memory import MemoryKeyring, use_memory_keyring
 
 
 @pytest.fixture
 def memory() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
+    yield from use_memory_keyring()
 
 
 def test_round_trip_under_the_service_name(memory: MemoryKeyring) -> None:

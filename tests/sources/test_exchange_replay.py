@@ -429,7 +429,8 @@ def test_hyperliquid_cross_health_matches_venue_maintenance() -> None:
 # ---------------------------------------------------------------- Bybit
 
 
-def test_bybit_unified_position_and_pool() -> None:
+def bybit_ltc() -> tuple[Any, Any, dict[str, Any], dict[str, Any]]:
+    """The recorded LTCUSDT position and unified wallet, through the real ccxt."""
     positions_case, options = case("bybit", "fetchPositions", "Fetch linear position")
     balance_case, _ = case("bybit", "fetchBalance", "balance after availableToWithdraw update")
     positions, balance = replay(
@@ -446,6 +447,11 @@ def test_bybit_unified_position_and_pool() -> None:
             "options": {"enableUnifiedAccount": True, "enableUnifiedMargin": False},
         },
     )
+    return positions, balance, positions_case, balance_case
+
+
+def test_bybit_unified_position_and_pool() -> None:
+    positions, balance, positions_case, balance_case = bybit_ltc()
     raw = positions_case["httpResponse"]["result"]["list"][0]
     wallet = balance_case["httpResponse"]["result"]["list"][0]
     (account,) = bybit_accounts(
@@ -468,22 +474,7 @@ def test_bybit_fee_to_close_reproduces_the_recorded_position_mm() -> None:
     (1 - 1/6) x 0.055 % — maintenance plus the fee to close at the bankruptcy price. Bybit
     computed it (2023) on the entry value; evaluated at the entry price the adapter's rule
     gives the same, and without the fee it would be 4.4 % short."""
-    positions_case, options = case("bybit", "fetchPositions", "Fetch linear position")
-    balance_case, _ = case("bybit", "fetchBalance", "balance after availableToWithdraw update")
-    positions, balance = replay(
-        "bybit",
-        load("bybit", "markets"),
-        options,
-        [
-            ("fetch_positions", [["LTC/USDT:USDT"]], positions_case),
-            ("fetch_balance", [], balance_case),
-        ],
-        {
-            "apiKey": "k",
-            "secret": "s",
-            "options": {"enableUnifiedAccount": True, "enableUnifiedMargin": False},
-        },
-    )
+    positions, balance, positions_case, _ = bybit_ltc()
     raw = positions_case["httpResponse"]["result"]["list"][0]
     (account,) = bybit_accounts(
         "b", "bybit", positions, balance["info"], lambda s: Maintenance.flat(0.01),
