@@ -20,6 +20,7 @@ from typing import Any
 from monitor.domain.model import Collateral, HaircutTier
 from monitor.sources.exchange.errors import Malformed, NotSupported
 from monitor.sources.exchange.numbers import field, number
+from monitor.sources.exchange.optional import optional
 
 RULES_MAX_AGE = 24 * 3600.0
 STABLE = ("USDT", "USDC")
@@ -41,8 +42,12 @@ class BybitRules:
         rules._ratios = (dict(ratios or {}), float("inf"))
         return rules
 
-    async def margin_mode(self, ex: Any, where: str) -> str:
-        info = (await ex.privateGetV5AccountInfo()).get("result") or {}
+    async def margin_mode(self, ex: Any, where: str) -> str | None:
+        """cross or isolated; None when the venue does not say (see margin_mode_from)."""
+        answer = await optional(ex.privateGetV5AccountInfo(), "bybit account info")
+        if answer is None:
+            return None
+        info = answer.get("result") or {}
         mode = str(info.get("marginMode") or "")
         if mode not in MARGIN_MODES:
             raise NotSupported(f"{where}: margin mode {mode or '?'} is not supported yet")
@@ -66,7 +71,8 @@ class BybitRules:
         self._taker = (fees, now)
 
     async def _load_ratios(self, ex: Any, now: float) -> None:
-        answer = (await ex.publicGetV5SpotMarginTradeCollateral()).get("result") or {}
+        served = await optional(ex.publicGetV5SpotMarginTradeCollateral(), "bybit collateral")
+        answer = (served or {}).get("result") or {}
         ratios = {}
         for row in answer.get("list") or []:
             coin = str(row.get("currency"))
@@ -84,12 +90,9 @@ class BybitRules:
             raise Malformed(f"{where}: no taker fee rate for {market_id}")
         return self._taker[0][market_id]
 
-    def ratios(self, coin: str, where: str) -> tuple[HaircutTier, ...]:
+    def ratios(self, coin: str) -> tuple[HaircutTier, ...] | None:
         assert self._ratios is not None
-        tiers = self._ratios[0].get(coin)
-        if not tiers:
-            raise Malformed(f"{where}: no collateral value ratio for {coin}")
-        return tiers
+        return self._ratios[0].get(coin) or None
 
 
 def fee_to_close(side: int, size: float, entry: float, leverage: float, taker: float) -> float:
@@ -113,18 +116,38 @@ async def collateral_prices(ex: Any, coins: list[str]) -> dict[str, float]:
     return prices
 
 
+def margin_mode_from(wallet_row: Mapping[str, Any]) -> str:
+    """Without the account info: Bybit fills the account-wide rates only in cross margin."""
+    return "cross" if str(wallet_row.get("accountMMRate") or "") else "isolated"
+
+
 def collaterals(
-    coins: list[Mapping[str, Any]], prices: Mapping[str, float], rules: BybitRules, where: str
+    wallet_row: Mapping[str, Any], prices: Mapping[str, float], rules: BybitRules, where: str
 ) -> tuple[float, tuple[Collateral, ...]]:
-    """(stable wallet in USD, the other coins as Collateral) of a unified wallet-balance row."""
-    stable, out = 0.0, []
-    for coin in coins:
+    """(stable wallet in USD, the other coins as Collateral) of a unified wallet-balance row.
+
+    A coin without a served ratio table gets the ratio the venue applied today, from its own
+    totalWalletBalance (which counts each coin at price x ratio) — only when it is the one such
+    coin; with several, which ratio is whose cannot be told, and that is an error."""
+    stable, out, unknown = 0.0, [], []
+    for coin in wallet_row.get("coin") or []:
         name = str(coin.get("coin"))
         amount = field(coin, "walletBalance", f"{where} coin {name}")
         if amount == 0 or coin.get("marginCollateral") is False:
             continue
         if name in STABLE:
             stable += amount  # counted at 1 USD with ratio 1
+            continue
+        ratios = rules.ratios(name)
+        if ratios is None:
+            unknown.append((name, amount))
         else:
-            out.append(Collateral(name, amount, prices[name], rules.ratios(name, where)))
+            out.append(Collateral(name, amount, prices[name], ratios))
+    if len(unknown) > 1:
+        raise Malformed(f"{where}: no collateral value ratios for {[n for n, _ in unknown]}")
+    for name, amount in unknown:
+        counted = field(wallet_row, "totalWalletBalance", f"{where} totalWalletBalance") - stable
+        counted -= sum(c.value for c in out)
+        ratio = counted / (amount * prices[name])
+        out.append(Collateral(name, amount, prices[name], (HaircutTier(0.0, ratio),)))
     return stable, tuple(out)

@@ -22,12 +22,14 @@ from monitor.sources.exchange.bybit_unified import (
     BybitRules,
     collateral_prices,
     collaterals,
+    margin_mode_from,
 )
 from monitor.sources.exchange.dydx import dydx_accounts
 from monitor.sources.exchange.errors import Malformed, NotSupported, translate
 from monitor.sources.exchange.generic import generic_accounts
 from monitor.sources.exchange.hyperliquid import hyperliquid_accounts
 from monitor.sources.exchange.okx import OkxRules, read_okx
+from monitor.sources.exchange.optional import optional
 from monitor.sources.exchange.public import all_swap_marks
 from monitor.sources.exchange.tiers import maintenance_from_brackets, maintenance_from_tiers
 
@@ -121,12 +123,25 @@ class ExchangeReader:
         ex, venue = self.exchange, self.settings.exchange_id
         # The reads at once: a refresh costs one round trip. The v3 account no longer says
         # whether Multi-Assets mode is on: /fapi/v1/multiAssetsMargin does (USDⓈ-M only).
-        mode: Any = ex.fapiPrivateGetMultiAssetsMargin() if venue == "binanceusdm" else _none()
+        # Without that route: the flag older account answers carry.
+        mode: Any = (
+            optional(ex.fapiPrivateGetMultiAssetsMargin(), "binance multiAssetsMargin")
+            if venue == "binanceusdm"
+            else _none()
+        )
         positions, balance, multi = await asyncio.gather(
             ex.fetch_positions(), ex.fetch_balance(), mode
         )
-        multi_assets = bool((multi or {}).get("multiAssetsMargin", False))
-        index = await ex.fapiPublicGetAssetIndex() if multi_assets else None
+        if multi is None and venue == "binanceusdm" and "multiAssetsMargin" not in balance["info"]:
+            multi = await optional(ex.fapiPrivateV2GetAccount(), "binance v2 account")
+        flags = multi if multi is not None else balance["info"]
+        multi_assets = bool(flags.get("multiAssetsMargin", False))
+        # Without the asset index the USD pool is the venue's own figures, frozen.
+        index = (
+            await optional(ex.fapiPublicGetAssetIndex(), "binance assetIndex")
+            if multi_assets
+            else None
+        )
         await self._refresh_tiers(now, [p["symbol"] for p in positions])
         return binance_accounts(
             self.account, venue, positions, balance["info"], ex.markets, self._maintenance,
@@ -150,7 +165,8 @@ class ExchangeReader:
         coins = [c for c in rows[0].get("coin") or [] if c.get("coin") not in STABLE]
         names = [str(c.get("coin")) for c in coins if float(c.get("walletBalance") or 0) != 0]
         prices = await collateral_prices(ex, names)
-        wallet = collaterals(rows[0].get("coin") or [], prices, self._bybit_rules, where)
+        wallet = collaterals(rows[0], prices, self._bybit_rules, where)
+        mode = mode or margin_mode_from(rows[0])
         return bybit_accounts(
             self.account, "bybit", positions, info, self._maintenance,
             markets=ex.markets, rules=self._bybit_rules, margin_mode=mode, collateral=wallet,
