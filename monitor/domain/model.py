@@ -203,6 +203,13 @@ class Account:
     def inverse(self) -> bool:
         return any(p.inverse for p in self.positions)
 
+    @property
+    def counted_wallet(self) -> float:
+        """The whole wallet as the pool counts it today, before unrealised PnL: the plain
+        balance, each settle asset at its rate, each collateral at price x haircut."""
+        settle = sum(a.wallet * (a.bid if a.wallet > 0 else a.ask) for a in self.settle_assets)
+        return self.wallet_balance + settle + sum(c.value for c in self.collaterals)
+
 
 @dataclass(frozen=True)
 class Thresholds:

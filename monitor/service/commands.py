@@ -193,7 +193,7 @@ class CommandsMixin:
             for pool in result.accounts:
                 currency = pool.collateral or ""
                 parts.append(
-                    f"{len(pool.positions)} position(s), wallet {pool.wallet_balance:,.2f} "
+                    f"{len(pool.positions)} position(s), wallet {pool.counted_wallet:,.2f} "
                     f"{currency}".rstrip()
                 )
             return ConnectionReport(True, "; ".join(parts) or "connected: no margin pools")

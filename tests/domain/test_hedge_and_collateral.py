@@ -144,6 +144,7 @@ def test_a_settle_asset_counts_at_ask_once_its_equity_turns_negative():
     )
     report = evaluate_accounts([account])[0]
     assert report.margin_balance == pytest.approx(5_000 + 900, rel=1e-12)
+    assert account.counted_wallet == pytest.approx(5_000 + 900, rel=1e-12)  # no PnL at entry
     assert report.maintenance_margin == pytest.approx(0.0044 * 50_000, rel=1e-12)
     assert report.positions[0].maintenance_margin == pytest.approx(220.0, rel=1e-12)
     assert report.positions[0].liquidation_price == pytest.approx(53_900 / 1.1956, rel=1e-12)
