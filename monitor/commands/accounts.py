@@ -17,6 +17,15 @@ from monitor.sources.exchange.build import ADDRESS_ONLY, SUPPORTED
 from monitor.store import StoreError, open_database
 
 EXIT_FAILED = 1
+# Faster than once a second would eat the venues' request limits; slower than five minutes is
+# not monitoring.
+MIN_INTERVAL, MAX_INTERVAL = 1.0, 300.0
+
+
+def interval_problem(value: float | None) -> str | None:
+    if value is None or MIN_INTERVAL <= value <= MAX_INTERVAL:
+        return None
+    return f"--interval must be {MIN_INTERVAL:g} to {MAX_INTERVAL:g} seconds, got {value:g}"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -32,7 +41,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--credentials-file", metavar="PATH", type=Path,
         help="keep the API secrets in this file (chmod 600) instead of the OS keyring",
     )  # fmt: skip
+    add.add_argument(
+        "--interval", metavar="S", type=float,
+        help=f"seconds between refreshes, {MIN_INTERVAL:g}-{MAX_INTERVAL:g} (default 2)",
+    )  # fmt: skip
     add.set_defaults(func=run_add)
+    set_ = actions.add_parser("set", help="change an account's refresh interval")
+    set_.add_argument("name", metavar="NAME")
+    set_.add_argument("--interval", metavar="S", type=float, required=True)
+    set_.set_defaults(func=run_set)
     actions.add_parser("list", help="list stored accounts").set_defaults(func=run_list)
     remove = actions.add_parser("remove", help="remove an account and its stored secrets")
     remove.add_argument("name", metavar="NAME")
@@ -56,6 +73,9 @@ def fail(message: str) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
+    problem = interval_problem(args.interval)
+    if problem:
+        return fail(problem)
     address_only = args.exchange in ADDRESS_ONLY
     if address_only and not args.wallet:
         return fail(f"{args.exchange} is read by wallet address: pass --wallet ADDRESS")
@@ -65,6 +85,8 @@ def run_add(args: argparse.Namespace) -> int:
         "api_url": args.api_url,
         "wallet_address": args.wallet,
     }
+    if args.interval is not None:
+        settings["interval"] = args.interval
     reference = None
     if not address_only:
         secrets = read_secrets()
@@ -88,6 +110,24 @@ def run_add(args: argparse.Namespace) -> int:
             vault.delete(reference)  # do not leave secrets behind for an account not stored
         return fail(str(exc))
     print(f"added {args.name} ({args.exchange})")
+    return 0
+
+
+def run_set(args: argparse.Namespace) -> int:
+    problem = interval_problem(args.interval)
+    if problem:
+        return fail(problem)
+    try:
+        with open_database(args.db) as db:
+            record = db.accounts.by_name(args.name)
+            if record is None:
+                return fail(f"account '{args.name}': no such account")
+            db.accounts.update(
+                record.account_id, settings={**record.settings, "interval": args.interval}
+            )
+    except StoreError as exc:
+        return fail(str(exc))
+    print(f"{args.name}: refreshed every {args.interval:g} s")
     return 0
 
 

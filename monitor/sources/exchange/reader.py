@@ -34,6 +34,7 @@ from monitor.sources.exchange.public import all_swap_marks
 from monitor.sources.exchange.tiers import maintenance_from_brackets, maintenance_from_tiers
 
 TIER_MAX_AGE = 24 * 3600.0
+MODE_MAX_AGE = 60.0
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class ExchangeReader:
         )
         self._tiers: dict[str, tuple[Maintenance, float]] = {}
         self._okx = OkxRules()
+        self._multi_assets: tuple[bool, float] | None = None  # Binance's mode, when read
         self._bybit_rules = BybitRules()
 
     async def fetch(self, now: float) -> FetchResult:
@@ -124,18 +126,24 @@ class ExchangeReader:
         # The reads at once: a refresh costs one round trip. The v3 account no longer says
         # whether Multi-Assets mode is on: /fapi/v1/multiAssetsMargin does (USDⓈ-M only).
         # Without that route: the flag older account answers carry.
+        # The route weighs 30 of Binance's 2,400 a minute: asked once a minute, not per refresh.
+        cached = self._multi_assets
+        ask = venue == "binanceusdm" and (cached is None or now - cached[1] > MODE_MAX_AGE)
         mode: Any = (
             optional(ex.fapiPrivateGetMultiAssetsMargin(), "binance multiAssetsMargin")
-            if venue == "binanceusdm"
+            if ask
             else _none()
         )
         positions, balance, multi = await asyncio.gather(
             ex.fetch_positions(), ex.fetch_balance(), mode
         )
-        if multi is None and venue == "binanceusdm" and "multiAssetsMargin" not in balance["info"]:
+        if ask and multi is None and "multiAssetsMargin" not in balance["info"]:
             multi = await optional(ex.fapiPrivateV2GetAccount(), "binance v2 account")
-        flags = multi if multi is not None else balance["info"]
-        multi_assets = bool(flags.get("multiAssetsMargin", False))
+        if ask or cached is None:
+            flags = multi if multi is not None else balance["info"]
+            cached = (bool(flags.get("multiAssetsMargin", False)), now)
+            self._multi_assets = cached
+        multi_assets = cached[0]
         # Without the asset index the USD pool is the venue's own figures, frozen.
         index = (
             await optional(ex.fapiPublicGetAssetIndex(), "binance assetIndex")
