@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from monitor.sources.sim import account_data, market_data, position_data
-from monitor.sources.sim.auth import ApiError
+from monitor.sources.sim.auth import INVALID_KEY, ApiError
 from monitor.sources.sim.markets import SimMarket
 
 if TYPE_CHECKING:
@@ -111,6 +111,14 @@ def _asset_mode(venue: SimVenue, key: str | None, _params: Params) -> Any:
     return {"multiAssetsMargin": venue.account_book(key).multi_assets}
 
 
+def _listen_key(venue: SimVenue, key: str | None, _params: Params) -> Any:
+    """POST /fapi/v1/listenKey ("Start User Data Stream", USER_STREAM: the API key, no
+    signature): the account's active key, its validity extended (listen_keys.py)."""
+    if key is None or key not in venue.secrets():
+        raise INVALID_KEY
+    return {"listenKey": venue.listen_keys.open(key)}
+
+
 ROUTES: dict[str, Route] = {
     "/fapi/v1/time": Route(False, _time),
     "/fapi/v1/ping": Route(False, lambda _v, _k, _p: {}),
@@ -126,6 +134,7 @@ ROUTES: dict[str, Route] = {
     "/fapi/v3/account": Route(True, _account(3)),
     "/fapi/v2/balance": Route(True, _balance),
     "/fapi/v3/balance": Route(True, _balance),
+    "/fapi/v1/listenKey": Route(False, _listen_key),  # keyed in the handler, never signed
 }
 
 

@@ -5,7 +5,9 @@ url = venue.start()                       # http://127.0.0.1:<port>
 venue.step(60)                            # one simulated minute of random walk
 venue.play_crash(DEMO_CRASH); venue.step(120)
 venue.reported(DEMO_CREDENTIALS.api_key)  # the venue's own figures, from its reference
-venue.stop()
+ws = venue.start_stream()                 # ws://127.0.0.1:<port>: mark and user data streams
+venue.stream.go_quiet(); venue.stream.resume()
+venue.stop()                              # REST and streams
 
 Every figure the venue serves or reports comes from its own statement of Binance's rules
 (reference.py, liquidation.py, collateral.py), never from the app's engine.
@@ -25,12 +27,15 @@ from monitor.sources.sim.book import DEMO_BOOK, SimBook
 from monitor.sources.sim.collateral import AssetIndex
 from monitor.sources.sim.faults import FaultKind, Faults
 from monitor.sources.sim.figures import AccountFigures, figures, portfolio_of
+from monitor.sources.sim.listen_keys import ListenKeys
 from monitor.sources.sim.markets import MARKETS, SimMarket, market_by_name
 from monitor.sources.sim.prices import DEMO_CRASH, PriceProcess
 from monitor.sources.sim.reported import ReportedAccount
 from monitor.sources.sim.reporting import factor_for_health, reported_account
 from monitor.sources.sim.request_log import RequestLog
 from monitor.sources.sim.server import HOST, VenueHTTPServer
+from monitor.sources.sim.stream_payloads import account_update
+from monitor.sources.sim.ws_server import StreamServer
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,8 @@ class SimVenue:
         self._serve_thread: threading.Thread | None = None
         self._ticker: threading.Thread | None = None
         self._ticker_stop = threading.Event()
+        self.listen_keys = ListenKeys()
+        self.stream = StreamServer(self)  # serves once start_stream() is called
         if demo_book is not None:
             self.add_book(demo_book, DEMO_CREDENTIALS.api_key, DEMO_CREDENTIALS.secret)
 
@@ -102,10 +109,18 @@ class SimVenue:
                 raise ValueError(f"book {book.name!r}: no asset index for {missing} here")
 
     def set_book(self, api_key: str, book: SimBook) -> None:
+        """Replace an account's book; its user data streams get Binance's ACCOUNT_UPDATE."""
         self._check(book)
         with self._lock:
-            self.book(api_key)
+            old = self.book(api_key)
             self._books[api_key] = book
+            marks = self.marks()
+        if self.stream.listening(api_key):
+            rates = collateral.rates(marks)
+            before = figures(old, self._by_id, marks, rates)
+            event = account_update(before, figures(book, self._by_id, marks, rates), self.now_ms())
+            if event is not None:
+                self.stream.account_changed(api_key, event)
 
     def book(self, api_key: str) -> SimBook:
         with self._lock:
@@ -158,6 +173,7 @@ class SimVenue:
         """Advance the clock by `dt` seconds: one random-walk step, or along a playing crash."""
         with self._lock:
             self._prices.step(dt)
+        self.stream.marks_moved()
 
     def play_crash(self, path: Sequence[tuple[float, float]] = DEMO_CRASH) -> float:
         """Drive every mark along `path` [(seconds, move from the marks now), ...] as the
@@ -177,6 +193,7 @@ class SimVenue:
             for name, price in marks.items():
                 new[self.markets.index(market_by_name(self.markets, name))] = price
             self._prices.set_marks(new)
+        self.stream.marks_moved()
 
     def shift_all(self, factor: float) -> None:
         """Multiply every mark by `factor` (0.9: everything 10 % down); cancels a crash."""
@@ -184,6 +201,7 @@ class SimVenue:
             raise ValueError(f"factor must be > 0, got {factor!r}")
         with self._lock:
             self._prices.set_marks(self._prices.marks * factor)
+        self.stream.marks_moved()
 
     def factor_for_health(self, api_key: str, health: float, pool: str | None = None) -> float:
         """The `shift_all` factor (< 1) that brings this key's cross pool (`pool`, if it has
@@ -231,6 +249,14 @@ class SimVenue:
         self._serve_thread.start()
         return self.url
 
+    def start_stream(self, port: int = 0) -> str:
+        """Serve the websocket streams on 127.0.0.1 (`port` 0: any); returns the ws:// URL."""
+        return self.stream.start(port)
+
+    @property
+    def ws_url(self) -> str:
+        return self.stream.url
+
     @property
     def url(self) -> str:
         if self._server is None:
@@ -238,10 +264,12 @@ class SimVenue:
         return f"http://{HOST}:{self._server.server_address[1]}"
 
     def stop(self) -> None:
-        """Stop serving; hung and delayed requests are dropped at once. Safe to call twice."""
+        """Stop serving (REST and streams); hung and delayed requests are dropped at once.
+        Safe to call twice."""
         self.stopping.set()
         self.faults.release_all()
         self.stop_ticker()
+        self.stream.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
