@@ -66,6 +66,13 @@ def test_listen_key_is_keyed_not_signed_and_one_per_account(venue: SimVenue) -> 
         stranger.fapiPrivatePostListenKey()
 
 
+def test_a_put_keeps_the_listen_key_alive(venue: SimVenue) -> None:
+    """ccxt renews the key with PUT every 20 minutes ("Keepalive User Data Stream")."""
+    client = binanceusdm_at(venue.url, KEY, DEMO_CREDENTIALS.secret, enable_rate_limit=False)
+    key = client.fapiPrivatePostListenKey()["listenKey"]
+    assert client.fapiPrivatePutListenKey()["listenKey"] == key
+
+
 def test_listen_keys_live_60_minutes_and_a_post_extends_them() -> None:
     now = [0.0]
     keys = ListenKeys(clock=lambda: now[0])

@@ -49,6 +49,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._serve()
 
+    def do_PUT(self) -> None:  # ccxt keeps a user-data listenKey alive with PUT
+        self._serve()
+
     def do_DELETE(self) -> None:
         self._serve()
 
