@@ -35,6 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add.add_argument("name", metavar="NAME")
     add.add_argument("--exchange", required=True, choices=SUPPORTED, metavar="ID")
     add.add_argument("--api-url", metavar="URL", help="REST base URL override")
+    add.add_argument(
+        "--ws-url", metavar="URL", help="websocket base URL override (live marks; Binance USDⓈ-M)"
+    )
     add.add_argument("--sandbox", action="store_true", help="use the venue's testnet")
     add.add_argument("--wallet", metavar="ADDRESS", help="wallet address (Hyperliquid, dYdX)")
     add.add_argument(
@@ -87,6 +90,8 @@ def run_add(args: argparse.Namespace) -> int:
     }
     if args.interval is not None:
         settings["interval"] = args.interval
+    if args.ws_url:
+        settings["ws_url"] = args.ws_url
     reference = None
     if not address_only:
         secrets = read_secrets()

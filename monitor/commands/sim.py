@@ -121,7 +121,10 @@ def run(args: argparse.Namespace) -> int:
             f"start, down to -{args.crash_floor:g} %, and stays there"
         )
     print("Add it to Margin Monitor with:")
-    print(f"  margin-monitor accounts add demo --exchange binanceusdm --api-url {url}")
+    print(
+        f"  margin-monitor accounts add demo --exchange binanceusdm --api-url {url} "
+        f"--ws-url {ws_url}"
+    )
     print("Press Ctrl-C to stop.", flush=True)
     return _serve_until_signalled(venue)
 
