@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from monitor.domain import AccountHealth, Thresholds, evaluate_accounts
+from monitor.domain.model import ThresholdsError
 from monitor.formats.health_json import FORMAT, exit_status, health_dict
 from monitor.formats.pools_json import PooledReport, pooled_dict, pooled_exit_status
 from monitor.formats.portfolio import PortfolioError, load_portfolio
@@ -29,6 +30,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--warning", type=float, default=2.0, help="warning at health <= this (2.0)")
     p.add_argument("--critical", type=float, default=1.25, help="critical at health <= this (1.25)")
     p.add_argument(
+        "--move-warning",
+        type=float,
+        default=None,
+        metavar="PCT",
+        help="warning when a market move of this many percent liquidates (3)",
+    )
+    p.add_argument(
+        "--move-critical",
+        type=float,
+        default=None,
+        metavar="PCT",
+        help="critical when a market move of this many percent liquidates (1)",
+    )
+    p.add_argument(
         "--refresh",
         action="store_true",
         help="poll every stored account once before reporting (no --portfolio)",
@@ -41,8 +56,24 @@ def fail(message: str) -> int:
     return EXIT_UNKNOWN
 
 
+# The command line's names of the Thresholds fields.
+FLAGS = {
+    "warning": "--warning",
+    "critical": "--critical",
+    "liquidation": "--critical",
+    "move_warning": "--move-warning",
+    "move_critical": "--move-critical",
+}
+
+
 def thresholds_from(args: argparse.Namespace) -> Thresholds:
-    return Thresholds(warning=args.warning, critical=args.critical)
+    """The thresholds of a portfolio check; the move flags are percent (3 -> 0.03)."""
+    moves = {}
+    if args.move_warning is not None:
+        moves["move_warning"] = args.move_warning / 100
+    if args.move_critical is not None:
+        moves["move_critical"] = args.move_critical / 100
+    return Thresholds(warning=args.warning, critical=args.critical, **moves)
 
 
 def report(reports: tuple[AccountHealth, ...], as_json: bool) -> int:
@@ -85,8 +116,8 @@ def report_pools(books: Sequence[StoredBook], as_json: bool) -> int:
 def run(args: argparse.Namespace) -> int:
     try:
         thresholds = thresholds_from(args)
-    except ValueError as exc:
-        return fail(f"--warning/--critical: {exc}")
+    except ThresholdsError as exc:
+        return fail(f"{FLAGS[exc.field]}: {exc}")
     if not args.portfolio:
         # The stored accounts, each judged by its own stored thresholds. Imported here so a
         # file check does not load the database layer.

@@ -36,16 +36,13 @@ class EventKind(StrEnum):
 
 @dataclass(frozen=True)
 class AlertRules:
-    """How alerts behave, beyond the per-account health thresholds."""
+    """How alerts behave, beyond the per-account thresholds (health and the move that
+    liquidates: `Thresholds`)."""
 
-    # A level clears only when health rises to threshold * (1 + hysteresis) or above, so
-    # noise around a threshold does not flap (warning 2.0 clears at >= 2.1).
+    # A level clears only when health, and the move that liquidates, rise to their threshold
+    # * (1 + hysteresis) or above, so noise around a threshold does not flap (warning 2.0
+    # clears at >= 2.1; a 1 % critical move at >= 1.05 %).
     hysteresis: float = 0.05
-    # Distance to liquidation (fraction of the mark) at or below which `distance_level` is
-    # raised whatever the health (a heads-up: WARNING; the health levels escalate from there);
-    # None switches the rule off. Clears at distance * (1 + hysteresis).
-    distance_alert: float | None = 0.03
-    distance_level: Level = Level.WARNING
     # Stale when no good refresh for max(stale_intervals * interval, stale_min_seconds).
     stale_intervals: float = 3.0
     stale_min_seconds: float = 30.0
@@ -60,10 +57,6 @@ class AlertRules:
     def __post_init__(self) -> None:
         if not (self.hysteresis >= 0 and math.isfinite(self.hysteresis)):
             raise ValueError(f"hysteresis must be a finite fraction >= 0, got {self.hysteresis}")
-        if self.distance_alert is not None and not self.distance_alert > 0:
-            raise ValueError(f"distance_alert must be > 0 or None, got {self.distance_alert}")
-        if self.distance_level is Level.OK:
-            raise ValueError("distance_level must be an alert level, not OK")
         if self.stale_intervals <= 0 or self.stale_min_seconds < 0:
             raise ValueError("stale_intervals must be > 0 and stale_min_seconds >= 0")
 
@@ -80,8 +73,14 @@ class SubjectReading:
     label: str  # for the trader: "binance-main" or "binance-main BTC/USDT long"
     health: float | None  # None (or NaN): no maintenance requirement, nothing at risk
     thresholds: Thresholds
-    distance: float | None = None  # market move to liquidation, fraction of the mark (0.041)
+    # The market move that liquidates, fraction of the mark (0.041): a pool's nearer uniform
+    # move, an isolated position's distance to liquidation. Judged by the thresholds' move
+    # levels.
+    distance: float | None = None
     direction: str = "moves"  # "falls" / "rises": which way the market must go to liquidate
+    # Seconds to liquidation at the pace the move shrank over the last minute (the service
+    # measures it; None: not shrinking, or not measured). Told in the alert text only.
+    eta_seconds: float | None = None
 
 
 @dataclass(frozen=True)

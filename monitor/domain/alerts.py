@@ -6,8 +6,11 @@ whether it should also ring (sound, webhook). Rules, in order of importance:
 
 * A level is raised or escalated in the very evaluation that reaches it, and notifies then
   unless the subject is snoozed at that level or worse. A worse level always notifies.
-* A level clears only when health rises to threshold * (1 + hysteresis) or above (and the
-  distance to liquidation to distance_alert * (1 + hysteresis)), so boundary noise cannot flap.
+* A subject's level is the worse of its health level and its move level (the market move
+  that liquidates it against the account's move thresholds): `report.level_for`, the engine's
+  own rule.
+* A level clears only when health rises to threshold * (1 + hysteresis) or above, and the
+  move that liquidates to its move threshold * (1 + hysteresis), so boundary noise cannot flap.
 * The same level never notifies twice unless it cleared in between.
 * Stale data makes the account's figures unknown: no level is computed from it, and the
   stale condition is an alert of its own. The held level survives the gap for hysteresis.
@@ -22,7 +25,7 @@ from dataclasses import replace
 
 from monitor.domain.alert_commands import acknowledge, cancel_snooze, snooze
 from monitor.domain.alert_feed import update_feed
-from monitor.domain.alert_levels import finite, health_level, next_level
+from monitor.domain.alert_levels import finite, health_level, move_level, next_level
 from monitor.domain.alert_model import (
     AccountFeed,
     AlertEvent,
@@ -55,6 +58,7 @@ __all__ = [
     "cancel_snooze",
     "evaluate",
     "health_level",
+    "move_level",
     "next_level",
     "snooze",
 ]
@@ -221,7 +225,7 @@ def _step_subject(
 
     kind = EventKind.RAISED if held is Level.OK else EventKind.ESCALATED
     notify = level > subject.notified and not quiet
-    text = alert_text(reading, level, health_level(reading), rules)
+    text = alert_text(reading, level, health_level(reading), move_level(reading))
     if quiet:
         text += " (snoozed)"
     events.append(_event(kind, subject, level, text, now, notify, held))

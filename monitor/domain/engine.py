@@ -126,11 +126,15 @@ def evaluate(
     for i, account in enumerate(book.accounts):
         limits = per_account[i]
         positions = []
-        level = level_for(_opt(account_health_l[i]), limits)
+        down, up = liquidation_moves(book, z, i, mm_entry)
+        # The pool's level by its health and the nearer move that liquidates it; each isolated
+        # position's by its own health and distance to liquidation.
+        nearer = min((m for m in (down, up) if m is not None), default=None)
+        level = level_for(_opt(account_health_l[i]), limits, nearer)
         for p in account.positions:
             health = _opt(health_l[row])
             if p.margin_mode is MarginMode.ISOLATED:
-                level = max(level, level_for(health, limits))
+                level = max(level, level_for(health, limits, _opt(dist_l[row])))
             positions.append(
                 PositionHealth(
                     symbol=p.symbol,
@@ -149,7 +153,6 @@ def evaluate(
                 )
             )
             row += 1
-        down, up = liquidation_moves(book, z, i, mm_entry)
         reports.append(
             AccountHealth(
                 name=account.name,

@@ -5,6 +5,7 @@ Immutable dataclasses so they can cross threads (service → UI) safely.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import Enum
 
@@ -211,17 +212,67 @@ class Account:
         return self.wallet_balance + settle + sum(c.value for c in self.collaterals)
 
 
+class ThresholdsError(ValueError):
+    """Alert thresholds that do not hold together; `field` names the one at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _pct(fraction: float) -> str:
+    return f"{fraction * 100:g} %"
+
+
 @dataclass(frozen=True)
 class Thresholds:
-    """Health-ratio alert levels (health = margin balance / maintenance; 1.0 liquidates)."""
+    """An account's alert levels, by health ratio (margin balance / maintenance; 1.0
+    liquidates) and by the market move that liquidates (a fraction of the price: 0.03 is 3 %).
+
+    A pool's or isolated position's level is the worse of the two: a leveraged book at health
+    8 can be 0.8 % of price from liquidation, and health alone would leave no time to act.
+    """
 
     warning: float = 2.0
     critical: float = 1.25
     liquidation: float = 1.0
+    move_warning: float = 0.03
+    move_critical: float = 0.01
 
     def __post_init__(self) -> None:
-        if not (self.warning >= self.critical >= self.liquidation > 0):
-            raise ValueError(
-                "thresholds must satisfy warning >= critical >= liquidation > 0, got "
-                f"warning={self.warning}, critical={self.critical}, liquidation={self.liquidation}"
+        for name in ("warning", "critical", "liquidation"):
+            value = getattr(self, name)
+            if math.isnan(value):
+                raise ThresholdsError(name, f"{name} must be a number, got {value}")
+        if not self.liquidation > 0:
+            raise ThresholdsError(
+                "liquidation", f"liquidation must be above 0, got {self.liquidation:g}"
+            )
+        if not self.critical >= self.liquidation:
+            raise ThresholdsError(
+                "critical",
+                f"critical ({self.critical:g}) must not be below liquidation "
+                f"({self.liquidation:g})",
+            )
+        if not self.warning >= self.critical:
+            raise ThresholdsError(
+                "critical",
+                f"critical ({self.critical:g}) must not be above warning ({self.warning:g})",
+            )
+        if not 0 < self.move_warning < 1:
+            raise ThresholdsError(
+                "move_warning",
+                "move_warning must be above 0 % and below 100 % of the price, "
+                f"got {_pct(self.move_warning)}",
+            )
+        if not self.move_critical > 0:
+            raise ThresholdsError(
+                "move_critical",
+                f"move_critical must be above 0 % of the price, got {_pct(self.move_critical)}",
+            )
+        if not self.move_critical <= self.move_warning:
+            raise ThresholdsError(
+                "move_critical",
+                f"move_critical ({_pct(self.move_critical)}) must not be above "
+                f"move_warning ({_pct(self.move_warning)})",
             )

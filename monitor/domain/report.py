@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -21,17 +22,33 @@ class Level(IntEnum):
         return self.name.lower()
 
 
-def level_for(health: float | None, thresholds: Thresholds) -> Level:
-    """Level of one health ratio; no maintenance requirement (None) is ok."""
-    if health is None:
+def move_level(move: float | None, thresholds: Thresholds) -> Level:
+    """Level of the market move that liquidates (a fraction of the price; <= 0: already past
+    it); None (or NaN): no move liquidates, ok."""
+    if move is None or not math.isfinite(move):
         return Level.OK
+    if move <= thresholds.move_critical:
+        return Level.CRITICAL
+    if move <= thresholds.move_warning:
+        return Level.WARNING
+    return Level.OK
+
+
+def level_for(health: float | None, thresholds: Thresholds, move: float | None = None) -> Level:
+    """Level of a pool or an isolated position: the worse of its health (no maintenance
+    requirement, None, is ok) and of `move`, the market move that liquidates it (a pool: the
+    nearer of its liquidating moves down and up; an isolated position: its distance to
+    liquidation)."""
+    by_move = move_level(move, thresholds)
+    if health is None or not math.isfinite(health):
+        return by_move
     if health <= thresholds.liquidation:
         return Level.LIQUIDATION
     if health <= thresholds.critical:
-        return Level.CRITICAL
+        return max(Level.CRITICAL, by_move)
     if health <= thresholds.warning:
-        return Level.WARNING
-    return Level.OK
+        return max(Level.WARNING, by_move)
+    return by_move
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,12 @@ class AccountHealth:
     liquidation_move_down: float | None
     liquidation_move_up: float | None
     positions: tuple[PositionHealth, ...]
+
+    @property
+    def liquidation_move(self) -> float | None:
+        """The nearer of the uniform moves down and up that liquidate the pool (None: none)."""
+        moves = [m for m in (self.liquidation_move_down, self.liquidation_move_up) if m is not None]
+        return min(moves, default=None)
 
     @property
     def free_margin(self) -> float:

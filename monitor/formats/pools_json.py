@@ -82,7 +82,11 @@ def pooled_dict(report: PooledReport) -> dict[str, Any]:
     pools = []
     for pool, health in report.worst_first:
         entry = _cross_pool(pool, health)
-        entry["status"] = level_for(health.health_ratio, report.thresholds).label
+        # The pool's own level (its health and the nearer move that liquidates it); the
+        # isolated positions' follow as entries of their own.
+        entry["status"] = level_for(
+            health.health_ratio, report.thresholds, health.liquidation_move
+        ).label
         pools.append(entry)
         for p in health.positions:
             row = position_dict(p)
@@ -103,7 +107,9 @@ def pooled_dict(report: PooledReport) -> dict[str, Any]:
                         ),
                         "maintenance_margin": p.maintenance_margin,
                         "health_ratio": p.health_ratio,
-                        "status": level_for(p.health_ratio, report.thresholds).label,
+                        "status": level_for(
+                            p.health_ratio, report.thresholds, p.distance_to_liquidation
+                        ).label,
                         "liquidation_price": p.liquidation_price,
                         "venue": _venue_position(p),
                     }

@@ -63,6 +63,7 @@ def readings(snap: AccountSnapshot) -> list[SubjectReading]:
                 thresholds=snap.thresholds,
                 distance=pool_distance[0],
                 direction=pool_distance[1],
+                eta_seconds=pool.eta_seconds,
             )
         )
         for p in health.positions:

@@ -21,6 +21,7 @@ from monitor.service.alerting import AlertRunner, StoredAlert
 from monitor.service.api import ServiceEvent
 from monitor.service.backoff import Backoff
 from monitor.service.commands import CommandsMixin
+from monitor.service.pace import PaceTracker
 from monitor.service.recompute import build_snapshot
 from monitor.service.snapshot import AccountSnapshot, Snapshot, SourceState, SourceStatus
 from monitor.service.sources import (
@@ -81,6 +82,7 @@ class MonitorService(CommandsMixin):
         self._marks: dict[int, dict[str, float]] = {}
         self._snapshots: dict[int, AccountSnapshot] = {}
         self._alerts = AlertRunner(db, rules)
+        self._pace = PaceTracker()
         self._ticker: asyncio.Task[None] | None = None
         self._tiers_stored: dict[tuple[str, str], float] = {}
         self._next_thin = 0.0  # history older than the retention is thinned once a day
@@ -172,6 +174,7 @@ class MonitorService(CommandsMixin):
             task.cancel()
         self._snapshots.pop(account_id, None)
         self._status.pop(account_id, None)
+        self._pace.forget(account_id)
         self._publish()
 
     def _refresh(self, account_id: int | None) -> None:
@@ -259,6 +262,7 @@ class MonitorService(CommandsMixin):
             self.interval(record),
             verified=record.kind != "exchange" or is_verified(record.venue),
         )
+        snap = self._pace.observe(snap, now)  # each pool's time to liquidation at its pace
         self._snapshots[account_id] = snap
         if snap.known and snap.baseline is not None:
             self._record_history(account_id, snap, now)

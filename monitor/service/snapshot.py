@@ -51,6 +51,9 @@ class PoolSnapshot:
     health: AccountHealth
     baseline: AccountHealth
     exchange_disagreement: str | None = None  # set when the venue's own figures differ > 0.5 %
+    # Seconds to liquidation at the pace the pool's nearer liquidating move (without what-ifs)
+    # shrank over the last minute; None unless it shrank (see service/pace.py).
+    eta_seconds: float | None = None
 
 
 def _worst_first(pool: PoolSnapshot) -> tuple[int, float]:

@@ -41,6 +41,25 @@ def account_row(session: Session, account_id: int) -> AccountRow:
     return row
 
 
+def thresholds_of(row: AccountRow) -> Thresholds:
+    """The row's alert thresholds; move levels a row has none of (written before 0004) are
+    the defaults."""
+    moves = {}
+    if row.move_warning is not None:
+        moves["move_warning"] = row.move_warning
+    if row.move_critical is not None:
+        moves["move_critical"] = row.move_critical
+    return Thresholds(row.warning, row.critical, row.liquidation, **moves)
+
+
+def _write_thresholds(row: AccountRow, thresholds: Thresholds) -> None:
+    row.warning = thresholds.warning
+    row.critical = thresholds.critical
+    row.liquidation = thresholds.liquidation
+    row.move_warning = thresholds.move_warning
+    row.move_critical = thresholds.move_critical
+
+
 def to_record(row: AccountRow) -> AccountRecord:
     return AccountRecord(
         account_id=row.id,
@@ -50,7 +69,7 @@ def to_record(row: AccountRow) -> AccountRecord:
         collateral=row.collateral,
         settings=copy.deepcopy(row.settings),
         credentials_ref=row.credentials_ref,
-        thresholds=Thresholds(row.warning, row.critical, row.liquidation),
+        thresholds=thresholds_of(row),
         stale_after=row.stale_after,
         wallet_balance=row.wallet_balance,
         exchange_health_ratio=row.exchange_health_ratio,
@@ -85,12 +104,10 @@ def add_account(
         collateral=collateral,
         settings=dict(settings or {}),
         credentials_ref=credentials_ref,
-        warning=thresholds.warning,
-        critical=thresholds.critical,
-        liquidation=thresholds.liquidation,
         stale_after=stale_after,
         wallet_balance=wallet_balance,
     )
+    _write_thresholds(row, thresholds)
     session.add(row)
     session.flush()
     return row.id
@@ -166,9 +183,7 @@ class AccountStore:
             if not isinstance(credentials_ref, _Keep):
                 row.credentials_ref = credentials_ref
             if not isinstance(thresholds, _Keep):
-                row.warning = thresholds.warning
-                row.critical = thresholds.critical
-                row.liquidation = thresholds.liquidation
+                _write_thresholds(row, thresholds)
             if not isinstance(stale_after, _Keep):
                 row.stale_after = stale_after
             if not isinstance(wallet_balance, _Keep):

@@ -68,6 +68,10 @@ class AccountRow(Base):
     # Added by 0003: every margin pool of the last refresh (wallet, collateral, the venue's own
     # figures) as JSON; None for a single-pool account (wallet_balance is its wallet).
     pools: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # Added by 0004: alert levels by the market move that liquidates (fractions of the price);
+    # None on rows written before it, read as the Thresholds defaults.
+    move_warning: Mapped[float | None]
+    move_critical: Mapped[float | None]
 
 
 class PositionRow(Base):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from monitor.domain.alert_text import pace_text
 from monitor.domain.report import AccountHealth
 from monitor.service.snapshot import AccountSnapshot, PoolSnapshot, SourceState
 from monitor.ui import formatting as fmt
@@ -77,6 +78,14 @@ def _compact_moves(snap: AccountSnapshot, h: AccountHealth) -> str:
     return f"{down} / {fmt.move(h.liquidation_move_up)}"
 
 
+def _pace(snap: AccountSnapshot, pool: PoolSnapshot | None, failing: bool) -> str:
+    """The pool's time to liquidation at its pace while its move shrinks ("" otherwise, and for
+    figures that are not current)."""
+    if pool is None or failing or not snap.known:
+        return ""
+    return pace_text(pool.eta_seconds)
+
+
 def _set_stale(label: QLabel, stale: bool) -> None:
     # Figures that are not current are greyed and italic (style sheets: [stale="true"]).
     value = "true" if stale else "false"
@@ -140,6 +149,15 @@ class AccountHeader(QFrame):
         self.free_margin = _figure(grid, 1, 2, "Free margin")
         for col in range(3):
             grid.setColumnStretch(col, 1)
+        # Time to liquidation at the pace of the last minute, only while the move shrinks.
+        self.pace = QLabel()
+        self.pace.setObjectName("paceValue")
+        self.pace.setStyleSheet("font-weight: bold;")
+        self.pace.setToolTip(
+            "how long until the move that liquidates the pool is used up, if the market keeps "
+            "the pace of the last minute"
+        )
+        self.pace.hide()
         self.collateral = QLabel()  # a single multi-asset pool's collateral
         self.collateral.setObjectName("collateralValue")
         self.collateral.setTextFormat(Qt.TextFormat.PlainText)
@@ -174,6 +192,7 @@ class AccountHeader(QFrame):
         top.addWidget(self.state)
         right.addLayout(top)
         right.addLayout(grid)
+        right.addWidget(self.pace)
         right.addStretch(1)
         headline = QHBoxLayout()
         headline.addWidget(self.band, 0, Qt.AlignmentFlag.AlignTop)
@@ -199,6 +218,7 @@ class AccountHeader(QFrame):
         if snap is None:
             self.title.setText("no account")
             self.unverified.hide()
+            self.pace.hide()
             self.pools_box.hide()
             self.collateral.hide()
             self._band(fmt.UNKNOWN, fmt.STALE_COLOUR, "")
@@ -240,6 +260,9 @@ class AccountHeader(QFrame):
             self._band(fmt.health(h.health_ratio), fmt.LEVEL_COLOURS[h.status], caption)
         down, up = _moves(snap, h)
         current = snap.known
+        pace = _pace(snap, pool, failing)
+        self.pace.setText(f"liquidation {pace}" if pace else "")
+        self.pace.setVisible(bool(pace))
         for value_label, value in (
             (self.margin_balance, fmt.money(h.margin_balance, currency) if h else fmt.UNKNOWN),
             (self.maintenance, fmt.money(h.maintenance_margin, currency) if h else fmt.UNKNOWN),
@@ -307,6 +330,7 @@ class AccountHeader(QFrame):
         health = fmt.UNKNOWN if failing else fmt.health(h.health_ratio)
         if has_whatif(pool) and not failing:  # was → with the what-ifs
             health = f"{fmt.health(pool.baseline.health_ratio)} → {health}"
+        pace = _pace(snap, pool, failing)
         texts = [
             pool_name(pool),
             health,
@@ -314,7 +338,7 @@ class AccountHeader(QFrame):
             fmt.money(h.margin_balance, unit=currency),
             fmt.money(h.maintenance_margin, unit=currency),
             fmt.money(exch_maint, unit=currency) if exch_maint is not None else NOT_GIVEN,
-            _compact_moves(snap, h),
+            _compact_moves(snap, h) + (f" · {pace}" if pace else ""),
             collateral_text(account),
         ]
         colour = fmt.LEVEL_COLOURS[h.status] if snap.known and not failing else ""

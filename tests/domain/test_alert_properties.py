@@ -1,7 +1,8 @@
 """Properties of the alert state machine under random health paths, snoozes, acks and gaps.
 
-The truth each evaluation is checked against is computed here from `level_for` (the engine's
-own level rule in report.py) and the stated rules, never from the machine's helpers.
+The truth each evaluation is checked against is computed here from `level_for` of the health
+alone (the engine's own health rule in report.py) and the stated move rule (move <= the
+account's move threshold), never from the machine's helpers.
 """
 
 from __future__ import annotations
@@ -60,18 +61,27 @@ def threshold(level: Level, t: Thresholds) -> float:
     ]
 
 
+def move_threshold(level: Level, t: Thresholds) -> float:
+    """The move threshold of a level the move can raise (warning, critical)."""
+    return {Level.WARNING: t.move_warning, Level.CRITICAL: t.move_critical}[level]
+
+
 @st.composite
 def scenarios(draw: st.DrawFn) -> tuple[Thresholds, AlertRules, list[object]]:
     liquidation = draw(st.floats(0.8, 1.2))
     critical = liquidation + draw(st.sampled_from([0.0, 0.05, 0.25, 0.5]))
     warning = critical + draw(st.sampled_from([0.0, 0.1, 0.75, 1.0]))
-    limits = Thresholds(warning=warning, critical=critical, liquidation=liquidation)
-    margin = draw(st.sampled_from([0.0, 0.01, 0.05, 0.2]))
-    distance_alert = draw(st.sampled_from([None, 0.01, 0.03, 0.1]))
-    distance_level = draw(st.sampled_from(ALERT_LEVELS))
-    rules = AlertRules(
-        hysteresis=margin, distance_alert=distance_alert, distance_level=distance_level
+    move_critical = draw(st.sampled_from([0.005, 0.01, 0.03]))
+    move_warning = move_critical + draw(st.sampled_from([0.0, 0.02, 0.07]))
+    limits = Thresholds(
+        warning=warning,
+        critical=critical,
+        liquidation=liquidation,
+        move_warning=move_warning,
+        move_critical=move_critical,
     )
+    margin = draw(st.sampled_from([0.0, 0.01, 0.05, 0.2]))
+    rules = AlertRules(hysteresis=margin)
     # Health values crowd the thresholds and their clear lines, with noise either side.
     lines = [threshold(lv, limits) * f for lv in ALERT_LEVELS for f in (1.0, 1.0 + margin)]
     near = st.builds(
@@ -80,8 +90,13 @@ def scenarios(draw: st.DrawFn) -> tuple[Thresholds, AlertRules, list[object]]:
         st.sampled_from([0.0, -1e-9, 1e-9, -0.004, 0.004, -0.03, 0.03]),
     )
     health = st.one_of(st.none(), st.floats(0.3, 5.0), near, near, near, near)
-    d_lines = [0.01, 0.03, 0.1, 0.0105, 0.0315, 0.12]
-    distance = st.one_of(st.none(), st.sampled_from(d_lines), st.floats(0.0, 0.2))
+    d_lines = [move * f for move in (move_critical, move_warning) for f in (1.0, 1.0 + margin)]
+    d_near = st.builds(
+        lambda line, noise: line * (1.0 + noise),
+        st.sampled_from(d_lines),
+        st.sampled_from([0.0, -1e-9, 1e-9, -0.004, 0.004, -0.03, 0.03]),
+    )
+    distance = st.one_of(st.none(), d_near, d_near, st.floats(-0.01, 0.2))
     evaluate = st.builds(
         Evaluate,
         dt=st.sampled_from([0.5, 1.0, 5.0, 20.0]),
@@ -103,11 +118,13 @@ def scenarios(draw: st.DrawFn) -> tuple[Thresholds, AlertRules, list[object]]:
     return limits, rules, steps
 
 
-def truth(health: float | None, distance: float | None, limits: Thresholds, rules: AlertRules):
-    by_distance = Level.OK
-    if rules.distance_alert is not None and distance is not None:
-        by_distance = rules.distance_level if distance <= rules.distance_alert else Level.OK
-    return max(level_for(health, limits), by_distance)
+def truth(health: float | None, distance: float | None, limits: Thresholds) -> Level:
+    by_move = Level.OK
+    if distance is not None and distance <= limits.move_critical:
+        by_move = Level.CRITICAL
+    elif distance is not None and distance <= limits.move_warning:
+        by_move = Level.WARNING
+    return max(level_for(health, limits), by_move)
 
 
 class Auditor:
@@ -190,7 +207,7 @@ class Auditor:
         self, key: str, step: Evaluate, before: AlertState, level: Level, events: list[AlertEvent]
     ) -> None:
         health, distance = step.health[key], step.distance[key]
-        now_truth = truth(health, distance, self.limits, self.rules)
+        now_truth = truth(health, distance, self.limits)
         # Never shows better than the truth.
         assert level >= now_truth
         prev = before.subjects.get(key)
@@ -211,22 +228,20 @@ class Auditor:
         for lv in ALERT_LEVELS:
             health_clear = health is None or health >= threshold(lv, self.limits) * scale
             distance_clear = (
-                self.rules.distance_alert is None
-                or distance is None
-                or lv > self.rules.distance_level
-                or distance >= self.rules.distance_alert * scale
+                distance is None
+                or lv > Level.CRITICAL  # the move never raises liquidation
+                or distance >= move_threshold(lv, self.limits) * scale
             )
             # (With no margin, health exactly on a threshold is still in that level.)
             if health_clear and distance_clear and now_truth < lv:
                 assert level < lv, (lv, health, distance, level)
         if level < held:
             # Cleared levels: health and distance rose a full margin above their lines.
-            near = self.rules.distance_alert
             for gone in (lv for lv in ALERT_LEVELS if level < lv <= held):
                 if health is not None:
                     assert health >= threshold(gone, self.limits) * scale
-                if near is not None and distance is not None and gone <= self.rules.distance_level:
-                    assert distance >= near * scale
+                if distance is not None and gone <= Level.CRITICAL:
+                    assert distance >= move_threshold(gone, self.limits) * scale
 
     def check_told(self, events: list[AlertEvent]) -> None:
         for e in events:

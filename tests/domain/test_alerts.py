@@ -92,12 +92,19 @@ def test_a_level_notifies_again_only_after_it_cleared():
 
 
 def test_distance_to_liquidation_raises_its_own_level_with_hysteresis():
-    machine = AlertMachine(AlertRules(distance_alert=0.03, distance_level=Level.CRITICAL))
-    events = machine.evaluate(0.0, [pool(3.0, distance=0.029)], [fresh()])
+    # Was AlertRules(distance_alert=0.03, distance_level=CRITICAL): the global distance rule is
+    # now the account's move thresholds; critical at a 3 % move says the same.
+    limits = Thresholds(move_warning=0.03, move_critical=0.03)
+    machine = AlertMachine()
+
+    def near(distance: float) -> SubjectReading:
+        return SubjectReading(ACCOUNT, ACCOUNT, "binance-main", 3.0, limits, distance, "falls")
+
+    events = machine.evaluate(0.0, [near(0.029)], [fresh()])
     assert notified(events) == [(EventKind.RAISED, Level.CRITICAL)]
     assert "2.9 %" in events[0].message and "3.0 %" in events[0].message
-    assert machine.evaluate(1.0, [pool(3.0, distance=0.031)], [fresh()]) == []  # < 3.15 %
-    cleared = machine.evaluate(2.0, [pool(3.0, distance=0.0315)], [fresh()])
+    assert machine.evaluate(1.0, [near(0.031)], [fresh()]) == []  # < 3.15 %
+    cleared = machine.evaluate(2.0, [near(0.0315)], [fresh()])
     assert [(e.kind, e.level) for e in cleared] == [(EventKind.CLEARED, Level.OK)]
 
 
@@ -251,7 +258,7 @@ def test_rules_reject_nonsense():
     with pytest.raises(ValueError):
         AlertRules(hysteresis=-0.1)
     with pytest.raises(ValueError):
-        AlertRules(distance_level=Level.OK)
+        AlertRules(hysteresis=float("nan"))
     with pytest.raises(ValueError):
         AlertMachine().snooze(ACCOUNT, 0.0, 0.0)
 

@@ -98,14 +98,27 @@ def test_decimal_strings_are_numbers(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    ("wallet", "expected_status"),
-    # 0.5 BTC at 50,000 with 0.5 % maintenance needs 125: health = wallet / 125.
-    [(2000, 0), (240, 1), (150, 2), (100, 2)],
+    ("wallet", "expected_status", "flags"),
+    # 0.5 BTC at 50,000 with 0.5 % maintenance needs 125: health = wallet / 125. A fall d
+    # liquidates at wallet - 25,000 d = 125 (1 - d): d = (wallet - 125) / 24,875.
+    [
+        (2000, 0, ()),  # health 16, d = 7.5 %
+        (622.5, 1, ()),  # health 4.98, d = 2.0 %: warning by the move (<= 3 %)
+        # health 1.92 (warning) but d = 0.46 %: critical by the move (<= 1 %)
+        (240, 2, ()),
+        # the same with the move levels below 0.46 %: the health's warning
+        (240, 1, ("--move-warning", "0.3", "--move-critical", "0.2")),
+        (150, 2, ()),  # health 1.2
+        (100, 2, ()),  # health 0.8: liquidation
+    ],
 )
-def test_exit_status_follows_thresholds(wallet, expected_status, tmp_path, capsys):
+def test_exit_status_follows_thresholds(wallet, expected_status, flags, tmp_path, capsys):
     doc = _portfolio()
     doc["accounts"][0]["wallet_balance"] = wallet
-    status, out, _ = _run(tmp_path, capsys, json.dumps(doc))
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(doc))
+    status = main(["check", "--portfolio", str(path), *flags])
+    out = capsys.readouterr().out
     assert status == expected_status
     level = {0: "[OK]", 1: "[WARNING]", 2: "[CRITICAL]" if wallet > 125 else "[LIQUIDATION]"}
     assert level[expected_status] in out
