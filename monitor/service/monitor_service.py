@@ -21,6 +21,7 @@ from monitor.service.alerting import AlertRunner, StoredAlert
 from monitor.service.api import ServiceEvent
 from monitor.service.backoff import Backoff
 from monitor.service.commands import CommandsMixin
+from monitor.service.live_marks import LiveMarks
 from monitor.service.pace import PaceTracker
 from monitor.service.recompute import build_snapshot
 from monitor.service.snapshot import AccountSnapshot, Snapshot, SourceState, SourceStatus
@@ -36,6 +37,7 @@ from monitor.service.sources import (
 from monitor.sources.exchange.catalog import is_verified
 from monitor.sources.exchange.errors import Malformed
 from monitor.sources.exchange.reader import FetchResult
+from monitor.sources.exchange.stream import MarkStream, streams_marks
 from monitor.store.database import Database
 from monitor.store.records import AccountRecord, PositionMark
 
@@ -83,6 +85,8 @@ class MonitorService(CommandsMixin):
         self._snapshots: dict[int, AccountSnapshot] = {}
         self._alerts = AlertRunner(db, rules)
         self._pace = PaceTracker()
+        self._live = LiveMarks(self.clock, self._make_stream, self._stream_marks, self._recompute)
+        self._history_at: dict[int, float] = {}
         self._ticker: asyncio.Task[None] | None = None
         self._tiers_stored: dict[tuple[str, str], float] = {}
         self._next_thin = 0.0  # history older than the retention is thinned once a day
@@ -140,7 +144,11 @@ class MonitorService(CommandsMixin):
         self._ticker = asyncio.get_running_loop().create_task(self._tick_loop())
 
     async def _shutdown(self) -> None:
-        tasks = [*self._tasks.values(), *([self._ticker] if self._ticker else [])]
+        tasks = [
+            *self._tasks.values(),
+            *self._live.tasks(),
+            *([self._ticker] if self._ticker else []),
+        ]
         for task in tasks:
             task.cancel()
         if not tasks:
@@ -164,6 +172,8 @@ class MonitorService(CommandsMixin):
             worker = AccountWorker(self, record.account_id, self._backoff)
             self._workers[record.account_id] = worker
             self._tasks[record.account_id] = asyncio.get_running_loop().create_task(worker.run())
+        if streams_marks(record):
+            self._live.start(record.account_id)
         self._recompute(record.account_id)
 
     def _drop(self, account_id: int) -> None:
@@ -175,6 +185,7 @@ class MonitorService(CommandsMixin):
         self._snapshots.pop(account_id, None)
         self._status.pop(account_id, None)
         self._pace.forget(account_id)
+        self._live.stop(account_id)
         self._publish()
 
     def _refresh(self, account_id: int | None) -> None:
@@ -233,11 +244,20 @@ class MonitorService(CommandsMixin):
                 # Bracket tables change rarely: stored when the reader fetched them anew.
                 self.db.market.upsert_tiers(venue, symbol, figures.tiers, fetched)
                 self._tiers_stored[(venue, symbol)] = fetched
+        self._live.symbols[account_id] = sorted(result.symbols)
         self.db.source_status.set_success(account_id, now)
         self._records[account_id] = self.db.accounts.get(account_id)
         self._marks[account_id] = marks
         self._status[account_id] = SourceStatus(SourceState.OK, now)
         self._recompute(account_id)
+
+    def _make_stream(self, account_id: int) -> MarkStream:
+        record = self._records[account_id]
+        connection = connection_for(record, self._sim)
+        return MarkStream(connection.settings, record.settings.get("ws_url"))
+
+    def _stream_marks(self, account_id: int, marks: dict[str, float]) -> None:
+        self._marks.setdefault(account_id, {}).update(marks)
 
     def on_status(self, account_id: int, status: SourceStatus) -> None:
         if account_id not in self._records:
@@ -264,7 +284,13 @@ class MonitorService(CommandsMixin):
         )
         snap = self._pace.observe(snap, now)  # each pool's time to liquidation at its pace
         self._snapshots[account_id] = snap
-        if snap.known and snap.baseline is not None:
+        # History at most once a second: live marks may recompute ten times as often.
+        if (
+            snap.known
+            and snap.baseline is not None
+            and now - self._history_at.get(account_id, -1e9) >= 1.0
+        ):
+            self._history_at[account_id] = now
             self._record_history(account_id, snap, now)
         self._emit_alerts(self._alerts.step(self._snapshots.values(), now))
         self._publish()
@@ -275,6 +301,9 @@ class MonitorService(CommandsMixin):
         record = self._records[account_id]
         window = self._alerts.rules.stale_after(self.interval(record))
         age = status.age(now)
+        streamed = self._live.seen.get(account_id)
+        if age is not None and streamed is not None and status.state is SourceState.OK:
+            age = min(age, max(0.0, now - streamed))  # stale only when REST and stream both are
         fetched = status.state is SourceState.OK or (
             status.state is SourceState.MANUAL and record.settings.get("marks_from")
         )
