@@ -14,7 +14,8 @@ KEY = DEMO_CREDENTIALS.api_key
 
 def _at(snap, venue):
     """Every mark in the snapshot is the venue's now (as it prints them: 8 decimals)."""
-    marks = {m.symbol: price for m, price in zip(venue.markets, venue.marks().values())}
+    by_id = venue.marks()
+    marks = {m.symbol: by_id[m.id] for m in venue.markets}
     return all(abs(p.mark_price / marks[p.symbol] - 1) < 1e-9 for p in snap.account.positions)
 
 
