@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from monitor.domain.book import Book, BoolArray, FloatArray, Group, IntArray
-from monitor.domain.maintenance import bracket_index, maintenance_margin, take
+from monitor.domain.maintenance import bracket_index, maintenance_margin, maintenance_rows, take
 
 # Relative slack when testing that a root lies inside its bracket: a root on a bracket
 # boundary must not fall through both neighbours by rounding.
@@ -154,7 +154,8 @@ def move_roots(
     floors, rates = book.floors[sel], book.rates[sel] + book.fee[sel][:, None]
     amounts = book.amounts[sel]
     entry_basis = book.entry_basis[sel]
-    weight = book.mm_weight()[sel]  # USD per unit of maintenance (a settle asset's ask)
+    weight_all = book.mm_weight()  # USD per unit of maintenance (a settle asset's ask)
+    weight = weight_all[sel]
     # Maintenance at the entry notional (what entry-basis positions keep whatever the move);
     # the caller computes it once for the whole book.
     if mm_entry_all is None:
@@ -162,32 +163,37 @@ def move_roots(
     mm_entry = mm_entry_all[sel] * weight
     z_entry = book.z_entry[sel]
 
-    # What does not move: the wallet, the other cross rows' maintenance, the other collateral.
-    coll_value = book.collateral_value(book.from_z(z))
-    in_account = book.coll_account == account
-    moving_coll = np.zeros(coll_value.shape, dtype=np.bool_)
-    moving_coll[coll_moving] = True
-    if inverse:  # collateral value is not linear in u = 1/t: it is held (no such venue pool)
-        moving_coll[:] = False
-    held = float(book.wallet[account]) + float(coll_value[in_account & ~moving_coll].sum())
-    pnl_now = book.sigma * book.q * (z - book.z_entry)
-    held -= float((maintenance_margin(book, z) * book.mm_weight())[fixed].sum())
-    coll_slope = float(coll_value[in_account & moving_coll].sum())
+    # What does not move: the wallet, the other cross rows at z, the other collateral.
+    held = float(book.wallet[account])
+    coll_slope = 0.0
+    if book.coll_account.size:
+        coll_value = book.collateral_value(book.from_z(z))
+        in_account = book.coll_account == account
+        moving_coll = np.zeros(coll_value.shape, dtype=np.bool_)
+        if not inverse:  # collateral value is not linear in u = 1/t: held (no such venue pool)
+            moving_coll[coll_moving] = True
+        held += float(coll_value[in_account & ~moving_coll].sum())
+        coll_slope = float(coll_value[in_account & moving_coll].sum())
+    fixed_rows = np.flatnonzero(fixed)
+    fixed_pnl = book.sigma[fixed_rows] * book.q[fixed_rows] * (z - book.z_entry)[fixed_rows]
+    if fixed_rows.size:
+        held -= float((maintenance_rows(book, z, fixed_rows) * weight_all[fixed_rows]).sum())
 
     # Unrealised PnL, per settle asset: equity c + d*u, counted at bid while positive and at
     # ask while negative (-1: a plain pool, counted at 1).
     assets = np.unique(
         np.concatenate([book.pos_asset[in_pool], np.flatnonzero(book.asset_account == account)])
     )
+    sel_asset, fixed_asset = book.pos_asset[sel], book.pos_asset[fixed_rows]
     c = np.array(
         [
             (book.asset_wallet[a] if a >= 0 else 0.0)
-            + pnl_now[fixed & (book.pos_asset == a)].sum()
-            - (sigma * q * z_entry)[book.pos_asset[sel] == a].sum()
+            + fixed_pnl[fixed_asset == a].sum()
+            - (sigma * q * z_entry)[sel_asset == a].sum()
             for a in assets
         ]
     )
-    d = np.array([(sigma * q * z0)[book.pos_asset[sel] == a].sum() for a in assets])
+    d = np.array([(sigma * q * z0)[sel_asset == a].sum() for a in assets])
     bid = np.array([book.asset_bid[a] if a >= 0 else 1.0 for a in assets])
     ask = np.array([book.asset_ask[a] if a >= 0 else 1.0 for a in assets])
 

@@ -35,3 +35,13 @@ def maintenance_margin(book: Book, z: FloatArray) -> FloatArray:
     basis_notional = book.q * np.where(book.entry_basis, book.z_entry, z)
     idx = bracket_index(book.floors, basis_notional)
     return basis_notional * (take(book.rates, idx) + book.fee) - take(book.amounts, idx)
+
+
+def maintenance_rows(book: Book, z: FloatArray, rows: IntArray) -> FloatArray:
+    """maintenance_margin for the given rows only (z for the whole book)."""
+    basis = book.q[rows] * np.where(book.entry_basis[rows], book.z_entry[rows], z[rows])
+    idx = bracket_index(book.floors[rows], basis)
+    result: FloatArray = basis * (take(book.rates[rows], idx) + book.fee[rows]) - take(
+        book.amounts[rows], idx
+    )
+    return result
