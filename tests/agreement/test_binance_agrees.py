@@ -10,17 +10,9 @@ import pytest
 
 from monitor.service.api import Credentials
 from monitor.sources.sim import DEMO_BOOK, SimBook, SimPosition, SimVenue
+from tests.sim_venues.test_binance_invariants import HEDGE, MARKS, MULTI, MULTI_HEDGE
 
 from .conftest import disagreements, fetch
-
-MARKS = {
-    "BTCUSDT": 61_000.0,
-    "ETHUSDT": 3_050.0,
-    "SOLUSDT": 148.0,
-    "DOGEUSDT": 0.15,
-    "BTCUSDC": 61_020.0,
-    "ETHUSDC": 3_051.0,
-}
 
 BOOKS = {
     "demo": DEMO_BOOK,
@@ -35,48 +27,17 @@ BOOKS = {
         ),
         wallets={"USDC": 5_000.0},
     ),
-    "hedge": SimBook(
-        "hedge",
-        15_000.0,
-        (
-            SimPosition("BTCUSDT", 2.0, 60_000.0, 20),
-            SimPosition("BTCUSDT", -0.8, 63_000.0, 20),
-            SimPosition("ETHUSDT", 20.0, 3_000.0, 20),
-            SimPosition("ETHUSDT", -25.0, 3_100.0, 20),
-            SimPosition("DOGEUSDT", 50_000.0, 0.16, 10, isolated_wallet=800.0),
-            SimPosition("DOGEUSDT", -30_000.0, 0.14, 10, isolated_wallet=600.0),
-        ),
-        hedge=True,
-    ),
     "issue hedge": SimBook(
         "issue-hedge",
         1_000.0,
         (SimPosition("BTCUSDT", 1.0, 61_000.0, 125), SimPosition("BTCUSDT", -1.0, 61_000.0, 125)),
         hedge=True,
     ),
-    "multi-assets with BTC": SimBook(
-        "multi",
-        6_000.0,
-        (
-            SimPosition("BTCUSDT", 1.5, 63_000.0, 20),
-            SimPosition("ETHUSDC", -15.0, 3_100.0, 20),
-            SimPosition("SOLUSDT", 200.0, 150.0, 10),
-        ),
-        wallets={"USDC": 2_000.0, "BTC": 0.2},
-        multi_assets=True,
-    ),
-    "multi-assets hedge": SimBook(
-        "multi-hedge",
-        6_000.0,
-        (
-            SimPosition("BTCUSDT", 1.0, 60_000.0, 20),
-            SimPosition("BTCUSDT", -1.4, 62_000.0, 20),
-            SimPosition("ETHUSDC", 10.0, 3_000.0, 20),
-        ),
-        wallets={"USDC": 1_000.0, "BTC": 0.1},
-        multi_assets=True,
-        hedge=True,
-    ),
+    # The simulated Binance's own invariant books: hedge legs with isolated ones, Multi-Assets
+    # with BTC collateral, Multi-Assets in hedge mode.
+    "hedge": HEDGE,
+    "multi-assets with BTC": MULTI,
+    "multi-assets hedge": MULTI_HEDGE,
 }
 
 

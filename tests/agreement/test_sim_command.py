@@ -4,31 +4,20 @@ from __future__ import annotations
 
 import re
 import signal
-import subprocess
-import sys
 
 import pytest
 
 from monitor.service.api import Credentials
+from tests.sources.test_sim_cli import banner, launch
 
 from .conftest import fetch
 
 
 @pytest.mark.parametrize("venue", ["bybit", "okx"])
 def test_sim_serves_the_demo_account_of_each_venue(venue: str) -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "monitor.cli", "sim", "--venue", venue, "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = launch("--venue", venue, "--port", "0")
     try:
-        assert process.stdout is not None
-        text = ""
-        for line in process.stdout:
-            text += line
-            if "Ctrl-C" in line:
-                break
+        text = "".join(banner(process))
         url = re.search(r"at (http://127\.0\.0\.1:\d+)", text)
         assert url is not None, text
         assert f"--exchange {venue} --api-url {url.group(1)}" in text

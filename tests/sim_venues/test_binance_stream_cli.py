@@ -10,36 +10,17 @@ from __future__ import annotations
 import asyncio
 import re
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from itertools import pairwise
 
 import pytest
 
 from monitor.sources.sim import MARKETS, SimVenue
 from monitor.sources.sim.ws_client import pro_binanceusdm_at
+from tests.sources.test_sim_cli import banner, launch
 
 BTC = next(m for m in MARKETS if m.id == "BTCUSDT")
 PCT_PER_MIN, DELAY_S, FLOOR_PCT = 600.0, 1.0, 20.0  # 10 % a second: the floor 2 s in
-
-
-def launch(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "monitor.cli", "sim", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def banner(process: subprocess.Popen[str]) -> Iterator[str]:
-    assert process.stdout is not None
-    for line in process.stdout:
-        yield line
-        if "Ctrl-C" in line:
-            return
 
 
 async def fall(api_url: str, ws_url: str, floor: float) -> list[tuple[float, float]]:

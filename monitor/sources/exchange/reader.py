@@ -48,11 +48,8 @@ class SymbolFigures:
 class FetchResult:
     fetched_at: float
     accounts: tuple[Account, ...]
+    # The venue's own figures travel with the pools and positions themselves.
     symbols: Mapping[str, SymbolFigures] = field(default_factory=dict)
-    # (symbol, side) -> the venue's own liquidation price (None: the venue gave none).
-    exchange_liquidation: Mapping[tuple[str, str], float | None] = field(default_factory=dict)
-    # pool name -> the venue's own health ratio (margin balance / maintenance), when given.
-    exchange_health: Mapping[str, float | None] = field(default_factory=dict)
 
 
 class ExchangeReader:
@@ -204,21 +201,13 @@ class ExchangeReader:
 
     def _result(self, now: float, accounts: tuple[Account, ...]) -> FetchResult:
         symbols: dict[str, SymbolFigures] = {}
-        liquidation: dict[tuple[str, str], float | None] = {}
         for account in accounts:
             for p in account.positions:
                 cached = self._tiers.get(p.symbol)
                 symbols[p.symbol] = SymbolFigures(
                     p.mark_price, p.maintenance.tiers, cached[1] if cached else None
                 )
-                liquidation[(p.symbol, p.side.value)] = p.exchange_liquidation_price
-        return FetchResult(
-            fetched_at=now,
-            accounts=accounts,
-            symbols=symbols,
-            exchange_liquidation=liquidation,
-            exchange_health={a.name: a.exchange_health_ratio for a in accounts},
-        )
+        return FetchResult(fetched_at=now, accounts=accounts, symbols=symbols)
 
 
 async def _none() -> None:
