@@ -5,6 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# An account's refresh interval, in seconds: faster than once a second would eat the venues'
+# request limits; slower than five minutes is not monitoring.
+MIN_INTERVAL, MAX_INTERVAL = 1.0, 300.0
+
+
+def interval_problem(value: float | None) -> str | None:
+    """Why `value` is no refresh interval, or None when it is one (None: not given)."""
+    if value is None or MIN_INTERVAL <= value <= MAX_INTERVAL:
+        return None
+    bounds = f"{MIN_INTERVAL:g} to {MAX_INTERVAL:g} seconds"
+    return f"the refresh interval must be {bounds}, got {value:g}"
+
 
 @dataclass(frozen=True)
 class ExchangeSettings:

@@ -11,21 +11,19 @@ import getpass
 import sys
 from pathlib import Path
 
+from monitor.contracts import MAX_INTERVAL, MIN_INTERVAL
+from monitor.contracts import interval_problem as refresh_interval_problem
 from monitor.service.api import Credentials
 from monitor.sources.exchange import credentials as vault
 from monitor.sources.exchange.build import ADDRESS_ONLY, SUPPORTED
 from monitor.store import StoreError, open_database
 
 EXIT_FAILED = 1
-# Faster than once a second would eat the venues' request limits; slower than five minutes is
-# not monitoring.
-MIN_INTERVAL, MAX_INTERVAL = 1.0, 300.0
 
 
 def interval_problem(value: float | None) -> str | None:
-    if value is None or MIN_INTERVAL <= value <= MAX_INTERVAL:
-        return None
-    return f"--interval must be {MIN_INTERVAL:g} to {MAX_INTERVAL:g} seconds, got {value:g}"
+    problem = refresh_interval_problem(value)
+    return None if problem is None else f"--interval: {problem}"
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

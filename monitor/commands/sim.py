@@ -155,10 +155,20 @@ def _run_other(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"sim: cannot listen on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE
+    try:
+        ws_url = venue.start_stream(_ws_port(args))
+    except OSError as exc:
+        venue.stop()
+        print(f"sim: cannot listen on 127.0.0.1:{_ws_port(args)}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
     print(f"Simulated {name} venue at {url}")
+    print(f"  websocket streams at {ws_url} (mark prices)")
     print("\n".join(lines))
     print("Add it to Margin Monitor with (the secrets from the environment or a prompt):")
-    print(f"  margin-monitor accounts add demo --exchange {args.venue} --api-url {url}")
+    print(
+        f"  margin-monitor accounts add demo --exchange {args.venue} --api-url {url} "
+        f"--ws-url {ws_url}"
+    )
     print("Press Ctrl-C to stop.", flush=True)
     return _serve_until_signalled(venue)
 

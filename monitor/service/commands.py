@@ -8,6 +8,7 @@ import contextlib
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
+from monitor.contracts import interval_problem
 from monitor.domain import Position, Thresholds
 from monitor.service.api import ConnectionReport, Credentials, ExchangeInfo, ExchangeSettings
 from monitor.service.sources import Connection, exchange_settings
@@ -35,6 +36,7 @@ class CommandsMixin:
         _reader_factory: ReaderFactory
         _thread: LoopThread
         _workers: dict[int, Any]
+        _crash: Callable[[], float] | None
 
         def make_reader(self, record: AccountRecord) -> Any: ...
 
@@ -216,6 +218,37 @@ class CommandsMixin:
         def run() -> None:
             self._records[account_id] = self.db.accounts.update(account_id, thresholds=thresholds)
             self._recompute(account_id)
+
+        return self._run(run)
+
+    def set_interval(self, account_id: int, seconds: float) -> Future[None]:
+        """Refresh the account every `seconds` (1-300) from now on."""
+
+        def run() -> None:
+            problem = interval_problem(seconds)
+            record = self.db.accounts.get(account_id)
+            if problem:
+                raise ValueError(f"account '{record.name}': {problem}")
+            settings = {**record.settings, "interval": float(seconds)}
+            self._records[account_id] = self.db.accounts.update(account_id, settings=settings)
+            worker = self._workers.get(account_id)
+            if worker is not None:
+                worker.wake()  # the next read at once, then at the new pace
+            self._recompute(account_id)
+
+        return self._run(run)
+
+    def play_crash(self, account_id: int) -> Future[float]:
+        """Make the simulated venue in this process play its demo crash (warning, critical and
+        liquidation within a minute, then a recovery); the crash's length in seconds."""
+
+        def run() -> float:
+            record = self.db.accounts.get(account_id)
+            if record.kind != "simulated" or self._crash is None:
+                raise ValueError(
+                    f"account '{record.name}': only a simulated account's venue can play a crash"
+                )
+            return self._crash()
 
         return self._run(run)
 

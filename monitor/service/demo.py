@@ -16,12 +16,37 @@ DEMO_ACCOUNT = "demo"
 DEMO_VENUE = "binanceusdm"
 
 
+# The demo crash, around the fall of every mark that liquidates the demo book's cross pool (by
+# the venue's own rules): a gap to 3.5 % above it, then 4 % in 45 s (a fast, ordinary crash of
+# ~5 % a minute) to 0.5 % past it, 15 s there, and back up in 10 s. Warning (3 % away), critical
+# (1 % away) and liquidation ring within the first minute; everything clears after it.
+DEMO_CRASH_GAP_S, DEMO_CRASH_FALL_S, DEMO_CRASH_HOLD_S, DEMO_CRASH_RISE_S = 5.0, 45.0, 15.0, 10.0
+
+
+def demo_crash_path(liquidating_fall: float) -> list[tuple[float, float]]:
+    """SimVenue.play_crash's script for a pool that a fall of `liquidating_fall` (0.05: 5 %)
+    liquidates."""
+    top = max(0.0, liquidating_fall - 0.035)
+    bottom = liquidating_fall + 0.005
+    fallen = DEMO_CRASH_GAP_S + DEMO_CRASH_FALL_S
+    held = fallen + DEMO_CRASH_HOLD_S
+    return [
+        (0.0, 0.0),
+        (DEMO_CRASH_GAP_S, -top),
+        (fallen, -bottom),
+        (held, -bottom),
+        (held + DEMO_CRASH_RISE_S, 0.0),
+    ]
+
+
 class LocalVenue:
-    """A SimVenue on 127.0.0.1 with its prices ticking, and the resolver the service needs."""
+    """A SimVenue on 127.0.0.1 with its prices ticking and its marks streaming, and the
+    resolver the service needs."""
 
     def __init__(self, seed: int = 0, tick: float = 1.0) -> None:
         self.venue = SimVenue(seed=seed)
         self.url = self.venue.start()
+        self.ws_url = self.venue.start_stream()
         self.venue.start_ticker(interval=tick)
 
     def resolve(self, record: AccountRecord) -> Connection:
@@ -29,7 +54,14 @@ class LocalVenue:
         return Connection(
             ExchangeSettings(DEMO_VENUE, api_url=self.url),
             Credentials(DEMO_CREDENTIALS.api_key, DEMO_CREDENTIALS.secret),
+            ws_url=self.ws_url,
         )
+
+    def play_crash(self) -> float:
+        """Play the demo crash from the marks now; its length in seconds. ValueError when the
+        demo book's cross pool is already at or past liquidation."""
+        factor = self.venue.factor_for_health(DEMO_CREDENTIALS.api_key, 1.0)
+        return self.venue.play_crash(demo_crash_path(1.0 - factor))
 
     def stop(self) -> None:
         self.venue.stop()

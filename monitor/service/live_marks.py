@@ -1,6 +1,7 @@
 """Streams of live marks for the accounts that have one, on the service thread.
 
-Each stream's marks are applied as they come and the account recomputed — coalesced, at most
+Each stream's marks are read from its cache a moment after they come (SETTLE, so one burst of
+per-symbol messages counts as one move) and the account recomputed — coalesced, at most
 MAX_RATE times a second per account — so health, alerts and the window follow the market
 between two REST refreshes.
 """
@@ -17,6 +18,11 @@ from monitor.service.stream_worker import StreamWorker
 log = logging.getLogger(__name__)
 
 MAX_RATE = 10.0  # recomputes a second per account, at most
+# One move of the venue's marks reaches us as one message per symbol, a few milliseconds
+# apart: recomputing on the first would judge the book on marks of two moments (a long
+# leg moved, its hedge not yet) and ring a level that is gone 50 ms later. The marks of a
+# burst are let in together.
+SETTLE = 0.05
 
 
 class LiveMarks:
@@ -26,17 +32,20 @@ class LiveMarks:
         make_stream: Callable[[int], Any],
         apply: Callable[[int, dict[str, float]], None],
         recompute: Callable[[int], None],
+        on_quiet: Callable[[int], None] = lambda _account_id: None,
     ) -> None:
         self._clock = clock
         self._make_stream = make_stream
         self._apply = apply
         self._recompute = recompute
+        self._on_quiet = on_quiet
         self.symbols: dict[int, list[str]] = {}  # what each account holds, from its REST reads
         self.seen: dict[int, float] = {}  # when each stream last delivered
         self._workers: dict[int, StreamWorker] = {}
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._dirty: set[int] = set()
         self._coalescer: asyncio.Task[None] | None = None
+        self._wake: asyncio.Event | None = None
 
     def start(self, account_id: int) -> None:
         worker = StreamWorker(self, account_id)
@@ -44,6 +53,7 @@ class LiveMarks:
         loop = asyncio.get_running_loop()
         self._tasks[account_id] = loop.create_task(worker.run(), name=f"stream-{account_id}")
         if self._coalescer is None:
+            self._wake = asyncio.Event()
             self._coalescer = loop.create_task(self._coalesce(), name="stream-recompute")
 
     def stop(self, account_id: int) -> None:
@@ -76,19 +86,32 @@ class LiveMarks:
     def on_stream_marks(self, account_id: int, marks: dict[str, float], at: float) -> None:
         if account_id not in self._workers:
             return
-        self._apply(account_id, marks)
+        # Applied when the account is recomputed, after SETTLE: from the stream's cache then.
         self.seen[account_id] = at
         self._dirty.add(account_id)
+        if self._wake is not None:
+            self._wake.set()
 
     def on_stream_quiet(self, account_id: int, reason: str) -> None:
         log.info("account #%s: live marks stream down (%s); reading over REST", account_id, reason)
+        self._on_quiet(account_id)
 
     async def _coalesce(self) -> None:
+        assert self._wake is not None
         while True:
-            await asyncio.sleep(1.0 / MAX_RATE)
+            await self._wake.wait()
+            self._wake.clear()
+            await asyncio.sleep(SETTLE)
             dirty, self._dirty = self._dirty, set()
             for account_id in dirty:
+                worker = self._workers.get(account_id)
+                if worker is None:
+                    continue
                 try:
+                    marks = worker.latest()
+                    if marks:
+                        self._apply(account_id, marks)
                     self._recompute(account_id)
                 except Exception:  # one account's failure must not stop the others' marks
                     log.exception("recompute after live marks failed (account #%s)", account_id)
+            await asyncio.sleep(1.0 / MAX_RATE - SETTLE)

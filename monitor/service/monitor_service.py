@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import replace
 from typing import Any
 
 from monitor.domain.alerts import DEFAULT_RULES, AlertRules
+from monitor.service.account_events import AccountEventsRunner
 from monitor.service.account_worker import AccountWorker
 from monitor.service.alerting import AlertRunner, StoredAlert
 from monitor.service.api import ServiceEvent
@@ -34,12 +35,13 @@ from monitor.service.sources import (
     default_marks,
     default_reader,
 )
+from monitor.sources.exchange.account_stream import AccountEvents, streams_account
 from monitor.sources.exchange.catalog import is_verified
 from monitor.sources.exchange.errors import Malformed
 from monitor.sources.exchange.reader import FetchResult
 from monitor.sources.exchange.stream import MarkStream, streams_marks
 from monitor.store.database import Database
-from monitor.store.records import AccountRecord, PositionMark
+from monitor.store.records import AccountRecord, PositionMark, StoredPosition
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,9 @@ log = logging.getLogger(__name__)
 # crash moves 0.2 % in that time), a manual book's marks every 5 s.
 DEFAULT_INTERVAL = 2.0
 MANUAL_INTERVAL = 5.0
+# ... and while live marks and the account's changes stream: REST reconciles (the venue's own
+# figures, anything an event did not announce) every 10 s; every 2 s again once either stops.
+STREAMING_INTERVAL = 10.0
 THIN_EVERY = 24 * 3600.0
 SnapshotListener = Callable[[Snapshot], None]
 EventListener = Callable[[ServiceEvent], None]
@@ -64,6 +69,7 @@ class MonitorService(CommandsMixin):
         sim: SimResolver | None = None,
         backoff: Backoff = Backoff(),
         tick: float = 1.0,
+        crash: Callable[[], float] | None = None,
     ) -> None:
         from monitor.service.loop_thread import LoopThread
 
@@ -72,6 +78,7 @@ class MonitorService(CommandsMixin):
         self._reader_factory = reader_factory
         self._marks_factory = marks_factory
         self._sim = sim
+        self._crash = crash  # plays the simulated venue's crash (play_crash)
         self._backoff = backoff
         self._tick = tick
         self._thread = LoopThread()
@@ -85,8 +92,21 @@ class MonitorService(CommandsMixin):
         self._snapshots: dict[int, AccountSnapshot] = {}
         self._alerts = AlertRunner(db, rules)
         self._pace = PaceTracker()
-        self._live = LiveMarks(self.clock, self._make_stream, self._stream_marks, self._recompute)
+        self._live = LiveMarks(
+            self.clock, self._make_stream, self._stream_marks, self._on_tick, self._stream_quiet
+        )
+        # Each account's stored positions as of its last recompute from the store: a streamed
+        # mark changes no position, so ticks reuse them instead of reading the store ten times
+        # a second. Every write (a fetch, a command) recomputes from the store after it.
+        self._stored: dict[int, Sequence[StoredPosition]] = {}
+        self._user = AccountEventsRunner(
+            self._make_account_events, self._account_changed, self._stream_quiet
+        )
         self._history_at: dict[int, float] = {}
+        # Disagreement is judged on figures fetched together: per account, each pool's verdict
+        # at the last REST read, kept while streamed marks move the book (_streamed).
+        self._judged: dict[int, dict[str, str | None]] = {}
+        self._streamed: set[int] = set()
         self._ticker: asyncio.Task[None] | None = None
         self._tiers_stored: dict[tuple[str, str], float] = {}
         self._next_thin = 0.0  # history older than the retention is thinned once a day
@@ -135,8 +155,16 @@ class MonitorService(CommandsMixin):
         return self._status.get(account_id, SourceStatus(SourceState.STARTING))
 
     def interval(self, record: AccountRecord) -> float:
-        default = MANUAL_INTERVAL if record.kind == "manual" else DEFAULT_INTERVAL
-        return float(record.settings.get("interval", default))
+        """Seconds between REST reads: the account's own setting; else, while both its live
+        marks and its user data stream are up, STREAMING_INTERVAL (the marks stream, a change
+        at the venue wakes a read at once); else the default (every 2 s for a venue)."""
+        explicit = record.settings.get("interval")
+        if explicit is not None:
+            return float(explicit)
+        account_id = record.account_id
+        if self._live.streaming(account_id) and self._user.up(account_id):
+            return STREAMING_INTERVAL
+        return MANUAL_INTERVAL if record.kind == "manual" else DEFAULT_INTERVAL
 
     async def _start(self) -> None:
         for record in self.db.accounts.list():
@@ -147,6 +175,7 @@ class MonitorService(CommandsMixin):
         tasks = [
             *self._tasks.values(),
             *self._live.tasks(),
+            *self._user.tasks(),
             *([self._ticker] if self._ticker else []),
         ]
         for task in tasks:
@@ -172,8 +201,10 @@ class MonitorService(CommandsMixin):
             worker = AccountWorker(self, record.account_id, self._backoff)
             self._workers[record.account_id] = worker
             self._tasks[record.account_id] = asyncio.get_running_loop().create_task(worker.run())
-        if streams_marks(record):
+        if self._streams(record):
             self._live.start(record.account_id)
+        if self._streams_account(record):
+            self._user.start(record.account_id)
         self._recompute(record.account_id)
 
     def _drop(self, account_id: int) -> None:
@@ -186,6 +217,10 @@ class MonitorService(CommandsMixin):
         self._status.pop(account_id, None)
         self._pace.forget(account_id)
         self._live.stop(account_id)
+        self._user.stop(account_id)
+        self._judged.pop(account_id, None)
+        self._streamed.discard(account_id)
+        self._stored.pop(account_id, None)
         self._publish()
 
     def _refresh(self, account_id: int | None) -> None:
@@ -248,16 +283,53 @@ class MonitorService(CommandsMixin):
         self.db.source_status.set_success(account_id, now)
         self._records[account_id] = self.db.accounts.get(account_id)
         self._marks[account_id] = marks
+        self._streamed.discard(account_id)
         self._status[account_id] = SourceStatus(SourceState.OK, now)
         self._recompute(account_id)
+
+    def _streams(self, record: AccountRecord) -> bool:
+        """Live marks for an exchange account that has a stream, and for a simulated one
+        whose venue in this process streams."""
+        if streams_marks(record):
+            return True
+        if record.kind != "simulated" or self._sim is None:
+            return False
+        try:
+            return self._sim(record).ws_url is not None
+        except Exception:  # its venue is not running: the account's worker reports that
+            return False
+
+    def _streams_account(self, record: AccountRecord) -> bool:
+        """A user data stream for an exchange account that has one, and for a simulated one
+        whose venue in this process streams."""
+        if streams_account(record):
+            return True
+        return record.kind == "simulated" and self._streams(record)
+
+    def _make_account_events(self, account_id: int) -> AccountEvents:
+        record = self._records[account_id]
+        connection = connection_for(record, self._sim)
+        ws_url = connection.ws_url or record.settings.get("ws_url")
+        return AccountEvents(connection.settings, connection.credentials, ws_url)
+
+    def _account_changed(self, account_id: int) -> None:
+        worker = self._workers.get(account_id)
+        if worker is not None:
+            worker.wake()  # read it over REST now: positions, balances and figures together
 
     def _make_stream(self, account_id: int) -> MarkStream:
         record = self._records[account_id]
         connection = connection_for(record, self._sim)
-        return MarkStream(connection.settings, record.settings.get("ws_url"))
+        return MarkStream(connection.settings, connection.ws_url or record.settings.get("ws_url"))
+
+    def _stream_quiet(self, account_id: int) -> None:
+        worker = self._workers.get(account_id)
+        if worker is not None:
+            worker.wake()  # REST takes over at once, at its own interval
 
     def _stream_marks(self, account_id: int, marks: dict[str, float]) -> None:
         self._marks.setdefault(account_id, {}).update(marks)
+        self._streamed.add(account_id)
 
     def on_status(self, account_id: int, status: SourceStatus) -> None:
         if account_id not in self._records:
@@ -267,21 +339,31 @@ class MonitorService(CommandsMixin):
         self._status[account_id] = status
         self._recompute(account_id)
 
-    def _recompute(self, account_id: int) -> None:
+    def _on_tick(self, account_id: int) -> None:
+        """Streamed marks moved the account: recomputed on the positions it holds already."""
+        self._recompute(account_id, stored=self._stored.get(account_id))
+
+    def _recompute(self, account_id: int, stored: Sequence[StoredPosition] | None = None) -> None:
         record = self._records.get(account_id)
         if record is None:
             return
+        if stored is None:
+            stored = self._stored[account_id] = self.db.positions.list(account_id)
         now = self.clock()
         status = self._effective_status(account_id, now)
         marks = self._marks.get(account_id, {})
+        streamed = account_id in self._streamed
         snap = build_snapshot(
             record,
-            self.db.positions.list(account_id),
+            stored,
             status,
             marks,
             self.interval(record),
             verified=record.kind != "exchange" or is_verified(record.venue),
+            judged=self._judged.get(account_id) if streamed else None,
         )
+        if not streamed:
+            self._judged[account_id] = {p.pool: p.exchange_disagreement for p in snap.pools}
         snap = self._pace.observe(snap, now)  # each pool's time to liquidation at its pace
         self._snapshots[account_id] = snap
         # History at most once a second: live marks may recompute ten times as often.

@@ -58,8 +58,13 @@ def build_snapshot(
     interval: float,
     *,
     verified: bool = True,
+    judged: Mapping[str, str | None] | None = None,
 ) -> AccountSnapshot:
-    """Evaluate every pool of the account with its switched-on hypotheticals and without any."""
+    """Evaluate every pool of the account with its switched-on hypotheticals and without any.
+
+    `judged`: each pool's disagreement as judged when the venue's figures were fetched, kept
+    while streamed marks move the book (the venue's figures are of the fetch's marks: set
+    beside later marks they would differ by the move, not by a rule)."""
     live = [s for s in stored if not (s.kind == "hypothetical" and not s.enabled)]
     disabled = tuple(
         (s.position_id, with_marks(s.position, marks))
@@ -74,8 +79,12 @@ def build_snapshot(
         account = pool_account(
             record.name, record.venue, record.collateral, pool, len(names), positions
         )
-        base = replace(account, positions=tuple(p for p in positions if not p.hypothetical))
-        health, baseline = evaluate_accounts([account, base], record.thresholds)
+        if any(p.hypothetical for p in positions):
+            base = replace(account, positions=tuple(p for p in positions if not p.hypothetical))
+            health, baseline = evaluate_accounts([account, base], record.thresholds)
+        else:  # no what-if switched on: the book is its own baseline, evaluated once
+            (health,) = evaluate_accounts([account], record.thresholds)
+            baseline = health
         pools.append(
             PoolSnapshot(
                 pool=pool.name,
@@ -86,7 +95,11 @@ def build_snapshot(
                 ),
                 health=health,
                 baseline=baseline,
-                exchange_disagreement=disagreement(baseline, pool.exchange_health_ratio),
+                exchange_disagreement=(
+                    disagreement(baseline, pool.exchange_health_ratio)
+                    if judged is None
+                    else judged.get(pool.name)
+                ),
             )
         )
     return AccountSnapshot(

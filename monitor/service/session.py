@@ -27,7 +27,9 @@ class MonitorSession:
             ensure_demo_account(self.db)
         self.venue = LocalVenue(seed=seed) if needs_venue(self.db) else None
         self.service = MonitorService(
-            self.db, sim=None if self.venue is None else self.venue.resolve
+            self.db,
+            sim=None if self.venue is None else self.venue.resolve,
+            crash=None if self.venue is None else self.venue.play_crash,
         )
         # Alerts that ring go to the trader's webhooks, window or not.
         self.webhooks = WebhookDispatcher(targets() if webhooks is None else webhooks)

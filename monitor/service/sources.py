@@ -19,6 +19,7 @@ from monitor.store.records import AccountRecord
 class Connection:
     settings: ExchangeSettings
     credentials: Credentials
+    ws_url: str | None = None  # where a simulated venue in this process streams
 
 
 # A simulated account's venue runs in this process; whoever started it says where it listens.

@@ -34,6 +34,15 @@ class StreamWorker:
         self.account_id = account_id
         self.heartbeat = heartbeat
         self.up = False
+        self._stream: Any = None
+        self._symbols: list[str] = []
+
+    def latest(self) -> dict[str, float]:
+        """Every held symbol's latest mark in the open stream's cache: read when the account is
+        recomputed, so the messages of one burst that came after the one that woke us count."""
+        if self._stream is None:
+            return {}
+        return dict(self._stream.latest(self._symbols))
 
     async def run(self) -> None:
         while True:
@@ -59,11 +68,21 @@ class StreamWorker:
                 await asyncio.sleep(RETRY_AFTER)
 
     async def _read(self, stream: Any, symbols: list[str]) -> None:
+        self._stream, self._symbols = stream, symbols
+        try:
+            await self._pump(stream, symbols)
+        finally:
+            self._stream = None
+
+    async def _pump(self, stream: Any, symbols: list[str]) -> None:
+        # The venue's own heartbeat where the stream states one (OKX pushes a mark that stands
+        # still only every 10 s), else ours.
+        heartbeat = float(getattr(stream, "heartbeat", self.heartbeat))
         while True:
             try:
-                marks = await asyncio.wait_for(stream.next(symbols), self.heartbeat)
+                marks = await asyncio.wait_for(stream.next(symbols), heartbeat)
             except TimeoutError:
-                raise TimeoutError(f"no mark for {self.heartbeat:g} s") from None
+                raise TimeoutError(f"no mark for {heartbeat:g} s") from None
             self.up = True
             self.host.on_stream_marks(self.account_id, marks, self.host.clock())
             now_held = self.host.stream_symbols(self.account_id)

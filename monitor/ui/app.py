@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
         account.addAction("Add &exchange account…", c.add_exchange_account)
         account.addAction("E&dit exchange account…", c.edit_exchange_account)
         account.addAction("Alert &thresholds…", c.edit_thresholds)
+        account.addAction("Refresh &interval…", c.edit_interval)
         account.addAction("&Remove account…", c.remove_account)
         account.addSeparator()
         account.addAction("Add &position…", lambda: c.edit_position(False))
@@ -190,6 +191,8 @@ class MainWindow(QMainWindow):
         account.addAction("&Delete selected position", self.delete_selected_position)
         account.addSeparator()
         account.addAction("Re&fresh", QKeySequence.StandardKey.Refresh, c.refresh)
+        self.crash_action = account.addAction("Play &crash (simulated account)", c.play_crash)
+        account.aboutToShow.connect(self._enable_account_actions)
         view = self.menuBar().addMenu("&View")
         group = QActionGroup(self)
         self.theme_actions: dict[str, QAction] = {}
@@ -204,6 +207,10 @@ class MainWindow(QMainWindow):
         self.mute_action.setChecked(self.sounds.muted)
         self.mute_action.toggled.connect(self.set_muted)
         view.addAction(self.mute_action)
+
+    def _enable_account_actions(self) -> None:
+        selected = self.presenter.selected()
+        self.crash_action.setEnabled(selected is not None and selected.kind == "simulated")
 
     def _default_sorts(self) -> None:
         # Accounts by name; positions nearest to liquidation first.

@@ -12,8 +12,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMainWindow, QMessageBox, QWidget
 
+from monitor.contracts import MAX_INTERVAL, MIN_INTERVAL
 from monitor.formats.portfolio import PortfolioError
 from monitor.service.api import ExchangeInfo, ServiceEvent
 from monitor.ui.account_dialog import ManualAccountDialog
@@ -203,6 +204,43 @@ class Commands(QObject):
                 f"setting {snap.name}'s thresholds",
                 self.service.set_thresholds(snap.account_id, limits),
             )
+
+    def edit_interval(self) -> None:
+        snap = self.presenter.selected()
+        if snap is None:
+            return
+        seconds, ok = QInputDialog.getDouble(
+            self.window,
+            f"Refresh interval — {snap.name}",
+            f"Read the venue every (seconds, {MIN_INTERVAL:g}–{MAX_INTERVAL:g}; live marks "
+            "stream in between where the venue streams them):",
+            snap.interval,
+            MIN_INTERVAL,
+            MAX_INTERVAL,
+            1,
+        )
+        if ok:
+            self._call(
+                f"setting {snap.name}'s refresh interval",
+                self.service.set_interval(snap.account_id, seconds),
+            )
+
+    def play_crash(self) -> None:
+        """The simulated venue plays a crash through the selected (simulated) account."""
+        snap = self.presenter.selected()
+        if snap is None:
+            return
+        future = self._call("playing a crash", self.service.play_crash(snap.account_id))
+
+        def started(f: Future[Any]) -> None:
+            if failure(f) is None and isinstance(self.window, QMainWindow):
+                self.window.statusBar().showMessage(
+                    f"Crash playing on {snap.name}: warning, critical and liquidation within a "
+                    f"minute; the marks recover after {f.result():.0f} s",
+                    15_000,
+                )
+
+        self.hub.when_done(future, started)
 
     def remove_account(self) -> None:
         snap = self.presenter.selected()

@@ -53,3 +53,27 @@ def test_a_quiet_stream_falls_back_to_rest_without_going_stale(db, venue, make_s
     # REST brings the move, and the account stays known throughout.
     snap = wait_for(lambda: (s := rec.latest("demo")) and _at(s, venue) and s, timeout=10)
     assert snap.known
+
+
+def test_a_change_at_the_venue_is_read_at_once_off_the_user_data_stream(db, venue, make_service):
+    """Binance's ACCOUNT_UPDATE (a deposit here) wakes the REST read: the new wallet shows in a
+    second or two, not at the next of the 30 s polls."""
+    import dataclasses
+
+    ws_url = venue.start_stream()
+    db.accounts.add(
+        "demo", "simulated", venue="binanceusdm", settings={"interval": 30, "ws_url": ws_url}
+    )
+    service, rec = make_service()
+    service.start()
+    first = wait_for(lambda: (s := rec.latest("demo")) and s.known and s)
+    wallet = first.account.wallet_balance
+    wait_for(lambda: venue.stream.listening(KEY), timeout=10)
+    book = venue.book(KEY)
+    changed_at = time.monotonic()
+    venue.set_book(KEY, dataclasses.replace(book, wallet=book.wallet + 1_000.0))
+    wait_for(
+        lambda: (s := rec.latest("demo")) and abs(s.account.wallet_balance - wallet - 1_000) < 1e-6,
+        timeout=10,
+    )
+    assert time.monotonic() - changed_at < 3.0  # well inside one 30 s poll

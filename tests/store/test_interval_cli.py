@@ -37,4 +37,4 @@ def test_an_interval_out_of_range_is_refused_naming_the_flag(tmp_path, capsys, v
     db = f"sqlite:///{tmp_path / 'i.sqlite'}"
     assert main(["--db", db, "accounts", "set", "nobody", "--interval", value]) == 1
     err = capsys.readouterr().err
-    assert "--interval must be 1 to 300 seconds" in err
+    assert "--interval: the refresh interval must be 1 to 300 seconds" in err

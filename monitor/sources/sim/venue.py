@@ -30,6 +30,7 @@ from monitor.sources.sim.figures import AccountFigures, figures, portfolio_of
 from monitor.sources.sim.listen_keys import ListenKeys
 from monitor.sources.sim.markets import MARKETS, SimMarket, market_by_name
 from monitor.sources.sim.prices import DEMO_CRASH, PriceProcess
+from monitor.sources.sim.reference import pool_figures
 from monitor.sources.sim.reported import ReportedAccount
 from monitor.sources.sim.reporting import factor_for_health, reported_account
 from monitor.sources.sim.request_log import RequestLog
@@ -78,6 +79,11 @@ class SimVenue:
         self._ticker: threading.Thread | None = None
         self._ticker_stop = threading.Event()
         self.listen_keys = ListenKeys()
+        # When each (api key, pool) first met the venue's liquidation condition (margin balance
+        # at or below maintenance, by the reference), in time.monotonic() seconds. The venue
+        # records it and keeps serving the book: how late a client learned of it is measured
+        # against this moment.
+        self.liquidations: dict[tuple[str, str], float] = {}
         self.stream = StreamServer(self)  # serves once start_stream() is called
         if demo_book is not None:
             self.add_book(demo_book, DEMO_CREDENTIALS.api_key, DEMO_CREDENTIALS.secret)
@@ -173,7 +179,27 @@ class SimVenue:
         """Advance the clock by `dt` seconds: one random-walk step, or along a playing crash."""
         with self._lock:
             self._prices.step(dt)
+            self._note_liquidations()
         self.stream.marks_moved()
+
+    def _note_liquidations(self) -> None:
+        now = time.monotonic()
+        marks = self.marks()
+        rates = collateral.rates(marks)
+        for key, book in self._books.items():
+            if not book.positions:
+                continue
+            portfolio = portfolio_of(book, self._by_id, marks, rates)
+            for pool in portfolio.pools():
+                new = (key, pool) not in self.liquidations
+                if new and pool_figures(portfolio, pool).room <= 0:
+                    self.liquidations[(key, pool)] = now
+
+    def liquidated_at(self, api_key: str, pool: str = "USDT") -> float | None:
+        """When this account's pool first met the venue's liquidation condition as the clock
+        stepped (time.monotonic()), or None."""
+        with self._lock:
+            return self.liquidations.get((api_key, pool))
 
     def play_crash(self, path: Sequence[tuple[float, float]] = DEMO_CRASH) -> float:
         """Drive every mark along `path` [(seconds, move from the marks now), ...] as the
@@ -193,6 +219,7 @@ class SimVenue:
             for name, price in marks.items():
                 new[self.markets.index(market_by_name(self.markets, name))] = price
             self._prices.set_marks(new)
+            self._note_liquidations()
         self.stream.marks_moved()
 
     def shift_all(self, factor: float) -> None:
@@ -201,6 +228,7 @@ class SimVenue:
             raise ValueError(f"factor must be > 0, got {factor!r}")
         with self._lock:
             self._prices.set_marks(self._prices.marks * factor)
+            self._note_liquidations()
         self.stream.marks_moved()
 
     def factor_for_health(self, api_key: str, health: float, pool: str | None = None) -> float:

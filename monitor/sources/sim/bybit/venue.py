@@ -3,9 +3,11 @@
 venue = BybitVenue()
 creds = venue.add_account(BybitBook(coins={"USDT": 10_000.0}, positions=(...)))
 url = venue.start()                       # http://127.0.0.1:<port>
+ws = venue.start_stream()                 # ws://127.0.0.1:<port>: the public linear tickers
 venue.set_marks({"BTCUSDT": 60_000.0})    # Bybit ids or ccxt symbols; snapped to the tick
 venue.reported(creds.api_key)             # ReportedAccount from reference.py at these marks
-venue.stop()
+venue.stream.go_quiet(); venue.stream.resume()
+venue.stop()                              # REST and stream
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from monitor.sources.sim.bybit.reference import (
     liquidation_prices,
 )
 from monitor.sources.sim.bybit.server import HOST, BybitHTTPServer, Served
+from monitor.sources.sim.bybit.stream import BybitStreamServer
 from monitor.sources.sim.reported import ReportedAccount, ReportedPool, ReportedPosition
 
 UNIFIED_POOL = "USD"
@@ -70,6 +73,7 @@ class BybitVenue:
         self._served: deque[Served] = deque(maxlen=SERVED_KEPT)
         self._server: BybitHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.stream = BybitStreamServer(self)  # serves once start_stream() is called
         if marks:
             self.set_marks(marks)
 
@@ -121,6 +125,7 @@ class BybitVenue:
             snapped[market.id] = on_tick(price, market.tick)
         with self._lock:
             self._marks.update(snapped)
+        self.stream.marks_moved()
 
     @property
     def marks(self) -> dict[str, float]:
@@ -173,7 +178,17 @@ class BybitVenue:
             self._thread.start()
         return self.url
 
+    def start_stream(self, port: int = 0) -> str:
+        """Serve the public linear stream on 127.0.0.1 (`port` 0: any); returns the ws:// URL."""
+        return self.stream.start(port)
+
+    @property
+    def ws_url(self) -> str:
+        return self.stream.url
+
     def stop(self) -> None:
+        """Stop serving (REST and stream); safe to call twice."""
+        self.stream.stop()
         with self._lock:
             server, thread = self._server, self._thread
             self._server = self._thread = None

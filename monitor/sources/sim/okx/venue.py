@@ -3,9 +3,11 @@
 venue = OkxVenue({"BTC-USDT-SWAP": 60_000.0})
 creds = venue.add_book(OkxBook("a", {"USDT": 1_000.0}, (OkxPosition("BTC-USDT-SWAP", 1, ...),)))
 url = venue.start()                      # http://127.0.0.1:<port>
+ws = venue.start_stream()                # ws://127.0.0.1:<port>: the public mark-price channel
 venue.set_marks({"BTC-USDT-SWAP": 58_000.0})
 venue.reported(creds.api_key)            # ReportedAccount from the venue's own reference
-venue.stop()
+venue.stream.go_quiet(); venue.stream.resume()
+venue.stop()                             # REST and stream
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from monitor.sources.sim.okx.book import OkxBook
 from monitor.sources.sim.okx.instruments import INSTRUMENTS, OkxInstrument
 from monitor.sources.sim.okx.report import AccountFigures, account_figures, reported_account
 from monitor.sources.sim.okx.server import HOST, OkxHTTPServer
+from monitor.sources.sim.okx.stream import OkxStreamServer
 from monitor.sources.sim.reported import ReportedAccount
 
 
@@ -50,6 +53,7 @@ class OkxVenue:
         self._requests: list[tuple[str, str]] = []
         self._server: OkxHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.stream = OkxStreamServer(self)  # serves once start_stream() is called
         if marks:
             self.set_marks(marks)
 
@@ -129,6 +133,7 @@ class OkxVenue:
             updates[inst_id] = float(price)
         with self._lock:
             self._marks.update(updates)
+        self.stream.marks_moved()
 
     # -- figures --------------------------------------------------------------------------
 
@@ -165,6 +170,14 @@ class OkxVenue:
         self._thread.start()
         return self.url
 
+    def start_stream(self, port: int = 0) -> str:
+        """Serve the public websocket on 127.0.0.1 (`port` 0: any); returns the ws:// URL."""
+        return self.stream.start(port)
+
+    @property
+    def ws_url(self) -> str:
+        return self.stream.url
+
     @property
     def url(self) -> str:
         if self._server is None:
@@ -172,7 +185,8 @@ class OkxVenue:
         return f"http://{HOST}:{self._server.server_address[1]}"
 
     def stop(self) -> None:
-        """Stop serving. Safe to call twice."""
+        """Stop serving (REST and stream). Safe to call twice."""
+        self.stream.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
