@@ -17,10 +17,10 @@ DEMO_VENUE = "binanceusdm"
 
 
 # The demo crash, around the fall of every mark that liquidates the demo book's cross pool (by
-# the venue's own rules): a gap to 3.5 % above it, then 4 % in 45 s (a fast, ordinary crash of
-# ~5 % a minute) to 0.5 % past it, 15 s there, and back up in 10 s. Warning (3 % away), critical
-# (1 % away) and liquidation ring within the first minute; everything clears after it.
-DEMO_CRASH_GAP_S, DEMO_CRASH_FALL_S, DEMO_CRASH_HOLD_S, DEMO_CRASH_RISE_S = 5.0, 45.0, 15.0, 10.0
+# the venue's own rules): 15 s down to 3.5 % above it, then the issue's fast crash, 0.1 % a
+# second, to 0.5 % past it; 15 s there, and back up in 10 s. Warning (3 % away), critical (1 %
+# away, 10 s ahead) and liquidation ring within the first minute; everything clears after it.
+DEMO_CRASH_OPEN_S, DEMO_CRASH_PACE, DEMO_CRASH_HOLD_S, DEMO_CRASH_RISE_S = 15.0, 0.001, 15.0, 10.0
 
 
 def demo_crash_path(liquidating_fall: float) -> list[tuple[float, float]]:
@@ -28,15 +28,23 @@ def demo_crash_path(liquidating_fall: float) -> list[tuple[float, float]]:
     liquidates."""
     top = max(0.0, liquidating_fall - 0.035)
     bottom = liquidating_fall + 0.005
-    fallen = DEMO_CRASH_GAP_S + DEMO_CRASH_FALL_S
+    fallen = DEMO_CRASH_OPEN_S + (bottom - top) / DEMO_CRASH_PACE
     held = fallen + DEMO_CRASH_HOLD_S
     return [
         (0.0, 0.0),
-        (DEMO_CRASH_GAP_S, -top),
+        (DEMO_CRASH_OPEN_S, -top),
         (fallen, -bottom),
         (held, -bottom),
         (held + DEMO_CRASH_RISE_S, 0.0),
     ]
+
+
+def play_demo_crash(venue: SimVenue, api_key: str) -> float:
+    """Make `venue` play the demo crash from its marks now, around the fall that liquidates
+    `api_key`'s cross pool (by the venue's own rules); the crash's length in seconds.
+    ValueError when that pool is already at or past liquidation."""
+    factor = venue.factor_for_health(api_key, 1.0)
+    return venue.play_crash(demo_crash_path(1.0 - factor))
 
 
 class LocalVenue:
@@ -58,10 +66,7 @@ class LocalVenue:
         )
 
     def play_crash(self) -> float:
-        """Play the demo crash from the marks now; its length in seconds. ValueError when the
-        demo book's cross pool is already at or past liquidation."""
-        factor = self.venue.factor_for_health(DEMO_CREDENTIALS.api_key, 1.0)
-        return self.venue.play_crash(demo_crash_path(1.0 - factor))
+        return play_demo_crash(self.venue, DEMO_CREDENTIALS.api_key)
 
     def stop(self) -> None:
         self.venue.stop()

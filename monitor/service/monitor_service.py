@@ -16,14 +16,13 @@ from dataclasses import replace
 from typing import Any
 
 from monitor.domain.alerts import DEFAULT_RULES, AlertRules
-from monitor.service.account_events import AccountEventsRunner
 from monitor.service.account_worker import AccountWorker
 from monitor.service.alerting import AlertRunner, StoredAlert
-from monitor.service.api import ServiceEvent
+from monitor.service.applier import FetchApplier
 from monitor.service.backoff import Backoff
 from monitor.service.commands import CommandsMixin
-from monitor.service.live_marks import LiveMarks
 from monitor.service.pace import PaceTracker
+from monitor.service.publisher import EventListener, Publisher, SnapshotListener
 from monitor.service.recompute import build_snapshot
 from monitor.service.snapshot import AccountSnapshot, Snapshot, SourceState, SourceStatus
 from monitor.service.sources import (
@@ -35,11 +34,9 @@ from monitor.service.sources import (
     default_marks,
     default_reader,
 )
-from monitor.sources.exchange.account_stream import AccountEvents, streams_account
+from monitor.service.streams import AccountStreams
 from monitor.sources.exchange.catalog import is_verified
-from monitor.sources.exchange.errors import Malformed
 from monitor.sources.exchange.reader import FetchResult
-from monitor.sources.exchange.stream import MarkStream, streams_marks
 from monitor.store.database import Database
 from monitor.store.records import AccountRecord, PositionMark, StoredPosition
 
@@ -53,8 +50,6 @@ MANUAL_INTERVAL = 5.0
 # figures, anything an event did not announce) every 10 s; every 2 s again once either stops.
 STREAMING_INTERVAL = 10.0
 THIN_EVERY = 24 * 3600.0
-SnapshotListener = Callable[[Snapshot], None]
-EventListener = Callable[[ServiceEvent], None]
 
 
 class MonitorService(CommandsMixin):
@@ -82,7 +77,8 @@ class MonitorService(CommandsMixin):
         self._backoff = backoff
         self._tick = tick
         self._thread = LoopThread()
-        self._listeners: list[tuple[SnapshotListener, EventListener | None]] = []
+        self._publisher = Publisher()
+        self._applier = FetchApplier(db)
         # Loop-thread state.
         self._records: dict[int, AccountRecord] = {}
         self._workers: dict[int, AccountWorker] = {}
@@ -92,23 +88,24 @@ class MonitorService(CommandsMixin):
         self._snapshots: dict[int, AccountSnapshot] = {}
         self._alerts = AlertRunner(db, rules)
         self._pace = PaceTracker()
-        self._live = LiveMarks(
-            self.clock, self._make_stream, self._stream_marks, self._on_tick, self._stream_quiet
+        self._streams = AccountStreams(
+            self.clock,
+            sim,
+            lambda account_id: self._records[account_id],
+            on_marks=self._stream_marks,
+            on_tick=self._on_tick,
+            read_now=self._read_now,
         )
         # Each account's stored positions as of its last recompute from the store: a streamed
         # mark changes no position, so ticks reuse them instead of reading the store ten times
         # a second. Every write (a fetch, a command) recomputes from the store after it.
         self._stored: dict[int, Sequence[StoredPosition]] = {}
-        self._user = AccountEventsRunner(
-            self._make_account_events, self._account_changed, self._stream_quiet
-        )
         self._history_at: dict[int, float] = {}
         # Disagreement is judged on figures fetched together: per account, each pool's verdict
         # at the last REST read, kept while streamed marks move the book (_streamed).
         self._judged: dict[int, dict[str, str | None]] = {}
         self._streamed: set[int] = set()
         self._ticker: asyncio.Task[None] | None = None
-        self._tiers_stored: dict[tuple[str, str], float] = {}
         self._next_thin = 0.0  # history older than the retention is thinned once a day
 
     # -- life cycle (any thread) -----------------------------------------------------------
@@ -127,7 +124,7 @@ class MonitorService(CommandsMixin):
         self, on_snapshot: SnapshotListener, on_event: EventListener | None = None
     ) -> None:
         """Callbacks run on the service thread; the latest snapshot is sent at once."""
-        self._listeners.append((on_snapshot, on_event))
+        self._publisher.add(on_snapshot, on_event)
         self._thread.call(lambda: on_snapshot(self._snapshot()))
 
     def refresh(self, account_id: int | None = None) -> None:
@@ -161,8 +158,7 @@ class MonitorService(CommandsMixin):
         explicit = record.settings.get("interval")
         if explicit is not None:
             return float(explicit)
-        account_id = record.account_id
-        if self._live.streaming(account_id) and self._user.up(account_id):
+        if self._streams.all_up(record.account_id):
             return STREAMING_INTERVAL
         return MANUAL_INTERVAL if record.kind == "manual" else DEFAULT_INTERVAL
 
@@ -174,8 +170,7 @@ class MonitorService(CommandsMixin):
     async def _shutdown(self) -> None:
         tasks = [
             *self._tasks.values(),
-            *self._live.tasks(),
-            *self._user.tasks(),
+            *self._streams.tasks(),
             *([self._ticker] if self._ticker else []),
         ]
         for task in tasks:
@@ -201,10 +196,7 @@ class MonitorService(CommandsMixin):
             worker = AccountWorker(self, record.account_id, self._backoff)
             self._workers[record.account_id] = worker
             self._tasks[record.account_id] = asyncio.get_running_loop().create_task(worker.run())
-        if self._streams(record):
-            self._live.start(record.account_id)
-        if self._streams_account(record):
-            self._user.start(record.account_id)
+        self._streams.start(record)
         self._recompute(record.account_id)
 
     def _drop(self, account_id: int) -> None:
@@ -216,8 +208,7 @@ class MonitorService(CommandsMixin):
         self._snapshots.pop(account_id, None)
         self._status.pop(account_id, None)
         self._pace.forget(account_id)
-        self._live.stop(account_id)
-        self._user.stop(account_id)
+        self._streams.stop(account_id)
         self._judged.pop(account_id, None)
         self._streamed.discard(account_id)
         self._stored.pop(account_id, None)
@@ -257,75 +248,24 @@ class MonitorService(CommandsMixin):
         if record is None:
             return
         if record.kind == "manual":  # only marks: the positions are the trader's own
-            marks = {symbol: figures.mark for symbol, figures in result.symbols.items()}
-            self.db.market.upsert_marks(
-                str(record.settings["marks_from"]), marks.items(), result.fetched_at
-            )
-            self._marks[account_id] = marks
+            self._marks[account_id] = self._applier.manual_marks(record, result)
             self._status[account_id] = SourceStatus(SourceState.MANUAL, result.fetched_at)
             self._recompute(account_id)
             return
-        if not result.accounts:
-            raise Malformed(f"account '{record.name}': the venue returned no margin pool")
-        now = result.fetched_at
-        # Every pool, in one transaction: positions, wallets, collateral, the venue's figures.
-        self.db.positions.replace_pools(account_id, result.accounts, now)
-        venue = record.venue or "unknown"
-        marks = {symbol: figures.mark for symbol, figures in result.symbols.items()}
-        self.db.market.upsert_marks(venue, marks.items(), now)
-        for symbol, figures in result.symbols.items():
-            fetched = figures.tiers_fetched_at
-            if fetched is not None and self._tiers_stored.get((venue, symbol)) != fetched:
-                # Bracket tables change rarely: stored when the reader fetched them anew.
-                self.db.market.upsert_tiers(venue, symbol, figures.tiers, fetched)
-                self._tiers_stored[(venue, symbol)] = fetched
-        self._live.symbols[account_id] = sorted(result.symbols)
-        self.db.source_status.set_success(account_id, now)
+        marks = self._applier.venue_read(record, result)
+        self._streams.live.symbols[account_id] = sorted(result.symbols)
         self._records[account_id] = self.db.accounts.get(account_id)
         self._marks[account_id] = marks
         self._streamed.discard(account_id)
-        self._status[account_id] = SourceStatus(SourceState.OK, now)
+        self._status[account_id] = SourceStatus(SourceState.OK, result.fetched_at)
         self._recompute(account_id)
 
-    def _streams(self, record: AccountRecord) -> bool:
-        """Live marks for an exchange account that has a stream, and for a simulated one
-        whose venue in this process streams."""
-        if streams_marks(record):
-            return True
-        if record.kind != "simulated" or self._sim is None:
-            return False
-        try:
-            return self._sim(record).ws_url is not None
-        except Exception:  # its venue is not running: the account's worker reports that
-            return False
-
-    def _streams_account(self, record: AccountRecord) -> bool:
-        """A user data stream for an exchange account that has one, and for a simulated one
-        whose venue in this process streams."""
-        if streams_account(record):
-            return True
-        return record.kind == "simulated" and self._streams(record)
-
-    def _make_account_events(self, account_id: int) -> AccountEvents:
-        record = self._records[account_id]
-        connection = connection_for(record, self._sim)
-        ws_url = connection.ws_url or record.settings.get("ws_url")
-        return AccountEvents(connection.settings, connection.credentials, ws_url)
-
-    def _account_changed(self, account_id: int) -> None:
+    def _read_now(self, account_id: int) -> None:
+        """A change at the venue (user data stream), or a stream that stopped: read the account
+        over REST now — positions, balances and the venue's figures together."""
         worker = self._workers.get(account_id)
         if worker is not None:
-            worker.wake()  # read it over REST now: positions, balances and figures together
-
-    def _make_stream(self, account_id: int) -> MarkStream:
-        record = self._records[account_id]
-        connection = connection_for(record, self._sim)
-        return MarkStream(connection.settings, connection.ws_url or record.settings.get("ws_url"))
-
-    def _stream_quiet(self, account_id: int) -> None:
-        worker = self._workers.get(account_id)
-        if worker is not None:
-            worker.wake()  # REST takes over at once, at its own interval
+            worker.wake()
 
     def _stream_marks(self, account_id: int, marks: dict[str, float]) -> None:
         self._marks.setdefault(account_id, {}).update(marks)
@@ -364,6 +304,8 @@ class MonitorService(CommandsMixin):
         )
         if not streamed:
             self._judged[account_id] = {p.pool: p.exchange_disagreement for p in snap.pools}
+        else:
+            snap = replace(snap, marks_at=self._streams.live.seen.get(account_id))
         snap = self._pace.observe(snap, now)  # each pool's time to liquidation at its pace
         self._snapshots[account_id] = snap
         # History at most once a second: live marks may recompute ten times as often.
@@ -383,7 +325,7 @@ class MonitorService(CommandsMixin):
         record = self._records[account_id]
         window = self._alerts.rules.stale_after(self.interval(record))
         age = status.age(now)
-        streamed = self._live.seen.get(account_id)
+        streamed = self._streams.live.seen.get(account_id)
         if age is not None and streamed is not None and status.state is SourceState.OK:
             age = min(age, max(0.0, now - streamed))  # stale only when REST and stream both are
         fetched = status.state is SourceState.OK or (
@@ -428,23 +370,7 @@ class MonitorService(CommandsMixin):
         return Snapshot(self.clock(), tuple(self._snapshots[k] for k in sorted(self._snapshots)))
 
     def _publish(self) -> None:
-        snapshot = self._snapshot()
-        for on_snapshot, _ in list(self._listeners):
-            try:
-                on_snapshot(snapshot)
-            except Exception:  # a broken listener must not stop the monitoring
-                log.exception("snapshot listener failed")
-
-    def _emit(self, event: ServiceEvent) -> None:
-        for _, on_event in list(self._listeners):
-            if on_event is None:
-                continue
-            try:
-                on_event(event)
-            except Exception:
-                log.exception("event listener failed")
+        self._publisher.snapshot(self._snapshot())
 
     def _emit_alerts(self, events: list[StoredAlert]) -> None:
-        for e, alert_id in events:
-            account_id = int(e.account) if e.account.isdigit() else None
-            self._emit(ServiceEvent("alert", account_id, e.message, e.at, e, alert_id))
+        self._publisher.alerts(events)

@@ -79,6 +79,9 @@ class AccountSnapshot:
     interval: float = 5.0
     # False: the app has not verified its reading of this venue's rules (shown as such).
     verified: bool = True
+    # When streamed marks last moved the figures, if they did since the last REST read (the
+    # venue's own figures are as of that read: status.last_success).
+    marks_at: float | None = None
 
     @staticmethod
     def order(pools: tuple[PoolSnapshot, ...] | list[PoolSnapshot]) -> tuple[PoolSnapshot, ...]:

@@ -279,6 +279,7 @@ class AccountHeader(QFrame):
             self.exchange.setText(fmt.UNKNOWN)
         else:
             self.exchange.setText(fmt.health(exch) if exch is not None else NOT_GIVEN)
+        self.exchange_caption.setText(_exchange_caption(snap, now))
         if account is None:
             self.exchange_maintenance.setText(fmt.UNKNOWN)
         else:
@@ -367,3 +368,12 @@ class AccountHeader(QFrame):
         self.band.setStyleSheet(
             f"#healthBand {{ background-color: {colour}; border-radius: 6px; }}"
         )
+
+
+def _exchange_caption(snap: AccountSnapshot, now: float) -> str:
+    """The venue's figures come with each REST read; streamed marks move ours in between. When
+    they are more than a couple of seconds apart, the caption says how old the venue's are."""
+    fetched = snap.status.last_success
+    if snap.marks_at is None or fetched is None or snap.marks_at - fetched <= 2.0:
+        return "Exchange's health"
+    return f"Exchange's health · {fmt.age(now - fetched)} ago"

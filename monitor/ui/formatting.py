@@ -89,6 +89,8 @@ def status_text(snap: AccountSnapshot, now: float) -> str:
     """Short state of an account's data, e.g. "live · 2 s", "stale · 47 s", "error"."""
     state = snap.status.state
     seconds = snap.status.age(now)
+    if seconds is not None and snap.marks_at is not None:
+        seconds = min(seconds, max(0.0, now - snap.marks_at))  # marks streamed since
     if state is SourceState.MANUAL:
         return "manual"
     if state is SourceState.OK:
