@@ -2,7 +2,9 @@
 
 Snapshots may arrive faster than a trader can read; each one only replaces `latest` and
 marks the views dirty. A QTimer then renders once, on the GUI thread, and re-renders the
-ages every tick so "stale · 47 s" keeps counting even when nothing arrives.
+ages every tick so "stale · 47 s" keeps counting even when nothing arrives. The GUI thread
+only draws: the stress curves are worked out on a worker thread (redraw_stress) as soon as a
+snapshot arrives, and drawn once in.
 """
 
 from __future__ import annotations
@@ -15,14 +17,13 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from monitor.domain.model import Thresholds
-from monitor.domain.whatif import stress_curve
 from monitor.service.snapshot import AccountSnapshot, Snapshot
 from monitor.ui.account_header import AccountHeader
 from monitor.ui.accounts_model import AccountsModel
 from monitor.ui.chart_slot import ChartSlot
 from monitor.ui.history import HealthHistory
-from monitor.ui.pools import charted, has_whatif
 from monitor.ui.positions_model import PositionsModel
+from monitor.ui.redraw_stress import StressCurves, StressWorker
 from monitor.ui.rows import position_rows
 from monitor.ui.status import service_status
 from monitor.ui.stress import STRESS_MOVES
@@ -57,6 +58,11 @@ class SnapshotPresenter(QObject):
         self._history_asked: set[int] = set()
         self._dirty = False
         self._drawn: dict[str, AccountSnapshot | None] = {}
+        # The stress curves are worked out off this thread; the chart draws the newest in.
+        self.stress = StressWorker(self)
+        self.stress.landed.connect(self._stress_landed)
+        # The curves drawn, or the id of the account drawn empty (-1: no account).
+        self._stress_shown: StressCurves | int | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(REDRAW_MS)
         self.timer.timeout.connect(self._tick)
@@ -70,6 +76,10 @@ class SnapshotPresenter(QObject):
                 self.history_wanted.emit(a.account_id)
         self.history.record(snap)
         self._dirty = True
+        if self.views.stress.isVisible():  # its curves, computed by the time render draws them
+            account = self._to_select(snap)
+            if account is not None:
+                self.stress.request(account)
 
     def seed_history(self, account_id: int, t: list[float], h: list[float]) -> None:
         self.history.seed(account_id, t, h)
@@ -87,6 +97,13 @@ class SnapshotPresenter(QObject):
             if a.account_id == self.selected_id:
                 return a
         return None
+
+    def _to_select(self, snap: Snapshot) -> AccountSnapshot | None:
+        """The account of `snap` that render will show: the selected one, else the first."""
+        for a in snap.accounts:
+            if a.account_id == self.selected_id:
+                return a
+        return snap.accounts[0] if snap.accounts else None
 
     def _tick(self) -> None:
         if self._dirty:
@@ -122,43 +139,54 @@ class SnapshotPresenter(QObject):
 
     def _render_charts(self, account: AccountSnapshot | None) -> None:
         # Only the chart on screen is drawn; a hidden one catches up when its tab is shown.
-        # Each remembers the snapshot it last drew, so an unchanged one costs nothing.
+        # Each skips what it already shows, so an unchanged one costs nothing.
         thresholds = account.thresholds if account else Thresholds()
         v = self.views
         if v.history.isVisible() and account is not None:
             t, h = self.history.series(account.account_id)
             v.history.chart().show_series(t, h, thresholds)
-        if v.stress.isVisible() and self._drawn.get("stress") is not account:
-            self._drawn["stress"] = account
-            self._draw_stress(account, thresholds)
+        if v.stress.isVisible():
+            self._draw_stress(account)
         if v.ladder.isVisible() and self._drawn.get("ladder") is not account:
             self._drawn["ladder"] = account
             v.ladder.chart().show_rows(position_rows(account) if account else [])
 
-    def _draw_stress(self, account: AccountSnapshot | None, thresholds: Thresholds) -> None:
-        chart = self.views.stress.chart()
-        # The pool a what-if lands in, else the worst; named when the account has several.
-        pool = charted(account) if account is not None else None
-        if account is None or pool is None:
-            nothing = np.full(len(STRESS_MOVES), np.nan)
-            chart.show_curves(STRESS_MOVES, nothing, None, None, (None, None), thresholds)
-            return
-        after = stress_curve(pool.account, STRESS_MOVES)
-        before = None
-        if has_whatif(pool):
-            real = tuple(
-                p
-                for p, r in zip(pool.account.positions, pool.refs, strict=False)
-                if r.kind != "hypothetical" and not p.hypothetical
+    def _draw_stress(self, account: AccountSnapshot | None) -> None:
+        """The newest curves in for the account, asked for when not yet (they land shortly)."""
+        shown = self._stress_shown
+        if account is not None:
+            self.stress.request(account)  # a no-op when done or under way
+            curves = self.stress.newest(account.account_id)
+            # This snapshot's curves, or an earlier snapshot's while the chart follows the
+            # account (one refresh behind at worst); never another account's.
+            following = isinstance(shown, StressCurves) and shown.source.account_id == (
+                account.account_id
             )
-            before = stress_curve(dataclasses.replace(pool.account, positions=real), STRESS_MOVES)
-        report = pool.health
-        chart.show_curves(
-            STRESS_MOVES,
-            after,
-            before,
-            report.health_ratio,
-            (report.liquidation_move_down, report.liquidation_move_up),
-            thresholds,
-            pool=pool.pool if len(account.pools) > 1 else "",
-        )
+            if curves is not None and (curves.source is account or following):
+                if curves is not shown:
+                    self._stress_shown = curves
+                    self.views.stress.chart().show_curves(
+                        STRESS_MOVES,
+                        curves.after,
+                        curves.before,
+                        curves.health_now,
+                        curves.crossings,
+                        curves.source.thresholds,
+                        pool=curves.pool,
+                    )
+                return
+        # Nothing to show (yet) for this account: an empty chart.
+        empty = account.account_id if account is not None else -1
+        if shown != empty:
+            self._stress_shown = empty
+            nothing = np.full(len(STRESS_MOVES), np.nan)
+            thresholds = account.thresholds if account is not None else Thresholds()
+            self.views.stress.chart().show_curves(
+                STRESS_MOVES, nothing, None, None, (None, None), thresholds
+            )
+
+    def _stress_landed(self) -> None:
+        # Curves that land after the render that asked for them are drawn now; while a render
+        # is due it draws them.
+        if not self._dirty and self.views.stress.isVisible():
+            self._draw_stress(self.selected())

@@ -1,9 +1,12 @@
 """UI-thread cost of one refresh (20 accounts × 25 positions) and time to a painted window.
 
-Targets (issue 5): a refresh costs the UI thread well under one frame (16 ms); first paint
-under a second. Refresh: the window runs on the real MonitorService and the timed snapshots
-are built the service's way (recompute.build_snapshot) from real SQLite store records.
-Figures are printed (run with -s) and asserted against the targets.
+Targets: a refresh, with the paint it causes, costs the UI thread at most 4 ms on every tab
+(issue 11; p95 within a frame, 16 ms); first paint under a second (issue 5). Refresh: the
+window runs on the real MonitorService and the timed snapshots are built the service's way
+(recompute.build_snapshot) from real SQLite store records, every mark moving each refresh.
+The window is exposed before timing: an unexposed window's repaint() paints nothing. Printed
+with each tab's figures (run with -s), to read them against the machine: the floor, a repaint
+of a bare main window of the same size in the same run.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QMainWindow
 
 from monitor.domain.model import Maintenance, Position, Side
 from monitor.service.monitor_service import MonitorService
@@ -33,6 +37,7 @@ from monitor.ui.app import MainWindow
 
 ACCOUNTS, POSITIONS, REFRESHES = 20, 25, 60
 FRAME_MS = 16.0
+REDRAW_MS = 4.0  # issue 11: UI-thread time per redraw, mean, on every tab
 INTERVAL = 2.0
 
 
@@ -93,35 +98,58 @@ def idle_service(tmp_path: Path) -> Iterator[MonitorService]:
     db.close()
 
 
+def _figures(timings: list[float]) -> tuple[float, float, float]:
+    """Mean, p95 and max of the timings, in ms."""
+    return statistics.mean(timings), statistics.quantiles(timings, n=20)[-1], max(timings)
+
+
 @pytest.mark.parametrize("tab", ["whatif", "stress_chart", "ladder_chart", "history_chart"])
 def test_refresh_costs_the_ui_thread_well_under_a_frame(
     qtbot: Any, tmp_path: Path, tab: str, idle_service: MonitorService
 ) -> None:
-    """Per tab, since only the chart on screen is drawn: the stress tab is the dearest."""
+    """Per tab, since only the chart on screen is drawn."""
     snapshots = _snapshots(tmp_path, REFRESHES + 5)
     window = MainWindow(idle_service, settings_path=tmp_path / "w.ini")
     qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+    with qtbot.waitExposed(window):  # a context manager: it waits on leaving the block
+        window.show()
     window.tabs.setCurrentWidget(getattr(window, tab))
+    # The floor: a bare main window of the same size and style sheet, repainted alongside.
+    bare = QMainWindow()
+    qtbot.addWidget(bare)
+    bare.resize(window.size())
+    with qtbot.waitExposed(bare):
+        bare.show()
     presenter = window.presenter
     presenter.timer.stop()  # render by hand, timing each
-    for snap in snapshots[:5]:  # warm-up: first layout, column sizing
+    for snap in snapshots[:5]:  # warm-up: first layout, column sizing, first paints
         presenter.on_snapshot(snap)
         presenter.render()
+        window.repaint()
     assert window.positions_model.rowCount() == POSITIONS
-    timings = []
+    assert window.windowHandle().isExposed()  # else repaint() paints nothing
+    timings, refresh, paint, floor = [], [], [], []
     for snap in snapshots[5:]:
         start = time.perf_counter()
         presenter.on_snapshot(snap)
         presenter.render()
+        rendered = time.perf_counter()
         window.repaint()  # the paint the refresh causes is UI-thread time too
-        timings.append((time.perf_counter() - start) * 1000)
-    mean, worst = statistics.mean(timings), max(timings)
-    p95 = statistics.quantiles(timings, n=20)[-1]
+        end = time.perf_counter()
+        timings.append((end - start) * 1000)
+        refresh.append((rendered - start) * 1000)
+        paint.append((end - rendered) * 1000)
+        start = time.perf_counter()
+        bare.repaint()
+        floor.append((time.perf_counter() - start) * 1000)
+    mean, p95, worst = _figures(timings)
+    floor_mean, floor_p95, _ = _figures(floor)
     print(f"\nUI-thread time per refresh ({ACCOUNTS}x{POSITIONS}, {tab} tab): mean {mean:.2f} ms, "
-          f"p95 {p95:.2f} ms, max {worst:.2f} ms")  # fmt: skip
-    assert mean < FRAME_MS / 2
+          f"p95 {p95:.2f} ms, max {worst:.2f} ms (render {statistics.mean(refresh):.2f} + "
+          f"paint {statistics.mean(paint):.2f}); floor, repainting a bare "
+          f"{window.width()}x{window.height()} window: mean {floor_mean:.2f} ms, "
+          f"p95 {floor_p95:.2f} ms")  # fmt: skip
+    assert mean <= REDRAW_MS
     assert p95 < FRAME_MS
 
 

@@ -41,9 +41,9 @@ def main(out: Path) -> None:
         def first(level: str) -> float | None:
             for at, e in list(arrived):
                 alert = e.payload
-                if e.kind == "alert" and getattr(alert, "notify", False):
-                    if alert.level.name.lower() == level and alert.subject.isdigit():
-                        return at
+                ringing = e.kind == "alert" and getattr(alert, "notify", False)
+                if ringing and alert.level.name.lower() == level and alert.subject.isdigit():
+                    return at
             return None
 
         pump_until(lambda: first("critical"), 90_000)
