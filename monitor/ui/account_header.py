@@ -365,9 +365,9 @@ class AccountHeader(QFrame):
     def _band(self, text: str, colour: str, caption: str) -> None:
         self.health.setText(text)
         self.health_caption.setText(caption)
-        self.band.setStyleSheet(
-            f"#healthBand {{ background-color: {colour}; border-radius: 6px; }}"
-        )
+        style = f"#healthBand {{ background-color: {colour}; border-radius: 6px; }}"
+        if self.band.styleSheet() != style:  # a new style sheet restyles the band: only on change
+            self.band.setStyleSheet(style)
 
 
 def _exchange_caption(snap: AccountSnapshot, now: float) -> str:

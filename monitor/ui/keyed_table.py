@@ -1,7 +1,8 @@
 """A table model of rows identified by key, updated in place.
 
-Each update renders every row to plain values once; only rows whose rendering changed are
-announced, with one `dataChanged` per contiguous block, so views keep selection and scroll.
+Each update renders every row to plain values once; only the cells whose rendering changed are
+announced (a `dataChanged` per run of changed columns of a row), so views keep selection and
+scroll, and repaint only what changed.
 Rows that appear or disappear go through begin/endInsertRows and begin/endRemoveRows.
 """
 
@@ -151,22 +152,46 @@ class KeyedTableModel(QAbstractTableModel):
             self.endRemoveRows()
 
     def _update_existing(self, wanted: dict[Hashable, RenderedRow]) -> int:
+        """Announce only the cells that changed: a view repaints what is announced, and on
+        a refresh most columns (symbol, side, size, entry) stay as they were."""
         changed = 0
-        block_start: int | None = None
-        last_col = len(self._headers) - 1
         for i, old in enumerate(self._rows):
             new = wanted[old.key]
-            if new != old:
-                self._rows[i] = new
-                changed += 1
-                if block_start is None:
-                    block_start = i
-            elif block_start is not None:
-                self._emit_changed(block_start, i - 1, last_col)
-                block_start = None
-        if block_start is not None:
-            self._emit_changed(block_start, len(self._rows) - 1, last_col)
+            if new == old:
+                continue
+            self._rows[i] = new
+            changed += 1
+            for first, last in _changed_columns(old, new):
+                self._emit_changed(i, i, first, last)
         return changed
 
-    def _emit_changed(self, first: int, last: int, last_col: int) -> None:
-        self.dataChanged.emit(self.index(first, 0), self.index(last, last_col), _ROLES)
+    def _emit_changed(self, first: int, last: int, first_col: int, last_col: int) -> None:
+        self.dataChanged.emit(self.index(first, first_col), self.index(last, last_col), _ROLES)
+
+
+def _changed_columns(old: RenderedRow, new: RenderedRow) -> list[tuple[int, int]]:
+    """Runs of columns (first, last) whose cells differ; the whole row when a row-wide look
+    (colours, tooltip, font) changed."""
+    width = len(new.display)
+    whole = (
+        old.foreground != new.foreground
+        or old.background != new.background
+        or old.tooltip != new.tooltip
+        or old.italic != new.italic
+        or old.cell_foreground != new.cell_foreground
+        or len(old.display) != width
+    )
+    if whole:
+        return [(0, width - 1)]
+    runs: list[tuple[int, int]] = []
+    start: int | None = None
+    for col in range(width):
+        differs = old.display[col] != new.display[col] or old.sort[col] != new.sort[col]
+        if differs and start is None:
+            start = col
+        elif not differs and start is not None:
+            runs.append((start, col - 1))
+            start = None
+    if start is not None:
+        runs.append((start, width - 1))
+    return runs

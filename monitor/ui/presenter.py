@@ -57,6 +57,7 @@ class SnapshotPresenter(QObject):
         self.history = HealthHistory()
         self._history_asked: set[int] = set()
         self._dirty = False
+        self._ages_second = -1  # the second the ages were last drawn for
         self._drawn: dict[str, AccountSnapshot | None] = {}
         # The stress curves are worked out off this thread; the chart draws the newest in.
         self.stress = StressWorker(self)
@@ -109,14 +110,18 @@ class SnapshotPresenter(QObject):
         if self._dirty:
             self.render()
         elif self.latest is not None:
-            # Nothing new: only the ages move on.
+            # Nothing new: only the ages move on, shown in whole seconds: once a second.
             now = self.clock()
+            if int(now) == self._ages_second:
+                return
+            self._ages_second = int(now)
             self.views.accounts.update(self.latest.accounts, now)
             self.views.header.show_account(self.selected(), now)
             self.views.status(service_status(self.latest, now))
 
     def render(self) -> None:
         self._dirty = False
+        self._ages_second = int(self.clock())
         snap = self.latest
         if snap is None:
             return

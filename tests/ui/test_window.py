@@ -100,15 +100,19 @@ def test_ticks_update_rows_in_place_and_keep_the_selection(
     window.positions_view.selectRow(1)
     chosen = window.positions_view.currentIndex().data()
     resets: list[int] = []
-    touched = [0]  # rows the model reported changed since the last redraw
-    per_redraw: list[int] = []  # ... for each redraw (the service publishes every poll)
+    touched: list[tuple[int, int]] = []  # cells the model reported changed since the redraw
+    per_redraw: list[list[tuple[int, int]]] = []  # ... for each redraw (one per poll)
 
     def changed(first: Any, last: Any, roles: Any) -> None:
-        touched[0] += last.row() - first.row() + 1
+        touched.extend(
+            (row, col)
+            for row in range(first.row(), last.row() + 1)
+            for col in range(first.column(), last.column() + 1)
+        )
 
     def redrawn() -> None:
-        per_redraw.append(touched[0])
-        touched[0] = 0
+        per_redraw.append(list(touched))
+        touched.clear()
 
     window.positions_model.modelReset.connect(lambda: resets.append(1))
     window.positions_model.dataChanged.connect(changed)
@@ -117,8 +121,12 @@ def test_ticks_update_rows_in_place_and_keep_the_selection(
     rig.move_price("BTC/USDT:USDT", 1.01)  # on the venue; the next poll brings it
     qtbot.waitUntil(lambda: cell(window.positions_model, 0, HEADERS.index("Mark")) != before)
     assert resets == []
-    assert sum(per_redraw) > 0
-    assert all(n <= window.positions_model.rowCount() for n in per_redraw)  # each row once
+    assert any(per_redraw)
+    assert all(len(set(cells)) == len(cells) for cells in per_redraw)  # each cell once
+    # Only what changed is announced: the moved mark, not the symbol, side, size or entry.
+    columns = {col for cells in per_redraw for _, col in cells}
+    assert HEADERS.index("Mark") in columns
+    assert not columns & {HEADERS.index(h) for h in ("Symbol", "Side", "Size", "Entry")}
     assert window.positions_view.currentIndex().data() == chosen
     assert math.isclose(
         book(selected(window)).positions[0].mark_price, UI_MARKS["BTC"] * 1.01, rel_tol=1e-12
