@@ -3,7 +3,9 @@ account: kept below all of them, so that the sources never import the service.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ipaddress
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 # An account's refresh interval, in seconds: faster than once a second would eat the venues'
 # request limits; slower than five minutes is not monitoring.
@@ -18,6 +20,36 @@ def interval_problem(value: float | None) -> str | None:
     return f"the refresh interval must be {bounds}, got {value:g}"
 
 
+_SECURE = {"http": "https", "ws": "wss"}
+
+
+def endpoint_problem(url: str | None, flag: str = "--api-url") -> str | None:
+    """Why the app must not send an account's requests to `url`, or None. Keys and signed
+    requests travel to it: encrypted (https://, wss://), or in the clear only to this machine
+    (the simulated venues, a local proxy)."""
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    if not host or scheme not in (*_SECURE, *_SECURE.values()):
+        return f"{flag} must be an https:// or wss:// URL with a host, got {url!r}"
+    if scheme in _SECURE and not _loopback(host):
+        return (
+            f"{flag}: plain {scheme}:// sends the API key unencrypted; use "
+            f"{_SECURE[scheme]}://{host}… (plain {scheme}:// only to this machine)"
+        )
+    return None
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 @dataclass(frozen=True)
 class ExchangeSettings:
     exchange_id: str  # ccxt id, e.g. "binanceusdm"
@@ -28,9 +60,14 @@ class ExchangeSettings:
 
 @dataclass(frozen=True)
 class Credentials:
-    api_key: str = ""
-    secret: str = ""
-    password: str = ""
+    api_key: str = field(default="", repr=False)
+    secret: str = field(default="", repr=False)
+    password: str = field(default="", repr=False)
+
+    def __repr__(self) -> str:
+        """Which parts are set, never their values: a repr ends up in logs and tracebacks."""
+        given = [n for n in ("api_key", "secret", "password") if getattr(self, n)]
+        return f"Credentials({', '.join(f'{n}=…' for n in given)})"
 
 
 @dataclass(frozen=True)

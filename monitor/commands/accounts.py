@@ -11,7 +11,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from monitor.contracts import MAX_INTERVAL, MIN_INTERVAL
+from monitor.contracts import MAX_INTERVAL, MIN_INTERVAL, endpoint_problem
 from monitor.contracts import interval_problem as refresh_interval_problem
 from monitor.service.api import Credentials
 from monitor.sources.exchange import credentials as vault
@@ -77,6 +77,10 @@ def run_add(args: argparse.Namespace) -> int:
     problem = interval_problem(args.interval)
     if problem:
         return fail(problem)
+    for url, flag in ((args.api_url, "--api-url"), (args.ws_url, "--ws-url")):
+        problem = endpoint_problem(url, flag)
+        if problem:
+            return fail(problem)
     address_only = args.exchange in ADDRESS_ONLY
     if address_only and not args.wallet:
         return fail(f"{args.exchange} is read by wallet address: pass --wallet ADDRESS")

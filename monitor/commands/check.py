@@ -51,8 +51,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
-def fail(message: str) -> int:
+def fail(message: str, as_json: bool = False) -> int:
+    """Exit 3 with the reason on stderr; under --json also the health format's error object
+    on stdout, so a job reading the JSON sees the failure too."""
     print(f"UNKNOWN: {message}", file=sys.stderr)
+    if as_json:
+        print(json.dumps({"format": FORMAT, "error": message}, indent=2))
     return EXIT_UNKNOWN
 
 
@@ -117,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         thresholds = thresholds_from(args)
     except ThresholdsError as exc:
-        return fail(f"{FLAGS[exc.field]}: {exc}")
+        return fail(f"{FLAGS[exc.field]}: {exc}", args.json)
     if not args.portfolio:
         # The stored accounts, each judged by its own stored thresholds. Imported here so a
         # file check does not load the database layer.
@@ -129,17 +133,19 @@ def run(args: argparse.Namespace) -> int:
         if args.refresh:
             failed = _refresh_all(args.db)
             if failed:
-                return fail(failed)
+                return fail(failed, args.json)
         try:
             with open_database(args.db) as db:
                 books = stored_accounts(db, time.time())
         except StoreError as exc:
-            return fail(str(exc))
+            return fail(str(exc), args.json)
+        if not books:  # nothing watched is nothing known, never "all is well"
+            return fail("no accounts in the database", args.json)
         return report_pools(books, args.json)
     try:
         accounts = load_portfolio(args.portfolio)
     except PortfolioError as exc:
-        return fail(str(exc))
+        return fail(str(exc), args.json)
     return report(evaluate_accounts(accounts, thresholds), args.json)
 
 

@@ -9,6 +9,9 @@ IMMEDIATE) so two writers queue on the busy timeout instead of failing mid-trans
 
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -121,14 +124,39 @@ def migrate(engine: Engine) -> None:
             command.upgrade(alembic_config(conn), "head")
 
 
+_URL_PASSWORD = re.compile(r"(\w[\w+.-]*://[^:/@\s'\"]*:)[^@\s'\"]+@")
+
+
+def without_password(text: str) -> str:
+    """`text` with the password of any URL in it replaced by ***: a database URL carries one,
+    and error messages quote the URL."""
+    return _URL_PASSWORD.sub(r"\1***@", text)
+
+
+def _create_private(database: str | None) -> None:
+    """A new SQLite file is its owner's only (0600; a directory made for it 0700): it holds
+    positions, balances and alert history. SQLite gives its -wal and -shm files the database
+    file's mode. An existing file, and a directory the trader chose, are left as they are
+    (location.default_path's directory is made 0700)."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.exists() or not path.parent.is_dir():  # a missing directory fails as it did
+        return
+    with contextlib.suppress(FileExistsError):  # made meanwhile by another process: theirs
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def open_database(url: str | None = None) -> Database:
     """Open (creating if needed) and migrate the database at `url` (see location.resolve_url)."""
     resolved = resolve_url(url)
     try:
         engine = create_engine(resolved)
     except (ArgumentError, ImportError) as exc:
-        raise StoreError(f"database {resolved!r}: not a usable URL: {exc}") from None
+        message = f"database {resolved!r}: not a usable URL: {exc}"
+        raise StoreError(without_password(message)) from None
     if engine.dialect.name == "sqlite":
+        _create_private(engine.url.database)
         engine = create_engine(resolved, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
         _sqlite_setup(engine)
     try:
@@ -136,5 +164,6 @@ def open_database(url: str | None = None) -> Database:
     except SQLAlchemyError as exc:
         engine.dispose()
         reason = getattr(exc, "orig", None) or exc
-        raise StoreError(f"database {engine.url!r}: cannot open: {reason}") from None
+        message = f"database {engine.url!r}: cannot open: {reason}"
+        raise StoreError(without_password(message)) from None
     return Database(engine)

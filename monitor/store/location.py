@@ -21,7 +21,7 @@ def resolve_url(url: str | None = None) -> str:
     chosen = url or os.environ.get(ENV_VAR) or ""
     if not chosen:
         path = default_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the owner's only
         return f"sqlite:///{path}"
     if "://" not in chosen:
         return f"sqlite:///{Path(chosen).expanduser().resolve()}"

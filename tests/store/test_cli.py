@@ -203,5 +203,23 @@ def test_check_cannot_judge_a_stale_exchange_account(db_path, capsys):
         account_id = db.accounts.add("ex", "exchange", stale_after=60.0)
         db.positions.replace_live(account_id, 100.0, [], time.time() - 3600)
     status, out, err = _cli(capsys, "--db", str(db_path), "check", "--json")
-    assert (status, out) == (3, "")
+    assert status == 3
     assert err.startswith("UNKNOWN: account 'ex': data too stale to judge (fetched 3600 s ago")
+    # Under --json the failure is in the JSON too: a job reading stdout is not told "nothing".
+    error = json.loads(out)
+    assert error["format"] == "margin-monitor.health/1"
+    assert error["error"].startswith("account 'ex': data too stale to judge")
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_check_of_no_accounts_is_unknown_never_ok(db_path, capsys, as_json):
+    """A typo in --db opens an empty database: nothing watched must not read as all well."""
+    flags = ["--json"] if as_json else []
+    status, out, err = _cli(capsys, "--db", str(db_path), "check", *flags)
+    assert status == 3
+    assert "no accounts" in err
+    if as_json:
+        assert json.loads(out) == {
+            "format": "margin-monitor.health/1",
+            "error": "no accounts in the database",
+        }

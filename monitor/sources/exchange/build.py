@@ -10,7 +10,7 @@ from typing import Any
 
 import ccxt.async_support as ccxt_async
 
-from monitor.contracts import Credentials, ExchangeSettings
+from monitor.contracts import Credentials, ExchangeSettings, endpoint_problem
 from monitor.sources.exchange.errors import NotSupported, ReadOnlyViolation
 from monitor.sources.exchange.readonly import make_read_only
 from monitor.sources.sim.client import point_binanceusdm_at
@@ -26,7 +26,11 @@ BASE_OPTIONS: dict[str, dict[str, Any]] = {
 
 
 def point_at(exchange: Any, base_url: str) -> None:
-    """Point every REST base URL of `exchange` at `base_url` (the simulated venue, a proxy)."""
+    """Point every REST base URL of `exchange` at `base_url` (the simulated venue, a proxy).
+    Refused (ValueError) where the key would travel unencrypted off this machine."""
+    problem = endpoint_problem(base_url, "API URL")
+    if problem:
+        raise ValueError(problem)
     if exchange.id == "binanceusdm":
         point_binanceusdm_at(exchange, base_url)
         return

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from monitor.contracts import ExchangeSettings
+from monitor.contracts import ExchangeSettings, endpoint_problem
 from monitor.sources.exchange.build import point_at
 from monitor.sources.exchange.errors import NotSupported
 
@@ -44,7 +44,11 @@ def heartbeat_for(exchange_id: str) -> float:
 
 
 def point_ws_at(exchange: Any, ws_url: str) -> None:
-    """Send every websocket URL of `exchange` to the host of `ws_url`, paths kept."""
+    """Send every websocket URL of `exchange` to the host of `ws_url`, paths kept. Refused
+    (ValueError) where the stream would travel unencrypted off this machine."""
+    problem = endpoint_problem(ws_url, "stream URL")
+    if problem:
+        raise ValueError(problem)
     base = ws_url.rstrip("/")
 
     def rewrite(urls: Any) -> Any:
