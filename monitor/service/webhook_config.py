@@ -18,9 +18,27 @@ def stored() -> list[str]:
     """The saved entries; [] where there is no keyring (the env variable still works)."""
     try:
         raw = vault.get_secret(_KEY)
+        if raw is None:
+            raw = _moved_from_the_accounts_slot()
     except vault.NoKeyring:
         return []
     return list(json.loads(raw)) if raw else []
+
+
+def _moved_from_the_accounts_slot() -> str | None:
+    """Webhooks saved by a version that kept them beside the accounts' credentials, under the
+    name "webhooks": moved to the app's own slot. What is there is a list of entries only if it
+    was webhooks; an account's credentials (an object) are left alone."""
+    raw = vault.legacy_secret(_KEY)
+    try:
+        entries = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    if not isinstance(entries, list) or not all(isinstance(e, str) for e in entries):
+        return None
+    vault.set_secret(_KEY, raw or "[]")
+    vault.delete_legacy_secret(_KEY)
+    return raw
 
 
 def save(entries: list[str]) -> None:

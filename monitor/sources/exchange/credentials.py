@@ -18,7 +18,8 @@ from keyring.backends import fail
 
 from monitor.contracts import Credentials
 
-SERVICE = "margin-monitor"
+SERVICE = "margin-monitor"  # accounts' credentials, by account name
+APP_SERVICE = "margin-monitor-app"  # the app's own secrets (webhooks), by name
 ENV_KEYS = ("MARGIN_MONITOR_API_KEY", "MARGIN_MONITOR_API_SECRET", "MARGIN_MONITOR_API_PASSWORD")
 
 
@@ -109,14 +110,30 @@ def load_from_file(path: Path, reference: str) -> Credentials:
 
 
 def get_secret(name: str) -> str | None:
-    """Any other secret of the app (e.g. webhook URLs) from the keyring; NoKeyring if none."""
+    """Any other secret of the app (e.g. webhook URLs) from the keyring; NoKeyring if none.
+
+    Kept under APP_SERVICE, apart from the accounts' credentials (SERVICE, by account name):
+    an account named like one of the app's secrets must neither read, overwrite nor delete it.
+    """
+    _require_backend()
+    return keyring.get_password(APP_SERVICE, name)
+
+
+def legacy_secret(name: str) -> str | None:
+    """An app secret as versions before APP_SERVICE kept it, beside the accounts (SERVICE)."""
     _require_backend()
     return keyring.get_password(SERVICE, name)
+
+
+def delete_legacy_secret(name: str) -> None:
+    _require_backend()
+    with contextlib.suppress(keyring.errors.PasswordDeleteError):
+        keyring.delete_password(SERVICE, name)
 
 
 def set_secret(name: str, value: str) -> None:
     _require_backend()
     try:
-        keyring.set_password(SERVICE, name, value)
+        keyring.set_password(APP_SERVICE, name, value)
     except keyring.errors.KeyringError as exc:
         raise NoKeyring(f"the OS keyring refused to store a secret: {exc}") from exc
