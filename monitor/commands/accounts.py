@@ -125,7 +125,7 @@ def run_set(args: argparse.Namespace) -> int:
     if problem:
         return fail(problem)
     try:
-        with open_database(args.db) as db:
+        with open_database(args.db, create=False) as db:
             record = db.accounts.by_name(args.name)
             if record is None:
                 return fail(f"account '{args.name}': no such account")
@@ -139,18 +139,22 @@ def run_set(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with open_database(args.db) as db:
-        for record in db.accounts.list():
-            where = record.settings.get("api_url") or (
-                "sandbox" if record.settings.get("sandbox") else ""
-            )
-            print(f"{record.name}\t{record.kind}\t{record.venue or '-'}\t{where}".rstrip())
+    try:
+        with open_database(args.db, create=False) as db:
+            records = db.accounts.list()
+    except StoreError as exc:
+        return fail(str(exc))
+    for record in records:
+        where = record.settings.get("api_url") or (
+            "sandbox" if record.settings.get("sandbox") else ""
+        )
+        print(f"{record.name}\t{record.kind}\t{record.venue or '-'}\t{where}".rstrip())
     return 0
 
 
 def run_remove(args: argparse.Namespace) -> int:
     try:
-        with open_database(args.db) as db:
+        with open_database(args.db, create=False) as db:
             record = db.accounts.by_name(args.name)
             if record is None:
                 return fail(f"no account named {args.name!r}")

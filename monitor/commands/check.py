@@ -131,11 +131,14 @@ def run(args: argparse.Namespace) -> int:
         from monitor.store.portfolio_io import stored_accounts
 
         if args.refresh:
-            failed = _refresh_all(args.db)
+            try:
+                failed = _refresh_all(args.db)
+            except StoreError as exc:
+                return fail(str(exc), args.json)
             if failed:
                 return fail(failed, args.json)
         try:
-            with open_database(args.db) as db:
+            with open_database(args.db, create=False) as db:
                 books = stored_accounts(db, time.time())
         except StoreError as exc:
             return fail(str(exc), args.json)
@@ -153,7 +156,7 @@ def _refresh_all(db_url: str | None) -> str | None:
     """Poll every stored account once; the reason of the first that failed, or None."""
     from monitor.service.session import MonitorSession
 
-    session = MonitorSession(db_url)
+    session = MonitorSession(db_url, create=False)
     try:
         snapshot = session.start().refresh_once(timeout=60)
     finally:

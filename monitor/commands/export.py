@@ -9,10 +9,11 @@ import tempfile
 from pathlib import Path
 
 from monitor.formats.portfolio import dump_portfolio
-from monitor.store import StoreError, open_database
+from monitor.store import MissingDatabase, StoreError, open_database
 from monitor.store.portfolio_io import export_accounts
 
 EXIT_FAILED = 1
+EXIT_UNKNOWN = 3  # nothing to export from: the database is not there
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -45,12 +46,15 @@ def write_atomically(path: Path, text: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        with open_database(args.db) as db:
+        with open_database(args.db, create=False) as db:
             text = dump_portfolio(export_accounts(db, args.account))
         if args.file == "-":
             sys.stdout.write(text)
         else:
             write_atomically(Path(args.file), text)
+    except MissingDatabase as exc:
+        print(f"margin-monitor export: {exc}", file=sys.stderr)
+        return EXIT_UNKNOWN
     except StoreError as exc:
         print(f"margin-monitor export: {exc}", file=sys.stderr)
         return EXIT_FAILED

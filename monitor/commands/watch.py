@@ -13,6 +13,8 @@ import threading
 import time
 from types import FrameType
 
+EXIT_UNKNOWN = 3  # nothing can be watched: the database is missing or unusable
+
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser(
@@ -47,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
     from monitor.service.notify import TELEGRAM_API
     from monitor.service.session import MonitorSession
     from monitor.service.webhook_config import targets as configured
+    from monitor.store import StoreError
 
     try:
         # The saved webhooks (keyring), MARGIN_MONITOR_WEBHOOKS, and this run's --webhook.
@@ -70,7 +73,13 @@ def run(args: argparse.Namespace) -> int:
             with print_lock:
                 print(line, flush=True)
 
-    session = MonitorSession(args.db, demo=args.demo, webhooks=targets)
+    try:
+        # Only --demo may make a database (for its demo account); else a typo in --db would
+        # watch an empty new one and say nothing.
+        session = MonitorSession(args.db, demo=args.demo, webhooks=targets, create=args.demo)
+    except StoreError as exc:
+        print(f"margin-monitor watch: {exc}", file=sys.stderr)
+        return EXIT_UNKNOWN
     session.service.subscribe(lambda _snapshot: None, on_event)
     session.start()
     names = ", ".join(a.name for a in session.db.accounts.list()) or "no accounts"

@@ -20,8 +20,11 @@ class MonitorSession:
         demo_on_first_run: bool = False,
         seed: int = 0,
         webhooks: list[WebhookTarget] | None = None,
+        create: bool = True,
     ) -> None:
-        self.db = open_database(db_url)
+        """`create`: a missing SQLite file is made (the window's first run, `--demo`); else
+        MissingDatabase."""
+        self.db = open_database(db_url, create=create)
         first_run = not self.db.accounts.list()
         if demo or (demo_on_first_run and first_run):
             ensure_demo_account(self.db)

@@ -5,7 +5,7 @@ alerts and source status. Open it with `open_database`; use its area stores
 
 from monitor.store.accounts import KEEP
 from monitor.store.database import Database, open_database
-from monitor.store.errors import StoreError
+from monitor.store.errors import MissingDatabase, StoreError
 from monitor.store.location import ENV_VAR, default_path, resolve_url
 from monitor.store.records import (
     AccountKind,
@@ -33,6 +33,7 @@ __all__ = [
     "HealthSample",
     "HealthSeries",
     "MarkSeries",
+    "MissingDatabase",
     "PositionKind",
     "PositionMark",
     "PriceRecord",

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from monitor.store.accounts import AccountStore
 from monitor.store.alerts import AlertStore
-from monitor.store.errors import StoreError
+from monitor.store.errors import MissingDatabase, StoreError
 from monitor.store.history import HistoryStore
 from monitor.store.location import resolve_url
 from monitor.store.market import MarketStore
@@ -133,6 +133,12 @@ def without_password(text: str) -> str:
     return _URL_PASSWORD.sub(r"\1***@", text)
 
 
+def _sqlite_exists(database: str | None) -> bool:
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return True  # nothing on disk to look for
+    return Path(database).is_file()
+
+
 def _create_private(database: str | None) -> None:
     """A new SQLite file is its owner's only (0600; a directory made for it 0700): it holds
     positions, balances and alert history. SQLite gives its -wal and -shm files the database
@@ -147,8 +153,10 @@ def _create_private(database: str | None) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
-def open_database(url: str | None = None) -> Database:
-    """Open (creating if needed) and migrate the database at `url` (see location.resolve_url)."""
+def open_database(url: str | None = None, *, create: bool = True) -> Database:
+    """Open and migrate the database at `url` (see location.resolve_url). With create=False a
+    SQLite file that does not exist is MissingDatabase, never a new empty database: a typo in
+    the path must not read as an account-less "all is well"."""
     resolved = resolve_url(url)
     try:
         engine = create_engine(resolved)
@@ -156,6 +164,11 @@ def open_database(url: str | None = None) -> Database:
         message = f"database {resolved!r}: not a usable URL: {exc}"
         raise StoreError(without_password(message)) from None
     if engine.dialect.name == "sqlite":
+        if not create and not _sqlite_exists(engine.url.database):
+            raise MissingDatabase(
+                f"database {engine.url.database}: no such file (a typo? `margin-monitor "
+                "import` or `accounts add` creates one; the window does on its first run)"
+            )
         _create_private(engine.url.database)
         engine = create_engine(resolved, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
         _sqlite_setup(engine)

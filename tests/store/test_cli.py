@@ -215,6 +215,7 @@ def test_check_cannot_judge_a_stale_exchange_account(db_path, capsys):
 def test_check_of_no_accounts_is_unknown_never_ok(db_path, capsys, as_json):
     """A typo in --db opens an empty database: nothing watched must not read as all well."""
     flags = ["--json"] if as_json else []
+    open_database(str(db_path)).close()  # an existing database with no account in it
     status, out, err = _cli(capsys, "--db", str(db_path), "check", *flags)
     assert status == 3
     assert "no accounts" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from monitor.store import ENV_VAR, open_database, resolve_url
+from tests.store.conftest import EXAMPLE
 
 
 def test_default_is_a_file_in_the_platform_user_data_dir(tmp_path, monkeypatch):
@@ -26,10 +27,15 @@ def test_an_unusable_location_is_one_clear_error(tmp_path, capsys):
     from monitor.cli import main
 
     missing_dir = tmp_path / "no" / "such" / "dir" / "x.sqlite3"
-    status = main(["--db", str(missing_dir), "export", "-"])
+    status = main(["--db", str(missing_dir), "import", str(EXAMPLE)])  # import may create
     err = capsys.readouterr().err
     assert status == 1
-    assert err.startswith(f"margin-monitor export: database sqlite:///{missing_dir}: cannot open")
+    assert err.startswith(f"margin-monitor import: database sqlite:///{missing_dir}: cannot open")
+    assert len(err.strip().splitlines()) == 1
+    status = main(["--db", str(missing_dir), "export", "-"])  # export only reads
+    err = capsys.readouterr().err
+    assert status == 3
+    assert err.startswith(f"margin-monitor export: database {missing_dir}: no such file")
     assert len(err.strip().splitlines()) == 1
     status = main(["--db", "nosuchdialect://x", "check", "--json"])
     assert status == 3
