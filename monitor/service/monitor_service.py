@@ -15,6 +15,7 @@ from concurrent.futures import Future
 from dataclasses import replace
 from typing import Any
 
+from monitor.contracts import configured_interval
 from monitor.domain.alerts import DEFAULT_RULES, AlertRules
 from monitor.service.account_worker import AccountWorker
 from monitor.service.alerting import AlertRunner, StoredAlert
@@ -42,12 +43,10 @@ from monitor.store.records import AccountRecord, PositionMark, StoredPosition
 
 log = logging.getLogger(__name__)
 
-# Seconds between refreshes unless the account says: a venue's positions every 2 s (a fast
-# crash moves 0.2 % in that time), a manual book's marks every 5 s.
-DEFAULT_INTERVAL = 2.0
-MANUAL_INTERVAL = 5.0
-# ... and while live marks and the account's changes stream: REST reconciles (the venue's own
-# figures, anything an event did not announce) every 10 s; every 2 s again once either stops.
+# Seconds between refreshes: contracts.configured_interval (a venue every 2 s, a manual book
+# every 5 s, unless the account says); and while live marks and the account's changes stream,
+# REST reconciles (the venue's own figures, anything an event did not announce) every 10 s,
+# every 2 s again once either stops.
 STREAMING_INTERVAL = 10.0
 THIN_EVERY = 24 * 3600.0
 
@@ -155,12 +154,9 @@ class MonitorService(CommandsMixin):
         """Seconds between REST reads: the account's own setting; else, while both its live
         marks and its user data stream are up, STREAMING_INTERVAL (the marks stream, a change
         at the venue wakes a read at once); else the default (every 2 s for a venue)."""
-        explicit = record.settings.get("interval")
-        if explicit is not None:
-            return float(explicit)
-        if self._streams.all_up(record.account_id):
+        if "interval" not in record.settings and self._streams.all_up(record.account_id):
             return STREAMING_INTERVAL
-        return MANUAL_INTERVAL if record.kind == "manual" else DEFAULT_INTERVAL
+        return configured_interval(record.kind, record.settings)
 
     async def _start(self) -> None:
         for record in self.db.accounts.list():

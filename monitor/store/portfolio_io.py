@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 
+from monitor.contracts import configured_interval
+from monitor.domain.alerts import DEFAULT_RULES
 from monitor.domain.model import Account, Thresholds
 from monitor.store.accounts import add_account, to_record
 from monitor.store.database import Database
@@ -87,13 +89,17 @@ def stored_accounts(db: Database, now: float) -> tuple[StoredBook, ...]:
             record = to_record(row)
             if record.kind != "manual":
                 fetched = record.positions_fetched_at
-                if fetched is None or now - fetched > record.stale_after:
+                # The one stale rule, as the window and `watch` apply it.
+                window = DEFAULT_RULES.stale_after(
+                    configured_interval(record.kind, record.settings)
+                )
+                if fetched is None or now - fetched > window:
                     age = (
                         "never fetched" if fetched is None else f"fetched {now - fetched:.0f} s ago"
                     )
                     raise StoreError(
                         f"account '{record.name}': data too stale to judge ({age}, "
-                        f"stale after {record.stale_after:g} s)"
+                        f"stale after {window:g} s)"
                     )
             books.append(
                 StoredBook(

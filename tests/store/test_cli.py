@@ -224,3 +224,17 @@ def test_check_of_no_accounts_is_unknown_never_ok(db_path, capsys, as_json):
             "format": "margin-monitor.health/1",
             "error": "no accounts in the database",
         }
+
+
+def test_check_and_the_window_call_the_same_data_stale(db_path, capsys):
+    """One stale rule (issue 12): 45 s old is stale in the window and `watch` (3 intervals,
+    at least 30 s), so `check` cannot judge it either (it used its own 120 s before)."""
+    from monitor.domain.alerts import DEFAULT_RULES
+
+    with open_database(str(db_path)) as db:
+        account_id = db.accounts.add("ex", "exchange")
+        db.positions.replace_live(account_id, 100.0, [], time.time() - 45)
+    assert DEFAULT_RULES.stale_after(2.0) < 45  # what the service applies to this account
+    status, _, err = _cli(capsys, "--db", str(db_path), "check")
+    assert status == 3
+    assert "data too stale to judge (fetched 45 s ago, stale after 30 s)" in err
