@@ -95,6 +95,7 @@ def run_add(args: argparse.Namespace) -> int:
     if args.ws_url:
         settings["ws_url"] = args.ws_url
     reference = None
+    where = ""
     if not address_only:
         secrets = read_secrets()
         reference = args.name
@@ -105,7 +106,13 @@ def run_add(args: argparse.Namespace) -> int:
             else:
                 vault.save(reference, secrets)
         except vault.NoKeyring as exc:
-            return fail(str(exc))
+            if args.credentials_file is not None or vault.from_environment() is None:
+                return fail(str(exc))
+            # No keyring, and the keys are in this run's environment: the account reads them
+            # from there at every run (a server's `watch`), nothing is stored.
+            settings["credentials_from"] = "environment"
+            reference = None
+            where = f" (keys from {', '.join(vault.ENV_KEYS[:2])} at every run: no OS keyring)"
     try:
         with open_database(args.db) as db:
             db.accounts.add(
@@ -116,7 +123,7 @@ def run_add(args: argparse.Namespace) -> int:
         if reference and args.credentials_file is None:
             vault.delete(reference)  # do not leave secrets behind for an account not stored
         return fail(str(exc))
-    print(f"added {args.name} ({args.exchange})")
+    print(f"added {args.name} ({args.exchange}){where}")
     return 0
 
 

@@ -47,6 +47,12 @@ def connection_for(record: AccountRecord, sim: SimResolver | None) -> Connection
             raise AuthFailed(f"account '{record.name}': the simulated venue is not running")
         return sim(record)
     settings = exchange_settings(record)
+    if record.settings.get("credentials_from") == "environment":
+        from_env = keyring_credentials.from_environment()
+        if from_env is None:
+            names = ", ".join(keyring_credentials.ENV_KEYS[:2])
+            raise AuthFailed(f"account '{record.name}': reads its keys from {names}: not set")
+        return Connection(settings, from_env)
     if record.credentials_ref is None:
         return Connection(settings, Credentials())
     try:

@@ -1,0 +1,64 @@
+"""Credentials from the environment, a first-class choice (issue 12): on a machine with no OS
+keyring (a server running `watch`), `accounts add` with MARGIN_MONITOR_API_* set records that
+the account reads its keys from the environment, and the service reads them there."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from monitor.cli import main
+from monitor.service.sources import connection_for
+from monitor.sources.exchange.errors import AuthFailed
+from monitor.store import open_database
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_no_keyring_and_keys_in_the_environment_is_a_working_account(
+    no_keyring: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    db = f"sqlite:///{tmp_path / 'env.sqlite'}"
+    monkeypatch.setenv("MARGIN_MONITOR_API_KEY", "env-key")
+    monkeypatch.setenv("MARGIN_MONITOR_API_SECRET", "env-secret")
+    assert main(["--db", db, "accounts", "add", "srv", "--exchange", "binanceusdm"]) == 0
+    out = capsys.readouterr().out
+    assert "MARGIN_MONITOR_API_KEY" in out and "env-key" not in out
+    with open_database(db) as store:
+        record = store.accounts.by_name("srv")
+    assert record is not None and record.credentials_ref is None
+    assert record.settings["credentials_from"] == "environment"
+    assert connection_for(record, None).credentials.secret == "env-secret"
+    # A run without them says which variables, never a key.
+    monkeypatch.delenv("MARGIN_MONITOR_API_KEY")
+    monkeypatch.delenv("MARGIN_MONITOR_API_SECRET")
+    with pytest.raises(AuthFailed, match="MARGIN_MONITOR_API_KEY"):
+        connection_for(record, None)
+
+
+def test_no_keyring_and_no_environment_still_fails_with_the_choices(
+    no_keyring: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for name in ("MARGIN_MONITOR_API_KEY", "MARGIN_MONITOR_API_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("getpass.getpass", lambda _prompt="": "typed")
+    db = f"sqlite:///{tmp_path / 'none.sqlite'}"
+    assert main(["--db", db, "accounts", "add", "srv", "--exchange", "binanceusdm"]) == 1
+    err = capsys.readouterr().err
+    assert "--credentials-file" in err and "typed" not in err
