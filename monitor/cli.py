@@ -60,8 +60,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the one place that turns a crash into a clear line
         where = f" {args.command}" if args.command else ""
-        print(f"margin-monitor{where}: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"margin-monitor{where}: {_one_line(exc)}", file=sys.stderr)
         return EXIT_UNKNOWN
+
+
+def _one_line(exc: Exception) -> str:
+    """A failure in one plain line: a database error by its driver's words (SQLAlchemy's text
+    appends the statement and its parameters), and never a URL's password."""
+    from monitor.store.database import without_password
+
+    if type(exc).__module__.startswith("sqlalchemy"):
+        reason = getattr(exc, "orig", None) or exc
+        text = f"database error: {str(reason).splitlines()[0] if str(reason) else reason!r}"
+    else:
+        text = f"error: {type(exc).__name__}: {exc}"
+    return without_password(" ".join(text.split()))
 
 
 if __name__ == "__main__":

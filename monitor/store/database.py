@@ -117,6 +117,15 @@ def migrate(engine: Engine) -> None:
         current = MigrationContext.configure(conn).get_current_heads()
     if current == (head,):
         return
+    script = ScriptDirectory.from_config(alembic_config())
+    known = {revision.revision for revision in script.walk_revisions()}
+    newer = [revision for revision in current if revision not in known]
+    if newer:  # never "upgrade" (or touch) what a later version wrote
+        raise StoreError(
+            f"database {engine.url!r}: made by a newer Margin Monitor (schema {newer[0]}; "
+            f"this one knows up to {head}): open it with that version, or choose another "
+            "database with --db"
+        )
     # IMMEDIATE: a second process opening at the same moment waits, then finds head.
     with engine.connect() as conn:
         conn.execution_options(**{_BEGIN_MODE: "IMMEDIATE"})

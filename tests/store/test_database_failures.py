@@ -1,0 +1,65 @@
+"""Database failures in one plain line, exit 3, nothing overwritten (issue 12): a file that is
+not a database, a corrupt page, a database made by a newer version."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from monitor.cli import main
+from tests.store.conftest import EXAMPLE
+
+
+def _check(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    status = main(["--db", f"sqlite:///{path}", "check"])
+    return status, capsys.readouterr().err
+
+
+def _imported(path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    assert main(["--db", f"sqlite:///{path}", "import", str(EXAMPLE)]) == 0
+    capsys.readouterr()
+    return path
+
+
+def test_a_file_that_is_not_a_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"not a database at all\n" * 100)
+    before = path.read_bytes()
+    status, err = _check(path, capsys)
+    assert status == 3
+    assert len(err.strip().splitlines()) == 1 and "file is not a database" in err
+    assert path.read_bytes() == before
+
+
+def test_a_corrupt_page_is_one_plain_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    path = _imported(tmp_path / "book.sqlite", capsys)
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for offset in range(page, len(data), page):  # every page but the header's: garbage
+        data[offset : offset + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
+    status, err = _check(path, capsys)
+    assert status == 3
+    assert len(err.strip().splitlines()) == 1, err
+    assert "[SQL:" not in err and "SELECT" not in err  # no statement dump
+
+
+def test_a_newer_schema_is_named_and_left_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _imported(tmp_path / "book.sqlite", capsys)
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'f00d9999'")
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = path.read_bytes()
+    status, err = _check(path, capsys)
+    assert status == 3
+    assert len(err.strip().splitlines()) == 1
+    assert "made by a newer Margin Monitor (schema f00d9999" in err
+    assert "Can't locate revision" not in err
+    assert path.read_bytes() == before
