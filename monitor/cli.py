@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _one_line(exc: Exception) -> str:
     """A failure in one plain line: a database error by its driver's words (SQLAlchemy's text
     appends the statement and its parameters), and never a URL's password."""
-    from monitor.store.database import without_password
+    from monitor.redact import without_password
 
     if type(exc).__module__.startswith("sqlalchemy"):
         reason = getattr(exc, "orig", None) or exc

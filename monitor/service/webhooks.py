@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from monitor.domain.alerts import AlertEvent
+from monitor.redact import url_host_only
 from monitor.service.api import ServiceEvent
 from monitor.service.notify import (
     TELEGRAM_API,
@@ -21,6 +22,14 @@ from monitor.service.notify import (
 log = logging.getLogger(__name__)
 
 
+def _shown(entry: str) -> str:
+    """A webhook entry fit for a message: its kind and host; never its path or token."""
+    kind, sep, rest = entry.partition("=")
+    if not sep:
+        return url_host_only(entry) if "://" in entry else "…"
+    return f"{kind}={url_host_only(rest) if '://' in rest else '…'}"
+
+
 def parse_target(text: str, telegram_api: str = TELEGRAM_API) -> WebhookTarget:
     """`KIND=URL` (json, ntfy, slack, discord) or `telegram=TOKEN@CHAT_ID`."""
     kind_text, sep, rest = text.partition("=")
@@ -28,16 +37,16 @@ def parse_target(text: str, telegram_api: str = TELEGRAM_API) -> WebhookTarget:
         kind = WebhookKind(kind_text.strip().lower())
     except ValueError:
         kinds = ", ".join(k.value for k in WebhookKind)
-        raise ValueError(f"webhook {text!r}: kind must be one of {kinds}") from None
+        raise ValueError(f"webhook {_shown(text)!r}: kind must be one of {kinds}") from None
     if not sep or not rest.strip():
-        raise ValueError(f"webhook {text!r}: expected {kind.value}=URL")
+        raise ValueError(f"webhook {_shown(text)!r}: expected {kind.value}=URL")
     if kind is WebhookKind.TELEGRAM:
         token, at, chat = rest.rpartition("@")
         if not at or not token or not chat:
             raise ValueError(f"webhook {kind_text}=…: expected telegram=TOKEN@CHAT_ID")
         return WebhookTarget(kind, telegram_api, token=token, chat_id=chat, name="telegram")
     if not rest.startswith(("http://", "https://")):
-        raise ValueError(f"webhook {text!r}: the URL must start with http:// or https://")
+        raise ValueError(f"webhook {_shown(text)!r}: the URL must start with http:// or https://")
     return WebhookTarget(kind, rest.strip(), name=kind.value)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +24,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from monitor.redact import without_password
 from monitor.store.accounts import AccountStore
 from monitor.store.alerts import AlertStore
 from monitor.store.errors import MissingDatabase, StoreError
@@ -131,15 +131,6 @@ def migrate(engine: Engine) -> None:
         conn.execution_options(**{_BEGIN_MODE: "IMMEDIATE"})
         with conn.begin():
             command.upgrade(alembic_config(conn), "head")
-
-
-_URL_PASSWORD = re.compile(r"(\w[\w+.-]*://[^:/@\s'\"]*:)[^@\s'\"]+@")
-
-
-def without_password(text: str) -> str:
-    """`text` with the password of any URL in it replaced by ***: a database URL carries one,
-    and error messages quote the URL."""
-    return _URL_PASSWORD.sub(r"\1***@", text)
 
 
 def _sqlite_exists(database: str | None) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 import ccxt.async_support as ccxt_async
 
 from monitor.contracts import Credentials, ExchangeSettings, endpoint_problem
+from monitor.redact import guard_library_logs
 from monitor.sources.exchange.errors import NotSupported, ReadOnlyViolation
 from monitor.sources.exchange.readonly import make_read_only
 from monitor.sources.sim.client import point_binanceusdm_at
@@ -23,6 +24,9 @@ BASE_OPTIONS: dict[str, dict[str, Any]] = {
     "bybit": {"enableUnifiedAccount": True, "enableUnifiedMargin": False},
     "hyperliquid": {"builderFee": False, "approvedBuilderFee": True},
 }
+
+
+guard_library_logs()  # ccxt logs requests, key headers included, at DEBUG
 
 
 def point_at(exchange: Any, base_url: str) -> None:
