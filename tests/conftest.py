@@ -3,11 +3,22 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No test reads the real OS keyring of whoever runs it (saved webhooks there would get demo
+# alerts): processes the tests start have none (keyring honours this variable), and each test
+# in this process gets an empty in-memory one (below).
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 
 import gc
 
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def _memory_keyring():
+    from tests.keyring_memory import use_memory_keyring
+
+    yield from use_memory_keyring()
 
 
 @pytest.fixture(autouse=True)
