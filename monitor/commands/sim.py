@@ -162,7 +162,7 @@ def _run_other(args: argparse.Namespace) -> int:
         print(f"sim: cannot listen on 127.0.0.1:{_ws_port(args)}: {exc.strerror}", file=sys.stderr)
         return EXIT_USAGE
     print(f"Simulated {name} venue at {url}")
-    print(f"  websocket streams at {ws_url} (mark prices)")
+    print(f"  websocket streams at {ws_url} (mark prices; account changes once signed in)")
     print("\n".join(lines))
     print("Add it to Margin Monitor with (the secrets from the environment or a prompt):")
     print(

@@ -227,7 +227,7 @@ def test_other_stream_paths_refuse_the_handshake(venue: BybitVenue) -> None:
     async def run() -> list[int]:
         statuses = []
         async with aiohttp.ClientSession() as http:
-            for path in ("/v5/public/spot", "/v5/private", "/"):
+            for path in ("/v5/public/spot", "/v5/trade", "/"):
                 with pytest.raises(aiohttp.WSServerHandshakeError) as err:
                     await http.ws_connect(venue.ws_url + path)
                 statuses.append(err.value.status)

@@ -194,10 +194,10 @@ def test_other_stream_paths_refuse_the_handshake(venue: OkxVenue) -> None:
     async def run() -> list[int]:
         statuses = []
         async with aiohttp.ClientSession() as http:
-            for path in ("/ws/v5/private", "/ws/v5/business", "/"):
+            for path in ("/ws/v5/business", "/"):
                 with pytest.raises(aiohttp.WSServerHandshakeError) as err:
                     await http.ws_connect(venue.ws_url + path)
                 statuses.append(err.value.status)
         return statuses
 
-    assert asyncio.run(run()) == [404, 404, 404]
+    assert asyncio.run(run()) == [404, 404]

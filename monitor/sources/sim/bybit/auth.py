@@ -63,3 +63,32 @@ def check_signed(
     if not hmac.compare_digest(sign(origin, secrets[api_key]), given):
         raise BybitError(10004, f"error sign! origin_string[{origin}]")
     return api_key
+
+
+# -- the private websocket --------------------------------------------------------------------
+
+WS_AUTH_PREFIX = (
+    "GET/realtime"  # docs/v5/ws/connect: signature = HMAC_SHA256(secret, this + expires)
+)
+
+
+def check_ws_auth(args: object, secrets: Mapping[str, str], now_ms: int) -> str | None:
+    """The API key an `auth` op proves, or None. docs/v5/ws/connect: args are [api_key,
+    expires, signature]; expires (ms) "is greater than your current timestamp"; the signature is
+    hex HMAC_SHA256(secret, "GET/realtime" + expires)."""
+    if not isinstance(args, list) or len(args) != 3:
+        return None
+    api_key, expires, signature = args
+    if not isinstance(api_key, str) or not isinstance(signature, str):
+        return None
+    if isinstance(expires, bool) or not isinstance(expires, int | str):
+        return None
+    text = str(expires)
+    if not text.isdigit() or int(text) <= now_ms:
+        return None
+    secret = secrets.get(api_key)
+    if secret is None:
+        return None
+    if not hmac.compare_digest(sign(WS_AUTH_PREFIX + text, secret), signature.lower()):
+        return None
+    return api_key

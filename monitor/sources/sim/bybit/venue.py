@@ -3,8 +3,9 @@
 venue = BybitVenue()
 creds = venue.add_account(BybitBook(coins={"USDT": 10_000.0}, positions=(...)))
 url = venue.start()                       # http://127.0.0.1:<port>
-ws = venue.start_stream()                 # ws://127.0.0.1:<port>: the public linear tickers
+ws = venue.start_stream()                 # ws://127.0.0.1:<port>: public tickers, private stream
 venue.set_marks({"BTCUSDT": 60_000.0})    # Bybit ids or ccxt symbols; snapped to the tick
+venue.set_book(creds.api_key, new_book)   # an account event: wallet and position pushes
 venue.reported(creds.api_key)             # ReportedAccount from reference.py at these marks
 venue.stream.go_quiet(); venue.stream.resume()
 venue.stop()                              # REST and stream
@@ -23,6 +24,7 @@ from types import TracebackType
 from monitor.sources.sim.bybit.book import BybitBook
 from monitor.sources.sim.bybit.collateral import COLLATERAL_TIERS
 from monitor.sources.sim.bybit.markets import MARKETS, SPOT_PAIRS, BybitMarket, on_tick
+from monitor.sources.sim.bybit.private_payloads import account_change
 from monitor.sources.sim.bybit.reference import (
     AccountState,
     coin_prices,
@@ -71,6 +73,7 @@ class BybitVenue:
         self._secrets: dict[str, str] = {}
         self._random = random.Random(seed)
         self._served: deque[Served] = deque(maxlen=SERVED_KEPT)
+        self._events = 0  # account events so far (the position rows' seq)
         self._server: BybitHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.stream = BybitStreamServer(self)  # serves once start_stream() is called
@@ -83,13 +86,7 @@ class BybitVenue:
         self, book: BybitBook, api_key: str | None = None, secret: str | None = None
     ) -> BybitCredentials:
         """Open an account holding `book`; returns its key pair (random unless given)."""
-        for p in book.positions:
-            if p.symbol not in self.market_by_id:
-                raise ValueError(f"{p.symbol}: not a market of this venue")
-        coin_prices(book.coins, self._marks)  # every coin must be priceable …
-        for coin in book.coins:  # … and have a collateral tier table
-            if coin not in COLLATERAL_TIERS:
-                raise ValueError(f"{coin}: no tiered collateral ratio for it")
+        self._check(book)
         with self._lock:
             key = api_key or f"sim-bybit-{self._random.getrandbits(64):016x}"
             if key in self._books:
@@ -98,11 +95,31 @@ class BybitVenue:
             self._secrets[key] = secret or f"{self._random.getrandbits(128):032x}"
             return BybitCredentials(key, self._secrets[key])
 
+    def _check(self, book: BybitBook) -> None:
+        for p in book.positions:
+            if p.symbol not in self.market_by_id:
+                raise ValueError(f"{p.symbol}: not a market of this venue")
+        coin_prices(book.coins, self.marks)  # every coin must be priceable …
+        for coin in book.coins:  # … and have a collateral tier table
+            if coin not in COLLATERAL_TIERS:
+                raise ValueError(f"{coin}: no tiered collateral ratio for it")
+
     def set_book(self, api_key: str, book: BybitBook) -> None:
+        """Replace an account's book: one account event, pushed to its private connections
+        (the wallet, and the position rows of the legs opened, changed or closed)."""
+        self._check(book)
         with self._lock:
             if api_key not in self._books:
                 raise KeyError(api_key)
+            old = self._books[api_key]
             self._books[api_key] = book
+            marks = dict(self._marks)
+            self._events += 1
+            seq = self._events
+        if old != book and self.stream.listening(api_key):
+            change = account_change(self._at(old, marks), self._at(book, marks), seq)
+            if change is not None:
+                self.stream.account_changed(api_key, change)
 
     def book(self, api_key: str) -> BybitBook:
         with self._lock:
@@ -145,6 +162,9 @@ class BybitVenue:
             if api_key not in self._books:
                 raise KeyError(api_key)
             book, marks = self._books[api_key], dict(self._marks)
+        return self._at(book, marks)
+
+    def _at(self, book: BybitBook, marks: dict[str, float]) -> AccountView:
         state = evaluate(book, self.market_by_id, marks)
         liquidation = liquidation_prices(book, self.market_by_id, marks)
         return AccountView(book, marks, state, liquidation, self.now_ms())
@@ -179,7 +199,8 @@ class BybitVenue:
         return self.url
 
     def start_stream(self, port: int = 0) -> str:
-        """Serve the public linear stream on 127.0.0.1 (`port` 0: any); returns the ws:// URL."""
+        """Serve the public linear stream and the private stream on 127.0.0.1 (`port` 0: any);
+        returns the ws:// base URL."""
         return self.stream.start(port)
 
     @property

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -93,4 +94,53 @@ def check_signed(
     expected = sign(held.secret, timestamp, method, request_path, body)
     if not hmac.compare_digest(expected, signature):
         raise BAD_SIGNATURE
+    return key
+
+
+# -- the private websocket --------------------------------------------------------------------
+# "Login" (https://www.okx.com/docs-v5/en/#overview-websocket-login): args [{apiKey, passphrase,
+# timestamp, sign}], timestamp in Unix seconds, sign = Base64(HMAC-SHA256(secret, timestamp +
+# "GET" + "/users/self/verify")); "The request will expire 30 seconds after the timestamp".
+# Codes and messages of the WebSocket error table ("Error Code", Public / General Class).
+
+WS_VERIFY_PATH = "/users/self/verify"
+WS_LOGIN_FIELDS = ("apiKey", "passphrase", "timestamp", "sign")
+
+
+@dataclass(frozen=True)
+class OkxWsError(Exception):
+    code: str
+    msg: str
+
+
+WS_INVALID_TIMESTAMP = OkxWsError("60004", "Invalid timestamp")
+WS_INVALID_KEY = OkxWsError("60005", "Invalid apiKey")
+WS_EXPIRED = OkxWsError("60006", "Timestamp request expired")
+WS_INVALID_SIGN = OkxWsError("60007", "Invalid sign")
+WS_WRONG_PASSPHRASE = OkxWsError("60024", "Wrong passphrase")
+
+
+def check_ws_login(arg: Mapping[str, object], secrets: Mapping[str, Secret], now_ms: int) -> str:
+    """The API key a login arg proves; else raise OkxWsError. The order of the checks is not
+    documented; ours: presence, key, timestamp, passphrase, signature (as for REST)."""
+    for name in WS_LOGIN_FIELDS:
+        if not isinstance(arg.get(name), str) or not arg.get(name):
+            raise OkxWsError("60027", f"Parameter {name} can not be empty.")
+    key, passphrase = str(arg["apiKey"]), str(arg["passphrase"])
+    timestamp, signature = str(arg["timestamp"]), str(arg["sign"])
+    held = secrets.get(key)
+    if held is None:
+        raise WS_INVALID_KEY
+    try:
+        seconds = float(timestamp)
+    except ValueError:
+        raise WS_INVALID_TIMESTAMP from None
+    if not math.isfinite(seconds):
+        raise WS_INVALID_TIMESTAMP
+    if abs(seconds * 1000 - now_ms) > MAX_SKEW_MS:
+        raise WS_EXPIRED
+    if not hmac.compare_digest(passphrase, held.passphrase):
+        raise WS_WRONG_PASSPHRASE
+    if not hmac.compare_digest(sign(held.secret, timestamp, "GET", WS_VERIFY_PATH), signature):
+        raise WS_INVALID_SIGN
     return key

@@ -3,8 +3,9 @@
 venue = OkxVenue({"BTC-USDT-SWAP": 60_000.0})
 creds = venue.add_book(OkxBook("a", {"USDT": 1_000.0}, (OkxPosition("BTC-USDT-SWAP", 1, ...),)))
 url = venue.start()                      # http://127.0.0.1:<port>
-ws = venue.start_stream()                # ws://127.0.0.1:<port>: the public mark-price channel
+ws = venue.start_stream()                # ws://127.0.0.1:<port>: public marks, private account
 venue.set_marks({"BTC-USDT-SWAP": 58_000.0})
+venue.set_book(creds.api_key, new_book)  # an account event: account and positions pushes
 venue.reported(creds.api_key)            # ReportedAccount from the venue's own reference
 venue.stream.go_quiet(); venue.stream.resume()
 venue.stop()                             # REST and stream
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from monitor.sources.sim.okx.auth import Secret
 from monitor.sources.sim.okx.book import OkxBook
 from monitor.sources.sim.okx.instruments import INSTRUMENTS, OkxInstrument
+from monitor.sources.sim.okx.private_payloads import account_change
 from monitor.sources.sim.okx.report import AccountFigures, account_figures, reported_account
 from monitor.sources.sim.okx.server import HOST, OkxHTTPServer
 from monitor.sources.sim.okx.stream import OkxStreamServer
@@ -78,10 +80,20 @@ class OkxVenue:
             return OkxCredentials(key, held.secret, held.passphrase, book.name)
 
     def set_book(self, api_key: str, book: OkxBook) -> None:
+        """Replace an account's book: one account event, pushed to its logged-in private
+        connections (the changed currencies of the account channel, the legs opened, changed
+        or closed on the positions channel)."""
         with self._lock:
-            self.book(api_key)
+            old = self.book(api_key)
             self._check(book)
             self._books[api_key] = book
+            marks = dict(self._marks)
+        if old != book and self.stream.listening(api_key):
+            before = account_figures(old, self._by_id, marks)
+            after = account_figures(book, self._by_id, marks)
+            change = account_change(before, after, self.now_ms())
+            if change is not None:
+                self.stream.account_changed(api_key, change)
 
     def book(self, api_key: str) -> OkxBook:
         with self._lock:
@@ -171,7 +183,8 @@ class OkxVenue:
         return self.url
 
     def start_stream(self, port: int = 0) -> str:
-        """Serve the public websocket on 127.0.0.1 (`port` 0: any); returns the ws:// URL."""
+        """Serve the public and private websockets on 127.0.0.1 (`port` 0: any); returns the
+        ws:// base URL."""
         return self.stream.start(port)
 
     @property
