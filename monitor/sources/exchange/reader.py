@@ -8,6 +8,7 @@ comes out as one of our SourceErrors; a failed fetch applies nothing.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,6 +77,7 @@ class ExchangeReader:
         try:
             await self.exchange.load_markets(reload=self.settings.exchange_id == "dydx")
             accounts = await self._accounts(now)
+            _require_marks(self.settings.exchange_id, self.account, accounts)
         except Exception as exc:
             raise translate(
                 exc,
@@ -212,3 +214,17 @@ class ExchangeReader:
 
 async def _none() -> None:
     return None
+
+
+def _require_marks(venue: str, account: str, pools: tuple[Account, ...]) -> None:
+    """A position without a usable mark (0, negative, not a number: a venue's glitch) cannot be
+    judged: the read fails with the reason, so the account shows as unknown, never as healthy
+    on a PnL computed from a zero price."""
+    for pool in pools:
+        for p in pool.positions:
+            mark = p.mark_price
+            if not (math.isfinite(mark) and mark > 0):
+                raise Malformed(
+                    f"{venue} account '{account}': {p.symbol} {p.side.value}: the venue gave "
+                    f"mark {mark:g}; the account cannot be judged until it gives a price"
+                )

@@ -20,6 +20,7 @@ class FaultKind(str, Enum):
     AUTH = "auth"  # Binance's 401 -2015 whatever the signature
     HANG = "hang"  # never answers until the fault is cleared or the venue stops
     LIQUIDATION_OFFSET = "liquidation_offset"  # value: fraction added to reported liq prices
+    ZERO_MARK = "zero_mark"  # positionRisk serves markPrice "0" (a venue's glitch)
 
 
 _DEFAULTS = {FaultKind.RATE_LIMIT: 1.0, FaultKind.SERVER_ERROR: 503.0}
@@ -115,6 +116,11 @@ class Faults:
             hits = [f for f in self._active if f.kind is kind and f.matches(api_key, f.path or "")]
             hits.sort(key=lambda f: f.api_key is None)
             return hits[0].value if hits else default
+
+    def active(self, kind: FaultKind, api_key: str | None) -> bool:
+        """Whether a standing fault of `kind` applies to this key (not counted)."""
+        with self._lock:
+            return any(f.kind is kind and f.matches(api_key, f.path or "") for f in self._active)
 
     def release_all(self) -> None:
         """Let every hung request go (the venue is stopping)."""

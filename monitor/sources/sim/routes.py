@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from monitor.sources.sim import account_data, market_data, position_data
 from monitor.sources.sim.auth import INVALID_KEY, ApiError
+from monitor.sources.sim.faults import FaultKind
 from monitor.sources.sim.markets import SimMarket
 
 if TYPE_CHECKING:
@@ -73,7 +74,10 @@ def _position_risk(version: int) -> Handler:
         figs, now = venue.account_figures(key), venue.now_ms()
         held = [f for f in figs.positions if one is None or f.market is one]
         if version == 3:  # v3 lists open positions only
-            return [position_data.position_risk_v3(f, now) for f in held]
+            rows = [position_data.position_risk_v3(f, now) for f in held]
+            if venue.faults.active(FaultKind.ZERO_MARK, key):
+                rows = [{**row, "markPrice": "0.00000000"} for row in rows]
+            return rows
         by_leg = {(f.market.id, f.source.side): f for f in held}
         wanted = venue.markets if one is None else (one,)
         return [
