@@ -27,21 +27,19 @@ import asyncio
 import contextlib
 import json
 import threading
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp import WSMsgType, web
 
 from monitor.sources.sim.stream_names import InvalidStream
 from monitor.sources.sim.stream_payloads import listen_key_expired, mark_price_update
+from monitor.sources.sim.ws_host import CLOSE_TIMEOUT_S, LoopbackWsHost
 from monitor.sources.sim.ws_session import Session
 
 if TYPE_CHECKING:
     from monitor.sources.sim.venue import SimVenue
 
-HOST = "127.0.0.1"
 PING_INTERVAL_S = 180.0
-CLOSE_TIMEOUT_S = 0.25  # for a client's close frame, then for the server's handlers
 ROUTED = ("market", "public", "private")
 
 
@@ -58,99 +56,27 @@ def _names(path: str, query: Any) -> tuple[bool, list[str]] | None:
     return None
 
 
-class StreamServer:
+class StreamServer(LoopbackWsHost):
+    thread_name = "sim-venue-ws"
+
     """Serves `venue`'s streams once started; every method is safe from any thread."""
 
     def __init__(self, venue: SimVenue) -> None:
         self._venue = venue
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
-        self._port = 0
+        super().__init__()
         self._sessions: dict[Session, web.WebSocketResponse] = {}
         self._changed = threading.Condition()  # connections opened or closed
         self._quiet: set[str | None] = set()  # None: every stream
         self._marks: dict[str, float] = {}
         self._version = 0
 
-    # -- lifecycle ------------------------------------------------------------------------
+    def _open_sockets(self) -> list[web.WebSocketResponse]:
+        return list(self._sessions.values())
 
-    def start(self, port: int = 0) -> str:
-        """Listen on 127.0.0.1 (`port` 0: any free port); returns the ws:// base URL."""
-        if self._thread is not None:
-            raise RuntimeError(f"the streams are already served at {self.url}")
-        loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=loop.run_forever, name="sim-venue-ws", daemon=True)
-        thread.start()
-        self._loop = loop  # from here on a mark move reaches the server's snapshot
-        try:
-            asyncio.run_coroutine_threadsafe(self._open(port), loop).result(timeout=5)
-        except BaseException:
-            self._loop = None
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join()
-            loop.close()
-            raise
-        self._thread = thread
-        return self.url
-
-    async def _open(self, port: int) -> None:
+    async def _on_open(self) -> None:
         self._marks = self._venue.marks()
-        app = web.Application()
-        app.router.add_get("/{tail:.*}", self._connect)
-        runner = web.AppRunner(app, shutdown_timeout=CLOSE_TIMEOUT_S, access_log=None)
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, HOST, port)
-            await site.start()
-        except OSError:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        self._port = runner.addresses[0][1]
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None
-
-    @property
-    def url(self) -> str:
-        if not self.running:
-            raise RuntimeError("the streams are not served; call start_stream() first")
-        return f"ws://{HOST}:{self._port}"
-
-    def stop(self) -> None:
-        """Close every connection (code 1001) and the server; safe to call twice."""
-        loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
-            return
-        asyncio.run_coroutine_threadsafe(self._close(), loop).result(timeout=5)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join()
-        loop.close()
-        self._loop = self._thread = None
-
-    async def _close(self) -> None:
-        closing = [
-            ws.close(code=WSCloseCode.GOING_AWAY, message=b"venue stopping")
-            for ws in self._sessions.values()
-        ]
-        await asyncio.gather(*closing, return_exceptions=True)
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-        rest = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-        for task in rest:
-            task.cancel()
-        await asyncio.gather(*rest, return_exceptions=True)
 
     # -- what the venue tells it ----------------------------------------------------------
-
-    def _call(self, fn: Callable[..., None], *args: Any) -> None:
-        loop = self._loop
-        if loop is not None:
-            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: stopped
-                loop.call_soon_threadsafe(fn, *args)
 
     def marks_moved(self) -> None:
         """The venue's marks changed: push every mark stream now."""

@@ -25,31 +25,29 @@ import threading
 import uuid
 from typing import TYPE_CHECKING
 
-from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp import WSMsgType, web
 
 from monitor.sources.sim.okx.private_payloads import AccountChange
 from monitor.sources.sim.okx.private_session import REGULAR_S, PrivateSession
 from monitor.sources.sim.okx.stream_session import Frame, Session
+from monitor.sources.sim.ws_host import CLOSE_TIMEOUT_S, LoopbackWsHost
 
 if TYPE_CHECKING:
     from monitor.sources.sim.okx.venue import OkxVenue
 
-HOST = "127.0.0.1"
 PATH = "/ws/v5/public"
 PRIVATE_PATH = "/ws/v5/private"
-CLOSE_TIMEOUT_S = 0.25  # for a client's close frame, then for the server's handlers
 
 
-class OkxStreamServer:
+class OkxStreamServer(LoopbackWsHost):
+    thread_name = "sim-okx-ws"
+
     """Serves `venue`'s public mark-price channel once started; every method is safe from any
     thread."""
 
     def __init__(self, venue: OkxVenue) -> None:
         self._venue = venue
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: web.AppRunner | None = None
-        self._port = 0
+        super().__init__()
         self._sessions: dict[Session, asyncio.Event] = {}  # each with its pump's wake-up
         self._sockets: dict[Session, web.WebSocketResponse] = {}
         self._private: dict[PrivateSession, asyncio.Event] = {}  # each with its pump's wake-up
@@ -58,83 +56,14 @@ class OkxStreamServer:
         self._quiet = False
         self.regular_s = REGULAR_S  # for connections opened from now on
 
-    # -- lifecycle ------------------------------------------------------------------------
-
-    def start(self, port: int = 0) -> str:
-        """Listen on 127.0.0.1 (`port` 0: any free port); returns the ws:// base URL."""
-        if self._thread is not None:
-            raise RuntimeError(f"the stream is already served at {self.url}")
-        loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=loop.run_forever, name="sim-okx-ws", daemon=True)
-        thread.start()
-        try:
-            asyncio.run_coroutine_threadsafe(self._open(port), loop).result(timeout=5)
-        except BaseException:
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join()
-            loop.close()
-            raise
-        self._loop, self._thread = loop, thread
-        return self.url
-
-    async def _open(self, port: int) -> None:
-        app = web.Application()
-        app.router.add_get("/{tail:.*}", self._connect)
-        runner = web.AppRunner(app, shutdown_timeout=CLOSE_TIMEOUT_S, access_log=None)
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, HOST, port)
-            await site.start()
-        except OSError:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        self._port = runner.addresses[0][1]
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None
-
-    @property
-    def url(self) -> str:
-        if not self.running:
-            raise RuntimeError("the stream is not served; call start_stream() first")
-        return f"ws://{HOST}:{self._port}"
-
-    def stop(self) -> None:
-        """Close every connection (code 1001) and the server; safe to call twice."""
-        loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
-            return
-        self._loop = None  # from here on a mark move wakes nothing
-        asyncio.run_coroutine_threadsafe(self._close(), loop).result(timeout=5)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join()
-        loop.close()
-        self._thread = None
-
-    async def _close(self) -> None:
-        closing = [
-            ws.close(code=WSCloseCode.GOING_AWAY, message=b"venue stopping")
-            for ws in [*self._sockets.values(), *self._private_sockets.values()]
-        ]
-        await asyncio.gather(*closing, return_exceptions=True)
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-        rest = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-        for task in rest:
-            task.cancel()
-        await asyncio.gather(*rest, return_exceptions=True)
+    def _open_sockets(self) -> list[web.WebSocketResponse]:
+        return [*self._sockets.values(), *self._private_sockets.values()]
 
     # -- what the venue tells it ----------------------------------------------------------
 
     def marks_moved(self) -> None:
         """The venue's marks changed: every changed mark pushes now (200 ms apart at most)."""
-        loop = self._loop
-        if loop is not None:
-            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: stopped
-                loop.call_soon_threadsafe(self._wake_all)
+        self._call(self._wake_all)
 
     def _wake_all(self) -> None:
         for wake in [*self._sessions.values(), *self._private.values()]:
@@ -147,10 +76,7 @@ class OkxStreamServer:
 
     def account_changed(self, api_key: str, change: AccountChange) -> None:
         """Push an account event to the account's logged-in private connections."""
-        loop = self._loop
-        if loop is not None:
-            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: stopped
-                loop.call_soon_threadsafe(self._deliver, api_key, change)
+        self._call(self._deliver, api_key, change)
 
     def _deliver(self, api_key: str, change: AccountChange) -> None:
         now_ms = self._venue.now_ms()
