@@ -1,8 +1,9 @@
 """The three charts: health history, stress curve, liquidation ladder.
 
-Each plot item is created once and updated with setData, and only when what it shows changed;
-long series are clipped to the view and peak-downsampled; NaN (unknown) shows as a gap, never
-as a value. The grids are drawn opaque (see _OpaqueGrid): translucent ones cost most of a paint.
+Each plot item is created once and updated with setData, and only when what it shows changed
+(curves that drift by less than half a pixel are left as drawn: see _Drawn); long series are
+clipped to the view and peak-downsampled; NaN (unknown) shows as a gap, never as a value. The
+grids are drawn opaque (see _OpaqueGrid): translucent ones cost most of a paint.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import ArrayLike, NDArray
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsObject
 
 from monitor.domain.model import Thresholds
 from monitor.domain.report import Level
@@ -50,23 +52,134 @@ class _ThresholdLines:
 
 class _Drawn:
     """What each plot item was last given. setData rebuilds an item (a scatter re-creates every
-    symbol) and repaints it, so an item whose data did not change is left alone."""
+    symbol) and repaints it, and a repaint redraws the whole plot under it (grid, axes, the
+    other items), so an item whose data did not change is left alone.
+
+    With `slack`, an item is also left alone when no point moved by half a pixel or more since
+    it was drawn, on the view as it was then: the stress curves drift by a tenth of a pixel a
+    tick as the marks move, a picture the eye cannot tell from the last. The comparison is with
+    what was drawn, not with the previous call, so small moves add up and are drawn once they
+    reach half a pixel; after a zoom or re-range, the next change is drawn exactly.
+    """
 
     def __init__(self) -> None:
-        self._data: dict[int, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
+        self._data: dict[int, _Shown] = {}
 
-    def set(self, item: pg.PlotDataItem, x: ArrayLike, y: ArrayLike, **kwargs: Any) -> None:
+    def set(
+        self,
+        item: pg.PlotDataItem,
+        x: ArrayLike,
+        y: ArrayLike,
+        *,
+        slack: bool = False,
+        **kwargs: Any,
+    ) -> None:
         xs = np.array(x, dtype=np.float64)  # copies: a caller may reuse its buffers
         ys = np.array(y, dtype=np.float64)
         old = self._data.get(id(item))
-        if old is not None and _same(old[0], xs) and _same(old[1], ys):
-            return
-        self._data[id(item)] = (xs, ys)
+        view = item.getViewBox()
+        shown = _view_range(view)
+        if old is not None:
+            if _same(old.x, xs) and _same(old.y, ys):
+                return
+            same_view = shown is not None and old.view == shown  # not zoomed or re-ranged since
+            if slack and same_view and _near(item, view, old, xs, ys):
+                return
+        self._data[id(item)] = _Shown(xs, ys, shown)
         item.setData(xs, ys, **kwargs)
+
+
+class _Shown:
+    """An item's data as drawn, and the view range it was drawn on (None: not on screen)."""
+
+    __slots__ = ("view", "x", "y")
+
+    def __init__(
+        self,
+        x: NDArray[np.float64],
+        y: NDArray[np.float64],
+        view: tuple[float, float, float, float] | None,
+    ) -> None:
+        self.x, self.y, self.view = x, y, view
 
 
 def _same(a: NDArray[np.float64], b: NDArray[np.float64]) -> bool:
     return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
+
+
+def _view_range(view: pg.ViewBox | None) -> tuple[float, float, float, float] | None:
+    if view is None:
+        return None
+    (x0, x1), (y0, y1) = view.viewRange()
+    return (x0, x1, y0, y1)
+
+
+def _half_pixel(view: pg.ViewBox | None) -> tuple[float, float] | None:
+    """Half a screen pixel in view units (x, y); None when the view has no size to tell."""
+    if view is None or view.width() < 2 or view.height() < 2:
+        return None
+    px, py = view.viewPixelSize()
+    if not (0 < px < math.inf and 0 < py < math.inf):
+        return None
+    return px / 2, py / 2
+
+
+def _near(
+    item: pg.PlotDataItem,
+    view: pg.ViewBox,
+    old: _Shown,
+    xs: NDArray[np.float64],
+    ys: NDArray[np.float64],
+) -> bool:
+    """Whether every point of (xs, ys) lies within half a pixel of where `old` drew it: the
+    same points, the same gaps, on the axes as drawn (log10 on a log axis)."""
+    half = _half_pixel(view)
+    if half is None or old.x.shape != xs.shape or old.y.shape != ys.shape:
+        return False
+    log_x, log_y = item.opts.get("logMode", (False, False))
+    for was, now, logged, limit in ((old.x, xs, log_x, half[0]), (old.y, ys, log_y, half[1])):
+        if logged:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                was, now = np.log10(was), np.log10(now)
+        drawn = np.isfinite(was)
+        if not np.array_equal(drawn, np.isfinite(now)):
+            return False
+        if drawn.any() and float(np.max(np.abs(was[drawn] - now[drawn]))) >= limit:
+            return False
+    return True
+
+
+_DEFAULT = object()
+
+
+def _symbol_style(pen: object = _DEFAULT, brush: object = _DEFAULT) -> dict[str, object]:
+    """A scatter's symbol pen and brush as Qt objects made once. pyqtgraph caches a drawn
+    symbol by the identity of its pen and brush; given a colour (or left to its defaults), it
+    makes a new QPen or QBrush at every setData, misses its cache, re-draws the symbol and
+    grows the cache. The defaults are pyqtgraph's own (PlotDataItem's symbolPen, symbolBrush).
+    """
+    return {
+        "symbolPen": pg.mkPen((200, 200, 200) if pen is _DEFAULT else pen),
+        "symbolBrush": pg.mkBrush((50, 50, 150) if brush is _DEFAULT else brush),
+    }
+
+
+def _place(item: pg.PlotDataItem, x: float, y: float) -> None:
+    """Move a plotted item to (x, y) in view units, unless it is within half a pixel of it.
+
+    PlotDataItem.setPos re-plots the item (it re-builds a scatter's points for its clipping);
+    the item's own points do not move, so only its transform is set and its cached view
+    rectangles (in its own coordinates, now elsewhere) are dropped.
+    """
+    pos = item.pos()
+    if pos.x() == x and pos.y() == y:
+        return
+    half = _half_pixel(item.getViewBox())
+    if half is not None and abs(pos.x() - x) < half[0] and abs(pos.y() - y) < half[1]:
+        return
+    QGraphicsObject.setPos(item, x, y)
+    for part in (item, item.curve, item.scatter):
+        part.viewTransformChanged()
 
 
 class _OpaqueGrid:
@@ -113,11 +226,50 @@ class _OpaqueGrid:
         return axis, [(self._opaque(pen), a, b) for pen, a, b in ticks], texts
 
 
-class _Axis(_OpaqueGrid, pg.AxisItem):  # type: ignore[misc]
+class _DirectAxis:
+    """An axis drawn straight onto the view's painter from its worked-out ticks and labels.
+
+    pyqtgraph records an axis into a QPicture and replays it on every paint, so each label is
+    laid out when measured, when recorded and again at each replay. Here the ticks and labels
+    (`generateDrawSpecs`) are kept until pyqtgraph drops its picture (a new range, new ticks, a
+    resize) and drawn directly: an axis whose labels change every tick (the ladder's rows) is no
+    longer recorded only to be replayed once.
+    """
+
+    picture: object
+    style: dict[str, Any]
+    _specs: tuple[Any, ...] | None = None
+
+    def paint(self, p: QPainter, *args: object) -> None:
+        p.save()
+        p.setFont(_picture_font(self.style["tickFont"]))
+        if self.picture is None:  # dropped by pyqtgraph: the ticks or the geometry changed
+            self._specs = self.generateDrawSpecs(p)  # type: ignore[attr-defined]
+            self.picture = True  # anything but None: the specs are current
+        if self._specs is not None:
+            self.drawPicture(p, *self._specs)  # type: ignore[attr-defined]
+        p.restore()
+
+
+def _picture_font(tick_font: QFont | None) -> QFont:
+    """The font pyqtgraph's picture painter draws an axis in: the tick font over the
+    application's font. A painter on the view would fill whatever the font leaves unset from
+    the widget's (the style sheet's 13 px), so every property is marked set."""
+    font = QFont(QGuiApplication.font())
+    if tick_font is not None:
+        font = tick_font.resolve(font)
+    font.setResolveMask(_ALL_FONT_PROPERTIES)
+    return font
+
+
+_ALL_FONT_PROPERTIES = 0xFFFFF  # QFont::AllPropertiesResolved (not exported by PySide)
+
+
+class _Axis(_DirectAxis, _OpaqueGrid, pg.AxisItem):  # type: ignore[misc]
     pass
 
 
-class _DateAxis(_OpaqueGrid, pg.DateAxisItem):  # type: ignore[misc]
+class _DateAxis(_DirectAxis, _OpaqueGrid, pg.DateAxisItem):  # type: ignore[misc]
     pass
 
 
@@ -208,7 +360,18 @@ class HealthHistoryChart(_Chart):
         _fit_health(self.getPlotItem(), h, thresholds, None)
         if self.following and t.size:
             newest = float(t[-1])
-            self.getPlotItem().setXRange(min(float(t[0]), newest - 120.0), newest + 5.0, padding=0)
+            self._follow(min(float(t[0]), newest - 120.0), newest + 5.0)
+
+    def _follow(self, left: float, right: float) -> None:
+        """Show [left, right], unless neither end would move by half a pixel: over a long
+        history a tick moves the time axis by a fraction of a pixel, and a re-range re-lays out
+        and repaints the whole plot (the date axis re-labelled, the threshold labels moved)."""
+        view = self.getPlotItem().getViewBox()
+        (x0, x1), _ = view.viewRange()
+        half = _half_pixel(view)
+        if half is not None and abs(left - x0) < half[0] and abs(right - x1) < half[0]:
+            return
+        self.getPlotItem().setXRange(left, right, padding=0)
 
 
 class StressChart(_Chart):
@@ -230,16 +393,16 @@ class StressChart(_Chart):
         self.after = item.plot(
             pen=pg.mkPen("#4aa3ff", width=2), name="pool health", connect="finite"
         )
-        # The "now" dot is plotted at health 1 (log 0) and moved to the health by its position:
-        # moving an item costs nothing, re-plotting a scatter re-creates its symbol.
+        # The "now" dot is plotted at health 1 (log 0) and moved to the health by its position
+        # (see _place): re-plotting a scatter re-creates its symbol.
         self.current = item.plot(
-            pen=None, symbol="o", symbolSize=10, symbolBrush="#4aa3ff", name="now"
+            pen=None, symbol="o", symbolSize=10, name="now", **_symbol_style(brush="#4aa3ff")
         )
         self.crossings = item.plot(
             pen=None,
             symbol="x",
             symbolSize=14,
-            symbolPen=pg.mkPen(fmt.ERROR_COLOUR, width=3),
+            **_symbol_style(pen=pg.mkPen(fmt.ERROR_COLOUR, width=3)),
             name="liquidation",
         )
         self.thresholds = _ThresholdLines(item)
@@ -266,20 +429,21 @@ class StressChart(_Chart):
             if label is not None:
                 label.setText(name)
         x = moves * 100
-        self._drawn.set(self.after, x, after, connect="finite")
+        # The marks move the curves by a fraction of a pixel a tick: drawn when it shows.
+        self._drawn.set(self.after, x, after, slack=True, connect="finite")
         if before is None:
             self._drawn.set(self.before, [], [])
             if self._with_before:  # no "without what-ifs" line without what-ifs
                 self._with_before = False
                 self.legend.removeItem(self.before)
         else:
-            self._drawn.set(self.before, x, before, connect="finite")
+            self._drawn.set(self.before, x, before, slack=True, connect="finite")
             if not self._with_before:
                 self._with_before = True
                 self.legend.addItem(self.before, "without what-ifs")
         if health_now is not None and 0 < health_now < math.inf:
             self._drawn.set(self.current, [0.0], [1.0])
-            self.current.setPos(0.0, math.log10(health_now))
+            _place(self.current, 0.0, math.log10(health_now))
         else:
             self._drawn.set(self.current, [], [])
         down, up = crossings
@@ -291,7 +455,7 @@ class StressChart(_Chart):
             )
             if m is not None and abs(m) <= 50
         ]
-        self._drawn.set(self.crossings, cx, [thresholds.liquidation] * len(cx))
+        self._drawn.set(self.crossings, cx, [thresholds.liquidation] * len(cx), slack=True)
         self.thresholds.set(thresholds)
         _fit_health(self.getPlotItem(), after, thresholds, health_now)
 
@@ -300,37 +464,37 @@ class LadderChart(_Chart):
     """One row per position: mark at 0, its liquidation price as % away from mark."""
 
     def __init__(self) -> None:
-        super().__init__({"bottom": _Axis("bottom")})
+        # The left axis names the rows (no grid): drawn directly, as pyqtgraph places it.
+        super().__init__({"bottom": _Axis("bottom"), "left": _Axis("left")})
         item = self.getPlotItem()
+        item.getAxis("left").setZValue(0.5)
         item.showGrid(x=True, y=False, alpha=0.15)
         item.setLabel("bottom", "distance from mark", units="%")
         item.setMouseEnabled(x=True, y=False)
         item.addLegend(offset=(-10, 10))
         self.bars = item.plot(pen=pg.mkPen("#8b949e", width=2), connect="pairs")
         self.marks = item.plot(
-            pen=None, symbol="o", symbolSize=9, symbolBrush="#4aa3ff", name="mark"
+            pen=None, symbol="o", symbolSize=9, name="mark", **_symbol_style(brush="#4aa3ff")
         )
         self.liqs = item.plot(
             pen=None,
             symbol="x",
             symbolSize=13,
-            symbolPen=pg.mkPen(fmt.ERROR_COLOUR, width=3),
+            **_symbol_style(pen=pg.mkPen(fmt.ERROR_COLOUR, width=3)),
             name="liquidation",
         )
         self.before = item.plot(
             pen=None,
             symbol="o",
             symbolSize=9,
-            symbolBrush=None,
-            symbolPen=pg.mkPen("#8b949e", width=2),
+            **_symbol_style(pen=pg.mkPen("#8b949e", width=2), brush=None),
             name="liquidation without what-ifs",
         )
         self.exchange = item.plot(
             pen=None,
             symbol="d",
             symbolSize=10,
-            symbolBrush=None,
-            symbolPen=pg.mkPen("#d9a404", width=2),
+            **_symbol_style(pen=pg.mkPen("#d9a404", width=2), brush=None),
             name="exchange's liq.",
         )
         item.addLine(x=0, pen=pg.mkPen("#4aa3ff", width=1))
@@ -362,13 +526,14 @@ class LadderChart(_Chart):
         )
         exch = pct([r.position.exchange_liquidation_price for r in rows])
         self._drawn.set(self.marks, np.zeros(n), y)
-        self._drawn.set(self.liqs, *_finite_xy(liq, y))
-        self._drawn.set(self.before, *_finite_xy(before, y))
-        self._drawn.set(self.exchange, *_finite_xy(exch, y))
+        # A mark that moves a little moves a liquidation price by a fraction of a pixel.
+        self._drawn.set(self.liqs, *_finite_xy(liq, y), slack=True)
+        self._drawn.set(self.before, *_finite_xy(before, y), slack=True)
+        self._drawn.set(self.exchange, *_finite_xy(exch, y), slack=True)
         bx = np.column_stack([np.zeros(n), liq]).ravel()
         by = np.repeat(y, 2)
         ok = np.repeat(np.isfinite(liq), 2)
-        self._drawn.set(self.bars, bx[ok], by[ok], connect="pairs")
+        self._drawn.set(self.bars, bx[ok], by[ok], slack=True, connect="pairs")
         several = len({r.pool for r in rows}) > 1  # one symbol may be held in two pools
         ticks = [
             (

@@ -1,38 +1,44 @@
 """A table model of rows identified by key, updated in place.
 
 Each update renders every row to plain values once; only the cells whose rendering changed are
-announced (a `dataChanged` per run of changed columns of a row), so views keep selection and
-scroll, and repaint only what changed.
+announced (a `dataChanged` per rectangle of changed cells: see _announce), so views keep
+selection and scroll, and repaint only what changed.
 Rows that appear or disappear go through begin/endInsertRows and begin/endRemoveRows.
+
+The cells live in Qt's own item model (QStandardItemModel), set once per change: a view's
+paint, its sort proxy and their index look-ups then read them in C++. A Python `data()`,
+`rowCount()` and `columnCount()` are called through the bindings for every cell, role and
+index of every paint (some 2,500 calls a refresh of 20 accounts × 25 positions, most of the
+UI thread's time); the items are called only for what changed.
+
+Cells without letters (figures, "—", "12.3 %") are drawn without text shaping
+(QFont.PreferNoShaping): for digits and punctuation it changes no pixel, and the shaping is
+the largest part of drawing a cell. Text with letters keeps it (kerning).
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+import re
+from collections.abc import Hashable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-)
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 
-_ROLES = [
-    Qt.ItemDataRole.DisplayRole,
-    Qt.ItemDataRole.ForegroundRole,
-    Qt.ItemDataRole.BackgroundRole,
-    Qt.ItemDataRole.ToolTipRole,
-    Qt.ItemDataRole.FontRole,
-    SORT_ROLE,
-]
-
-Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_FONT = Qt.ItemDataRole.FontRole
+_ROLES = [_DISPLAY, _FOREGROUND, _BACKGROUND, _TOOLTIP, _FONT, SORT_ROLE]
+_VALUE_ROLES = [_DISPLAY, SORT_ROLE]  # what a tick changes: the text and its sort value
+# Read-only cells, as a QAbstractTableModel's: selectable, never edited, dragged or parents.
+_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
 
 
 @dataclass(frozen=True)
@@ -46,70 +52,118 @@ class RenderedRow:
     italic: bool = False
     cell_foreground: tuple[tuple[int, str], ...] = ()  # per-column overrides
 
+    def colour(self, col: int) -> str:
+        """The cell's text colour: its own override, else the row's ("" = the style's)."""
+        for c, colour in self.cell_foreground:
+            if c == col and colour:
+                return colour
+        return self.foreground
 
-class KeyedTableModel(QAbstractTableModel):
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _plain(text: str) -> bool:
+    """Text without letters: digits, signs and punctuation, drawn the same unshaped."""
+    return _LETTER.search(text) is None
+
+
+def _sort_value(value: Any) -> Any:
+    # None (unknown) sorts after every number in ascending order.
+    return float("inf") if value is None else value
+
+
+class KeyedTableModel(QStandardItemModel):
     def __init__(
         self,
         headers: Sequence[str],
         parent: Any = None,
         tooltips: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(0, len(headers), parent)
         self._headers = tuple(headers)
-        self._header_tips = dict(tooltips or {})
+        tips = dict(tooltips or {})
+        for col, title in enumerate(self._headers):
+            header = QStandardItem(title)
+            if title in tips:
+                header.setToolTip(tips[title])
+            self.setHorizontalHeaderItem(col, header)
         self._rows: list[RenderedRow] = []
+        self._items: list[list[QStandardItem]] = []  # the model's cells, by row and column
         self._brushes: dict[str, QBrush] = {}
-        self._italic = QFont()
-        self._italic.setItalic(True)
-
-    # ---- Qt model interface -------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
+        italic = QFont()
+        italic.setItalic(True)
+        plain = QFont()  # only the strategy set: the rest comes from the view's font
+        plain.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
+        italic_plain = QFont(plain)
+        italic_plain.setItalic(True)
+        # A cell's font by (italic row, text without letters); None: the view's own.
+        self._fonts: dict[tuple[bool, bool], QFont | None] = {
+            (False, False): None,
+            (True, False): italic,
+            (False, True): plain,
+            (True, True): italic_plain,
+        }
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not (0 <= section < len(self._headers)):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._header_tips.get(self._headers[section])
-        return None
+        if orientation != Qt.Orientation.Horizontal:
+            return None  # no row headers (a standard model would number the rows)
+        return super().headerData(section, orientation, role)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+    def _brush(self, colour: str) -> QBrush | None:
+        if not colour:
             return None
-        row, col = self._rows[index.row()], index.column()
-        if not (0 <= col < len(self._headers)):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return row.display[col]
-        if role == SORT_ROLE:
-            value = row.sort[col]
-            # None (unknown) sorts after every number in ascending order.
-            return float("inf") if value is None else value
-        if role == Qt.ItemDataRole.ForegroundRole:
-            colour = dict(row.cell_foreground).get(col) or row.foreground
-            return self._brush(colour) if colour else None
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self._brush(row.background) if row.background else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.tooltip or None
-        if role == Qt.ItemDataRole.FontRole:
-            return self._italic if row.italic else None
-        if role == KEY_ROLE:
-            return row.key
-        return None
-
-    def _brush(self, colour: str) -> QBrush:
         brush = self._brushes.get(colour)
         if brush is None:
             brush = self._brushes[colour] = QBrush(QColor(colour))
         return brush
+
+    # ---- rows to cells ------------------------------------------------------------------
+    def _cells(self, row: RenderedRow) -> list[QStandardItem]:
+        background = self._brush(row.background)
+        cells = []
+        for col, text in enumerate(row.display):
+            item = QStandardItem(text)
+            item.setFlags(_FLAGS)
+            item.setData(_sort_value(row.sort[col]), SORT_ROLE)
+            item.setData(row.key, KEY_ROLE)
+            foreground = self._brush(row.colour(col))
+            if foreground is not None:
+                item.setData(foreground, _FOREGROUND)
+            if background is not None:
+                item.setData(background, _BACKGROUND)
+            if row.tooltip:
+                item.setData(row.tooltip, _TOOLTIP)
+            font = self._fonts[row.italic, _plain(text)]
+            if font is not None:
+                item.setData(font, _FONT)
+            cells.append(item)
+        return cells
+
+    def _restyle(self, items: list[QStandardItem], old: RenderedRow, new: RenderedRow) -> None:
+        """A row's look (colours, tooltip, font) to `new`'s, role by role: a role set to
+        nothing is removed from the item, a role never set is left absent."""
+        background = self._brush(new.background) if new.background != old.background else None
+        for col, item in enumerate(items):
+            if new.colour(col) != old.colour(col):
+                item.setData(self._brush(new.colour(col)), _FOREGROUND)
+            if new.background != old.background:
+                item.setData(background, _BACKGROUND)
+            if new.tooltip != old.tooltip:
+                item.setData(new.tooltip or None, _TOOLTIP)
+            if new.italic != old.italic:
+                item.setData(self._fonts[new.italic, _plain(new.display[col])], _FONT)
+
+    @contextmanager
+    def _quiet(self) -> Iterator[None]:
+        """Items set without a signal each: the caller announces them together."""
+        was = self.blockSignals(True)
+        try:
+            yield
+        finally:
+            self.blockSignals(was)
 
     # ---- updates --------------------------------------------------------------------------
     def row(self, i: int) -> RenderedRow:
@@ -121,7 +175,12 @@ class KeyedTableModel(QAbstractTableModel):
     def replace_all(self, rows: Sequence[RenderedRow]) -> None:
         """The whole dataset changed (another account): the one case for a reset."""
         self.beginResetModel()
-        self._rows = list(rows)
+        with self._quiet():
+            self.removeRows(0, self.rowCount())
+            self._rows = list(rows)
+            self._items = [self._cells(r) for r in self._rows]
+            for items in self._items:
+                self.appendRow(items)
         self.endResetModel()
 
     def update_rows(self, rows: Sequence[RenderedRow]) -> int:
@@ -132,9 +191,16 @@ class KeyedTableModel(QAbstractTableModel):
         present = {r.key for r in self._rows}
         new = [r for r in rows if r.key not in present]
         if new:
+            # One insertion announced for all the new rows, their cells already filled in
+            # (a view fits its columns to them when told).
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
-            self._rows.extend(new)
+            with self._quiet():
+                for r in new:
+                    items = self._cells(r)
+                    self.appendRow(items)
+                    self._rows.append(r)
+                    self._items.append(items)
             self.endInsertRows()
         return changed + len(new)
 
@@ -147,51 +213,80 @@ class KeyedTableModel(QAbstractTableModel):
             last = i
             while i >= 0 and self._rows[i].key not in wanted:
                 i -= 1
-            self.beginRemoveRows(QModelIndex(), i + 1, last)
+            self.removeRows(i + 1, last - i)
             del self._rows[i + 1 : last + 1]
-            self.endRemoveRows()
+            del self._items[i + 1 : last + 1]
 
     def _update_existing(self, wanted: dict[Hashable, RenderedRow]) -> int:
         """Announce only the cells that changed: a view repaints what is announced, and on
         a refresh most columns (symbol, side, size, entry) stay as they were."""
+        width = len(self._headers)
+        cells: list[list[int]] = [[] for _ in range(width)]  # per column, its changed rows
+        restyled: list[int] = []  # rows whose look changed: announced whole
         changed = 0
-        for i, old in enumerate(self._rows):
-            new = wanted[old.key]
-            if new == old:
-                continue
-            self._rows[i] = new
-            changed += 1
-            for first, last in _changed_columns(old, new):
-                self._emit_changed(i, i, first, last)
+        with self._quiet():
+            for i, old in enumerate(self._rows):
+                new = wanted[old.key]
+                if new == old:
+                    continue
+                self._rows[i] = new
+                changed += 1
+                items = self._items[i]
+                look = _look_changed(old, new)
+                if look:
+                    self._restyle(items, old, new)
+                    restyled.append(i)
+                cols = zip(items, old.display, new.display, old.sort, new.sort, cells, strict=True)
+                for item, was, text, was_sort, sort, rows in cols:
+                    if text != was:
+                        item.setData(text, _DISPLAY)
+                        plain = _plain(text)
+                        if plain != _plain(was) and new.italic == old.italic:  # else restyled
+                            item.setData(self._fonts[new.italic, plain], _FONT)
+                    if sort != was_sort:
+                        item.setData(_sort_value(sort), SORT_ROLE)
+                    elif text == was:
+                        continue
+                    if not look:
+                        rows.append(i)
+        for first, last in _blocks(restyled):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, width - 1), _ROLES)
+        self._announce(cells)
         return changed
 
-    def _emit_changed(self, first: int, last: int, first_col: int, last_col: int) -> None:
-        self.dataChanged.emit(self.index(first, first_col), self.index(last, last_col), _ROLES)
+    def _announce(self, cells: list[list[int]]) -> None:
+        """One `dataChanged` per block of adjacent rows over a run of adjacent columns whose
+        same rows changed: on a tick, typically a few rectangles (every row's marks, prices
+        and figures), not one per row. Each signal costs the sort proxy and the view a round
+        of work; each cell is still announced once, and only when it changed."""
+        spans = [_blocks(rows) for rows in cells]
+        col = 0
+        while col < len(spans):
+            blocks = spans[col]
+            end = col
+            while end + 1 < len(spans) and spans[end + 1] == blocks:
+                end += 1
+            for first, last in blocks:
+                self.dataChanged.emit(self.index(first, col), self.index(last, end), _VALUE_ROLES)
+            col = end + 1
 
 
-def _changed_columns(old: RenderedRow, new: RenderedRow) -> list[tuple[int, int]]:
-    """Runs of columns (first, last) whose cells differ; the whole row when a row-wide look
-    (colours, tooltip, font) changed."""
-    width = len(new.display)
-    whole = (
+def _blocks(rows: list[int]) -> list[tuple[int, int]]:
+    """Ascending row numbers as blocks (first, last) of adjacent ones."""
+    blocks: list[tuple[int, int]] = []
+    for row in rows:
+        if blocks and blocks[-1][1] == row - 1:
+            blocks[-1] = (blocks[-1][0], row)
+        else:
+            blocks.append((row, row))
+    return blocks
+
+
+def _look_changed(old: RenderedRow, new: RenderedRow) -> bool:
+    return (
         old.foreground != new.foreground
         or old.background != new.background
         or old.tooltip != new.tooltip
         or old.italic != new.italic
         or old.cell_foreground != new.cell_foreground
-        or len(old.display) != width
     )
-    if whole:
-        return [(0, width - 1)]
-    runs: list[tuple[int, int]] = []
-    start: int | None = None
-    for col in range(width):
-        differs = old.display[col] != new.display[col] or old.sort[col] != new.sort[col]
-        if differs and start is None:
-            start = col
-        elif not differs and start is not None:
-            runs.append((start, col - 1))
-            start = None
-    if start is not None:
-        runs.append((start, width - 1))
-    return runs

@@ -1,0 +1,220 @@
+"""Redraw cost (issue 11), tables and charts: the table model keeps its cells in Qt (a paint
+calls no Python), announces each changed cell once in few signals, draws figures unshaped
+without changing a pixel; charts leave sub-pixel drifts as drawn and draw their axes straight
+onto the view, pixel for pixel as pyqtgraph's recorded pictures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QModelIndex, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+from monitor.domain import Thresholds
+from monitor.ui import charts
+from monitor.ui.keyed_table import KEY_ROLE, SORT_ROLE, KeyedTableModel, RenderedRow
+from monitor.ui.stress import STRESS_MOVES
+
+HEADERS = ("Name", "Price", "Move")
+
+
+def _row(key: str, price: float | None, move: str = "1.0 %", **look: Any) -> RenderedRow:
+    text = "—" if price is None else f"{price:,.2f}"
+    return RenderedRow(key, (key, text, move), (key, price, 1.0), **look)
+
+
+class _Signals:
+    """What a model announced: changed cells (row, column), each signal's roles, inserts."""
+
+    def __init__(self, model: KeyedTableModel) -> None:
+        self.cells: list[tuple[int, int]] = []
+        self.signals = 0
+        self.roles: list[list[int]] = []
+        self.inserted: list[tuple[int, int, list[str]]] = []
+        self.resets = 0
+        model.dataChanged.connect(self._changed)
+        model.modelReset.connect(self._reset)
+        model.rowsInserted.connect(lambda _, first, last: self._inserted(model, first, last))
+
+    def _changed(self, first: QModelIndex, last: QModelIndex, roles: list[int]) -> None:
+        self.signals += 1
+        self.roles.append([int(r) for r in roles])
+        self.cells.extend(
+            (row, col)
+            for row in range(first.row(), last.row() + 1)
+            for col in range(first.column(), last.column() + 1)
+        )
+
+    def _reset(self) -> None:
+        self.resets += 1
+
+    def _inserted(self, model: KeyedTableModel, first: int, last: int) -> None:
+        # The cells are filled in by the time the insertion is announced.
+        names = [model.index(r, 0).data() for r in range(first, last + 1)]
+        self.inserted.append((first, last, names))
+
+
+def test_cells_hold_every_role_the_views_read(qtbot: Any, qtmodeltester: Any) -> None:
+    model = KeyedTableModel(HEADERS, tooltips={"Price": "the last trade"})
+    model.update_rows(
+        [
+            _row("a", 1234.5, foreground="#7f8791", italic=True, tooltip="stale"),
+            _row("b", None, background="#40d8313f", cell_foreground=((2, "#2e9e5b"),)),
+        ]
+    )
+    qtmodeltester.check(model)
+    a, b = (model.index(r, 1) for r in range(2))
+    assert a.data() == "1,234.50" and a.data(SORT_ROLE) == 1234.5
+    assert b.data() == "—" and b.data(SORT_ROLE) == float("inf")  # unknown sorts last
+    assert a.data(KEY_ROLE) == "a" and model.index(1, 2).data(KEY_ROLE) == "b"
+    assert a.data(Qt.ItemDataRole.ForegroundRole).color() == QColor("#7f8791")
+    assert a.data(Qt.ItemDataRole.ToolTipRole) == "stale"
+    assert a.data(Qt.ItemDataRole.BackgroundRole) is None
+    assert b.data(Qt.ItemDataRole.BackgroundRole).color() == QColor("#40d8313f")
+    assert b.data(Qt.ItemDataRole.ForegroundRole) is None  # the style's own colour
+    assert model.index(1, 2).data(Qt.ItemDataRole.ForegroundRole).color() == QColor("#2e9e5b")
+    assert a.data(Qt.ItemDataRole.FontRole).italic()
+    assert not a.flags() & Qt.ItemFlag.ItemIsEditable  # read-only, as before
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Price"
+    tip = model.headerData(1, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert tip == "the last trade"
+    assert model.headerData(0, Qt.Orientation.Vertical) is None  # no row numbers
+
+
+def test_a_tick_announces_each_changed_cell_once_in_few_signals(qtbot: Any) -> None:
+    model = KeyedTableModel(HEADERS)
+    rows = [_row(f"r{i}", 100.0 + i) for i in range(25)]
+    model.update_rows(rows)
+    seen = _Signals(model)
+    # Every price moves, one row's move too: two rectangles, not a signal per row.
+    moved = [_row(f"r{i}", 200.0 + i, "2.0 %" if i == 3 else "1.0 %") for i in range(25)]
+    assert model.update_rows(moved) == 25
+    assert sorted(seen.cells) == sorted([(i, 1) for i in range(25)] + [(3, 2)])
+    assert seen.signals == 2 and seen.resets == 0
+    assert model.index(3, 2).data() == "2.0 %" and model.index(24, 1).data() == "224.00"
+    seen.cells.clear()
+    assert model.update_rows(moved) == 0  # nothing changed: nothing announced
+    assert seen.cells == []
+
+
+def test_a_new_look_announces_the_whole_row_with_its_roles(qtbot: Any) -> None:
+    model = KeyedTableModel(HEADERS)
+    model.update_rows([_row("a", 1.0, "x"), _row("b", 2.0)])
+    seen = _Signals(model)
+    # Colour only (not italic), and the move's text gains digits-only: the font follows.
+    model.update_rows([_row("a", 1.0, "-3.0 %", foreground="#7f8791"), _row("b", 2.0)])
+    assert sorted(seen.cells) == [(0, 0), (0, 1), (0, 2)]
+    assert int(Qt.ItemDataRole.ForegroundRole) in seen.roles[0]
+    font = model.index(0, 2).data(Qt.ItemDataRole.FontRole)
+    assert font is not None and font.styleStrategy() & QFont.StyleStrategy.PreferNoShaping
+
+
+def test_figures_are_drawn_unshaped_and_words_shaped(qtbot: Any) -> None:
+    model = KeyedTableModel(HEADERS)
+    model.update_rows([_row("USDT", -1234.5, "— → 12.5 %"), _row("b", 2.0, italic=True)])
+    figure = model.index(0, 1).data(Qt.ItemDataRole.FontRole)
+    assert figure.styleStrategy() & QFont.StyleStrategy.PreferNoShaping
+    assert model.index(0, 2).data(Qt.ItemDataRole.FontRole) is not None  # no letters either
+    assert model.index(0, 0).data(Qt.ItemDataRole.FontRole) is None  # kerning kept
+    italic_figure = model.index(1, 1).data(Qt.ItemDataRole.FontRole)
+    assert italic_figure.italic() and italic_figure.styleStrategy()
+    # A word in a figures' column takes the shaped font back.
+    model.update_rows([_row("USDT", None, "none"), _row("b", 2.0, italic=True)])
+    assert model.index(0, 2).data(Qt.ItemDataRole.FontRole) is None
+
+
+@pytest.mark.parametrize("italic", [False, True])
+def test_unshaped_figures_draw_the_same_pixels(qtbot: Any, italic: bool) -> None:
+    base = QFont()
+    base.setPixelSize(13)
+    base.setItalic(italic)
+    unshaped = QFont(base)
+    unshaped.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
+    rng = np.random.default_rng(3)
+    texts = ["—", "1,234.5 → 1,300.25", "-0.000123", "+12.5 %"]
+    texts += [f"{v:,.4f}" for v in rng.uniform(-1e6, 1e6, 200)]
+
+    def drawn(font: QFont, text: str) -> bytes:
+        image = QImage(240, 20, QImage.Format.Format_RGB32)
+        image.fill(QColor("#0f1318"))
+        painter = QPainter(image)
+        painter.setFont(font)
+        painter.setPen(QColor("#c9d1d9"))
+        painter.drawText(QRectF(2, 0, 236, 20), Qt.AlignmentFlag.AlignVCenter, text)
+        painter.end()
+        return bytes(image.constBits())
+
+    assert [t for t in texts if drawn(base, t) != drawn(unshaped, t)] == []
+
+
+def test_new_rows_come_in_one_insertion_with_their_cells(qtbot: Any, qtmodeltester: Any) -> None:
+    model = KeyedTableModel(HEADERS)
+    qtmodeltester.check(model)
+    seen = _Signals(model)
+    model.update_rows([_row("a", 1.0)])
+    model.update_rows([_row("a", 1.0), _row("b", 2.0), _row("c", 3.0)])
+    assert seen.inserted == [(0, 0, ["a"]), (1, 2, ["b", "c"])]
+    model.update_rows([_row("c", 3.0)])  # two rows out
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["c"]
+    model.replace_all([_row("x", 1.0), _row("y", 2.0)])
+    assert seen.resets == 1 and model.keys() == ["x", "y"] and model.index(1, 0).data() == "y"
+
+
+# ---- charts ---------------------------------------------------------------------------------
+def test_a_sub_pixel_drift_is_left_as_drawn_until_it_shows(qtbot: Any) -> None:
+    chart = charts.StressChart()
+    qtbot.addWidget(chart)
+    chart.resize(800, 500)
+    chart.show()
+    qtbot.waitExposed(chart)
+    nothing = (None, None)
+    chart.show_curves(
+        STRESS_MOVES, np.linspace(3.1, 1.6, len(STRESS_MOVES)), None, 2.0, nothing, Thresholds()
+    )
+    # The first curve fitted the axis to it: the next change is drawn exactly, on this view.
+    curve = np.linspace(3.0, 1.5, len(STRESS_MOVES))
+    chart.show_curves(STRESS_MOVES, curve, None, 2.0, nothing, Thresholds())
+    drawn = chart.after.yData.copy()
+    np.testing.assert_array_equal(drawn, curve)
+    view = chart.getPlotItem().getViewBox()
+    _, pixel = view.viewPixelSize()  # log10 units a pixel
+    step = 10 ** (pixel / 5)  # a fifth of a pixel on the log axis
+    chart.show_curves(STRESS_MOVES, curve * step, None, 2.0, nothing, Thresholds())
+    np.testing.assert_array_equal(chart.after.yData, drawn)  # left as drawn
+    chart.show_curves(STRESS_MOVES, curve * step**2, None, 2.0, nothing, Thresholds())
+    np.testing.assert_array_equal(chart.after.yData, drawn)  # two fifths: still
+    chart.show_curves(STRESS_MOVES, curve * step**3, None, 2.0, nothing, Thresholds())
+    np.testing.assert_allclose(chart.after.yData, curve * step**3)  # added up: drawn
+    gap = curve * step**3
+    gap[5] = np.nan  # a new gap is drawn, however small the rest of the move
+    chart.show_curves(STRESS_MOVES, gap, None, 2.0, nothing, Thresholds())
+    assert np.isnan(chart.after.yData[5])
+    # The "now" dot: a fifth of a pixel is not a move, half a pixel is.
+    y = chart.current.pos().y()
+    chart.show_curves(STRESS_MOVES, gap, None, 2.0 * step, nothing, Thresholds())
+    assert chart.current.pos().y() == y
+    chart.show_curves(STRESS_MOVES, gap, None, 2.0 * step**3, nothing, Thresholds())
+    assert chart.current.pos().y() == pytest.approx(np.log10(2.0 * step**3))
+
+
+@pytest.mark.parametrize("orientation", ["left", "bottom"])
+def test_axes_drawn_directly_match_pyqtgraphs_pictures(qtbot: Any, orientation: str) -> None:
+    ticks = [[(float(i), f"C{i:02d} long\nliq {1000 + i * 7.5:,.1f}") for i in range(25)]]
+    images = []
+    for axis in (charts._Axis(orientation), pg.AxisItem(orientation)):
+        plot = pg.PlotWidget(axisItems={orientation: axis})
+        qtbot.addWidget(plot)
+        plot.setStyleSheet("font-size: 13px")  # as the app's: the axes keep pyqtgraph's font
+        plot.resize(500, 400)
+        plot.showGrid(x=True, y=True, alpha=1.0)
+        plot.setXRange(-3, 7, padding=0)
+        plot.setYRange(0, 24, padding=0)
+        if orientation == "left":
+            axis.setTicks(ticks)
+        plot.show()
+        qtbot.waitExposed(plot)
+        images.append(plot.grab().toImage())
+    assert images[0] == images[1]
