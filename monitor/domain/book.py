@@ -17,13 +17,14 @@ as margin falls with a BTC long). Positions with neither are solved alone, vecto
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
 
-from monitor.domain.model import Account, MaintenanceBasis, MarginMode, Position
+from monitor.domain.model import Account, MaintenanceBasis, MarginMode, Position, Side
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -38,6 +39,22 @@ class Group:
     account: int
     rows: IntArray
     collateral: IntArray
+
+
+@dataclass(frozen=True)
+class ReportColumns:
+    symbol: list[str]
+    side: list[Side]
+    margin_mode: list[MarginMode]
+    hypothetical: list[bool]
+    exchange_liquidation_price: list[float | None]
+    exchange_maintenance_margin: list[float | None]
+
+    @staticmethod
+    def join(parts: Sequence[ReportColumns]) -> ReportColumns:
+        return ReportColumns(
+            *([v for part in parts for v in getattr(part, f.name)] for f in fields(ReportColumns))
+        )
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,19 @@ class Book:
     asset_bid: FloatArray  # (s,)
     asset_ask: FloatArray  # (s,)
     groups: tuple[Group, ...] = ()
+
+    @cached_property
+    def report_columns(self) -> ReportColumns:
+        """What the reports copy from each position unchanged, as columns (built once)."""
+        positions = [p for a in self.accounts for p in a.positions]
+        return ReportColumns(
+            symbol=[p.symbol for p in positions],
+            side=[p.side for p in positions],
+            margin_mode=[p.margin_mode for p in positions],
+            hypothetical=[p.hypothetical for p in positions],
+            exchange_liquidation_price=[p.exchange_liquidation_price for p in positions],
+            exchange_maintenance_margin=[p.exchange_maintenance_margin for p in positions],
+        )
 
     @property
     def size(self) -> int:

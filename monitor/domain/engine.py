@@ -10,8 +10,9 @@ import numpy as np
 from monitor.domain.book import Book, FloatArray
 from monitor.domain.liquidation import group_liquidation_t, liquidation_moves, liquidation_z
 from monitor.domain.maintenance import maintenance_margin
-from monitor.domain.model import Account, MarginMode, Thresholds
-from monitor.domain.report import AccountHealth, Level, PositionHealth, level_for
+from monitor.domain.model import Account, Thresholds
+from monitor.domain.pool_moves import plain_moves, plain_pools
+from monitor.domain.report import AccountHealth, Level, level_for, position_healths
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,12 @@ def _opt(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def _nullable(values: FloatArray) -> list[float | None]:
+    """Each value as a Python float, None where not finite."""
+    finite = np.where(np.isfinite(values), values, np.nan).tolist()
+    return [None if v != v else v for v in finite]
+
+
 def evaluate(
     book: Book,
     marks: FloatArray | None = None,
@@ -108,61 +115,67 @@ def evaluate(
     """Health of every account in the book; `thresholds` is one for all or one per account."""
     ev = evaluate_arrays(book, marks)
     z = book.to_z(ev.marks)
-    per_account = (
-        thresholds if isinstance(thresholds, tuple) else (thresholds,) * len(book.accounts)
-    )
-    # Python lists once: building report objects from numpy scalars one by one is slow.
-    marks_l = ev.marks.tolist()
-    notional_l = ev.notional.tolist()
-    pnl_l = ev.unrealized_pnl.tolist()
-    mm_l = ev.maintenance.tolist()
-    health_l = ev.position_health.tolist()
-    liq_l = ev.liquidation_price.tolist()
-    dist_l = ev.distance.tolist()
-    account_health_l = ev.account_health.tolist()
+    m = len(book.accounts)
+    per_account = thresholds if isinstance(thresholds, tuple) else (thresholds,) * m
     mm_entry = maintenance_margin(book, book.z_entry)
-    reports = []
-    row = 0
-    for i, account in enumerate(book.accounts):
-        limits = per_account[i]
-        positions = []
+    # Plain pools' moves in one vectorised walk; the others (collateral, multi-asset) one by one.
+    plain = plain_pools(book)
+    plain_down, plain_up = plain_moves(book, z, mm_entry, np.flatnonzero(plain))
+    down_all = np.full(m, np.nan)
+    up_all = np.full(m, np.nan)
+    down_all[plain], up_all[plain] = plain_down, plain_up
+    for i in np.flatnonzero(~plain).tolist():
         down, up = liquidation_moves(book, z, i, mm_entry)
+        down_all[i] = np.nan if down is None else down
+        up_all[i] = np.nan if up is None else up
+
+    # Columns as Python lists once, then one report per row: a tick reports every position
+    # of every pool it moved, and per-element numpy access would cost more than the maths.
+    health = _nullable(ev.position_health)
+    distance = _nullable(ev.distance)
+    columns = book.report_columns
+    rows = position_healths(
+        columns.symbol,
+        columns.side,
+        columns.margin_mode,
+        ev.marks.tolist(),
+        ev.notional.tolist(),
+        ev.unrealized_pnl.tolist(),
+        ev.maintenance.tolist(),
+        health,
+        _nullable(ev.liquidation_price),
+        distance,
+        columns.hypothetical,
+        columns.exchange_liquidation_price,
+        columns.exchange_maintenance_margin,
+    )
+    account_health = _nullable(ev.account_health)
+    downs, ups = _nullable(down_all), _nullable(up_all)
+    balance, maintenance = ev.margin_balance.tolist(), ev.account_maintenance.tolist()
+    starts = np.searchsorted(book.account_index, np.arange(m + 1)).tolist()
+    isolated_of: dict[int, list[int]] = {}
+    for row in np.flatnonzero(book.isolated).tolist():
+        isolated_of.setdefault(int(book.account_index[row]), []).append(row)
+    reports = []
+    for i in range(m):
+        limits = per_account[i]
+        down, up = downs[i], ups[i]
         # The pool's level by its health and the nearer move that liquidates it; each isolated
         # position's by its own health and distance to liquidation.
-        nearer = min((m for m in (down, up) if m is not None), default=None)
-        level = level_for(_opt(account_health_l[i]), limits, nearer)
-        for p in account.positions:
-            health = _opt(health_l[row])
-            if p.margin_mode is MarginMode.ISOLATED:
-                level = max(level, level_for(health, limits, _opt(dist_l[row])))
-            positions.append(
-                PositionHealth(
-                    symbol=p.symbol,
-                    side=p.side,
-                    margin_mode=p.margin_mode,
-                    mark_price=marks_l[row],
-                    notional=notional_l[row],
-                    unrealized_pnl=pnl_l[row],
-                    maintenance_margin=mm_l[row],
-                    health_ratio=health,
-                    liquidation_price=_opt(liq_l[row]),
-                    distance_to_liquidation=_opt(dist_l[row]),
-                    hypothetical=p.hypothetical,
-                    exchange_liquidation_price=p.exchange_liquidation_price,
-                    exchange_maintenance_margin=p.exchange_maintenance_margin,
-                )
-            )
-            row += 1
+        nearer = min((v for v in (down, up) if v is not None), default=None)
+        level = level_for(account_health[i], limits, nearer)
+        for row in isolated_of.get(i, ()):
+            level = max(level, level_for(health[row], limits, distance[row]))
         reports.append(
             AccountHealth(
-                name=account.name,
-                margin_balance=float(ev.margin_balance[i]),
-                maintenance_margin=float(ev.account_maintenance[i]),
-                health_ratio=_opt(account_health_l[i]),
+                name=book.accounts[i].name,
+                margin_balance=balance[i],
+                maintenance_margin=maintenance[i],
+                health_ratio=account_health[i],
                 status=Level(level),
                 liquidation_move_down=down,
                 liquidation_move_up=up,
-                positions=tuple(positions),
+                positions=tuple(rows[starts[i] : starts[i + 1]]),
             )
         )
     return tuple(reports)

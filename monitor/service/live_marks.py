@@ -31,7 +31,7 @@ class LiveMarks:
         clock: Callable[[], float],
         make_stream: Callable[[int], Any],
         apply: Callable[[int, dict[str, float]], None],
-        recompute: Callable[[int], None],
+        recompute: Callable[[list[int]], None],
         on_quiet: Callable[[int], None] = lambda _account_id: None,
     ) -> None:
         self._clock = clock
@@ -103,7 +103,8 @@ class LiveMarks:
             self._wake.clear()
             await asyncio.sleep(SETTLE)
             dirty, self._dirty = self._dirty, set()
-            for account_id in dirty:
+            moved = []
+            for account_id in sorted(dirty):
                 worker = self._workers.get(account_id)
                 if worker is None:
                     continue
@@ -111,7 +112,13 @@ class LiveMarks:
                     marks = worker.latest()
                     if marks:
                         self._apply(account_id, marks)
-                    self._recompute(account_id)
+                    moved.append(account_id)
                 except Exception:  # one account's failure must not stop the others' marks
-                    log.exception("recompute after live marks failed (account #%s)", account_id)
+                    log.exception("reading live marks failed (account #%s)", account_id)
+            # Every account the marks moved, in one evaluation (a symbol held by many).
+            try:
+                if moved:
+                    self._recompute(moved)
+            except Exception:
+                log.exception("recompute after live marks failed (accounts %s)", moved)
             await asyncio.sleep(1.0 / MAX_RATE - SETTLE)

@@ -23,8 +23,9 @@ from monitor.service.applier import FetchApplier
 from monitor.service.backoff import Backoff
 from monitor.service.commands import CommandsMixin
 from monitor.service.pace import PaceTracker
+from monitor.service.prepared import JoinedBooks, PreparedAccount, prepare
 from monitor.service.publisher import EventListener, Publisher, SnapshotListener
-from monitor.service.recompute import build_snapshot
+from monitor.service.recompute import SnapshotJob, build_snapshots
 from monitor.service.snapshot import AccountSnapshot, Snapshot, SourceState, SourceStatus
 from monitor.service.sources import (
     ManualMarksReader,
@@ -99,6 +100,8 @@ class MonitorService(CommandsMixin):
         # mark changes no position, so ticks reuse them instead of reading the store ten times
         # a second. Every write (a fetch, a command) recomputes from the store after it.
         self._stored: dict[int, Sequence[StoredPosition]] = {}
+        self._prepared: dict[int, PreparedAccount] = {}  # their pools' books, built once
+        self._joins = JoinedBooks()
         self._history_at: dict[int, float] = {}
         # Disagreement is judged on figures fetched together: per account, each pool's verdict
         # at the last REST read, kept while streamed marks move the book (_streamed).
@@ -208,6 +211,7 @@ class MonitorService(CommandsMixin):
         self._judged.pop(account_id, None)
         self._streamed.discard(account_id)
         self._stored.pop(account_id, None)
+        self._prepared.pop(account_id, None)
         self._publish()
 
     def _refresh(self, account_id: int | None) -> None:
@@ -275,30 +279,50 @@ class MonitorService(CommandsMixin):
         self._status[account_id] = status
         self._recompute(account_id)
 
-    def _on_tick(self, account_id: int) -> None:
-        """Streamed marks moved the account: recomputed on the positions it holds already."""
-        self._recompute(account_id, stored=self._stored.get(account_id))
+    def _on_tick(self, account_ids: Sequence[int]) -> None:
+        """Streamed marks moved these accounts: recomputed together, on the positions each
+        holds already."""
+        self._recompute_many([a for a in account_ids if a in self._stored], from_store=False)
 
-    def _recompute(self, account_id: int, stored: Sequence[StoredPosition] | None = None) -> None:
-        record = self._records.get(account_id)
-        if record is None:
-            return
-        if stored is None:
-            stored = self._stored[account_id] = self.db.positions.list(account_id)
+    def _recompute(self, account_id: int) -> None:
+        """After a write (a fetch, a command): from what the store now holds."""
+        self._recompute_many([account_id], from_store=True)
+
+    def _recompute_many(self, account_ids: Sequence[int], *, from_store: bool) -> None:
         now = self.clock()
-        status = self._effective_status(account_id, now)
-        marks = self._marks.get(account_id, {})
-        streamed = account_id in self._streamed
-        snap = build_snapshot(
-            record,
-            stored,
-            status,
-            marks,
-            self.interval(record),
-            verified=record.kind != "exchange" or is_verified(record.venue),
-            judged=self._judged.get(account_id) if streamed else None,
-        )
-        if not streamed:
+        jobs = []
+        for account_id in account_ids:
+            record = self._records.get(account_id)
+            if record is None:
+                continue
+            if from_store or account_id not in self._stored:
+                self._stored[account_id] = self.db.positions.list(account_id)
+            stored = self._stored[account_id]
+            prepared = self._prepared.get(account_id)
+            if prepared is None or not prepared.made_from(record, stored):
+                prepared = self._prepared[account_id] = prepare(record, stored)
+            streamed = account_id in self._streamed
+            jobs.append(
+                SnapshotJob(
+                    prepared,
+                    self._effective_status(account_id, now),
+                    self._marks.get(account_id, {}),
+                    self.interval(record),
+                    verified=record.kind != "exchange" or is_verified(record.venue),
+                    judged=self._judged.get(account_id) if streamed else None,
+                )
+            )
+        if not jobs:
+            return
+        for snap in build_snapshots(jobs, self._joins):
+            self._settle(snap, now)
+        self._emit_alerts(self._alerts.step(self._snapshots.values(), now))
+        self._publish()
+
+    def _settle(self, snap: AccountSnapshot, now: float) -> None:
+        """Keep one account's fresh snapshot: its judged disagreement, its pace, its history."""
+        account_id = snap.account_id
+        if account_id not in self._streamed:
             self._judged[account_id] = {p.pool: p.exchange_disagreement for p in snap.pools}
         else:
             snap = replace(snap, marks_at=self._streams.live.seen.get(account_id))
@@ -312,8 +336,6 @@ class MonitorService(CommandsMixin):
         ):
             self._history_at[account_id] = now
             self._record_history(account_id, snap, now)
-        self._emit_alerts(self._alerts.step(self._snapshots.values(), now))
-        self._publish()
 
     def _effective_status(self, account_id: int, now: float) -> SourceStatus:
         """An OK source whose data outlived the stale window is STALE, never shown as current."""

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass
 
-from monitor.domain import AccountHealth, Position, evaluate_accounts
-from monitor.service.snapshot import AccountSnapshot, PoolSnapshot, PositionRef, SourceStatus
-from monitor.store.pools import pool_account
-from monitor.store.positions import pool_of
+from monitor.domain import AccountHealth, Position
+from monitor.service.prepared import (
+    JoinedBooks,
+    PreparedAccount,
+    at_mark,
+    evaluate_prepared,
+    prepare,
+)
+from monitor.service.snapshot import AccountSnapshot, PoolSnapshot, SourceStatus
 from monitor.store.records import AccountRecord, StoredPosition
 
 # Beyond this relative gap our liquidation price and the venue's are called a disagreement.
@@ -17,7 +22,7 @@ DISAGREEMENT = 0.005
 
 def with_marks(position: Position, marks: Mapping[str, float]) -> Position:
     mark = marks.get(position.symbol)
-    return position if mark is None else replace(position, mark_price=mark)
+    return position if mark is None else at_mark(position, mark)
 
 
 def disagreement(health: AccountHealth, venue_ratio: float | None = None) -> str | None:
@@ -50,6 +55,66 @@ def disagreement(health: AccountHealth, venue_ratio: float | None = None) -> str
     return None if worst is None else worst[1]
 
 
+@dataclass(frozen=True)
+class SnapshotJob:
+    """One account to evaluate: its prepared pools and the marks to evaluate them at."""
+
+    prepared: PreparedAccount
+    status: SourceStatus
+    marks: Mapping[str, float]
+    interval: float
+    verified: bool = True
+    # Each pool's disagreement as judged when the venue's figures were fetched, kept while
+    # streamed marks move the book (the venue's figures are of the fetch's marks: set beside
+    # later marks they would differ by the move, not by a rule). None: judge now.
+    judged: Mapping[str, str | None] | None = None
+
+
+def build_snapshots(
+    jobs: Sequence[SnapshotJob], joins: JoinedBooks | None = None
+) -> list[AccountSnapshot]:
+    """Evaluate every pool of every job, with its switched-on hypotheticals and without any, in
+    one vectorised pass (a tick moves the pools of every account holding the symbol)."""
+    results = evaluate_prepared([(job.prepared, job.marks) for job in jobs], joins)
+    snapshots = []
+    for job, pool_results in zip(jobs, results, strict=True):
+        record, marks = job.prepared.record, job.marks
+        pools = [
+            PoolSnapshot(
+                pool=prepared.pool.name,
+                account=result.account,
+                refs=prepared.refs,
+                health=result.health,
+                baseline=result.baseline,
+                exchange_disagreement=(
+                    disagreement(result.baseline, prepared.pool.exchange_health_ratio)
+                    if job.judged is None
+                    else job.judged.get(prepared.pool.name)
+                ),
+            )
+            for prepared, result in zip(job.prepared.pools, pool_results, strict=True)
+        ]
+        snapshots.append(
+            AccountSnapshot(
+                account_id=record.account_id,
+                name=record.name,
+                kind=record.kind,
+                venue=record.venue,
+                thresholds=record.thresholds,
+                pools=AccountSnapshot.order(pools),
+                status=job.status,
+                disabled=tuple(
+                    (position_id, with_marks(position, marks))
+                    for position_id, position in job.prepared.disabled
+                ),
+                markets=tuple(sorted(marks.items())),
+                interval=job.interval,
+                verified=job.verified,
+            )
+        )
+    return snapshots
+
+
 def build_snapshot(
     record: AccountRecord,
     stored: Sequence[StoredPosition],
@@ -60,58 +125,6 @@ def build_snapshot(
     verified: bool = True,
     judged: Mapping[str, str | None] | None = None,
 ) -> AccountSnapshot:
-    """Evaluate every pool of the account with its switched-on hypotheticals and without any.
-
-    `judged`: each pool's disagreement as judged when the venue's figures were fetched, kept
-    while streamed marks move the book (the venue's figures are of the fetch's marks: set
-    beside later marks they would differ by the move, not by a rule)."""
-    live = [s for s in stored if not (s.kind == "hypothetical" and not s.enabled)]
-    disabled = tuple(
-        (s.position_id, with_marks(s.position, marks))
-        for s in stored
-        if s.kind == "hypothetical" and not s.enabled
-    )
-    names = [p.name for p in record.pools]
-    pools = []
-    for pool in record.pools:
-        members = [s for s in live if pool_of(s.position, s.pool, names) == pool.name]
-        positions = tuple(with_marks(s.position, marks) for s in members)
-        account = pool_account(
-            record.name, record.venue, record.collateral, pool, len(names), positions
-        )
-        if any(p.hypothetical for p in positions):
-            base = replace(account, positions=tuple(p for p in positions if not p.hypothetical))
-            health, baseline = evaluate_accounts([account, base], record.thresholds)
-        else:  # no what-if switched on: the book is its own baseline, evaluated once
-            (health,) = evaluate_accounts([account], record.thresholds)
-            baseline = health
-        pools.append(
-            PoolSnapshot(
-                pool=pool.name,
-                account=account,
-                refs=tuple(
-                    PositionRef(s.position_id if s.kind != "live" else None, s.kind, s.enabled)
-                    for s in members
-                ),
-                health=health,
-                baseline=baseline,
-                exchange_disagreement=(
-                    disagreement(baseline, pool.exchange_health_ratio)
-                    if judged is None
-                    else judged.get(pool.name)
-                ),
-            )
-        )
-    return AccountSnapshot(
-        account_id=record.account_id,
-        name=record.name,
-        kind=record.kind,
-        venue=record.venue,
-        thresholds=record.thresholds,
-        pools=AccountSnapshot.order(pools),
-        status=status,
-        disabled=disabled,
-        markets=tuple(sorted(marks.items())),
-        interval=interval,
-        verified=verified,
-    )
+    """One account's snapshot from its stored rows (see build_snapshots)."""
+    job = SnapshotJob(prepare(record, stored), status, marks, interval, verified, judged)
+    return build_snapshots([job])[0]

@@ -22,7 +22,7 @@ class AccountStreams:
         sim: SimResolver | None,
         record: Callable[[int], AccountRecord],
         on_marks: Callable[[int, dict[str, float]], None],
-        on_tick: Callable[[int], None],
+        on_tick: Callable[[list[int]], None],
         read_now: Callable[[int], None],
     ) -> None:
         """`on_marks` applies streamed marks, `on_tick` recomputes the account on them;

@@ -2,11 +2,13 @@
 holding that symbol recomputed (issue 11), beside the bare-numpy recompute of the same book.
 
 Each account holds 25 of 100 symbols (every account holds the first, "BTC"); a tick moves one
-symbol. Per tick the service does what LiveMarks' coalesced recompute does for each holder:
-its latest marks, then recompute.build_snapshot on the positions it holds (cached by the
-service between two REST reads, as here) — pools, health, liquidation prices, the moves that
-liquidate and the levels. The floor: every position's PnL and maintenance and every account's
-health in plain numpy over all 500 rows at once (no tiers, no liquidation prices, no moves).
+symbol. Per tick the service does what LiveMarks' coalesced recompute does: each holder's
+latest marks, then recompute.build_snapshots on every holder at once, from their pools'
+books prepared when their positions were last read (kept by the service between two REST
+reads, as here) — pools, health, liquidation prices, the moves that liquidate and the levels,
+and the snapshots the front ends draw. The floor: every position's PnL and maintenance and
+every account's health in plain numpy over all 500 rows at once (no tiers, no liquidation
+prices, no moves).
 Figures are printed (run with -s); benchmarks do not gate the default run.
 """
 
@@ -19,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from monitor.domain.model import Maintenance, Position, Side
-from monitor.service.recompute import build_snapshot
+from monitor.service.prepared import JoinedBooks, prepare
+from monitor.service.recompute import SnapshotJob, build_snapshots
 from monitor.service.snapshot import SourceState, SourceStatus
 from monitor.store.database import open_database
 
@@ -68,12 +71,17 @@ def test_bench_one_mark_tick_recomputes_only_its_holders(tmp_path: Path) -> None
     marks = [{s.position.symbol: s.position.mark_price for s in rows} for _, rows in stored]
     holders_of = {s: [a for a in range(ACCOUNTS) if s in held[a]] for s in range(SYMBOLS)}
 
+    prepared = [prepare(record, rows) for record, rows in stored]
+    joins = JoinedBooks()  # as the service keeps them
+
     def tick(symbol: int) -> None:
         name = f"S{symbol:03d}/USDT:USDT"
+        jobs = []
         for a in holders_of[symbol]:
             marks[a][name] *= 1.0001
-            record, rows = stored[a]
-            build_snapshot(record, rows, status, marks[a], 2.0)
+            # Streamed: each pool's disagreement as judged at the last REST read.
+            jobs.append(SnapshotJob(prepared[a], status, marks[a], 2.0, judged={"USDT": None}))
+        build_snapshots(jobs, joins)
 
     counts = sorted(len(h) for s, h in holders_of.items() if s)
     typical = next(s for s in range(1, SYMBOLS) if len(holders_of[s]) == counts[len(counts) // 2])

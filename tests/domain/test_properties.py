@@ -157,3 +157,35 @@ def test_liquidation_moves_bring_the_pool_to_one(account):
             ]
             b, m = reference.pool(account, partial, {"BTC": 1 + f * move})
             assert b - m > -1e-9 * scale, f"fraction {f} of move {move} already liquidates"
+
+
+@PROPERTY
+@given(accounts())
+def test_no_liquidation_move_means_no_uniform_move_liquidates(account):
+    """The converse of the above: a pool reported with no move down (or up) stays above 1.0
+    for every uniform move that way within the reported range (-99.9 % ... +1000 %)."""
+    report = evaluate_accounts([account])[0]
+    cross = [p.margin_mode is MarginMode.CROSS for p in account.positions]
+    if not any(cross):
+        return
+    balance, maint = reference.pool(account, [p.mark_price for p in account.positions])
+    if balance <= maint:
+        return  # already at or past liquidation: no move is reported, by design
+    grid = {
+        "down": (report.liquidation_move_down, -np.linspace(0.001, 0.999, 200)),
+        "up": (report.liquidation_move_up, np.linspace(0.001, 10.0, 400)),
+    }
+    for way, (reported, moves) in grid.items():
+        if reported is not None:
+            continue
+        for move in moves:
+            marks = [
+                p.mark_price * (1 + move) if c else p.mark_price
+                for p, c in zip(account.positions, cross, strict=True)
+            ]
+            b, m = reference.pool(account, marks, {"BTC": 1 + move})
+            scale = max(
+                abs(account.wallet_balance),
+                *(reference.notional(p, x) for p, x in zip(account.positions, marks, strict=True)),
+            )
+            assert b - m > -1e-9 * scale, f"no move {way} reported, yet {move:+.3%} liquidates"
