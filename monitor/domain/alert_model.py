@@ -30,6 +30,8 @@ class EventKind(StrEnum):
     SNOOZED = "snoozed"
     SNOOZE_CANCELLED = "snooze_cancelled"  # by the trader, or because the level worsened
     SNOOZE_EXPIRED = "snooze_expired"  # notifies if a level was raised while snoozed
+    UNKNOWN = "unknown"  # a pool's or position's figures cannot be computed (the reason told)
+    KNOWN = "known"  # its figures can be computed again
     ACKNOWLEDGED = "acknowledged"
     REMOVED = "removed"  # the position closed or the account left the book
 
@@ -81,6 +83,9 @@ class SubjectReading:
     # Seconds to liquidation at the pace the move shrank over the last minute (the service
     # measures it; None: not shrinking, or not measured). Told in the alert text only.
     eta_seconds: float | None = None
+    # Why its figures cannot be computed (a mark of 0, no maintenance table); None: they
+    # can. An unknown subject has no level from this reading: it is an alert of its own.
+    unknown: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,10 @@ class SubjectState:
     acknowledged: bool = False
     # Highest level the trader has been notified of since the level last dropped below it.
     notified: Level = Level.OK
+    # Why its figures are unknown, when the engine could not compute them (not when the
+    # account is merely stale: that is its feed's alert).
+    unknown: str | None = None
+    unknown_notified: bool = False
 
     @property
     def shown_level(self) -> Level | None:

@@ -107,6 +107,15 @@ def evaluate(
         if reading.account in stale:
             subjects[reading.key] = _unknown(prev, reading, now)
             continue
+        if reading.unknown is not None:
+            subjects[reading.key] = _cannot_judge(prev, reading, now, rules, state, events)
+            continue
+        if prev is not None and prev.unknown is not None:
+            # Tell of known figures again only if the trader was told they were unknown.
+            text = f"{reading.label}: figures known again"
+            events.append(
+                _event(EventKind.KNOWN, prev, prev.level, text, now, prev.unknown_notified)
+            )
         subjects[reading.key] = _step_subject(prev, reading, now, rules, snoozes, events)
 
     for key, prev in state.subjects.items():
@@ -179,6 +188,26 @@ def _unknown(prev: SubjectState | None, reading: SubjectReading, now: float) -> 
             reading.key, reading.account, reading.label, Level.OK, False, None, None, now
         )
     return replace(prev, label=reading.label, known=False, health=None, distance=None)
+
+
+def _cannot_judge(
+    prev: SubjectState | None,
+    reading: SubjectReading,
+    now: float,
+    rules: AlertRules,
+    state: AlertState,
+    events: list[AlertEvent],
+) -> SubjectState:
+    """A subject whose figures cannot be computed: unknown with its reason, an alert of its
+    own when it becomes so (never OK, never silent). The held level survives for hysteresis."""
+    subject = _unknown(prev, reading, now)
+    if prev is not None and prev.unknown is not None:
+        return replace(subject, unknown=reading.unknown, unknown_notified=prev.unknown_notified)
+    level = max(rules.stale_level, subject.level)
+    quiet = state.snoozed(reading.key, level, now)
+    text = f"{reading.label}: figures unknown — {reading.unknown}"
+    events.append(_event(EventKind.UNKNOWN, subject, level, text, now, not quiet))
+    return replace(subject, unknown=reading.unknown, unknown_notified=not quiet)
 
 
 def _step_subject(

@@ -49,6 +49,7 @@ class ReportColumns:
     hypothetical: list[bool]
     exchange_liquidation_price: list[float | None]
     exchange_maintenance_margin: list[float | None]
+    unknown: list[str | None]
 
     @staticmethod
     def join(parts: Sequence[ReportColumns]) -> ReportColumns:
@@ -100,6 +101,7 @@ class Book:
             hypothetical=[p.hypothetical for p in positions],
             exchange_liquidation_price=[p.exchange_liquidation_price for p in positions],
             exchange_maintenance_margin=[p.exchange_maintenance_margin for p in positions],
+            unknown=[p.unknown for p in positions],
         )
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -12,7 +13,14 @@ from monitor.domain.liquidation import group_liquidation_t, liquidation_moves, l
 from monitor.domain.maintenance import maintenance_margin
 from monitor.domain.model import Account, Thresholds
 from monitor.domain.pool_moves import plain_moves, plain_pools
-from monitor.domain.report import AccountHealth, Level, level_for, position_healths
+from monitor.domain.report import (
+    AccountHealth,
+    Level,
+    PositionHealth,
+    level_for,
+    position_healths,
+)
+from monitor.domain.unknowns import Unknowns, find_unknowns, stand_in_marks, usable
 
 
 @dataclass(frozen=True)
@@ -113,7 +121,9 @@ def evaluate(
     thresholds: Thresholds | tuple[Thresholds, ...] = Thresholds(),
 ) -> tuple[AccountHealth, ...]:
     """Health of every account in the book; `thresholds` is one for all or one per account."""
-    ev = evaluate_arrays(book, marks)
+    raw = book.marks() if marks is None else marks
+    bad = ~usable(raw)
+    ev = evaluate_arrays(book, stand_in_marks(book, raw, bad) if bad.any() else raw)
     z = book.to_z(ev.marks)
     m = len(book.accounts)
     per_account = thresholds if isinstance(thresholds, tuple) else (thresholds,) * m
@@ -138,7 +148,7 @@ def evaluate(
         columns.symbol,
         columns.side,
         columns.margin_mode,
-        ev.marks.tolist(),
+        raw.tolist(),
         ev.notional.tolist(),
         ev.unrealized_pnl.tolist(),
         ev.maintenance.tolist(),
@@ -148,10 +158,19 @@ def evaluate(
         columns.hypothetical,
         columns.exchange_liquidation_price,
         columns.exchange_maintenance_margin,
+        columns.unknown,
     )
     account_health = _nullable(ev.account_health)
     downs, ups = _nullable(down_all), _nullable(up_all)
     balance, maintenance = ev.margin_balance.tolist(), ev.account_maintenance.tolist()
+    unknowns = find_unknowns(book, raw, bad, ev.maintenance, ev.account_maintenance)
+    if unknowns is not None:
+        rows = _blank_unknown_rows(rows, unknowns, health, distance)
+        for i, reason in enumerate(unknowns.pool):
+            if reason is not None:
+                account_health[i] = downs[i] = ups[i] = None
+        for r in np.flatnonzero(bad & ~book.isolated).tolist():  # a PnL from no price
+            balance[int(book.account_index[r])] = math.nan
     starts = np.searchsorted(book.account_index, np.arange(m + 1)).tolist()
     isolated_of: dict[int, list[int]] = {}
     for row in np.flatnonzero(book.isolated).tolist():
@@ -163,7 +182,9 @@ def evaluate(
         # The pool's level by its health and the nearer move that liquidates it; each isolated
         # position's by its own health and distance to liquidation.
         nearer = min((v for v in (down, up) if v is not None), default=None)
-        level = level_for(account_health[i], limits, nearer)
+        pool_unknown = None if unknowns is None else unknowns.pool[i]
+        # An unknown pool has no level of its own: only what is known can raise one.
+        level = Level.OK if pool_unknown else level_for(account_health[i], limits, nearer)
         for row in isolated_of.get(i, ()):
             level = max(level, level_for(health[row], limits, distance[row]))
         reports.append(
@@ -176,9 +197,37 @@ def evaluate(
                 liquidation_move_down=down,
                 liquidation_move_up=up,
                 positions=tuple(rows[starts[i] : starts[i + 1]]),
+                unknown=pool_unknown,
             )
         )
     return tuple(reports)
+
+
+def _blank_unknown_rows(
+    rows: list[PositionHealth],
+    unknowns: Unknowns,
+    health: list[float | None],
+    distance: list[float | None],
+) -> list[PositionHealth]:
+    """Each unknown position without figures that would read as a verdict; a position with
+    no usable mark also without a notional, PnL or maintenance computed from none."""
+    out = list(rows)
+    nan = math.nan
+    for r, reason in enumerate(unknowns.row):
+        if reason is None:
+            continue
+        health[r] = distance[r] = None
+        p = rows[r]
+        blank: dict[str, Any] = {
+            "health_ratio": None,
+            "liquidation_price": None,
+            "distance_to_liquidation": None,
+            "unknown": reason,
+        }
+        if unknowns.bad_mark[r]:
+            blank.update(notional=nan, unrealized_pnl=nan, maintenance_margin=nan)
+        out[r] = p._replace(**blank)
+    return out
 
 
 def evaluate_accounts(

@@ -102,6 +102,9 @@ class Position:
     # The exchange's own figures, kept beside ours (None when the venue gave none).
     exchange_liquidation_price: float | None = None
     exchange_maintenance_margin: float | None = None
+    # Why this position cannot be judged, when its source knows (e.g. the venue has no
+    # maintenance table for its symbol): it and its cross pool are shown unknown, never OK.
+    unknown: str | None = None
 
     @property
     def size(self) -> float:

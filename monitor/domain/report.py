@@ -71,6 +71,9 @@ class PositionHealth(NamedTuple):
     hypothetical: bool = False
     exchange_liquidation_price: float | None = None
     exchange_maintenance_margin: float | None = None
+    # Why its figures cannot be computed (a mark of 0, no maintenance table, its cross pool
+    # unknown); None: they are. Unknown figures are None (or NaN), never a healthy number.
+    unknown: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,25 @@ class AccountHealth:
     liquidation_move_down: float | None
     liquidation_move_up: float | None
     positions: tuple[PositionHealth, ...]
+    # Why the pool's figures cannot be computed (one of its cross positions is unknown, or it
+    # holds positions with no maintenance figure); None: they are. While unknown, `status`
+    # is the worst level of what is still known (its isolated positions), never a verdict
+    # on the pool: every front end shows the pool as unknown.
+    unknown: str | None = None
+
+    @property
+    def known(self) -> bool:
+        """The pool and every position in it could be judged."""
+        return self.unknown is None and all(p.unknown is None for p in self.positions)
+
+    @property
+    def unknowns(self) -> list[str]:
+        """Every reason something in the pool is unknown, the pool's first."""
+        reasons = [] if self.unknown is None else [self.unknown]
+        for p in self.positions:
+            if p.unknown is not None and p.unknown not in reasons:
+                reasons.append(p.unknown)
+        return reasons
 
     @property
     def liquidation_move(self) -> float | None:

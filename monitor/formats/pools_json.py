@@ -11,7 +11,14 @@ from typing import Any
 
 from monitor.domain.model import Account, MarginMode, Thresholds
 from monitor.domain.report import AccountHealth, Level, PositionHealth, level_for
-from monitor.formats.health_json import account_dict, position_dict
+from monitor.formats.health_json import (
+    UNKNOWN,
+    account_dict,
+    exit_code,
+    figure,
+    position_dict,
+    with_unknown,
+)
 
 
 @dataclass(frozen=True)
@@ -35,9 +42,16 @@ class PooledReport:
     def status(self) -> Level:
         return max((h.status for _, h in self.pools), default=Level.OK)
 
+    @property
+    def known(self) -> bool:
+        return all(h.known for _, h in self.pools)
 
-def _badness(h: AccountHealth) -> tuple[int, float]:
-    return (-int(h.status), h.health_ratio if h.health_ratio is not None else float("inf"))
+
+def _badness(h: AccountHealth) -> tuple[int, int, float]:
+    """Worst first; a pool that cannot be judged ranks as a warning at least."""
+    level = int(h.status) if h.known else max(int(h.status), int(Level.WARNING))
+    ratio = h.health_ratio if h.health_ratio is not None else float("inf")
+    return (-level, 0 if not h.known else 1, ratio)
 
 
 def _venue_position(p: PositionHealth) -> dict[str, Any] | None:
@@ -59,8 +73,8 @@ def _cross_pool(pool: Account, health: AccountHealth) -> dict[str, Any]:
     return {
         "collateral": pool.collateral,
         "margin_mode": "cross",
-        "margin_balance": health.margin_balance,
-        "maintenance_margin": health.maintenance_margin,
+        "margin_balance": figure(health.margin_balance),
+        "maintenance_margin": figure(health.maintenance_margin),
         "health_ratio": health.health_ratio,
         "liquidation_move_down": health.liquidation_move_down,
         "liquidation_move_up": health.liquidation_move_up,
@@ -76,7 +90,7 @@ def pooled_dict(report: PooledReport) -> dict[str, Any]:
     worst = report.worst
     top = account_dict(worst)
     top["name"] = report.name
-    top["status"] = report.status.label
+    top["status"] = report.status.label if report.known else UNKNOWN
     top["verified"] = report.verified
     top["positions"] = []
     pools = []
@@ -84,40 +98,42 @@ def pooled_dict(report: PooledReport) -> dict[str, Any]:
         entry = _cross_pool(pool, health)
         # The pool's own level (its health and the nearer move that liquidates it); the
         # isolated positions' follow as entries of their own.
-        entry["status"] = level_for(
-            health.health_ratio, report.thresholds, health.liquidation_move
-        ).label
-        pools.append(entry)
+        entry["status"] = (
+            UNKNOWN
+            if health.unknown
+            else level_for(health.health_ratio, report.thresholds, health.liquidation_move).label
+        )
+        pools.append(with_unknown(entry, health.unknown))
         for p in health.positions:
             row = position_dict(p)
             row["pool"] = pool.collateral
             row["venue"] = _venue_position(p)
             top["positions"].append(row)
             if p.margin_mode is MarginMode.ISOLATED:
-                pools.append(
-                    {
-                        "collateral": pool.collateral,
-                        "margin_mode": "isolated",
-                        "symbol": p.symbol,
-                        "side": p.side.value,
-                        "margin_balance": (
-                            None
-                            if p.health_ratio is None
-                            else p.health_ratio * p.maintenance_margin
-                        ),
-                        "maintenance_margin": p.maintenance_margin,
-                        "health_ratio": p.health_ratio,
-                        "status": level_for(
-                            p.health_ratio, report.thresholds, p.distance_to_liquidation
-                        ).label,
-                        "liquidation_price": p.liquidation_price,
-                        "venue": _venue_position(p),
-                    }
-                )
+                pools.append(with_unknown(_isolated_entry(pool, p, report), p.unknown))
     top["pools"] = pools
     return top
 
 
+def _isolated_entry(pool: Account, p: PositionHealth, report: PooledReport) -> dict[str, Any]:
+    return {
+        "collateral": pool.collateral,
+        "margin_mode": "isolated",
+        "symbol": p.symbol,
+        "side": p.side.value,
+        "margin_balance": (
+            None if p.health_ratio is None else p.health_ratio * p.maintenance_margin
+        ),
+        "maintenance_margin": figure(p.maintenance_margin),
+        "health_ratio": p.health_ratio,
+        "status": UNKNOWN
+        if p.unknown
+        else level_for(p.health_ratio, report.thresholds, p.distance_to_liquidation).label,
+        "liquidation_price": p.liquidation_price,
+        "venue": _venue_position(p),
+    }
+
+
 def pooled_exit_status(reports: Sequence[PooledReport]) -> int:
     worst = max((r.status for r in reports), default=Level.OK)
-    return {Level.OK: 0, Level.WARNING: 1, Level.CRITICAL: 2, Level.LIQUIDATION: 2}[worst]
+    return exit_code(worst, all(r.known for r in reports))

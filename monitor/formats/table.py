@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 from monitor.domain.report import AccountHealth
 
 
 def _num(value: float | None, digits: int = 2) -> str:
-    return "—" if value is None else f"{value:,.{digits}f}"
+    return "—" if value is None or not math.isfinite(value) else f"{value:,.{digits}f}"
 
 
 def _pct(value: float | None) -> str:
@@ -21,6 +23,8 @@ def _price(value: float | None) -> str:
 
 def _moves(a: AccountHealth) -> str:
     """The uniform market move that liquidates the pool, in words."""
+    if a.unknown is not None:
+        return "liquidating move unknown"
     if a.health_ratio is not None and a.health_ratio <= 1.0:
         return "pool at or below liquidation (health <= 1.0)"
     if a.health_ratio is None and not any(p.margin_mode.value == "cross" for p in a.positions):
@@ -40,7 +44,11 @@ def health_table(reports: tuple[AccountHealth, ...] | list[AccountHealth]) -> st
     lines: list[str] = []
     for a in reports:
         health = "none (no maintenance)" if a.health_ratio is None else f"{a.health_ratio:.3f}"
-        lines.append(f"{a.name}  [{a.status.label.upper()}]")
+        if a.unknown is not None:
+            health = "unknown"
+        lines.append(f"{a.name}  [{a.status.label.upper() if a.known else 'UNKNOWN'}]")
+        for reason in a.unknowns:
+            lines.append(f"  UNKNOWN: {reason}")
         lines.append(
             f"  health {health}   margin balance {_num(a.margin_balance)}"
             f"   maintenance {_num(a.maintenance_margin)}   free {_num(a.free_margin)}"
@@ -68,7 +76,7 @@ def health_table(reports: tuple[AccountHealth, ...] | list[AccountHealth]) -> st
                     _num(p.unrealized_pnl),
                     _num(p.maintenance_margin),
                     "—" if p.health_ratio is None else f"{p.health_ratio:.3f}",
-                    _price(p.liquidation_price),
+                    "unknown" if p.unknown else _price(p.liquidation_price),
                     _pct(p.distance_to_liquidation),
                 )
             )

@@ -64,6 +64,7 @@ def readings(snap: AccountSnapshot) -> list[SubjectReading]:
                 distance=pool_distance[0],
                 direction=pool_distance[1],
                 eta_seconds=pool.eta_seconds,
+                unknown=health.unknown,
             )
         )
         for p in health.positions:
@@ -77,6 +78,7 @@ def readings(snap: AccountSnapshot) -> list[SubjectReading]:
                         thresholds=snap.thresholds,
                         distance=p.distance_to_liquidation,
                         direction="falls" if p.side.value == "long" else "rises",
+                        unknown=p.unknown,
                     )
                 )
     return out

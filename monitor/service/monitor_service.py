@@ -332,6 +332,7 @@ class MonitorService(CommandsMixin):
         if (
             snap.known
             and snap.baseline is not None
+            and snap.baseline.unknown is None  # a gap in the history, never a made-up value
             and now - self._history_at.get(account_id, -1e9) >= 1.0
         ):
             self._history_at[account_id] = now

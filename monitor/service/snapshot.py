@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from monitor.domain.model import Account, Position, Thresholds
-from monitor.domain.report import AccountHealth
+from monitor.domain.report import AccountHealth, Level
 
 
 class SourceState(str, Enum):
@@ -56,9 +56,15 @@ class PoolSnapshot:
     eta_seconds: float | None = None
 
 
-def _worst_first(pool: PoolSnapshot) -> tuple[int, float]:
-    ratio = pool.baseline.health_ratio
-    return (-int(pool.baseline.status), ratio if ratio is not None else float("inf"))
+def _worst_first(pool: PoolSnapshot) -> tuple[int, int, float]:
+    """A pool whose figures are unknown ranks as a warning at least (it is never "fine"),
+    and before a known pool of the same level."""
+    health = pool.baseline
+    level = int(health.status)
+    if not health.known:
+        level = max(level, int(Level.WARNING))
+    ratio = health.health_ratio
+    return (-level, 0 if not health.known else 1, ratio if ratio is not None else float("inf"))
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,16 @@ class AccountSnapshot:
                     return pool.exchange_disagreement
                 return f"{pool.pool}: {pool.exchange_disagreement}"
         return None
+
+    @property
+    def unknowns(self) -> list[str]:
+        """Why anything of the real book (without what-ifs) cannot be computed, each pool's
+        reasons named by the pool when there are several."""
+        out = []
+        for pool in self.pools:
+            for reason in pool.baseline.unknowns:
+                out.append(reason if len(self.pools) == 1 else f"{pool.pool} pool: {reason}")
+        return out
 
     @property
     def known(self) -> bool:

@@ -102,6 +102,8 @@ class PositionRow(Base):
     # Added by 0003: the pool the position belongs to (None: the account's only pool).
     pool: Mapped[str | None] = mapped_column(String(64))
     exchange_maintenance_margin: Mapped[float | None]
+    # Added by 0005: why the position cannot be judged, as its source said (None: it can).
+    unknown: Mapped[str | None] = mapped_column(Text)
 
 
 class MarkRow(Base):

@@ -43,6 +43,7 @@ def fill_row(row: PositionRow, p: Position) -> PositionRow:
     row.close_fee_rate = p.close_fee_rate
     row.exchange_liquidation_price = p.exchange_liquidation_price
     row.exchange_maintenance_margin = p.exchange_maintenance_margin
+    row.unknown = p.unknown
     return row
 
 
@@ -69,4 +70,5 @@ def to_position(row: PositionRow) -> Position:
         hypothetical=row.kind == "hypothetical",
         exchange_liquidation_price=row.exchange_liquidation_price,
         exchange_maintenance_margin=row.exchange_maintenance_margin,
+        unknown=row.unknown,
     )

@@ -8,9 +8,9 @@ comes out as one of our SourceErrors; a failed fetch applies nothing.
 from __future__ import annotations
 
 import asyncio
-import math
+import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from monitor.contracts import Credentials, ExchangeSettings
@@ -26,13 +26,15 @@ from monitor.sources.exchange.bybit_unified import (
     margin_mode_from,
 )
 from monitor.sources.exchange.dydx import dydx_accounts
-from monitor.sources.exchange.errors import Malformed, NotSupported, translate
+from monitor.sources.exchange.errors import NotSupported, translate
 from monitor.sources.exchange.generic import generic_accounts
 from monitor.sources.exchange.hyperliquid import hyperliquid_accounts
 from monitor.sources.exchange.okx import OkxRules, read_okx
 from monitor.sources.exchange.optional import optional
 from monitor.sources.exchange.public import all_swap_marks
 from monitor.sources.exchange.tiers import maintenance_from_brackets, maintenance_from_tiers
+
+log = logging.getLogger(__name__)
 
 TIER_MAX_AGE = 24 * 3600.0
 MODE_MAX_AGE = 60.0
@@ -69,6 +71,9 @@ class ExchangeReader:
             settings, credentials, enable_rate_limit=enable_rate_limit
         )
         self._tiers: dict[str, tuple[Maintenance, float]] = {}
+        # Symbols the venue gave no maintenance table for at the last ask: their positions
+        # are read as unknown (asked again next read), the rest of the account still judged.
+        self._missing_tiers: set[str] = set()
         self._okx = OkxRules()
         self._multi_assets: tuple[bool, float] | None = None  # Binance's mode, when read
         self._bybit_rules = BybitRules()
@@ -76,8 +81,7 @@ class ExchangeReader:
     async def fetch(self, now: float) -> FetchResult:
         try:
             await self.exchange.load_markets(reload=self.settings.exchange_id == "dydx")
-            accounts = await self._accounts(now)
-            _require_marks(self.settings.exchange_id, self.account, accounts)
+            accounts = _without_tables(await self._accounts(now), self._missing_tiers)
         except Exception as exc:
             raise translate(
                 exc,
@@ -194,11 +198,23 @@ class ExchangeReader:
                 brackets = self.exchange.options["leverageBrackets"][symbol]
                 self._tiers[symbol] = (maintenance_from_brackets(brackets, symbol), now)
             else:
-                raise Malformed(f"{self.settings.exchange_id}: no leverage tiers for {symbol}")
+                log.warning(
+                    "%s account %r: the venue gave no leverage tiers for %s; its positions "
+                    "are unknown",
+                    self.settings.exchange_id,
+                    self.account,
+                    symbol,
+                )
+                self._missing_tiers.add(symbol)
+                continue
+            self._missing_tiers.discard(symbol)
 
     def _maintenance(self, symbol: str) -> Maintenance:
         if symbol not in self._tiers:
-            raise Malformed(f"{self.settings.exchange_id}: no maintenance rule for {symbol}")
+            # No table: a placeholder the engine never uses as a figure (the position is
+            # marked unknown with the reason before it leaves the reader).
+            self._missing_tiers.add(symbol)
+            return Maintenance.flat(0.0)
         return self._tiers[symbol][0]
 
     def _result(self, now: float, accounts: tuple[Account, ...]) -> FetchResult:
@@ -216,15 +232,20 @@ async def _none() -> None:
     return None
 
 
-def _require_marks(venue: str, account: str, pools: tuple[Account, ...]) -> None:
-    """A position without a usable mark (0, negative, not a number: a venue's glitch) cannot be
-    judged: the read fails with the reason, so the account shows as unknown, never as healthy
-    on a PnL computed from a zero price."""
-    for pool in pools:
-        for p in pool.positions:
-            mark = p.mark_price
-            if not (math.isfinite(mark) and mark > 0):
-                raise Malformed(
-                    f"{venue} account '{account}': {p.symbol} {p.side.value}: the venue gave "
-                    f"mark {mark:g}; the account cannot be judged until it gives a price"
-                )
+NO_TABLE = "the venue gave no maintenance (leverage-tier) table for it"
+
+
+def _without_tables(pools: tuple[Account, ...], missing: set[str]) -> tuple[Account, ...]:
+    """Every position of a symbol without a maintenance table, marked unknown with the reason
+    (its zero maintenance would make its pool look safer than it is)."""
+    if not missing:
+        return pools
+    return tuple(
+        replace(
+            pool,
+            positions=tuple(
+                replace(p, unknown=NO_TABLE) if p.symbol in missing else p for p in pool.positions
+            ),
+        )
+        for pool in pools
+    )

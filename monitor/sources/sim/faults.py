@@ -20,7 +20,12 @@ class FaultKind(str, Enum):
     AUTH = "auth"  # Binance's 401 -2015 whatever the signature
     HANG = "hang"  # never answers until the fault is cleared or the venue stops
     LIQUIDATION_OFFSET = "liquidation_offset"  # value: fraction added to reported liq prices
-    ZERO_MARK = "zero_mark"  # positionRisk serves markPrice "0" (a venue's glitch)
+    # positionRisk serves markPrice "0" for one position (a venue's glitch on one symbol):
+    # value, the position's index in the book (0: the first)
+    ZERO_MARK = "zero_mark"
+    # leverageBracket leaves one held market out (a venue without a table for a new listing):
+    # value, the position's index in the book (0: the first)
+    NO_TIERS = "no_tiers"
 
 
 _DEFAULTS = {FaultKind.RATE_LIMIT: 1.0, FaultKind.SERVER_ERROR: 503.0}

@@ -50,11 +50,17 @@ def _premium_index(venue: SimVenue, _key: str | None, params: Params) -> Any:
     return bodies if one is None else bodies[venue.markets.index(one)]
 
 
-def _leverage_bracket(venue: SimVenue, _key: str | None, params: Params) -> Any:
+def _leverage_bracket(venue: SimVenue, key: str | None, params: Params) -> Any:
     one = _symbol(venue, params)
+    left_out = None
+    if venue.faults.active(FaultKind.NO_TIERS, key):
+        index = int(venue.faults.value(FaultKind.NO_TIERS, key))
+        left_out = venue.account_figures(key).positions[index].market
     if one is not None:
+        if one is left_out:
+            raise INVALID_SYMBOL
         return market_data.leverage_brackets(one)
-    return [market_data.leverage_brackets(m) for m in venue.markets]
+    return [market_data.leverage_brackets(m) for m in venue.markets if m is not left_out]
 
 
 def _asset_index(venue: SimVenue, _key: str | None, params: Params) -> Any:
@@ -76,7 +82,11 @@ def _position_risk(version: int) -> Handler:
         if version == 3:  # v3 lists open positions only
             rows = [position_data.position_risk_v3(f, now) for f in held]
             if venue.faults.active(FaultKind.ZERO_MARK, key):
-                rows = [{**row, "markPrice": "0.00000000"} for row in rows]
+                zeroed = figs.positions[int(venue.faults.value(FaultKind.ZERO_MARK, key))]
+                rows = [
+                    {**row, "markPrice": "0.00000000"} if f is zeroed else row
+                    for f, row in zip(held, rows, strict=True)
+                ]
             return rows
         by_leg = {(f.market.id, f.source.side): f for f in held}
         wanted = venue.markets if one is None else (one,)
