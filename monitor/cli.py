@@ -60,18 +60,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the one place that turns a crash into a clear line
         where = f" {args.command}" if args.command else ""
-        print(f"margin-monitor{where}: {_one_line(exc)}", file=sys.stderr)
+        print(f"margin-monitor{where}: {_one_line(exc, args.db)}", file=sys.stderr)
         return EXIT_UNKNOWN
 
 
-def _one_line(exc: Exception) -> str:
+def _one_line(exc: Exception, db: str | None = None) -> str:
     """A failure in one plain line: a database error by its driver's words (SQLAlchemy's text
     appends the statement and its parameters), and never a URL's password."""
     from monitor.redact import without_password
+    from monitor.store.database import BUSY_TIMEOUT_SECONDS
+    from monitor.store.location import resolve_url
 
     if type(exc).__module__.startswith("sqlalchemy"):
         reason = getattr(exc, "orig", None) or exc
-        text = f"database error: {str(reason).splitlines()[0] if str(reason) else reason!r}"
+        words = str(reason).splitlines()[0] if str(reason) else repr(reason)
+        name = resolve_url(db)
+        if "database is locked" in words:
+            text = (
+                f"database {name}: locked by another program writing to it (waited "
+                f"{BUSY_TIMEOUT_SECONDS:g} s); nothing was changed, try again when it is done"
+            )
+        else:
+            text = f"database {name}: {words}"
     else:
         text = f"error: {type(exc).__name__}: {exc}"
     return without_password(" ".join(text.split()))

@@ -63,3 +63,26 @@ def test_a_newer_schema_is_named_and_left_alone(
     assert "made by a newer Margin Monitor (schema f00d9999" in err
     assert "Can't locate revision" not in err
     assert path.read_bytes() == before
+
+
+def test_a_locked_database_is_one_plain_line_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+):
+    """Another program holds the write lock: a writing command waits the busy timeout, then
+    says so in one line naming the file, and the other program's data is untouched."""
+    from monitor.store import database
+
+    path = _imported(tmp_path / "book.sqlite", capsys)
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", 0.2)
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        status = main(["--db", f"sqlite:///{path}", "import", str(EXAMPLE)])
+        err = capsys.readouterr().err
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert status == 3
+    assert len(err.strip().splitlines()) == 1, err
+    assert str(path) in err and "locked by another program" in err and "0.2 s" in err
+    assert _check(path, capsys)[0] != 3  # still the imported book, readable
