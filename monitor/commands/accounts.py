@@ -94,6 +94,16 @@ def run_add(args: argparse.Namespace) -> int:
         settings["interval"] = args.interval
     if args.ws_url:
         settings["ws_url"] = args.ws_url
+    # A taken name is refused before any secret is asked for or saved: saving first would
+    # overwrite the stored account's keys (keyring entry or file entry, both by name), and the
+    # clean-up after the refusal would then delete them.
+    try:
+        with open_database(args.db) as db:
+            taken = db.accounts.by_name(args.name) is not None
+    except StoreError as exc:
+        return fail(str(exc))
+    if taken:
+        return fail(f"account '{args.name}': an account of that name already exists")
     reference = None
     where = ""
     if not address_only:

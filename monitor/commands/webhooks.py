@@ -52,6 +52,7 @@ def _shown(entry: str) -> str:
     if kind == "telegram":
         return "telegram (bot token hidden)"
     host = rest.split("/")[2] if rest.count("/") >= 2 else "?"
+    host = host.rpartition("@")[2]  # a user:password before the host is as secret as the path
     return f"{kind} → {host} (path hidden)"
 
 

@@ -63,11 +63,12 @@ def connection_for(record: AccountRecord, sim: SimResolver | None) -> Connection
             )
         return Connection(settings, keyring_credentials.load(record.credentials_ref))
     except keyring_credentials.NoKeyring as exc:
-        # The other explicit alternative: the variables set for this run.
-        from_env = keyring_credentials.from_environment()
-        if from_env is not None:
-            return Connection(settings, from_env)
-        raise AuthFailed(f"account '{record.name}': {exc}") from exc
+        # Never the environment's keys instead: they are one venue's, and this account's
+        # venue would be sent them. Reading from the environment is a choice made per account.
+        raise AuthFailed(
+            f"account '{record.name}': its keys are in an OS keyring, and this machine has "
+            f"none ({exc}); add it here with its keys in the environment or a credentials file"
+        ) from exc
     except Exception as exc:  # a locked keyring, a deleted entry
         raise AuthFailed(f"account '{record.name}': credentials unavailable: {exc}") from exc
 

@@ -62,3 +62,26 @@ def test_no_keyring_and_no_environment_still_fails_with_the_choices(
     assert main(["--db", db, "accounts", "add", "srv", "--exchange", "binanceusdm"]) == 1
     err = capsys.readouterr().err
     assert "--credentials-file" in err and "typed" not in err
+
+
+def test_a_keyring_account_on_a_machine_without_one_never_takes_the_environments_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Added where a keyring exists, run where none does (a server) with another venue's keys
+    in the environment: the account stops with the reason; those keys are never sent."""
+    db = f"sqlite:///{tmp_path / 'moved.sqlite'}"
+    monkeypatch.setattr("getpass.getpass", lambda _prompt="": "okx-typed")
+    assert main(["--db", db, "accounts", "add", "okx-main", "--exchange", "okx"]) == 0
+    with open_database(db) as store:
+        record = store.accounts.by_name("okx-main")
+    assert record is not None and record.credentials_ref is not None
+    monkeypatch.setenv("MARGIN_MONITOR_API_KEY", "binance-key")
+    monkeypatch.setenv("MARGIN_MONITOR_API_SECRET", "binance-secret")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        with pytest.raises(AuthFailed, match="keys are in an OS keyring") as caught:
+            connection_for(record, None)
+    finally:
+        keyring.set_keyring(previous)
+    assert "binance" not in str(caught.value)

@@ -47,3 +47,22 @@ def test_an_old_accounts_credentials_are_never_taken_for_webhooks(memory: Memory
     vault.save("webhooks", vault.Credentials("k", "s"))  # an account of that name
     assert webhook_config.stored() == []
     assert vault.load("webhooks").secret == "s"
+
+
+def test_adding_a_taken_name_leaves_that_accounts_keys_alone(
+    memory: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second `accounts add` under a stored name is refused without touching the stored
+    account's secrets (it used to overwrite them, then delete them on the name clash)."""
+    db = f"sqlite:///{tmp_path / 'k.sqlite'}"
+    keys = tmp_path / "keys.json"
+    for name, where in (("kept", []), ("filed", ["--credentials-file", str(keys)])):
+        monkeypatch.setenv("MARGIN_MONITOR_API_KEY", "k1")
+        monkeypatch.setenv("MARGIN_MONITOR_API_SECRET", "s1")
+        add = ["--db", db, "accounts", "add", name, "--exchange", "binanceusdm", *where]
+        assert main(add) == 0
+        monkeypatch.setenv("MARGIN_MONITOR_API_KEY", "k2")
+        monkeypatch.setenv("MARGIN_MONITOR_API_SECRET", "s2")
+        assert main(add) == 1
+    assert vault.load("kept") == vault.Credentials("k1", "s1")
+    assert vault.load_from_file(keys, "filed") == vault.Credentials("k1", "s1")

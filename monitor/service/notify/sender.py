@@ -8,6 +8,7 @@ is the destination refusing the request (bad URL or token): retrying cannot help
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import http.client
 import logging
@@ -18,7 +19,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit, urlunsplit
 
+from monitor.redact import url_host_only
 from monitor.service.notify.formats import WebhookRequest
 
 log = logging.getLogger(__name__)
@@ -89,13 +92,22 @@ class WebhookSender:
         Requests not delivered by then are reported to `on_failure`. True if the queue
         drained in time.
         """
+        self.begin_close(timeout)
+        return self.join(timeout + self.policy.timeout + 1.0)
+
+    def begin_close(self, timeout: float) -> None:
+        """Take no more requests; deliver the queued ones for at most `timeout` seconds from
+        now. Returns at once (several senders close side by side, under one deadline)."""
         with self._lock:
             if not self._closed:
                 self._closed = True
                 self._deadline = time.monotonic() + timeout
                 self._closing.notify_all()
                 self._queue.put(_STOP)
-        self._thread.join(timeout + self.policy.timeout + 1.0)
+
+    def join(self, timeout: float) -> bool:
+        """Wait up to `timeout` s for a closing sender's thread; True if it drained in time."""
+        self._thread.join(max(0.0, timeout))
         return not self._thread.is_alive() and self._drained
 
     def _time_left(self) -> float:
@@ -111,7 +123,10 @@ class WebhookSender:
                 self._drained = False
                 self._fail(item, "not delivered before shutdown")
                 continue
-            self._deliver(item)
+            try:
+                self._deliver(item)
+            except Exception as exc:  # unforeseen: that request fails, never the thread
+                self._fail(item, f"could not be sent ({type(exc).__name__})")
 
     def _deliver(self, request: WebhookRequest) -> None:
         failures = 0
@@ -153,11 +168,12 @@ class WebhookSender:
         return True
 
     def _post(self, request: WebhookRequest) -> None:
-        outgoing = urllib.request.Request(
-            request.url, data=request.body, headers=request.headers, method="POST"
-        )
         timeout = max(0.1, min(self.policy.timeout, self._time_left()))
         try:
+            url, headers = _with_basic_auth(request.url, request.headers)
+            outgoing = urllib.request.Request(
+                url, data=request.body, headers=headers, method="POST"
+            )
             with self._opener.open(outgoing, timeout=timeout) as response:
                 response.read()
         except urllib.error.HTTPError as error:
@@ -170,9 +186,13 @@ class WebhookSender:
                     raise _GiveUp(f"{reason}, asked to wait {after:.0f} s") from None
                 raise _Retry(reason, after) from None
             raise _GiveUp(reason) from None
+        except (ValueError, http.client.InvalidURL) as error:
+            # A URL urllib cannot send (a space, a non-ASCII character, no scheme): retrying
+            # cannot help, and the error's text quotes the URL, so only its class is told.
+            raise _GiveUp(f"not a usable URL ({type(error).__name__})") from None
         except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
             # URLError wraps refused connections and DNS failures; OSError covers timeouts.
-            raise _Retry(str(getattr(error, "reason", error))) from None
+            raise _Retry(_scrubbed(str(getattr(error, "reason", error)), request.url)) from None
 
     def _fail(self, request: WebhookRequest, reason: str) -> None:
         log.warning("webhook %s failed: %s", request.name, reason)
@@ -181,6 +201,35 @@ class WebhookSender:
                 self._on_failure(request, reason)
             except Exception:  # a broken callback must not kill the worker
                 log.exception("webhook failure callback raised")
+
+
+def _with_basic_auth(url: str, headers: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """A user and password in the URL (https://user:pw@host/...) sent the way HTTP sends them,
+    as Basic authorization. urllib would take them for part of the host name (handing the
+    password to the resolver), and the webhook would never be delivered."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, headers
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    pair = f"{unquote(user)}:{unquote(password)}".encode()
+    auth = {"Authorization": f"Basic {base64.b64encode(pair).decode('ascii')}"}
+    return urlunsplit(parts._replace(netloc=host)), {**headers, **auth}
+
+
+def _scrubbed(reason: str, url: str) -> str:
+    """A failure's text without any part of the webhook URL past its host (the path, the query
+    and a user:password are its secret), should the error quote them."""
+    try:
+        parts = urlsplit(url)
+        pieces = [url, parts.path, parts.query, parts.username, parts.password]
+        pieces.append(f"{parts.path}?{parts.query}")
+        pieces.append(parts.netloc.rpartition("@")[0])
+    except ValueError:
+        pieces = [url]
+    for piece in sorted({p for p in pieces if p and len(p) > 1}, key=len, reverse=True):
+        reason = reason.replace(piece, "…")
+    return url_host_only(reason)
 
 
 def _retry_after(value: str | None) -> float | None:
