@@ -20,6 +20,9 @@ _NEVER = (
     ccxt_async.AccountSuspended,
     ccxt_async.RateLimitExceeded,
     ccxt_async.OnMaintenance,
+    # The session was closed under the read (the app is stopping): the read ends here, it
+    # does not go on to its fallbacks.
+    ccxt_async.ExchangeClosedByUser,
 )
 
 
