@@ -50,7 +50,7 @@ def _figure(grid: QGridLayout, row: int, col: int, title: str, tip: str = "") ->
 
 def _moves(snap: AccountSnapshot, h: AccountHealth | None) -> tuple[str, str]:
     """The uniform moves down and up that liquidate the pool, in words."""
-    if h is None:
+    if h is None or h.unknown is not None:
         return fmt.UNKNOWN, fmt.UNKNOWN
     if h.health_ratio is not None and h.health_ratio <= snap.thresholds.liquidation:
         return "at liquidation now", "at liquidation now"
@@ -70,6 +70,8 @@ def _moves(snap: AccountSnapshot, h: AccountHealth | None) -> tuple[str, str]:
 
 
 def _compact_moves(snap: AccountSnapshot, h: AccountHealth) -> str:
+    if h.unknown is not None:
+        return fmt.UNKNOWN
     if h.health_ratio is not None and h.health_ratio <= snap.thresholds.liquidation:
         return "at liquidation"
     if h.health_ratio is None:
@@ -253,6 +255,9 @@ class AccountHeader(QFrame):
                 fmt.STALE_COLOUR,
                 f"last known · stale {fmt.age(snap.status.age(now))}",
             )
+        elif h.unknown is not None:
+            # The engine could not compute it (see the note): never a figure, never a level.
+            self._band(fmt.UNKNOWN, fmt.UNKNOWN_COLOUR, f"{prefix}cannot be judged")
         else:
             caption = f"{prefix or 'health · '}{h.status.label}"
             if pool is not None and has_whatif(pool):
@@ -297,6 +302,8 @@ class AccountHeader(QFrame):
             notes.append(f"✖ {snap.status.last_error or 'the venue is not answering'}")
         elif not snap.known and h is not None:
             notes.append("⚠ figures are the last known, not current")
+        if snap.known and not failing:
+            notes.extend(f"? cannot be judged: {reason}" for reason in snap.unknowns)
         if snap.exchange_disagreement:
             notes.append(f"exchange differs: {snap.exchange_disagreement}")
         self.note.setText("   ".join(notes))
@@ -328,8 +335,8 @@ class AccountHeader(QFrame):
     ) -> tuple[list[str], str]:
         h, account, currency = pool.health, pool.account, pool.account.collateral
         exch, exch_maint = account.exchange_health_ratio, account.exchange_maintenance_margin
-        health = fmt.UNKNOWN if failing else fmt.health(h.health_ratio)
-        if has_whatif(pool) and not failing:  # was → with the what-ifs
+        health = fmt.UNKNOWN if failing or h.unknown else fmt.health(h.health_ratio)
+        if has_whatif(pool) and not failing and not h.unknown:  # was → with the what-ifs
             health = f"{fmt.health(pool.baseline.health_ratio)} → {health}"
         pace = _pace(snap, pool, failing)
         texts = [
@@ -343,6 +350,8 @@ class AccountHeader(QFrame):
             collateral_text(account),
         ]
         colour = fmt.LEVEL_COLOURS[h.status] if snap.known and not failing else ""
+        if snap.known and not failing and h.unknown is not None:
+            colour = fmt.UNKNOWN_COLOUR
         return texts, colour
 
     def _ensure_pool_rows(self, count: int) -> None:

@@ -22,7 +22,7 @@ def _pools_tip(snap: AccountSnapshot) -> str:
     """Every pool's health, worst first, for an account with several."""
     if len(snap.pools) < 2 or not snap.known:
         return ""
-    parts = [f"{p.pool or 'pool'} {fmt.badge(snap, p.health)[0]}" for p in snap.pools]
+    parts = [f"{p.pool or 'pool'} {fmt.badge(snap, p.baseline)[0]}" for p in snap.pools]
     return f"{len(snap.pools)} margin pools, worst first: " + ";  ".join(parts)
 
 
@@ -37,13 +37,16 @@ def render_account(snap: AccountSnapshot, now: float) -> RenderedRow:
         tooltip = snap.status.last_error or "the venue is not answering"
     elif state is SourceState.STALE:
         tooltip = "no fresh data: figures are the last known, not current"
+    elif snap.known and snap.unknowns:
+        tooltip = "cannot be judged: " + ";  ".join(snap.unknowns)
     if not snap.verified:
         unverified = f"the app has not verified its reading of {snap.venue}'s margin rules"
         tooltip = f"{tooltip}\n{unverified}" if tooltip else unverified
     venue = snap.venue or "manual"
     if not snap.verified:
         venue = f"{venue} · unverified"
-    health = snap.health.health_ratio if (snap.known and snap.health) else None
+    # The real book's health (what-ifs are never the record).
+    health = snap.baseline.health_ratio if (snap.known and snap.baseline) else None
     data_text = fmt.status_text(snap, now)
     if state in (SourceState.ERROR, SourceState.AUTH_FAILED):
         data_text = "✖ " + data_text

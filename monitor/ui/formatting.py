@@ -21,6 +21,9 @@ LEVEL_COLOURS = {
 }
 STALE_COLOUR = "#7f8791"
 ERROR_COLOUR = "#d8313f"
+# Figures the engine could not compute (a mark of 0, no maintenance table): never a level's
+# green, never a stale grey that reads as "was fine".
+UNKNOWN_COLOUR = "#b5179e"
 
 
 def _finite(value: float | None) -> bool:
@@ -105,9 +108,10 @@ def status_text(snap: AccountSnapshot, now: float) -> str:
 
 
 def badge(snap: AccountSnapshot, report: AccountHealth | None = None) -> tuple[str, str]:
-    """(text, colour) of an account's health badge (of `report`, else the worst pool's); no
-    level for figures that are not current."""
-    report = report or snap.health
+    """(text, colour) of an account's health badge (of `report`, else the worst pool's real
+    book: what-ifs are never the record); no level for figures that are not current or that
+    could not be computed."""
+    report = report or snap.baseline
     state = snap.status.state
     if state in (SourceState.ERROR, SourceState.AUTH_FAILED):
         return "error", ERROR_COLOUR
@@ -115,8 +119,13 @@ def badge(snap: AccountSnapshot, report: AccountHealth | None = None) -> tuple[s
         return "waiting", STALE_COLOUR
     if not snap.known or report is None:
         return ("stale" if state is SourceState.STALE else "unknown"), STALE_COLOUR
+    if report.unknown is not None:
+        return "unknown", UNKNOWN_COLOUR
     level = report.status
-    return f"{health(report.health_ratio)} {level.label}", LEVEL_COLOURS[level]
+    text = f"{health(report.health_ratio)} {level.label}"
+    if not report.known:  # the pool is judged, a position in it is not
+        return f"{text} · part unknown", UNKNOWN_COLOUR
+    return text, LEVEL_COLOURS[level]
 
 
 def move(fraction: float | None, signed: bool = True) -> str:

@@ -40,6 +40,8 @@ def _moved(before: float | None, after: float | None) -> bool:
 
 
 def liq_text(row: PositionRow, whatif: bool) -> str:
+    if row.now is not None and row.now.unknown is not None:
+        return "unknown"  # why: in the row's tooltip
     after = row.now.liquidation_price if row.now else None
     if whatif and row.before is not None and _moved(row.before.liquidation_price, after):
         return f"{fmt.price(row.before.liquidation_price)} → {fmt.price(after)}"
@@ -91,9 +93,15 @@ def render_position(row: PositionRow, snap: AccountSnapshot, whatif: bool) -> Re
         )
     if not row.ref.enabled:
         tooltip = "switched off"
+    unknown = h is not None and h.unknown is not None
+    if unknown and current:
+        tooltip = f"cannot be judged: {h.unknown}" if h else tooltip
     pnl_colour = ""
-    if h is not None and current:
+    if h is not None and current and math.isfinite(h.unrealized_pnl):
         pnl_colour = "#2e9e5b" if h.unrealized_pnl >= 0 else "#d8313f"
+    cells = [(PNL_COLUMN, pnl_colour)] if pnl_colour else []
+    if unknown and current:
+        cells.append((LIQ_COLUMN, fmt.UNKNOWN_COLOUR))
     return RenderedRow(
         key=row.key,
         display=display,
@@ -102,7 +110,7 @@ def render_position(row: PositionRow, snap: AccountSnapshot, whatif: bool) -> Re
         background=background,
         tooltip=tooltip,
         italic=row.hypothetical or not current,
-        cell_foreground=((PNL_COLUMN, pnl_colour),) if pnl_colour else (),
+        cell_foreground=tuple(cells),
     )
 
 
