@@ -33,6 +33,7 @@ from typing import Any
 from monitor.contracts import Credentials, ExchangeSettings
 from monitor.sources.exchange.build import BASE_OPTIONS, point_at
 from monitor.sources.exchange.errors import NotSupported, clean_reason
+from monitor.sources.exchange.readonly import make_read_only
 from monitor.sources.exchange.stream import point_ws_at
 
 USER_STREAMING = ("binanceusdm", "bybit", "okx")
@@ -76,7 +77,7 @@ class AccountEvents:
             config["password"] = credentials.password  # OKX's passphrase
         if exchange_id in BASE_OPTIONS:  # Bybit: a unified account, no REST to find out
             config["options"] = dict(BASE_OPTIONS[exchange_id])
-        self.exchange = getattr(ccxt_pro, exchange_id)(config)
+        self.exchange = make_read_only(getattr(ccxt_pro, exchange_id)(config))
         if settings.sandbox:
             self.exchange.set_sandbox_mode(True)  # the venue's testnet/demo hosts
         if settings.api_url:

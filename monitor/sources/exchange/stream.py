@@ -23,6 +23,7 @@ from typing import Any
 from monitor.contracts import ExchangeSettings, endpoint_problem
 from monitor.sources.exchange.build import point_at
 from monitor.sources.exchange.errors import NotSupported
+from monitor.sources.exchange.readonly import make_read_only
 
 STREAMING = ("binanceusdm", "bybit", "okx")
 
@@ -89,7 +90,7 @@ class MarkStream:
         self.settings = settings
         self.heartbeat = heartbeat_for(exchange_id)
         self._watch = WATCH[exchange_id]
-        self.exchange = getattr(ccxt_pro, exchange_id)({"enableRateLimit": True})
+        self.exchange = make_read_only(getattr(ccxt_pro, exchange_id)({"enableRateLimit": True}))
         if settings.sandbox and exchange_id != "binanceusdm":
             self.exchange.set_sandbox_mode(True)  # the venue's demo/testnet stream hosts
         if settings.api_url:
