@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ccxt.base import errors as ccxt_errors
+
 from monitor.contracts import Credentials, ExchangeSettings
 from monitor.domain.model import Account, Maintenance, Tier
 from monitor.sources.exchange.binance import binance_accounts
@@ -189,7 +191,18 @@ class ExchangeReader:
         ]
         if not stale:
             return
-        tiers = await self.exchange.fetch_leverage_tiers(stale)
+        try:
+            tiers = await self.exchange.fetch_leverage_tiers(stale)
+        except (ccxt_errors.NotSupported, ccxt_errors.BadRequest) as exc:
+            # ccxt cannot read this venue's tables (Gate without a market type, Bitget): its
+            # positions are unknown, the rest of the account is still read and judged.
+            log.warning(
+                "%s account %r: maintenance tables not readable (%s); positions unknown",
+                self.settings.exchange_id,
+                self.account,
+                type(exc).__name__,
+            )
+            tiers = {}
         for symbol in stale:
             table = tiers.get(symbol)
             if table:
