@@ -9,7 +9,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 # Taken when the command line is first imported: start-up time is measured from here.
 PROCESS_START = time.monotonic()
@@ -35,27 +37,13 @@ def run(args: argparse.Namespace) -> int:
     if args.smoke_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     service = DeferredService()
-    sessions: list[object] = []
-
-    def start() -> None:
-        try:
-            from monitor.service.session import MonitorSession
-
-            session = MonitorSession(
-                args.db, demo=args.demo or args.smoke_test, demo_on_first_run=True
-            )
-            sessions.append(session)
-            service.bind(session.start())
-        except Exception as exc:  # shown in the window; the window stays usable
-            service.fail(exc, time.time())
-
-    starter = threading.Thread(target=start, name="monitor-start", daemon=True)
-    # Start the service once the window has had its first frame: the imports behind it
-    # (ccxt, SQLAlchemy) would otherwise compete with the window for the interpreter.
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv)
+    starter = Starter(service, args.db, demo=args.demo or args.smoke_test)
+    # Start the service once the window has had its first frame: the imports behind it
+    # (ccxt, SQLAlchemy) would otherwise compete with the window for the interpreter.
     QTimer.singleShot(50, app, starter.start)
     try:
         if args.smoke_test:
@@ -64,10 +52,98 @@ def run(args: argparse.Namespace) -> int:
 
         return run_app(service, theme=args.theme)
     finally:
-        if starter.is_alive():
-            starter.join(timeout=30)
-        for session in sessions:
-            session.stop()  # type: ignore[attr-defined]
+        starter.stop()
+
+
+class Starter:
+    """Opens the database and starts the service off the GUI thread. A database that cannot be
+    used (corrupt, newer, locked, unreachable) brings a dialog naming it that offers another;
+    the failed one is left as it is."""
+
+    def __init__(
+        self,
+        service: Any,
+        db: str | None,
+        *,
+        demo: bool,
+        ask: Callable[[str, str], str | None] | None = None,
+    ) -> None:
+        from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+        class Bridge(QObject):
+            """Lives on the GUI thread: the start thread's news reaches the dialog through a
+            queued signal, never by touching widgets from another thread."""
+
+            trouble = Signal(str, str)  # where (no password), reason
+
+            def __init__(self, handle: Callable[[str, str], None]) -> None:
+                super().__init__()
+                self._handle = handle
+                self.trouble.connect(self.relay, Qt.ConnectionType.QueuedConnection)
+
+            @Slot(str, str)
+            def relay(self, where: str, reason: str) -> None:
+                self._handle(where, reason)
+
+        self.service = service
+        self.db = db
+        self.demo = demo
+        self.sessions: list[Any] = []
+        self._threads: list[threading.Thread] = []
+        self._ask = ask or _ask_in_a_dialog
+        self._bridge = Bridge(self._on_trouble)
+
+    def start(self) -> None:
+        thread = threading.Thread(target=self._open, name="monitor-start", daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def stop(self) -> None:
+        for thread in self._threads:
+            if thread.is_alive():
+                thread.join(timeout=30)
+        for session in self.sessions:
+            session.stop()
+
+    def _open(self) -> None:
+        from monitor.store.errors import StoreError
+
+        try:
+            from monitor.service.session import MonitorSession
+
+            session = MonitorSession(self.db, demo=self.demo, demo_on_first_run=True)
+            self.sessions.append(session)
+            self.service.bind(session.start())
+        except StoreError as exc:
+            from monitor.redact import without_password
+            from monitor.store.location import resolve_url
+
+            self.service.fail(exc, time.time())
+            self._bridge.trouble.emit(without_password(resolve_url(self.db)), str(exc))
+        except Exception as exc:  # shown in the window; the window stays usable
+            self.service.fail(exc, time.time())
+
+    def _on_trouble(self, where: str, reason: str) -> None:
+        """On the GUI thread: ask for another database, or quit."""
+        chosen = self._ask(where, reason)
+        if chosen is None:
+            from PySide6.QtWidgets import QApplication
+
+            app = QApplication.instance()
+            if app is not None:
+                app.quit()
+            return
+        self.db = chosen
+        self.service.retry()
+        self.start()
+
+
+def _ask_in_a_dialog(where: str, reason: str) -> str | None:
+    from PySide6.QtWidgets import QApplication
+
+    from monitor.ui.database_dialog import ask_for_database
+
+    return ask_for_database(where, reason, QApplication.activeWindow())
 
 
 def _smoke(service: object, theme: str | None) -> int:

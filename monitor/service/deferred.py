@@ -15,6 +15,8 @@ from typing import Any
 
 from monitor.service.api import ServiceEvent
 
+Listener = tuple[Callable[[Any], None], Callable[[ServiceEvent], None] | None]
+
 
 class DeferredService:
     def __init__(self) -> None:
@@ -23,13 +25,26 @@ class DeferredService:
         self._error: BaseException | None = None
         self._pending: list[Callable[[Any], None]] = []
         self._event_listeners: list[Callable[[ServiceEvent], None]] = []
+        self._subscribers: list[Listener] = []
+        self._orphans: list[Listener] = []  # subscribers whose subscription a failure dropped
 
     def bind(self, real: Any) -> None:
         with self._lock:
             self._real = real
             pending, self._pending = self._pending, []
+            # Subscribed before a failed start: their queued subscription was dropped then.
+            late = self._orphans
+            self._orphans = []
+        for on_snapshot, on_event in late:
+            real.subscribe(on_snapshot, on_event)
         for call in pending:
             call(real)
+
+    def retry(self) -> None:
+        """Another start is on its way (another database, say): queue requests again, and
+        let the listeners that subscribed before the failure hear the service that binds."""
+        with self._lock:
+            self._error = None
 
     def fail(self, error: BaseException, at: float) -> None:
         """No service will come: tell the window why, and fail what it asked for."""
@@ -37,6 +52,7 @@ class DeferredService:
             self._error = error
             pending, self._pending = self._pending, []
             listeners = list(self._event_listeners)
+            self._orphans = list(self._subscribers)
         for call in pending:
             call(None)
         for listener in listeners:
@@ -73,6 +89,10 @@ class DeferredService:
         if on_event is not None:
             with self._lock:
                 self._event_listeners.append(on_event)
+        with self._lock:
+            self._subscribers.append((on_snapshot, on_event))
+            if self._error is not None:  # heard by the service of a later start, if any
+                self._orphans.append((on_snapshot, on_event))
         self._when_ready(lambda real: real and real.subscribe(on_snapshot, on_event))
 
     def refresh(self, account_id: int | None = None) -> None:
