@@ -107,7 +107,18 @@ def run_add(args: argparse.Namespace) -> int:
     reference = None
     where = ""
     if not address_only:
-        secrets = read_secrets()
+        if args.credentials_file is None and vault.from_environment() is None:
+            try:  # nowhere to keep them: say so before asking for any secret
+                vault.require_keyring()
+            except vault.NoKeyring as exc:
+                return fail(str(exc))
+        try:
+            secrets = read_secrets()
+        except EOFError:
+            return fail(
+                "no terminal to type the keys in: set "
+                f"{', '.join(vault.ENV_KEYS)} for this command, or run it in a terminal"
+            )
         reference = args.name
         try:
             if args.credentials_file is not None:

@@ -38,6 +38,11 @@ def _require_backend() -> None:
         )
 
 
+def require_keyring() -> None:
+    """NoKeyring (with the choices) when this machine has no usable OS keyring."""
+    _require_backend()
+
+
 def save(reference: str, credentials: Credentials) -> None:
     _require_backend()
     payload = json.dumps(
