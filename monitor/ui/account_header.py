@@ -10,6 +10,7 @@ from monitor.domain.alert_text import pace_text
 from monitor.domain.report import AccountHealth
 from monitor.service.snapshot import AccountSnapshot, PoolSnapshot, SourceState
 from monitor.ui import formatting as fmt
+from monitor.ui.boxed_label import BoxedLabel
 from monitor.ui.pools import collateral_text, has_whatif, headline
 from monitor.ui.pools import name as pool_name
 
@@ -44,7 +45,7 @@ def _figure(grid: QGridLayout, row: int, col: int, title: str, tip: str = "") ->
         caption.setToolTip(tip)
         value.setToolTip(tip)
     grid.addWidget(caption, row * 2, col)
-    grid.addWidget(value, row * 2 + 1, col)
+    grid.addWidget(BoxedLabel(value), row * 2 + 1, col)
     return value
 
 
@@ -191,7 +192,7 @@ class AccountHeader(QFrame):
         top.addSpacing(8)
         top.addWidget(self.unverified)
         top.addStretch(1)
-        top.addWidget(self.state)
+        top.addWidget(BoxedLabel(self.state))  # its age moves on every second
         right.addLayout(top)
         right.addLayout(grid)
         right.addWidget(self.pace)

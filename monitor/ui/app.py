@@ -11,15 +11,12 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -31,6 +28,7 @@ from monitor.ui.accounts_model import HEALTH_COLUMN, VENUE_COLUMN, AccountsModel
 from monitor.ui.alert_banner import AlertBanner
 from monitor.ui.alert_channels import AlertSounds, TrayNotifier, app_icon
 from monitor.ui.alerts_panel import AlertsPanel
+from monitor.ui.boxed_label import BoxedLabel
 from monitor.ui.chart_slot import ChartSlot
 from monitor.ui.commands import Commands
 from monitor.ui.hub import ServiceHub
@@ -38,23 +36,11 @@ from monitor.ui.keyed_table import KEY_ROLE, SORT_ROLE
 from monitor.ui.positions_model import DISTANCE_COLUMN, POOL_COLUMN, PositionsModel
 from monitor.ui.presenter import SnapshotPresenter, Views
 from monitor.ui.settings import WindowSettings
+from monitor.ui.table_view import sortable_view
 from monitor.ui.theme import apply_theme
 from monitor.ui.whatif_panel import WhatIfPanel
 
 _SPLITTERS = ("main", "right")
-
-
-def sortable_view(model: QSortFilterProxyModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSortingEnabled(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setAlternatingRowColors(False)
-    return view
 
 
 def _chart(name: str) -> QWidget:
@@ -100,7 +86,9 @@ class MainWindow(QMainWindow):
         self.tray = TrayNotifier(self, app_icon())
         self.status_label = QLabel("waiting for the service…")
         # Permanent: a transient message (an alert) must not hide the service's state.
-        self.statusBar().addPermanentWidget(self.status_label)
+        # Boxed: its text changes at every refresh, and a status bar label re-lays out the
+        # whole window (see BoxedLabel).
+        self.statusBar().addPermanentWidget(BoxedLabel(self.status_label))
 
         self.presenter = SnapshotPresenter(
             Views(

@@ -22,6 +22,7 @@ import re
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -37,6 +38,7 @@ _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _FONT = Qt.ItemDataRole.FontRole
 _ROLES = [_DISPLAY, _FOREGROUND, _BACKGROUND, _TOOLTIP, _FONT, SORT_ROLE]
 _VALUE_ROLES = [_DISPLAY, SORT_ROLE]  # what a tick changes: the text and its sort value
+_SORT_ROLES = [SORT_ROLE]  # a sort value alone (the text as it was): nothing to repaint
 # Read-only cells, as a QAbstractTableModel's: selectable, never edited, dragged or parents.
 _FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
 
@@ -63,6 +65,7 @@ class RenderedRow:
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+@lru_cache(maxsize=4096)  # a cell's text is asked about again at the next change
 def _plain(text: str) -> bool:
     """Text without letters: digits, signs and punctuation, drawn the same unshaped."""
     return _LETTER.search(text) is None
@@ -219,11 +222,16 @@ class KeyedTableModel(QStandardItemModel):
 
     def _update_existing(self, wanted: dict[Hashable, RenderedRow]) -> int:
         """Announce only the cells that changed: a view repaints what is announced, and on
-        a refresh most columns (symbol, side, size, entry) stay as they were."""
+        a refresh most columns (symbol, side, size, entry) stay as they were. A cell whose
+        text stayed and only its sort value moved (an age in seconds, a figure below its
+        last shown digit) is announced with the sort role alone: the sort proxy re-sorts on
+        it, and a view has nothing to repaint (see SortAwareView)."""
         width = len(self._headers)
-        cells: list[list[int]] = [[] for _ in range(width)]  # per column, its changed rows
+        cells: list[list[int]] = [[] for _ in range(width)]  # per column, rows shown anew
+        sorts: list[list[int]] = [[] for _ in range(width)]  # per column, rows re-valued only
         restyled: list[int] = []  # rows whose look changed: announced whole
         changed = 0
+        fonts = self._fonts
         with self._quiet():
             for i, old in enumerate(self._rows):
                 new = wanted[old.key]
@@ -236,22 +244,36 @@ class KeyedTableModel(QStandardItemModel):
                 if look:
                     self._restyle(items, old, new)
                     restyled.append(i)
-                cols = zip(items, old.display, new.display, old.sort, new.sort, cells, strict=True)
-                for item, was, text, was_sort, sort, rows in cols:
-                    if text != was:
+                was_shown, shown = old.display, new.display
+                if was_shown != shown:
+                    same_italic = new.italic == old.italic  # else restyled: fonts set there
+                    for c in [c for c in range(width) if shown[c] != was_shown[c]]:
+                        text, item = shown[c], items[c]
                         item.setData(text, _DISPLAY)
                         plain = _plain(text)
-                        if plain != _plain(was) and new.italic == old.italic:  # else restyled
-                            item.setData(self._fonts[new.italic, plain], _FONT)
-                    if sort != was_sort:
-                        item.setData(_sort_value(sort), SORT_ROLE)
-                    elif text == was:
-                        continue
-                    if not look:
-                        rows.append(i)
+                        if same_italic and plain != _plain(was_shown[c]):
+                            item.setData(fonts[new.italic, plain], _FONT)
+                        if not look:
+                            cells[c].append(i)
+                was_sorted, sorted_by = old.sort, new.sort
+                if was_sorted != sorted_by:
+                    for c in [c for c in range(width) if sorted_by[c] != was_sorted[c]]:
+                        items[c].setData(_sort_value(sorted_by[c]), SORT_ROLE)
+                        if not look and shown[c] == was_shown[c]:
+                            sorts[c].append(i)
         for first, last in _blocks(restyled):
             self.dataChanged.emit(self.index(first, 0), self.index(last, width - 1), _ROLES)
         self._announce(cells)
+        # Sort values alone: one rectangle around them all. Nothing is repainted for them, and
+        # the proxy re-sorts the rows a rectangle spans in its sort column (no more cheaply
+        # than these rows one by one): a signal per scattered cell would cost more than that.
+        re_valued = [c for c in range(width) if sorts[c]]
+        if re_valued:
+            top = min(rows[0] for rows in sorts if rows)
+            bottom = max(rows[-1] for rows in sorts if rows)
+            self.dataChanged.emit(
+                self.index(top, re_valued[0]), self.index(bottom, re_valued[-1]), _SORT_ROLES
+            )
         return changed
 
     def _announce(self, cells: list[list[int]]) -> None:

@@ -120,10 +120,12 @@ class PositionsModel(KeyedTableModel):
         self.account_id: int | None = None
         self.several_pools = False  # the view shows the Pool column only then
         self._rows_by_key: dict[object, PositionRow] = {}
+        self._shown: tuple[AccountSnapshot | None, list[PositionRow]] = (None, [])
 
     def update(self, snap: AccountSnapshot | None) -> int:
         """Show `snap`; a different account swaps the dataset, the same one updates in place."""
         rows = position_rows(snap) if snap else []
+        self._shown = (snap, rows)
         self.several_pools = snap is not None and len(snap.pools) > 1
         self._rows_by_key = {r.key: r for r in rows}
         whatif = has_active_whatif(snap) if snap else False
@@ -134,6 +136,11 @@ class PositionsModel(KeyedTableModel):
             self.replace_all(rendered)
             return len(rendered)
         return self.update_rows(rendered)
+
+    def rows_of(self, snap: AccountSnapshot) -> list[PositionRow] | None:
+        """The rows of `snap` if it is the snapshot shown (None: another one)."""
+        shown, rows = self._shown
+        return rows if shown is snap else None
 
     def position_row(self, i: int) -> PositionRow | None:
         return self._rows_by_key.get(self.row(i).key)

@@ -3,8 +3,8 @@
 Snapshots may arrive faster than a trader can read; each one only replaces `latest` and
 marks the views dirty. A QTimer then renders once, on the GUI thread, and re-renders the
 ages every tick so "stale · 47 s" keeps counting even when nothing arrives. The GUI thread
-only draws: the stress curves are worked out on a worker thread (redraw_stress) as soon as a
-snapshot arrives, and drawn once in.
+only draws: the stress curves are worked out on a worker thread (redraw_stress), asked for
+when the UI thread is idle (a snapshot in, a render painted), and drawn once in.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
 from monitor.domain.model import Thresholds
 from monitor.service.snapshot import AccountSnapshot, Snapshot
@@ -30,6 +30,7 @@ from monitor.ui.stress import STRESS_MOVES
 from monitor.ui.whatif_panel import WhatIfPanel
 
 REDRAW_MS = 250
+_ASK_STRESS = QEvent.Type(QEvent.registerEventType())  # ask for stress curves, after a paint
 
 
 @dataclasses.dataclass
@@ -64,6 +65,9 @@ class SnapshotPresenter(QObject):
         self.stress.landed.connect(self._stress_landed)
         # The curves drawn, or the id of the account drawn empty (-1: no account).
         self._stress_shown: StressCurves | int | None = None
+        self._stress_wanted: AccountSnapshot | None = None  # to ask for (see _ask_stress)
+        self._stress_asked: AccountSnapshot | None = None  # the snapshot last asked for
+        self._asks = 0  # asks posted and not yet handled: only the last one asks
         self.timer = QTimer(self)
         self.timer.setInterval(REDRAW_MS)
         self.timer.timeout.connect(self._tick)
@@ -77,10 +81,9 @@ class SnapshotPresenter(QObject):
                 self.history_wanted.emit(a.account_id)
         self.history.record(snap)
         self._dirty = True
-        if self.views.stress.isVisible():  # its curves, computed by the time render draws them
-            account = self._to_select(snap)
-            if account is not None:
-                self.stress.request(account)
+        if self.views.stress.isVisible():  # its curves, asked for when the UI is idle
+            self._stress_wanted = self._to_select(snap)
+            self._ask_stress()
 
     def seed_history(self, account_id: int, t: list[float], h: list[float]) -> None:
         self.history.seed(account_id, t, h)
@@ -136,11 +139,13 @@ class SnapshotPresenter(QObject):
         v.whatif.show_account(account)
         v.status(service_status(snap, now))
         self._render_charts(account)
+        self._ask_stress()
         self.rendered.emit()
 
     def render_charts(self) -> None:
         """Draw the visible chart now (a tab was switched to it)."""
         self._render_charts(self.selected())
+        self._ask_stress()
 
     def _render_charts(self, account: AccountSnapshot | None) -> None:
         # Only the chart on screen is drawn; a hidden one catches up when its tab is shown.
@@ -154,19 +159,25 @@ class SnapshotPresenter(QObject):
             self._draw_stress(account)
         if v.ladder.isVisible() and self._drawn.get("ladder") is not account:
             self._drawn["ladder"] = account
-            v.ladder.chart().show_rows(position_rows(account) if account else [])
+            rows = v.positions.rows_of(account) if account else None  # the table's, if shown
+            if rows is None:
+                rows = position_rows(account) if account else []
+            v.ladder.chart().show_rows(rows)
 
     def _draw_stress(self, account: AccountSnapshot | None) -> None:
         """The newest curves in for the account, asked for when not yet (they land shortly)."""
         shown = self._stress_shown
         if account is not None:
-            self.stress.request(account)  # a no-op when done or under way
+            self._stress_wanted = account  # asked for after the paint (see _ask_stress)
             curves = self.stress.newest(account.account_id)
             # This snapshot's curves, or an earlier snapshot's while the chart follows the
             # account (one refresh behind at worst); never another account's.
             following = isinstance(shown, StressCurves) and shown.source.account_id == (
                 account.account_id
             )
+            # (Or the snapshot asked for last: at the first render after it, it is the
+            # curves drawn that follow the account.)
+            following = following or (curves is not None and curves.source is self._stress_asked)
             if curves is not None and (curves.source is account or following):
                 if curves is not shown:
                     self._stress_shown = curves
@@ -195,3 +206,27 @@ class SnapshotPresenter(QObject):
         # is due it draws them.
         if not self._dirty and self.views.stress.isVisible():
             self._draw_stress(self.selected())
+            self._ask_stress()
+
+    def _ask_stress(self) -> None:
+        """Ask the worker for the wanted stress curves once the UI thread is idle: its Python
+        would otherwise share the interpreter (one thread at a time) with a render and its
+        paint. The ask is an event at the paint's own (low) priority, posted when a snapshot
+        comes (handled before the next render) and again after each render (behind its
+        paint); only the last one posted asks, so a render that follows its snapshot at once
+        is painted first."""
+        if self._stress_wanted is not None:
+            self._asks += 1
+            QCoreApplication.postEvent(
+                self, QEvent(_ASK_STRESS), Qt.EventPriority.LowEventPriority.value
+            )
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == _ASK_STRESS:
+            self._asks -= 1
+            if self._asks == 0 and self._stress_wanted is not None:
+                wanted, self._stress_wanted = self._stress_wanted, None
+                self._stress_asked = wanted
+                self.stress.request(wanted)  # a no-op when done or under way
+            return True
+        return super().event(event)

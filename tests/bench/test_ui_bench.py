@@ -151,8 +151,11 @@ def test_refresh_costs_the_ui_thread_well_under_a_frame(
           f"paint {statistics.mean(paint):.2f}); floor, repainting a bare "
           f"{window.width()}x{window.height()} window: mean {floor_mean:.2f} ms, "
           f"p95 {floor_p95:.2f} ms")  # fmt: skip
-    assert mean <= REDRAW_MS
-    assert p95 < FRAME_MS
+    # A benchmark reports against its target; it never fails on a time (issue 12: a timed
+    # assertion makes a loaded machine's run flaky).
+    verdict = "met" if mean <= REDRAW_MS else "MISSED"
+    print(f"target mean <= {REDRAW_MS:g} ms: {verdict}; p95 within a frame ({FRAME_MS:g} ms): "
+          f"{'yes' if p95 < FRAME_MS else 'NO'}")  # fmt: skip
 
 
 def test_start_to_first_paint_of_the_real_app(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
-"""Redraw cost (issue 11): stress curves worked out off the GUI thread, grids drawn opaque, plot
-items left alone when their data did not change."""
+"""Redraw cost (issue 11): stress curves worked out off the GUI thread (and only once a render
+is painted), grids drawn opaque, plot items left alone when their data did not change, labels
+that tick without re-laying out the window."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QColor, QPainter, QPen, QPicture
+from PySide6.QtWidgets import QApplication
 
 from monitor.domain import Account, Maintenance, Position, Side, Thresholds, evaluate_accounts
 from monitor.domain.whatif import stress_curve
@@ -16,14 +19,21 @@ from monitor.service.snapshot import (
     AccountSnapshot,
     PoolSnapshot,
     PositionRef,
+    Snapshot,
     SourceState,
     SourceStatus,
 )
 from monitor.ui import redraw_stress
-from monitor.ui.charts import LadderChart, StressChart
+from monitor.ui.account_header import AccountHeader
+from monitor.ui.accounts_model import AccountsModel
+from monitor.ui.chart_slot import ChartSlot
+from monitor.ui.charts import HealthHistoryChart, LadderChart, StressChart
+from monitor.ui.positions_model import PositionsModel
+from monitor.ui.presenter import SnapshotPresenter, Views
 from monitor.ui.redraw_stress import StressWorker
 from monitor.ui.rows import position_rows
 from monitor.ui.stress import STRESS_MOVES
+from monitor.ui.whatif_panel import WhatIfPanel
 
 
 def _position(symbol: str, side: Side, mark: float, *, hypothetical: bool = False) -> Position:
@@ -134,22 +144,23 @@ def _counted(calls: list[str], name: str, item: Any) -> Any:
     return set_data
 
 
-def test_plot_items_are_set_only_when_their_data_changed(
-    qtbot: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_ladder_is_redrawn_only_when_its_rows_changed(qtbot: Any) -> None:
     ladder = LadderChart()
     qtbot.addWidget(ladder)
-    calls: list[str] = []
-    for name in ("marks", "liqs", "bars", "before", "exchange"):
-        item = getattr(ladder, name)
-        monkeypatch.setattr(item, "setData", _counted(calls, name, item))
+    rows = ladder.rows
     ladder.show_rows(position_rows(_snapshot()))
-    assert sorted(calls) == ["bars", "before", "exchange", "liqs", "marks"]
-    calls.clear()
-    ladder.show_rows(position_rows(_snapshot()))  # an equal book: nothing to set
-    assert calls == []
+    assert rows.drawn == 1
+    np.testing.assert_array_equal(rows.x["marks"], [0.0, 0.0])  # every mark at 0 %
+    assert np.isfinite(rows.x["liqs"]).all() and np.isnan(rows.x["exchange"]).all()
+    ladder.show_rows(position_rows(_snapshot()))  # an equal book: nothing to redraw
+    assert rows.drawn == 1
     ladder.show_rows(position_rows(_snapshot((61_000.0, 3_000.0))))  # the marks moved
-    assert sorted(calls) == ["bars", "liqs"]  # marks sit at 0 %; no exchange or what-if rows
+    assert rows.drawn == 2
+    # The legend names the markers the rows item draws; its entries are not plotted.
+    assert all(entry.scene() is None for entry in ladder.markers.values())
+    assert [label.text for _, label in ladder.legend.items] == [
+        "mark", "liquidation", "liquidation without what-ifs", "exchange's liq."
+    ]  # fmt: skip
 
 
 def test_the_now_dot_moves_without_re_plotting(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -164,3 +175,73 @@ def test_the_now_dot_moves_without_re_plotting(qtbot: Any, monkeypatch: pytest.M
     assert len(plotted) == 1  # placed once, then moved
     chart.show_curves(STRESS_MOVES, nothing, None, None, (None, None), Thresholds())
     assert chart.current.xData is None  # unknown: no dot
+
+
+def test_stress_curves_are_asked_for_once_the_render_is_drawn(qtbot: Any) -> None:
+    stress = ChartSlot(StressChart)
+    qtbot.addWidget(stress)
+    stress.chart()
+    stress.resize(800, 400)
+    with qtbot.waitExposed(stress):
+        stress.show()
+    views = Views(
+        accounts=AccountsModel(),
+        positions=PositionsModel(),
+        header=AccountHeader(),
+        whatif=WhatIfPanel(),
+        history=ChartSlot(HealthHistoryChart),
+        stress=stress,
+        ladder=ChartSlot(LadderChart),
+        status=lambda text: None,
+    )
+    presenter = SnapshotPresenter(views)
+    presenter.timer.stop()
+    asked: list[AccountSnapshot] = []
+    request = presenter.stress.request
+    presenter.stress.request = lambda account: (asked.append(account), request(account))  # type: ignore[method-assign]
+    snap = Snapshot(taken_at=0.0, accounts=(_snapshot(),))
+    presenter.on_snapshot(snap)
+    presenter.render()
+    # Not while the render is drawn (the worker's Python would share the interpreter with
+    # the paint): after it, from the event queue.
+    assert asked == []
+    # Asked for after it; once the curves land the presenter may ask again (a no-op for the
+    # worker, which has them): every ask is for the account shown.
+    qtbot.waitUntil(lambda: bool(asked))
+    assert all(a is snap.accounts[0] for a in asked)
+    # The curves land and are drawn (the render drew the chart empty, the account's).
+    chart = stress.chart()
+    qtbot.waitUntil(lambda: chart.after.yData is not None and np.isfinite(chart.after.yData).any())
+    presenter.stress.close()
+
+
+class _LayoutRequests(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            self.count += 1
+        return False
+
+
+def test_a_ticking_figure_re_lays_out_the_header_only_when_it_needs_more_room(qtbot: Any) -> None:
+    header = AccountHeader()
+    qtbot.addWidget(header)
+    header.resize(900, 200)
+    with qtbot.waitExposed(header):
+        header.show()
+    figure = header.margin_balance
+    figure.setText("1,234.56 USDT")
+    for _ in range(5):  # the header laid out for it (a request may post the next one)
+        QApplication.processEvents()
+    requests = _LayoutRequests()
+    header.installEventFilter(requests)
+    figure.setText("9,876.54 USDT")  # as wide: the label's box takes it alone
+    for _ in range(5):
+        QApplication.processEvents()
+    assert requests.count == 0 and figure.text() == "9,876.54 USDT"
+    figure.setText("123,456,789.01 USDT")  # wider: the header lays it out
+    qtbot.waitUntil(lambda: requests.count > 0)
+    qtbot.waitUntil(lambda: figure.width() >= figure.sizeHint().width())

@@ -1,22 +1,24 @@
-"""Redraw cost (issue 11), tables and charts: the table model keeps its cells in Qt (a paint
-calls no Python), announces each changed cell once in few signals, draws figures unshaped
-without changing a pixel; charts leave sub-pixel drifts as drawn and draw their axes straight
-onto the view, pixel for pixel as pyqtgraph's recorded pictures."""
+"""Redraw cost (issue 11), tables: the table model keeps its cells in Qt (a paint calls no
+Python), announces each changed cell once in few signals (a sort value alone in one, which the
+views do not repaint for), draws figures unshaped without changing a pixel, and the views draw
+a cell in one text layout, as the styled delegate draws it; charts leave sub-pixel drifts as
+drawn (their axes: test_chart_drawing.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
-import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QModelIndex, QRectF, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QRectF, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate
 
 from monitor.domain import Thresholds
-from monitor.ui import charts
+from monitor.ui.charts import StressChart
 from monitor.ui.keyed_table import KEY_ROLE, SORT_ROLE, KeyedTableModel, RenderedRow
 from monitor.ui.stress import STRESS_MOVES
+from monitor.ui.table_view import sortable_view
 
 HEADERS = ("Name", "Price", "Move")
 
@@ -165,7 +167,7 @@ def test_new_rows_come_in_one_insertion_with_their_cells(qtbot: Any, qtmodeltest
 
 # ---- charts ---------------------------------------------------------------------------------
 def test_a_sub_pixel_drift_is_left_as_drawn_until_it_shows(qtbot: Any) -> None:
-    chart = charts.StressChart()
+    chart = StressChart()
     qtbot.addWidget(chart)
     chart.resize(800, 500)
     chart.show()
@@ -200,21 +202,96 @@ def test_a_sub_pixel_drift_is_left_as_drawn_until_it_shows(qtbot: Any) -> None:
     assert chart.current.pos().y() == pytest.approx(np.log10(2.0 * step**3))
 
 
-@pytest.mark.parametrize("orientation", ["left", "bottom"])
-def test_axes_drawn_directly_match_pyqtgraphs_pictures(qtbot: Any, orientation: str) -> None:
-    ticks = [[(float(i), f"C{i:02d} long\nliq {1000 + i * 7.5:,.1f}") for i in range(25)]]
-    images = []
-    for axis in (charts._Axis(orientation), pg.AxisItem(orientation)):
-        plot = pg.PlotWidget(axisItems={orientation: axis})
-        qtbot.addWidget(plot)
-        plot.setStyleSheet("font-size: 13px")  # as the app's: the axes keep pyqtgraph's font
-        plot.resize(500, 400)
-        plot.showGrid(x=True, y=True, alpha=1.0)
-        plot.setXRange(-3, 7, padding=0)
-        plot.setYRange(0, 24, padding=0)
-        if orientation == "left":
-            axis.setTicks(ticks)
-        plot.show()
-        qtbot.waitExposed(plot)
-        images.append(plot.grab().toImage())
-    assert images[0] == images[1]
+def test_a_sort_value_alone_is_announced_once_with_the_sort_role(qtbot: Any) -> None:
+    model = KeyedTableModel(HEADERS)
+    model.update_rows([_row(f"r{i}", 100.0) for i in range(10)])
+    seen = _Signals(model)
+    # Ages move on below the second shown: texts as they were, sort values not.
+    moved = [RenderedRow(f"r{i}", (f"r{i}", "100.00", "1.0 %"), (f"r{i}", 100.0, 1.0 + i / 1e3))
+             for i in range(10)]  # fmt: skip
+    assert model.update_rows(moved) == 9  # the first row's sort value is the same
+    assert seen.signals == 1 and seen.roles == [[int(SORT_ROLE)]]
+    assert (9, 2) in seen.cells and model.index(9, 2).data(SORT_ROLE) == pytest.approx(1.009)
+
+
+class _Paints(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_the_view_repaints_for_new_texts_not_for_sort_values_alone(qtbot: Any) -> None:
+    model = KeyedTableModel(HEADERS)
+    model.update_rows([_row(f"r{i}", 100.0 + i) for i in range(5)])
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    view = sortable_view(proxy)
+    qtbot.addWidget(view)
+    view.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+    with qtbot.waitExposed(view):
+        view.show()
+    paints = _Paints()
+    view.viewport().installEventFilter(paints)
+    QApplication.processEvents()
+    paints.count = 0
+    resorted = [
+        RenderedRow(f"r{i}", (f"r{i}", f"{100.0 + i:,.2f}", "1.0 %"), (f"r{i}", 100.0 + i, -i))
+        for i in range(5)
+    ]
+    model.update_rows(resorted)  # the sort column's values reversed, no text changed
+    QApplication.processEvents()
+    assert [proxy.index(r, 0).data() for r in range(5)] == ["r4", "r3", "r2", "r1", "r0"]
+    paints.count = 0
+    model.update_rows(
+        [*resorted[:4], RenderedRow("r4", ("r4", "104.00", "1.0 %"), ("r4", 104.0, -4.5))]
+    )
+    QApplication.processEvents()
+    assert paints.count == 0  # a sort value alone, the order as it was: nothing to repaint
+    model.update_rows([*resorted[:4], _row("r4", 105.0)])
+    qtbot.waitUntil(lambda: paints.count > 0)  # a new text: repainted
+
+
+def _table(qtbot: Any, delegate: Any = None) -> Any:
+    model = KeyedTableModel(("Name", "Price", "Move"))
+    model.update_rows(
+        [
+            _row("plain", 1234.5),
+            _row("stale", 99.25, foreground="#7f8791", italic=True, tooltip="stale"),
+            _row("tinted", -5.5, background="#40d8313f", cell_foreground=((2, "#2e9e5b"),)),
+            _row("what-if", None, "— → 12.5 %", background="#33a371f7", italic=True),
+            _row("two words", 1e9, "a long move, elided"),
+        ]
+    )
+    proxy = QSortFilterProxyModel()
+    proxy.setSourceModel(model)
+    view = sortable_view(proxy)
+    if delegate is not None:
+        view.setItemDelegate(delegate(view))
+    qtbot.addWidget(view)
+    view.setStyleSheet(
+        "QTableView { background-color: #0f1318; gridline-color: #232a33; "
+        "selection-background-color: #264f78; selection-color: #ffffff; }"
+    )
+    view.resize(420, 200)
+    view.resizeColumnsToContents()
+    view.setColumnWidth(0, 50)  # the name wrapped over two lines
+    view.setColumnWidth(1, 60)  # the figure elided
+    with qtbot.waitExposed(view):
+        view.show()
+    return view
+
+
+def test_cells_are_drawn_as_the_styled_delegate_draws_them(qtbot: Any) -> None:
+    ours, styled = _table(qtbot), _table(qtbot, QStyledItemDelegate)
+    widths = [[view.columnWidth(c) for c in range(3)] for view in (ours, styled)]
+    assert widths[0] == widths[1]  # sized as the styled delegate sizes them
+    assert ours.grab().toImage() == styled.grab().toImage()
+    for view in (ours, styled):  # a selected row, as the trader picks one
+        view.selectRow(2)
+    assert ours.grab().toImage() == styled.grab().toImage()

@@ -1,0 +1,150 @@
+"""What the charts share: the plot widget whose grids know their background, the health axis
+(logarithmic) with its warning, critical and liquidation lines."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from numpy.typing import NDArray
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QGraphicsTextItem
+
+from monitor.domain.model import Thresholds
+from monitor.domain.report import Level
+from monitor.ui import formatting as fmt
+from monitor.ui.charts.axes import OpaqueGrid
+
+_LINES = (
+    ("warning", fmt.LEVEL_COLOURS[Level.WARNING]),
+    ("critical", fmt.LEVEL_COLOURS[Level.CRITICAL]),
+    ("liquidation", fmt.LEVEL_COLOURS[Level.LIQUIDATION]),
+)
+
+
+class ThresholdLines(QGraphicsObject):
+    """Warning, critical and 1.0 lines across a log-health plot, each named at a staggered
+    place along it (values given in log10 units on the axis).
+
+    Drawn as pyqtgraph's InfiniteLine with its label draws them, but in the view box's own
+    (pixel) coordinates rather than in the data's: a line across the view stays where it is
+    when the time axis moves on, so nothing is worked out again then, and the labels, laid out
+    once, are kept as drawn (device-coordinate cache). They move when the thresholds, the
+    health range or the plot's size change.
+    """
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        view = plot.getViewBox()
+        super().__init__(view)  # over the plotted data (the view's child group), clipped to it
+        self.setZValue(10)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # the view pans and zooms
+        self._view = view
+        self._lines: list[tuple[str, QPen, QGraphicsTextItem, float]] = []
+        for (name, colour), where in zip(_LINES, (0.97, 0.85, 0.73), strict=True):
+            label = QGraphicsTextItem("1.0 liquidation" if name == "liquidation" else name, self)
+            label.setDefaultTextColor(QColor(colour))
+            label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            label.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            pen = pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine)
+            pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+            self._lines.append((name, pen, label, where))
+        self.values = {line[0]: 0.0 for line in self._lines}  # log10 of each threshold
+        self._drawn: tuple[float, ...] = ()  # the rows (in pixels) and width laid out
+        self._rows: list[float] = [0.0] * len(self._lines)
+        view.sigTransformChanged.connect(self._follow)
+        self._follow()
+
+    def set(self, t: Thresholds) -> None:
+        values = {line[0]: math.log10(getattr(t, line[0])) for line in self._lines}
+        if values != self.values:
+            self.values = values
+            self._follow()
+
+    def _follow(self, *changed: object) -> None:
+        """Lay the lines out on the view as it is now; nothing moves unless a row or the
+        width changed by a hair (the time axis moving on changes neither)."""
+        to_view = self._view.childGroup.transform()
+        rows = [to_view.map(QPointF(0.0, self.values[line[0]])).y() for line in self._lines]
+        width = self._view.width()
+        drawn = (*rows, width, self._view.height())
+        if drawn == self._drawn:
+            return
+        self.prepareGeometryChange()
+        self._drawn, self._rows = drawn, rows
+        for (_, _, label, where), y in zip(self._lines, rows, strict=True):
+            # As pyqtgraph's label anchored (1, 1): its box's bottom-right corner there.
+            box = label.boundingRect()
+            label.setPos(where * width - box.width(), y - box.height())
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(0.0, 0.0, self._view.width(), self._view.height())
+
+    def paint(self, p: QPainter, *args: object) -> None:
+        width = self._view.width()
+        for (_, pen, _, _), y in zip(self._lines, self._rows, strict=True):
+            p.setPen(pen)
+            p.drawLine(QPointF(0.0, y), QPointF(width, y))
+
+    def label(self, name: str) -> QGraphicsTextItem:
+        return next(line[2] for line in self._lines if line[0] == name)
+
+
+class Chart(pg.PlotWidget):  # type: ignore[misc]
+    """A plot whose grid axes know the background they blend over."""
+
+    def __init__(self, axes: dict[str, OpaqueGrid]) -> None:
+        super().__init__(axisItems=axes)
+        item = self.getPlotItem()
+        for name in ("top", "right"):  # hidden, yet re-labelled (HTML) at every new range
+            if name not in axes and not item.getAxis(name).isVisible():
+                item.getAxis(name).unlinkFromView()
+        self._grid_axes = tuple(axes.values())
+        for axis in self._grid_axes:
+            axis.setZValue(-150)  # type: ignore[attr-defined]  # under the data (ViewBox: -100)
+        self._blend_grid()
+
+    def setBackground(self, background: object) -> None:
+        super().setBackground(background)
+        self._blend_grid()
+
+    def _blend_grid(self) -> None:
+        colour = self.backgroundBrush().color()
+        # An opaque background fills every repainted part of the view: the widgets under it
+        # (tab page, style-sheet backgrounds) need not be painted first.
+        opaque = self.backgroundBrush().isOpaque()
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, opaque)
+        for axis in getattr(self, "_grid_axes", ()):
+            axis.set_background(colour)
+
+
+def settle(item: pg.PlotItem) -> None:
+    """Bring the view's transform to its new range now. pyqtgraph puts it off to the paint, and
+    items that follow the transform (the threshold lines' labels) then move during the paint,
+    which asks for a second paint of the plot."""
+    item.getViewBox().updateMatrix()
+
+
+def log_health_axis(item: pg.PlotItem, label: str) -> None:
+    # Health is a ratio: 1.2 vs 1.0 matters as much as 12 vs 10, so the axis is logarithmic.
+    item.setLogMode(y=True)
+    item.setLabel("left", label)
+
+
+def fit_health(
+    item: pg.PlotItem, values: NDArray[np.float64], thresholds: Thresholds, now: float | None
+) -> None:
+    finite = values[np.isfinite(values) & (values > 0)]
+    peak = max(float(finite.max()) if finite.size else 0.0, now or 0.0)
+    low = min(float(finite.min()) if finite.size else 1.0, thresholds.liquidation)
+    top = min(max(thresholds.warning * 1.5, peak * 1.4), 1e4)
+    wanted = (math.log10(max(low * 0.7, 1e-3)), math.log10(top))
+    (y0, y1) = item.getViewBox().viewRange()[1]
+    # Re-range only on a real change: setYRange re-lays out every item in the plot.
+    if not (
+        math.isclose(y0, wanted[0], abs_tol=0.02) and math.isclose(y1, wanted[1], abs_tol=0.02)
+    ):
+        item.setYRange(*wanted, padding=0)
+        settle(item)

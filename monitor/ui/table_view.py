@@ -1,0 +1,72 @@
+"""The sortable table views (accounts, positions): a refresh repaints only cells whose text or
+look changed, each drawn in one pass.
+
+- A cell whose sort value alone moved (an age, a figure below its last shown digit) is
+  announced with the sort role only (KeyedTableModel): the sort proxy re-sorts on it, and the
+  view, with nothing new to show, does not repaint it.
+- Cells are drawn by QItemDelegate, which lays a cell's text out once, where
+  QStyledItemDelegate, through the style, lays it out three times (to size it, to elide it,
+  to draw it): the same pixels (tests/ui/test_table_redraw.py), a third of the work. Column
+  widths stay QStyledItemDelegate's (its size hint).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, QSortFilterProxyModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QItemDelegate,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from monitor.ui.keyed_table import SORT_ROLE
+
+_SORT_ROLE = int(SORT_ROLE)
+
+
+class CellDelegate(QItemDelegate):
+    """Draws a cell in one text layout; sizes it as the styled delegate (the columns' widths,
+    fitted to their contents, stay as they were)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._sizes = QStyledItemDelegate(self)
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        return self._sizes.sizeHint(option, index)
+
+
+class SortAwareView(QTableView):
+    """A table view that repaints on a change of what it shows, not of a sort value alone."""
+
+    def dataChanged(
+        self,
+        top_left: QModelIndex | QPersistentModelIndex,
+        bottom_right: QModelIndex | QPersistentModelIndex,
+        roles: Any = (),
+    ) -> None:
+        if roles and all(int(role) == _SORT_ROLE for role in roles):
+            return  # the text and look as they were: nothing to repaint
+        super().dataChanged(top_left, bottom_right, roles)
+
+
+def sortable_view(model: QSortFilterProxyModel) -> SortAwareView:
+    view = SortAwareView()
+    view.setItemDelegate(CellDelegate(view))
+    view.setModel(model)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setAlternatingRowColors(False)
+    return view
