@@ -35,7 +35,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"margin-monitor {__version__}")
     parser.add_argument(
-        "--db", help="database URL (default: the user data dir; env MARGIN_MONITOR_DB)"
+        "--db",
+        help="database: a SQLite file (path or sqlite:///PATH) or postgresql+psycopg://USER:"
+        "PASSWORD@HOST/NAME (default: a file in the user data dir; env MARGIN_MONITOR_DB)",
     )
     gui.add_arguments(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -70,12 +72,13 @@ def _one_line(exc: Exception, db: str | None = None) -> str:
     from monitor.redact import without_password
     from monitor.store.database import BUSY_TIMEOUT_SECONDS
     from monitor.store.location import resolve_url
+    from monitor.store.postgresql import is_lock_timeout
 
     if type(exc).__module__.startswith("sqlalchemy"):
         reason = getattr(exc, "orig", None) or exc
         words = str(reason).splitlines()[0] if str(reason) else repr(reason)
         name = resolve_url(db)
-        if "database is locked" in words:
+        if "database is locked" in words or is_lock_timeout(reason):  # SQLite, PostgreSQL
             text = (
                 f"database {name}: locked by another program writing to it (waited "
                 f"{BUSY_TIMEOUT_SECONDS:g} s); nothing was changed, try again when it is done"

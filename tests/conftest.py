@@ -13,6 +13,9 @@ import gc
 
 import pytest
 
+# db_url (a SQLite file, then a PostgreSQL database) and the throw-away PostgreSQL server.
+pytest_plugins = ("tests.postgres",)
+
 
 @pytest.fixture(autouse=True)
 def _memory_keyring():

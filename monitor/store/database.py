@@ -1,33 +1,31 @@
-"""Opening the database: engine, SQLite connection settings, migrations to head.
+"""Opening the database: engine, the backend's connection settings, migrations to head.
 
-SQLite is set up for one writer (the service) beside readers (the CLI): WAL journal, foreign
-keys on, synchronous=FULL so a committed transaction survives a crash, and explicit BEGINs so
-that every transaction — DDL in migrations included — is atomic (the sqlite3 module would
-otherwise run DDL outside any transaction). Writers take the write lock up front (BEGIN
-IMMEDIATE) so two writers queue on the busy timeout instead of failing mid-transaction.
+SQLite (a file) and PostgreSQL (psycopg 3) give the store the same guarantees, each its own
+way (sqlite.py, postgresql.py): every transaction is atomic, DDL in migrations included; one
+write transaction at a time — a second writer queues, up to BUSY_TIMEOUT_SECONDS, instead of
+interleaving or failing mid-way; a read transaction sees one consistent state throughout.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from monitor.redact import without_password
+from monitor.store import limits as _limits  # noqa: F401  # registers the value checks
+from monitor.store import postgresql, sqlite
 from monitor.store.accounts import AccountStore
 from monitor.store.alerts import AlertStore
-from monitor.store.errors import MissingDatabase, StoreError
+from monitor.store.errors import StoreError
 from monitor.store.history import HistoryStore
 from monitor.store.location import resolve_url
 from monitor.store.market import MarketStore
@@ -37,21 +35,8 @@ from monitor.store.source_status import SourceStatusStore
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_SECONDS = 30.0
-_BEGIN_MODE = "sqlite_begin_mode"
-
-
-def _sqlite_setup(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
-        cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=FULL"):
-            cursor.execute(f"PRAGMA {pragma}")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get(_BEGIN_MODE, '')}")
+# Execution option of a connection: "write" or "read" — each backend's begin listener reads it.
+_TRANSACTION = "monitor_transaction"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -89,7 +74,7 @@ class Database:
     def write(self) -> Iterator[Session]:
         """One write transaction: committed on normal exit, rolled back on any exception."""
         with self.engine.connect() as conn:
-            conn.execution_options(**{_BEGIN_MODE: "IMMEDIATE"})
+            conn.execution_options(**{_TRANSACTION: "write"})
             with Session(bind=conn, expire_on_commit=False) as session, session.begin():
                 yield session
 
@@ -97,8 +82,10 @@ class Database:
     def read(self) -> Iterator[Session]:
         """One read transaction: a consistent view, never committed."""
         # Closing the session and connection rolls the (read-only) transaction back.
-        with self.engine.connect() as conn, Session(bind=conn) as session:
-            yield session
+        with self.engine.connect() as conn:
+            conn.execution_options(**{_TRANSACTION: "read"})
+            with Session(bind=conn) as session:
+                yield session
 
     def close(self) -> None:
         self.engine.dispose()
@@ -126,37 +113,20 @@ def migrate(engine: Engine) -> None:
             f"this one knows up to {head}): open it with that version, or choose another "
             "database with --db"
         )
-    # IMMEDIATE: a second process opening at the same moment waits, then finds head.
+    # A write transaction: a second process opening at the same moment waits, then finds head.
     with engine.connect() as conn:
-        conn.execution_options(**{_BEGIN_MODE: "IMMEDIATE"})
+        conn.execution_options(**{_TRANSACTION: "write"})
         with conn.begin():
             command.upgrade(alembic_config(conn), "head")
 
 
-def _sqlite_exists(database: str | None) -> bool:
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return True  # nothing on disk to look for
-    return Path(database).is_file()
-
-
-def _create_private(database: str | None) -> None:
-    """A new SQLite file is its owner's only (0600; a directory made for it 0700): it holds
-    positions, balances and alert history. SQLite gives its -wal and -shm files the database
-    file's mode. An existing file, and a directory the trader chose, are left as they are
-    (location.default_path's directory is made 0700)."""
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return
-    path = Path(database)
-    if path.exists() or not path.parent.is_dir():  # a missing directory fails as it did
-        return
-    with contextlib.suppress(FileExistsError):  # made meanwhile by another process: theirs
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-
-
 def open_database(url: str | None = None, *, create: bool = True) -> Database:
-    """Open and migrate the database at `url` (see location.resolve_url). With create=False a
+    """Open and migrate the database at `url` (see location.resolve_url): a SQLite file, or a
+    PostgreSQL database (`postgresql+psycopg://user:password@host/name`). With create=False a
     SQLite file that does not exist is MissingDatabase, never a new empty database: a typo in
-    the path must not read as an account-less "all is well"."""
+    the path must not read as an account-less "all is well". A PostgreSQL database is never
+    created (its tables are): one missing on the server, or a server that does not answer, is
+    MissingDatabase either way."""
     resolved = resolve_url(url)
     try:
         engine = create_engine(resolved)
@@ -164,19 +134,28 @@ def open_database(url: str | None = None, *, create: bool = True) -> Database:
         message = f"database {resolved!r}: not a usable URL: {exc}"
         raise StoreError(without_password(message)) from None
     if engine.dialect.name == "sqlite":
-        if not create and not _sqlite_exists(engine.url.database):
-            raise MissingDatabase(
-                f"database {engine.url.database}: no such file (a typo? `margin-monitor "
-                "import` or `accounts add` creates one; the window does on its first run)"
-            )
-        _create_private(engine.url.database)
+        if not create:
+            sqlite.check_exists(engine.url.database)
+        sqlite.create_private(engine.url.database)
         engine = create_engine(resolved, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
-        _sqlite_setup(engine)
+        sqlite.setup(engine, _TRANSACTION)
+    elif engine.dialect.name == "postgresql":
+        # pre_ping: a pooled connection the server ended (a restart, an idle cut) is replaced
+        # at checkout, not handed to the next refresh as an error.
+        engine = create_engine(
+            resolved, connect_args=postgresql.connect_args(engine.url), pool_pre_ping=True
+        )
+        postgresql.setup(engine, _TRANSACTION, BUSY_TIMEOUT_SECONDS)
+        try:
+            postgresql.check_reachable(engine)
+        except StoreError:
+            engine.dispose()
+            raise
     try:
         migrate(engine)
     except SQLAlchemyError as exc:
         engine.dispose()
-        reason = getattr(exc, "orig", None) or exc
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())  # libpq: several lines
         message = f"database {engine.url!r}: cannot open: {reason}"
         raise StoreError(without_password(message)) from None
     return Database(engine)

@@ -8,4 +8,6 @@ class StoreError(Exception):
 
 
 class MissingDatabase(StoreError):
-    """A command that only reads was pointed at a database that does not exist (a typo?)."""
+    """The database --db names is not there (a typo?): a SQLite file that does not exist (to a
+    command that only reads), or a PostgreSQL URL that cannot be connected to — no such database
+    on the server, no server answering, the role or its password refused."""

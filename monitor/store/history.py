@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
+from monitor.store.limits import check_values
 from monitor.store.models import HealthRow, PositionMarkRow
 from monitor.store.records import HealthSample, HealthSeries, MarkSeries, PositionMark
 from monitor.store.settings import RETENTION_DAYS_KEY
@@ -135,6 +136,8 @@ class HistoryStore:
                 for m in marks
                 if (m.symbol, m.side) not in recent
             ]
+            for row in rows:  # direct inserts: the ORM's checks do not see them
+                check_values(PositionMarkRow, {"symbol": row[2], "side": row[3]})
             insert_rows(s.connection(), PositionMarkRow, MARK_COLUMNS, rows)
         return len(rows)
 

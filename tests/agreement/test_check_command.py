@@ -21,8 +21,8 @@ from monitor.sources.sim.reported import ReportedAccount
 REL = 1e-6
 
 
-def check(tmp_path, capsys, monkeypatch, exchange, url, key, secret, password=""):
-    db = f"sqlite:///{tmp_path / 'c.sqlite'}"
+def check(db_url, capsys, monkeypatch, exchange, url, key, secret, password=""):
+    db = db_url
     monkeypatch.setenv("MARGIN_MONITOR_API_KEY", key)
     monkeypatch.setenv("MARGIN_MONITOR_API_SECRET", secret)
     monkeypatch.setenv("MARGIN_MONITOR_API_PASSWORD", password)
@@ -64,17 +64,17 @@ def assert_matches(account: dict, reported: ReportedAccount) -> None:
     assert account["health_ratio"] == pytest.approx(worst, rel=REL)
 
 
-def test_bybit_unified_through_the_command_line(tmp_path, capsys, monkeypatch, memory_keyring):
+def test_bybit_unified_through_the_command_line(db_url, capsys, monkeypatch, memory_keyring):
     with BybitVenue() as venue:
         venue.add_account(BYBIT_DEMO, "cli-key", "cli-secret")
         status, account = check(
-            tmp_path, capsys, monkeypatch, "bybit", venue.url, "cli-key", "cli-secret"
+            db_url, capsys, monkeypatch, "bybit", venue.url, "cli-key", "cli-secret"
         )
         assert_matches(account, venue.reported("cli-key"))
     assert status == 0  # the demo pool is healthy (health ~28)
 
 
-def test_okx_two_pools_exit_with_the_worst(tmp_path, capsys, monkeypatch, memory_keyring):
+def test_okx_two_pools_exit_with_the_worst(db_url, capsys, monkeypatch, memory_keyring):
     # USDT pool healthy, USDC pool near liquidation (health between 1.0 and 1.25: critical).
     book = OkxBook(
         name="two",
@@ -89,23 +89,23 @@ def test_okx_two_pools_exit_with_the_worst(tmp_path, capsys, monkeypatch, memory
         reported = venue.reported(c.api_key)
         assert 1.0 < reported.pool("USDC").health < 1.25 < 2.0 < reported.pool("USDT").health
         status, account = check(
-            tmp_path, capsys, monkeypatch, "okx", venue.url, c.api_key, c.secret, c.passphrase
+            db_url, capsys, monkeypatch, "okx", venue.url, c.api_key, c.secret, c.passphrase
         )
         assert_matches(account, reported)
     assert account["status"] == "critical" and status == 2
     assert [p["collateral"] for p in account["pools"]] == ["USDC", "USDT"]
 
 
-def test_okx_demo_with_hedge_and_isolated(tmp_path, capsys, monkeypatch, memory_keyring):
+def test_okx_demo_with_hedge_and_isolated(db_url, capsys, monkeypatch, memory_keyring):
     with OkxVenue(DEMO_MARKS) as venue:
         c = venue.add_book(OKX_DEMO)
         _status, account = check(
-            tmp_path, capsys, monkeypatch, "okx", venue.url, c.api_key, c.secret, c.passphrase
+            db_url, capsys, monkeypatch, "okx", venue.url, c.api_key, c.secret, c.passphrase
         )
         assert_matches(account, venue.reported(c.api_key))
 
 
-def test_bybit_hedge_legs_show_one_price(tmp_path, capsys, monkeypatch, memory_keyring):
+def test_bybit_hedge_legs_show_one_price(db_url, capsys, monkeypatch, memory_keyring):
     book = BybitBook(
         coins={"USDT": 1_000.0},
         positions=(
@@ -116,14 +116,14 @@ def test_bybit_hedge_legs_show_one_price(tmp_path, capsys, monkeypatch, memory_k
     with BybitVenue() as venue:
         venue.add_account(book, "hedge-key", "hedge-secret")
         _, account = check(
-            tmp_path, capsys, monkeypatch, "bybit", venue.url, "hedge-key", "hedge-secret"
+            db_url, capsys, monkeypatch, "bybit", venue.url, "hedge-key", "hedge-secret"
         )
         assert_matches(account, venue.reported("hedge-key"))
     long, short = account["positions"]
     assert long["liquidation_price"] == short["liquidation_price"]
 
 
-def test_binance_two_pools_the_issue_describes(tmp_path, capsys, monkeypatch, memory_keyring):
+def test_binance_two_pools_the_issue_describes(db_url, capsys, monkeypatch, memory_keyring):
     """Single-asset mode, USDT pool near liquidation and USDC pool comfortable: both reported,
     the account's figures are the USDT pool's, the exit code is critical's."""
     book = SimBook(
@@ -140,7 +140,7 @@ def test_binance_two_pools_the_issue_describes(tmp_path, capsys, monkeypatch, me
         reported = venue.reported(c.api_key)
         assert 1.0 < reported.pool("USDT").health < 1.25 and reported.pool("USDC").health > 2.0
         status, account = check(
-            tmp_path, capsys, monkeypatch, "binanceusdm", venue.url, c.api_key, c.secret
+            db_url, capsys, monkeypatch, "binanceusdm", venue.url, c.api_key, c.secret
         )
         assert_matches(account, reported)
     finally:

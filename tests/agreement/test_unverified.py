@@ -12,8 +12,8 @@ from monitor.sources.exchange.generic import generic_accounts
 from monitor.store import open_database
 
 
-def test_check_marks_a_gate_or_bitget_account_unverified(tmp_path, capsys):
-    db = f"sqlite:///{tmp_path / 'u.sqlite'}"
+def test_check_marks_a_gate_or_bitget_account_unverified(db_url, capsys):
+    db = db_url
     with open_database(db) as store:
         account_id = store.accounts.add("bg", "exchange", venue="bitget")
         pool = Account("bg", 1_000.0, (), venue="bitget", collateral="USDT")

@@ -80,6 +80,20 @@ def test_window_opens_on_x11_and_closes(bundle_dir: Path, tmp_path: Path) -> Non
     smoke(bundle_dir, tmp_path, ["xvfb-run", "--auto-servernum"], "xcb")
 
 
+def test_the_window_and_check_keep_the_book_in_postgresql(
+    bundle_dir: Path, tmp_path: Path, postgres_url: str
+) -> None:
+    """The bundle carries the PostgreSQL driver: the window opens on a PostgreSQL database (its
+    first run adds the demo account there), and `check` reads that book back."""
+    app = str(bundle_dir / "margin-monitor")
+    result = run([app, "--db", postgres_url, "--smoke-test"], tmp_path, QT_QPA_PLATFORM="offscreen")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    result = run([app, "--db", postgres_url, "accounts", "list"], tmp_path)
+    assert (result.returncode, result.stdout.split()[:2]) == (0, ["demo", "simulated"]), result
+    assert not (tmp_path / "monitor.sqlite3").exists()  # --db, not the environment's file
+
+
 def test_bundle_holds_the_lazily_imported_exchange_code(bundle_dir: Path) -> None:
     from PyInstaller.archive.readers import pkg_archive_contents
 

@@ -1,5 +1,6 @@
-"""Service tests: a real SQLite file, the simulated venue on loopback, the real ccxt, a running
-MonitorService; and (below) a real HTTP receiver on 127.0.0.1 for the webhook tests."""
+"""Service tests: a real database (each test on a SQLite file, then on a PostgreSQL database:
+`db_url`), the simulated venue on loopback, the real ccxt, a running MonitorService; and
+(below) a real HTTP receiver on 127.0.0.1 for the webhook tests."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -52,8 +52,8 @@ def venue() -> Iterator[SimVenue]:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(f"sqlite:///{tmp_path / 'monitor.sqlite'}")
+def db(db_url: str) -> Iterator[Database]:
+    database = open_database(db_url)
     yield database
     database.close()
 

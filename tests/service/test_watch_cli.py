@@ -1,4 +1,5 @@
-"""`margin-monitor watch` and `check --refresh` as real processes on a real database."""
+"""`margin-monitor watch` and `check --refresh` as real processes on a real database (a SQLite
+file, then a PostgreSQL database: db_url)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from monitor.cli import main
 from .conftest import wait_for
 
 
-def _spawn(tmp_path, *args):
-    env = dict(os.environ, MARGIN_MONITOR_DB=f"sqlite:///{tmp_path / 'w.sqlite'}")
+def _spawn(db_url, *args):
+    env = dict(os.environ, MARGIN_MONITOR_DB=db_url)
     return subprocess.Popen(
         [sys.executable, "-m", "monitor.cli", *args],
         stdout=subprocess.PIPE,
@@ -24,8 +25,8 @@ def _spawn(tmp_path, *args):
     )
 
 
-def test_watch_runs_the_demo_and_stops_cleanly_on_sigterm(tmp_path):
-    proc = _spawn(tmp_path, "watch", "--demo")
+def test_watch_runs_the_demo_and_stops_cleanly_on_sigterm(db_url):
+    proc = _spawn(db_url, "watch", "--demo")
     lines: list[str] = []
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
     reader.start()
@@ -42,8 +43,8 @@ def test_watch_refuses_a_bad_webhook_with_one_line(tmp_path, capsys):
     assert len(err) == 1 and "pager" in err[0] and "json" in err[0]
 
 
-def test_check_refresh_polls_the_demo_venue_before_reporting(tmp_path, capsys):
-    db = f"sqlite:///{tmp_path / 'c.sqlite'}"
+def test_check_refresh_polls_the_demo_venue_before_reporting(db_url, capsys):
+    db = db_url
     from monitor.service.demo import ensure_demo_account
     from monitor.store import open_database
 

@@ -38,9 +38,9 @@ def test_without_a_keyring_saving_says_what_to_do_instead(capsys, monkeypatch):
     assert "keyring" in err and webhook_config.ENV in err
 
 
-def test_the_session_sends_ringing_alerts_to_configured_webhooks(tmp_path, receiver, monkeypatch):
+def test_the_session_sends_ringing_alerts_to_configured_webhooks(db_url, receiver, monkeypatch):
     monkeypatch.setenv(webhook_config.ENV, f"json={receiver.url('/alerts')}")
-    session = MonitorSession(f"sqlite:///{tmp_path / 's.sqlite'}", demo=True)
+    session = MonitorSession(db_url, demo=True)  # what the window runs
     service = session.start()
     try:
         wait_for(lambda: any(a.known for a in service.latest().accounts), timeout=30)

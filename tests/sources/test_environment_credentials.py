@@ -5,7 +5,6 @@ the account reads its keys from the environment, and the service reads them ther
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import keyring
 import pytest
@@ -27,11 +26,11 @@ def no_keyring() -> Iterator[None]:
 
 def test_no_keyring_and_keys_in_the_environment_is_a_working_account(
     no_keyring: None,
-    tmp_path: Path,
+    db_url: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    db = f"sqlite:///{tmp_path / 'env.sqlite'}"
+    db = db_url
     monkeypatch.setenv("MARGIN_MONITOR_API_KEY", "env-key")
     monkeypatch.setenv("MARGIN_MONITOR_API_SECRET", "env-secret")
     assert main(["--db", db, "accounts", "add", "srv", "--exchange", "binanceusdm"]) == 0
@@ -51,25 +50,25 @@ def test_no_keyring_and_keys_in_the_environment_is_a_working_account(
 
 def test_no_keyring_and_no_environment_still_fails_with_the_choices(
     no_keyring: None,
-    tmp_path: Path,
+    db_url: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     for name in ("MARGIN_MONITOR_API_KEY", "MARGIN_MONITOR_API_SECRET"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("getpass.getpass", lambda _prompt="": "typed")
-    db = f"sqlite:///{tmp_path / 'none.sqlite'}"
+    db = db_url
     assert main(["--db", db, "accounts", "add", "srv", "--exchange", "binanceusdm"]) == 1
     err = capsys.readouterr().err
     assert "--credentials-file" in err and "typed" not in err
 
 
 def test_a_keyring_account_on_a_machine_without_one_never_takes_the_environments_keys(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Added where a keyring exists, run where none does (a server) with another venue's keys
     in the environment: the account stops with the reason; those keys are never sent."""
-    db = f"sqlite:///{tmp_path / 'moved.sqlite'}"
+    db = db_url
     monkeypatch.setattr("getpass.getpass", lambda _prompt="": "okx-typed")
     assert main(["--db", db, "accounts", "add", "okx-main", "--exchange", "okx"]) == 0
     with open_database(db) as store:

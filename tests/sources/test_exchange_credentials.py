@@ -48,11 +48,11 @@ def test_credentials_file_is_owner_only(tmp_path: Path) -> None:
 
 def test_accounts_add_list_remove(
     memory: MemoryKeyring,
-    tmp_path: Path,
+    db_url: str,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    db = f"sqlite:///{tmp_path / 'm.db'}"
+    db = db_url
     monkeypatch.setenv("MARGIN_MONITOR_API_KEY", "env-key")
     monkeypatch.setenv("MARGIN_MONITOR_API_SECRET", "env-secret")
     assert main(["--db", db, "accounts", "add", "main", "--exchange", "bybit", "--sandbox"]) == 0

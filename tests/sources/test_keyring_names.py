@@ -23,9 +23,9 @@ def memory() -> Iterator[MemoryKeyring]:
 
 
 def test_an_account_named_webhooks_leaves_the_webhooks_alone(
-    memory: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    memory: MemoryKeyring, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = f"sqlite:///{tmp_path / 'k.sqlite'}"
+    db = db_url
     webhook_config.save([HOOK])
     monkeypatch.setenv("MARGIN_MONITOR_API_KEY", "k")
     monkeypatch.setenv("MARGIN_MONITOR_API_SECRET", "s")
@@ -50,11 +50,11 @@ def test_an_old_accounts_credentials_are_never_taken_for_webhooks(memory: Memory
 
 
 def test_adding_a_taken_name_leaves_that_accounts_keys_alone(
-    memory: MemoryKeyring, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    memory: MemoryKeyring, tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A second `accounts add` under a stored name is refused without touching the stored
     account's secrets (it used to overwrite them, then delete them on the name clash)."""
-    db = f"sqlite:///{tmp_path / 'k.sqlite'}"
+    db = db_url
     keys = tmp_path / "keys.json"
     for name, where in (("kept", []), ("filed", ["--credentials-file", str(keys)])):
         monkeypatch.setenv("MARGIN_MONITOR_API_KEY", "k1")

@@ -3,8 +3,6 @@ and ws:// only to loopback; anything else is refused with a reason, before any r
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import ccxt
 import pytest
 
@@ -40,9 +38,9 @@ def test_the_reader_and_the_stream_refuse_them_too() -> None:
 
 
 def test_accounts_add_refuses_plain_http_naming_the_flag(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    db = db_url
     status = main(
         ["--db", db, "accounts", "add", "x", "--exchange", "binanceusdm",
          "--api-url", "http://fapi.example.com"]

@@ -1,4 +1,6 @@
-"""Store tests run against a real SQLite file on disk in tmp_path."""
+"""Store tests run against a real database: `db` (and `db_url`) once on a SQLite file in
+tmp_path, once on a PostgreSQL database of its own (tests/postgres.py). `db_path` is for the
+tests about SQLite files themselves."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = open_database(str(db_path))
+def db(db_url: str) -> Iterator[Database]:
+    database = open_database(db_url)
     yield database
     database.close()

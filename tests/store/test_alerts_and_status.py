@@ -7,8 +7,8 @@ import pytest
 from monitor.store import AlertRecord, SourceStatusRecord, StoreError, open_database
 
 
-def test_alert_events_are_listed_newest_first_and_can_be_acknowledged(db_path):
-    with open_database(str(db_path)) as db:
+def test_alert_events_are_listed_newest_first_and_can_be_acknowledged(db_url):
+    with open_database(db_url) as db:
         a = db.accounts.add("a", "manual", wallet_balance=1.0)
         b = db.accounts.add("b", "manual", wallet_balance=1.0)
         first = db.alerts.append(a, "raised", "warning", "health 1.9 <= 2.0", 10.0)
@@ -24,7 +24,7 @@ def test_alert_events_are_listed_newest_first_and_can_be_acknowledged(db_path):
         other = db.alerts.append(b, "source_error", "critical", "timeout", 30.0)
         general = db.alerts.append(None, "stale", "warning", "all sources quiet", 40.0)
         db.alerts.acknowledge(first, 50.0)
-    with open_database(str(db_path)) as db:
+    with open_database(db_url) as db:
         assert [r.alert_id for r in db.alerts.recent()] == [general, other, snooze, first]
         assert db.alerts.recent(account_id=a) == (
             AlertRecord(snooze, a, "BTC/USDT:USDT long", "snoozed", "warning", "snoozed 1 h",

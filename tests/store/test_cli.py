@@ -6,7 +6,6 @@ import copy
 import json
 import math
 import time
-from pathlib import Path
 
 import pytest
 
@@ -25,48 +24,48 @@ def _cli(capsys, *argv: str) -> tuple[int, str, str]:
     return status, out.out, out.err
 
 
-def _count(db_path: Path) -> tuple[int, int]:
-    with open_database(str(db_path)) as db:
+def _count(db_url: str) -> tuple[int, int]:
+    with open_database(db_url) as db:
         accounts = db.accounts.list()
         return len(accounts), sum(len(db.positions.list(a.account_id)) for a in accounts)
 
 
-def test_import_then_export_gives_the_same_portfolio(tmp_path, db_path, capsys):
-    status, out, err = _cli(capsys, "--db", str(db_path), "import", str(EXAMPLE))
+def test_import_then_export_gives_the_same_portfolio(tmp_path, db_url, capsys):
+    status, out, err = _cli(capsys, "--db", db_url, "import", str(EXAMPLE))
     assert (status, err) == (0, "")
     assert "imported 1 account(s), 2 position(s)" in out
     exported = tmp_path / "out.json"
-    assert _cli(capsys, "--db", str(db_path), "export", str(exported))[0] == 0
+    assert _cli(capsys, "--db", db_url, "export", str(exported))[0] == 0
     assert load_portfolio(exported) == load_portfolio(EXAMPLE)
 
 
-def test_import_refuses_a_name_clash_unless_replace(tmp_path, db_path, capsys):
-    assert _cli(capsys, "--db", str(db_path), "import", str(EXAMPLE))[0] == 0
-    status, _, err = _cli(capsys, "--db", str(db_path), "import", str(EXAMPLE))
+def test_import_refuses_a_name_clash_unless_replace(tmp_path, db_url, capsys):
+    assert _cli(capsys, "--db", db_url, "import", str(EXAMPLE))[0] == 0
+    status, _, err = _cli(capsys, "--db", db_url, "import", str(EXAMPLE))
     assert status == 1
     assert err.strip() == (
         "margin-monitor import: account 'trade-article-2000-usdc': already stored "
         "(use --replace to overwrite)"
     )
-    assert _cli(capsys, "--db", str(db_path), "import", "--replace", str(EXAMPLE))[0] == 0
-    assert _count(db_path) == (1, 2)
+    assert _cli(capsys, "--db", db_url, "import", "--replace", str(EXAMPLE))[0] == 0
+    assert _count(db_url) == (1, 2)
 
 
-def test_a_bad_portfolio_file_writes_nothing(tmp_path, db_path, capsys):
+def test_a_bad_portfolio_file_writes_nothing(tmp_path, db_url, capsys):
     doc = json.loads(EXAMPLE.read_text())
     doc["accounts"].append({**copy.deepcopy(doc["accounts"][0]), "name": "second"})
     doc["accounts"][1]["positions"][1]["contracts"] = 0
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(doc))
-    status, _, err = _cli(capsys, "--db", str(db_path), "import", str(bad))
+    status, _, err = _cli(capsys, "--db", db_url, "import", str(bad))
     assert status == 1
     assert "account 'second': position #2 (ETH/USDC:USDC): field 'contracts': must be > 0" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
-    assert _count(db_path) == (0, 0)
+    assert _count(db_url) == (0, 0)
 
 
-def test_export_of_one_account_and_of_an_unknown_one(tmp_path, db_path, capsys):
-    with open_database(str(db_path)) as db:
+def test_export_of_one_account_and_of_an_unknown_one(tmp_path, db_url, capsys):
+    with open_database(db_url) as db:
         for name in ("a", "b"):
             account_id = db.accounts.add(name, "manual", wallet_balance=1.5)
             db.positions.save(
@@ -74,14 +73,14 @@ def test_export_of_one_account_and_of_an_unknown_one(tmp_path, db_path, capsys):
                 Position("X/USDT:USDT", Side.LONG, 1.0, 2.0, 3.0, Maintenance.flat(0.01)),
             )
     out_file = tmp_path / "b.json"
-    assert _cli(capsys, "--db", str(db_path), "export", str(out_file), "--account", "b")[0] == 0
+    assert _cli(capsys, "--db", db_url, "export", str(out_file), "--account", "b")[0] == 0
     assert [a.name for a in load_portfolio(out_file)] == ["b"]
-    status, _, err = _cli(capsys, "--db", str(db_path), "export", str(out_file), "--account", "zz")
+    status, _, err = _cli(capsys, "--db", db_url, "export", str(out_file), "--account", "zz")
     assert (status, err.strip()) == (1, "margin-monitor export: account 'zz': no such account")
     assert [a.name for a in load_portfolio(out_file)] == ["b"]  # the old file is untouched
 
 
-def test_csv_rows_become_a_manual_account(tmp_path, db_path, capsys):
+def test_csv_rows_become_a_manual_account(tmp_path, db_url, capsys):
     csv_file = tmp_path / "positions.csv"
     csv_file.write_text(
         HEADER + ",leverage\n"
@@ -89,13 +88,13 @@ def test_csv_rows_become_a_manual_account(tmp_path, db_path, capsys):
         "ETH/USDC:USDC,short,0.4,2500,2700,,,0.005,5\n"
     )
     status, _, err = _cli(
-        capsys, "--db", str(db_path), "import", str(csv_file), "--account",
+        capsys, "--db", db_url, "import", str(csv_file), "--account",
         "trade-article-2000-usdc", "--wallet-balance", "2000", "--venue", "binanceusdm",
         "--collateral", "USDC",
     )  # fmt: skip
     assert (status, err) == (0, "")
     exported = tmp_path / "out.json"
-    assert _cli(capsys, "--db", str(db_path), "export", str(exported))[0] == 0
+    assert _cli(capsys, "--db", db_url, "export", str(exported))[0] == 0
     # The same two positions as the example portfolio file, typed into a spreadsheet.
     assert load_portfolio(exported) == load_portfolio(EXAMPLE)
 
@@ -117,20 +116,20 @@ def test_csv_rows_become_a_manual_account(tmp_path, db_path, capsys):
     ],
 )  # fmt: skip
 def test_a_bad_csv_row_is_named_by_line_and_nothing_is_written(
-    tmp_path, db_path, capsys, row, message
+    tmp_path, db_url, capsys, row, message
 ):
     csv_file = tmp_path / "bad.csv"
     csv_file.write_text(f"{HEADER}\nBTC/USDT:USDT,long,1,100,100,cross,,0.01\n{row}\n")
     status, _, err = _cli(
-        capsys, "--db", str(db_path), "import", str(csv_file), "--account", "x",
+        capsys, "--db", db_url, "import", str(csv_file), "--account", "x",
         "--wallet-balance", "10",
     )  # fmt: skip
     assert status == 1
     assert err == f"margin-monitor import: {tmp_path}/{message}\n"
-    assert _count(db_path) == (0, 0)
+    assert _count(db_url) == (0, 0)
 
 
-def test_a_csv_mixing_inverse_and_linear_is_refused(tmp_path, db_path, capsys):
+def test_a_csv_mixing_inverse_and_linear_is_refused(tmp_path, db_url, capsys):
     csv_file = tmp_path / "mix.csv"
     csv_file.write_text(
         "symbol,side,contracts,entry_price,mark_price,inverse,max_leverage\n"
@@ -138,11 +137,11 @@ def test_a_csv_mixing_inverse_and_linear_is_refused(tmp_path, db_path, capsys):
         "ETH/USDT:USDT,long,1,100,100,false,20\n"
     )
     status, _, err = _cli(
-        capsys, "--db", str(db_path), "import", str(csv_file), "--account", "x",
+        capsys, "--db", db_url, "import", str(csv_file), "--account", "x",
         "--wallet-balance", "10",
     )  # fmt: skip
     assert status == 1 and "cannot mix inverse and linear" in err
-    assert _count(db_path) == (0, 0)
+    assert _count(db_url) == (0, 0)
 
 
 CASES = vector_cases()
@@ -156,11 +155,11 @@ def _close(got: object, expected: object, rel: float) -> bool:
 
 
 def test_check_json_reports_the_stored_accounts_as_the_published_figures(
-    tmp_path, db_path, capsys, monkeypatch
+    tmp_path, db_url, capsys, monkeypatch
 ):
     # Every published case is imported; `check --json` with no --portfolio must give each
     # account its published figures. The database is chosen by the environment variable.
-    monkeypatch.setenv(ENV_VAR, str(db_path))
+    monkeypatch.setenv(ENV_VAR, db_url)
     expected = {}
     for case in CASES:
         portfolio = case["portfolio"]
@@ -187,22 +186,22 @@ def test_check_json_reports_the_stored_accounts_as_the_published_figures(
     assert problems == []
 
 
-def test_check_uses_each_accounts_stored_thresholds(db_path, capsys):
-    assert _cli(capsys, "--db", str(db_path), "import", str(EXAMPLE))[0] == 0
-    status, out, _ = _cli(capsys, "--db", str(db_path), "check", "--json")
+def test_check_uses_each_accounts_stored_thresholds(db_url, capsys):
+    assert _cli(capsys, "--db", db_url, "import", str(EXAMPLE))[0] == 0
+    status, out, _ = _cli(capsys, "--db", db_url, "check", "--json")
     assert (status, json.loads(out)["accounts"][0]["status"]) == (0, "ok")  # health 120.5
-    with open_database(str(db_path)) as db:
+    with open_database(db_url) as db:
         (record,) = db.accounts.list()
         db.accounts.update(record.account_id, thresholds=type(record.thresholds)(200.0, 150.0))
-    status, out, _ = _cli(capsys, "--db", str(db_path), "check", "--json")
+    status, out, _ = _cli(capsys, "--db", db_url, "check", "--json")
     assert (status, json.loads(out)["accounts"][0]["status"]) == (2, "critical")
 
 
-def test_check_cannot_judge_a_stale_exchange_account(db_path, capsys):
-    with open_database(str(db_path)) as db:
+def test_check_cannot_judge_a_stale_exchange_account(db_url, capsys):
+    with open_database(db_url) as db:
         account_id = db.accounts.add("ex", "exchange", stale_after=60.0)
         db.positions.replace_live(account_id, 100.0, [], time.time() - 3600)
-    status, out, err = _cli(capsys, "--db", str(db_path), "check", "--json")
+    status, out, err = _cli(capsys, "--db", db_url, "check", "--json")
     assert status == 3
     assert err.startswith("UNKNOWN: account 'ex': data too stale to judge (fetched 3600 s ago")
     # Under --json the failure is in the JSON too: a job reading stdout is not told "nothing".
@@ -212,11 +211,11 @@ def test_check_cannot_judge_a_stale_exchange_account(db_path, capsys):
 
 
 @pytest.mark.parametrize("as_json", [False, True])
-def test_check_of_no_accounts_is_unknown_never_ok(db_path, capsys, as_json):
+def test_check_of_no_accounts_is_unknown_never_ok(db_url, capsys, as_json):
     """A typo in --db opens an empty database: nothing watched must not read as all well."""
     flags = ["--json"] if as_json else []
-    open_database(str(db_path)).close()  # an existing database with no account in it
-    status, out, err = _cli(capsys, "--db", str(db_path), "check", *flags)
+    open_database(db_url).close()  # an existing database with no account in it
+    status, out, err = _cli(capsys, "--db", db_url, "check", *flags)
     assert status == 3
     assert "no accounts" in err
     if as_json:
@@ -226,15 +225,15 @@ def test_check_of_no_accounts_is_unknown_never_ok(db_path, capsys, as_json):
         }
 
 
-def test_check_and_the_window_call_the_same_data_stale(db_path, capsys):
+def test_check_and_the_window_call_the_same_data_stale(db_url, capsys):
     """One stale rule (issue 12): 45 s old is stale in the window and `watch` (3 intervals,
     at least 30 s), so `check` cannot judge it either (it used its own 120 s before)."""
     from monitor.domain.alerts import DEFAULT_RULES
 
-    with open_database(str(db_path)) as db:
+    with open_database(db_url) as db:
         account_id = db.accounts.add("ex", "exchange")
         db.positions.replace_live(account_id, 100.0, [], time.time() - 45)
     assert DEFAULT_RULES.stale_after(2.0) < 45  # what the service applies to this account
-    status, _, err = _cli(capsys, "--db", str(db_path), "check")
+    status, _, err = _cli(capsys, "--db", db_url, "check")
     assert status == 3
     assert "data too stale to judge (fetched 45 s ago, stale after 30 s)" in err

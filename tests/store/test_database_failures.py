@@ -1,5 +1,9 @@
 """Database failures in one plain line, exit 3, nothing overwritten (issue 12): a file that is
-not a database, a corrupt page, a database made by a newer version."""
+not a database, a corrupt page, a database made by a newer version, a locked database.
+
+SQLite only, by nature (files, pages, the file lock), except the newer schema, which also runs
+on PostgreSQL. PostgreSQL's counterparts: test_missing_database.py (no such database, no
+server) and test_concurrency.py (a writer kept waiting)."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from monitor.cli import main
 from tests.store.conftest import EXAMPLE
@@ -86,3 +91,23 @@ def test_a_locked_database_is_one_plain_line_naming_it(
     assert len(err.strip().splitlines()) == 1, err
     assert str(path) in err and "locked by another program" in err and "0.2 s" in err
     assert _check(path, capsys)[0] != 3  # still the imported book, readable
+
+
+def test_a_newer_schema_on_postgresql_is_named_and_left_alone(
+    postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", postgres_url, "import", str(EXAMPLE)]) == 0
+    engine = create_engine(postgres_url)
+    dump = "SELECT version_num, (SELECT count(*) FROM positions) FROM alembic_version"
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = 'f00d9999'"))
+        capsys.readouterr()
+        assert main(["--db", postgres_url, "check"]) == 3
+        err = capsys.readouterr().err
+        with engine.connect() as conn:
+            assert conn.execute(text(dump)).all() == [("f00d9999", 2)]  # untouched
+    finally:
+        engine.dispose()
+    assert len(err.strip().splitlines()) == 1
+    assert "made by a newer Margin Monitor (schema f00d9999" in err

@@ -35,12 +35,12 @@ def test_health_is_stored_only_when_it_changed(db, account_id):
     assert np.isnan(series.health_ratio[3])  # no requirement charts as a gap
 
 
-def test_change_detection_carries_across_a_restart_and_batches(db_path):
-    with open_database(str(db_path)) as db:
+def test_change_detection_carries_across_a_restart_and_batches(db_url):
+    with open_database(db_url) as db:
         a = db.accounts.add("a", "manual", wallet_balance=1.0)
         b = db.accounts.add("b", "manual", wallet_balance=1.0)
         assert db.history.record_account_health(a, 1.0, 5.0, 1.0, 5.0)
-    with open_database(str(db_path)) as db:
+    with open_database(db_url) as db:
         batch = [
             HealthSample(a, 2.0, 5.0, 1.0, 5.0), HealthSample(b, 2.0, 5.0, 1.0, 5.0),
             HealthSample(a, 3.0, 6.0, 1.0, 6.0), HealthSample(b, 3.0, 5.0, 1.0, 5.0),
@@ -100,14 +100,14 @@ def test_thinning_keeps_the_worst_of_each_old_hour_and_all_recent_rows(db, accou
     assert db.history.thin(now) == 0  # thinning twice changes nothing
 
 
-def test_retention_is_a_stored_setting_of_90_days_by_default(db_path):
-    with open_database(str(db_path)) as db:
+def test_retention_is_a_stored_setting_of_90_days_by_default(db_url):
+    with open_database(db_url) as db:
         assert db.settings.get(RETENTION_DAYS_KEY) == 90
         a = db.accounts.add("a", "manual", wallet_balance=1.0)
         for i in range(3):  # 20 days old: inside 90 days, outside 10
             db.history.record_account_health(a, 100 * DAY - 20 * DAY + i, float(i), 1.0, 1.0)
         assert db.history.thin(100 * DAY) == 0
         db.settings.set(RETENTION_DAYS_KEY, 10)
-    with open_database(str(db_path)) as db:
+    with open_database(db_url) as db:
         assert db.settings.get(RETENTION_DAYS_KEY) == 10
         assert db.history.thin(100 * DAY) == 2

@@ -17,8 +17,8 @@ def memory() -> Iterator[MemoryKeyring]:
     yield from use_memory_keyring()
 
 
-def test_interval_on_add_and_set(tmp_path, capsys, monkeypatch, memory):
-    db = f"sqlite:///{tmp_path / 'i.sqlite'}"
+def test_interval_on_add_and_set(db_url, capsys, monkeypatch, memory):
+    db = db_url
     monkeypatch.setenv("MARGIN_MONITOR_API_KEY", "k")
     monkeypatch.setenv("MARGIN_MONITOR_API_SECRET", "s")
     assert main(["--db", db, "accounts", "add", "a", "--exchange", "bybit"]) == 0
@@ -33,8 +33,7 @@ def test_interval_on_add_and_set(tmp_path, capsys, monkeypatch, memory):
 
 
 @pytest.mark.parametrize("value", ["0.5", "301"])
-def test_an_interval_out_of_range_is_refused_naming_the_flag(tmp_path, capsys, value, memory):
-    db = f"sqlite:///{tmp_path / 'i.sqlite'}"
-    assert main(["--db", db, "accounts", "set", "nobody", "--interval", value]) == 1
+def test_an_interval_out_of_range_is_refused_naming_the_flag(db_url, capsys, value, memory):
+    assert main(["--db", db_url, "accounts", "set", "nobody", "--interval", value]) == 1
     err = capsys.readouterr().err
     assert "--interval: the refresh interval must be 1 to 300 seconds" in err

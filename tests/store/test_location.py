@@ -20,6 +20,7 @@ def test_the_environment_overrides_the_default_and_db_overrides_both(tmp_path, m
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "env.sqlite3"))
     assert resolve_url(None) == f"sqlite:///{tmp_path / 'env.sqlite3'}"
     assert resolve_url("sqlite:///elsewhere.db") == "sqlite:///elsewhere.db"
+    assert resolve_url("postgresql+psycopg://u:p@h/book") == "postgresql+psycopg://u:p@h/book"
     assert resolve_url(str(tmp_path / "arg.sqlite3")) == f"sqlite:///{tmp_path / 'arg.sqlite3'}"
 
 

@@ -4,14 +4,14 @@ of other fields, and read as the defaults (3 % warning, 1 % critical) on rows fr
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
+
+from sqlalchemy import text
 
 from monitor.cli import main
 from monitor.domain.model import Maintenance, MarginMode, Position, Side, Thresholds
 from monitor.store import open_database
+from tests.store.schema_0001 import schema_0001
 
-FIXTURE = Path(__file__).parents[1] / "data" / "store" / "schema-0001.sqlite"
 # Fractions that are not short binary numbers, so a float32 or a rounding column would show.
 STORED = Thresholds(3.5, 1.3, 1.0, move_warning=0.045, move_critical=1 / 300)
 
@@ -20,17 +20,18 @@ def _raw_moves(db, account_id: int) -> tuple[float | None, float | None]:
     with db.read() as s:
         return tuple(
             s.connection()
-            .exec_driver_sql(
-                "SELECT move_warning, move_critical FROM accounts WHERE id = ?", (account_id,)
+            .execute(
+                text("SELECT move_warning, move_critical FROM accounts WHERE id = :id"),
+                {"id": account_id},
             )
             .one()
         )
 
 
-def test_move_thresholds_survive_a_restart(db_path):
-    with open_database(str(db_path)) as db:
+def test_move_thresholds_survive_a_restart(db_url):
+    with open_database(db_url) as db:
         account_id = db.accounts.add("lev", "manual", wallet_balance=830.0, thresholds=STORED)
-    with open_database(str(db_path)) as db:
+    with open_database(db_url) as db:
         record = db.accounts.get(account_id)
         assert record.thresholds == STORED
         assert (record.thresholds.move_warning, record.thresholds.move_critical) == (
@@ -51,10 +52,8 @@ def test_an_update_sets_them_and_an_update_of_other_fields_keeps_them(db):
     assert db.accounts.get(account_id).thresholds == STORED
 
 
-def test_a_row_from_before_0004_reads_the_default_move_thresholds(tmp_path):
-    path = tmp_path / "old.sqlite"
-    shutil.copy(FIXTURE, path)
-    with open_database(str(path)) as db:  # migrated 0001 -> head on open
+def test_a_row_from_before_0004_reads_the_default_move_thresholds(db_url, tmp_path):
+    with open_database(schema_0001(db_url, tmp_path)) as db:  # migrated 0001 -> head on open
         record = db.accounts.by_name("binance-main")
         assert record is not None
         assert _raw_moves(db, record.account_id) == (None, None)
@@ -77,29 +76,27 @@ ETH = Position(
 )  # fmt: skip
 
 
-def _check(capsys, db_path) -> tuple[int, dict]:
-    status = main(["--db", str(db_path), "check", "--json"])
+def _check(capsys, db_url) -> tuple[int, dict]:
+    status = main(["--db", db_url, "check", "--json"])
     (account,) = json.loads(capsys.readouterr().out)["accounts"]
     return status, account
 
 
-def test_check_judges_each_pool_and_isolated_position_by_the_stored_move_thresholds(
-    db_path, capsys
-):
-    with open_database(str(db_path)) as db:
+def test_check_judges_each_pool_and_isolated_position_by_the_stored_move_thresholds(db_url, capsys):
+    with open_database(db_url) as db:
         account_id = db.accounts.add("lev", "manual", collateral="USDT", wallet_balance=830.0)
         db.positions.save(account_id, BTC)
         db.positions.save(account_id, ETH)
-    status, account = _check(capsys, db_path)
+    status, account = _check(capsys, db_url)
     statuses = [(p["margin_mode"], p["status"]) for p in account["pools"]]
     # Defaults: 0.8 % and 0.6 % are both within the 1 % critical move.
     assert (status, account["status"]) == (2, "critical")
     assert statuses == [("cross", "critical"), ("isolated", "critical")]
-    with open_database(str(db_path)) as db:
+    with open_database(db_url) as db:
         db.accounts.update(
             account_id, thresholds=Thresholds(move_warning=0.007, move_critical=0.005)
         )
-    status, account = _check(capsys, db_path)
+    status, account = _check(capsys, db_url)
     statuses = [(p["margin_mode"], p["status"]) for p in account["pools"]]
     # 0.8 % is beyond a 0.7 % warning move: ok; 0.6 % within it, beyond 0.5 %: warning.
     assert (status, account["status"]) == (1, "warning")

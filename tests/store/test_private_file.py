@@ -1,5 +1,9 @@
 """A new database file is its owner's only: positions, balances and alert history do not belong
-to every user of a shared machine (issue 12)."""
+to every user of a shared machine (issue 12).
+
+SQLite only, by nature: file modes. (A PostgreSQL database's rights are its server's; what these
+tests share with it, a password never shown, runs on both: the last test here, and
+test_missing_database.py against a real server.)"""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 
 from monitor.domain.model import (
@@ -57,7 +58,7 @@ def test_published_portfolios_survive_import_and_export(case, db):
     assert export_accounts(db) == original
 
 
-def test_every_position_field_survives_a_restart_bit_for_bit(db_path):
+def test_every_position_field_survives_a_restart_bit_for_bit(db_url):
     kept = (
         _position(),
         _position(symbol="ETH/USD:ETH", maintenance=Maintenance.hyperliquid(1 / 3)),
@@ -66,10 +67,10 @@ def test_every_position_field_survives_a_restart_bit_for_bit(db_path):
             symbol="X/USD:X", maintenance=Maintenance.tiered([0, 10], [0.01, 0.02], [0.5, 7])
         ),
     )
-    with open_database(str(db_path)) as db:
+    with open_database(db_url) as db:
         account_id = db.accounts.add("manual-1", "manual", wallet_balance=-AWKWARD[1])
         ids = [db.positions.save(account_id, p) for p in kept]
-    with open_database(str(db_path)) as db:
+    with open_database(db_url) as db:
         stored = db.positions.list(account_id)
         account = db.positions.account(account_id)
     assert [s.position_id for s in stored] == ids
@@ -81,9 +82,9 @@ def test_every_position_field_survives_a_restart_bit_for_bit(db_path):
     assert account.positions == kept
 
 
-def test_every_account_field_survives_a_restart(db_path):
+def test_every_account_field_survives_a_restart(db_url):
     settings = {"exchange_id": "bybit", "sandbox": True, "interval": 2.5, "extra": {"a": [1, 0.1]}}
-    with open_database(str(db_path)) as db:
+    with open_database(db_url) as db:
         account_id = db.accounts.add(
             "bybit-main",
             "exchange",
@@ -95,7 +96,7 @@ def test_every_account_field_survives_a_restart(db_path):
             stale_after=45.5,
         )
         db.positions.replace_live(account_id, AWKWARD[5], [_position()], 1_700_000_000.25, 1 / 3)
-    with open_database(str(db_path)) as db:
+    with open_database(db_url) as db:
         record = db.accounts.get(account_id)
         assert db.accounts.by_name("bybit-main") == record
         assert db.accounts.list() == (record,)
@@ -114,8 +115,7 @@ def test_every_account_field_survives_a_restart(db_path):
 def test_no_secret_column_exists(db):
     # Credentials live in the OS keyring; the database holds only a reference to them.
     with db.read() as s:
-        columns = s.connection().exec_driver_sql("SELECT name FROM pragma_table_info('accounts')")
-        names = {row[0] for row in columns}
+        names = {column["name"] for column in inspect(s.connection()).get_columns("accounts")}
     assert not names & {"api_key", "secret", "password", "private_key"}
     assert "credentials_ref" in names
 
@@ -228,19 +228,19 @@ def test_an_exchange_account_never_fetched_has_no_book(db):
         db.positions.account(account_id)
 
 
-def test_market_data_upserts_and_survives_a_restart(db_path):
+def test_market_data_upserts_and_survives_a_restart(db_url):
     tiers = (
         Tier(0.0, 0.004, 0.0),
         Tier(50_000.0, 0.005, 50.0),
         Tier(AWKWARD[3], 1 / 3, AWKWARD[0]),
     )
-    with open_database(str(db_path)) as db:
+    with open_database(db_url) as db:
         db.market.upsert_marks("binanceusdm", [("BTC/USDT:USDT", 1.0), ("ETH/USDT:USDT", 2.0)], 5.0)
         db.market.upsert_marks("binanceusdm", [("BTC/USDT:USDT", AWKWARD[5])], 6.0)
         db.market.upsert_marks("bybit", [("BTC/USDT:USDT", 3.0)], 7.0)
         db.market.upsert_tiers("binanceusdm", "BTC/USDT:USDT", tiers[:1], 1.0)
         db.market.upsert_tiers("binanceusdm", "BTC/USDT:USDT", tiers, 8.0)
-    with open_database(str(db_path)) as db:
+    with open_database(db_url) as db:
         marks = db.market.marks("binanceusdm")
         assert {s: (r.price, r.fetched_at) for s, r in marks.items()} == {
             "BTC/USDT:USDT": (AWKWARD[5], 6.0),
