@@ -42,7 +42,9 @@ class OkxRules:
         stale = [
             key
             for key in families
-            if key not in self._bands or now - self._bands[key][1] > TIER_MAX_AGE
+            if key not in self._bands
+            or not self._bands[key][0]  # none last time: asked again at every read
+            or now - self._bands[key][1] > TIER_MAX_AGE
         ]
         answers = await asyncio.gather(
             *(
@@ -55,8 +57,7 @@ class OkxRules:
         for (family, mode), answer in zip(stale, answers, strict=True):
             where = f"okx position tiers {family} {mode}"
             rows = answer.get("data") or []
-            if not rows:
-                raise Malformed(f"{where}: empty")
+            # No bands for a family (a new listing): its positions are unknown, not the account.
             bands = sorted((field(r, "maxSz", where), field(r, "mmr", where)) for r in rows)
             self._bands[(family, mode)] = (bands, now)
         if self._fees is None or now - self._fees[1] > TIER_MAX_AGE:
@@ -66,13 +67,16 @@ class OkxRules:
                 raise Malformed("okx trade-fee: empty")
             self._fees = (rows[0], now)
 
-    def rate(self, family: str, mode: str, contracts: float, where: str) -> float:
-        """The mmr of the band holding `contracts` (bands inclusive of their maxSz)."""
+    def rate(self, family: str, mode: str, contracts: float) -> tuple[float, str | None]:
+        """The mmr of the band holding `contracts` (bands inclusive of their maxSz); with no
+        band for it, (0, why) and the position is read as unknown."""
         bands, _ = self._bands[(family, mode)]
+        if not bands:
+            return 0.0, "the venue gave no position tiers for it"
         for max_sz, mmr in bands:
             if contracts <= max_sz:
-                return mmr
-        raise Malformed(f"{where}: {contracts:g} contracts beyond the largest position tier")
+                return mmr, None
+        return 0.0, f"{contracts:g} contracts, beyond the venue's largest position tier"
 
     def taker(self, settle: str, where: str) -> float:
         assert self._fees is not None
@@ -129,6 +133,7 @@ def okx_accounts(
         family = str((market.get("info") or {}).get("instFamily") or "")
         settle = settle_of(symbol)
         mark = field(raw, "markPx", at)
+        rate, unknown = rules.rate(family, mode.value, abs(pos))
         pooled.append(
             PooledPosition(
                 settle,
@@ -139,7 +144,7 @@ def okx_accounts(
                     contract_size=number(market.get("contractSize"), f"{at} ctVal"),
                     entry_price=field(raw, "avgPx", at),
                     mark_price=mark,
-                    maintenance=Maintenance.flat(rules.rate(family, mode.value, abs(pos), at)),
+                    maintenance=Maintenance.flat(rate),
                     close_fee_rate=rules.taker(settle, where),
                     margin_mode=mode,
                     isolated_margin=field(raw, "margin", at)
@@ -148,6 +153,7 @@ def okx_accounts(
                     leverage=optional_number(raw.get("lever"), f"{at} lever"),
                     exchange_liquidation_price=liquidation_price(raw.get("liqPx"), mark),
                     exchange_maintenance_margin=optional_number(raw.get("mmr"), f"{at} mmr"),
+                    unknown=unknown,
                 ),
             )
         )
