@@ -196,6 +196,7 @@ class Watch:
         )
         self.out: list[str] = []
         self.err: list[str] = []
+        self._terminated = False
         self._readers = [
             threading.Thread(target=self._read, args=(stream, lines), daemon=True)
             for stream, lines in ((self.process.stdout, self.out), (self.process.stderr, self.err))
@@ -209,9 +210,16 @@ class Watch:
         for line in stream:
             lines.append(line)
 
+    def terminate(self) -> None:
+        """SIGTERM once: watch stops cleanly. A second one, landing while the interpreter
+        exits (its threads joined, its handlers gone), would kill it outright."""
+        if not self._terminated:
+            self._terminated = True
+            self.process.terminate()
+
     def stop(self, timeout: float = 30) -> Run:
         if self.process.poll() is None:
-            self.process.terminate()  # SIGTERM: watch stops cleanly
+            self.terminate()
         try:
             status = self.process.wait(timeout)
         finally:

@@ -231,7 +231,7 @@ def swept(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Swept]:
                 )
                 # SIGTERM: watch stops cleanly, giving its webhooks (one unreachable) up to
                 # 10 s; the rest of the run goes on meanwhile.
-                watch.process.terminate()
+                watch.terminate()
                 with ThreadPoolExecutor(1) as aside:
                     # Refused at once, side by side: a bad webhook, a bad Telegram API base
                     # (the bot token must not ride on the error), a database with a password.
