@@ -105,10 +105,6 @@ def evaluate_arrays(book: Book, marks: FloatArray | None = None) -> Evaluation:
     )
 
 
-def _opt(value: float) -> float | None:
-    return value if math.isfinite(value) else None
-
-
 def _nullable(values: FloatArray) -> list[float | None]:
     """Each value as a Python float, None where not finite."""
     finite = np.where(np.isfinite(values), values, np.nan).tolist()
