@@ -1,6 +1,7 @@
 """Screenshots of the window on the real service (run by hand, not a test):
 
-    xvfb-run -s '-screen 0 1280x800x24' .venv/bin/python -m tests.ui.make_screenshots OUT [--light]
+    xvfb-run -s '-screen 0 1920x1080x24' .venv/bin/python -m tests.ui.make_screenshots OUT \
+        [--light] [--size=1920x1080]
 
 A throw-away SQLite file in OUT, the simulated venue on loopback with its prices ticking, and
 the real MonitorService polling it through ccxt: the demo account, an account with two margin
@@ -109,10 +110,12 @@ def main(out: Path) -> None:
     service.start()
     theme = "light" if "--light" in sys.argv else "dark"
     window = MainWindow(service, theme=theme, settings_path=out / "window.ini")
-    # A laptop screen, what must stay readable: the window as a 1280×800 desktop fits it
-    # (the default 1560×960, scaled), the accounts list keeping its share.
-    window.resize(1280, 800)
-    window.splitters["main"].setSizes([310, 970])
+    # A laptop screen by default, what must stay readable (--size=1920x1080 for a desktop):
+    # the window as the desktop fits it, the accounts list keeping its share.
+    size = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--size=")), "1280x800")
+    width, height = (int(v) for v in size.split("x"))
+    window.resize(width, height)
+    window.splitters["main"].setSizes([310, width - 310])
     window.show()
     try:
         swing = service.create_manual_account("swing-book", 3_000, "USDT", "bybit").result(5)
@@ -149,6 +152,10 @@ def main(out: Path) -> None:
         window.tabs.setCurrentWidget(window.stress_chart)
         pump(800)
         window.grab().save(str(out / f"pools-{theme}.png"))
+        window._select_row_of(swing)  # a manual account: typed marks, said so
+        window.tabs.setCurrentWidget(window.ladder_chart)
+        pump(800)
+        window.grab().save(str(out / "manual.png"))
         window._select_row_of(demo)
         pump(500)
 
