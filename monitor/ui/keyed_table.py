@@ -53,6 +53,7 @@ class RenderedRow:
     tooltip: str = ""
     italic: bool = False
     cell_foreground: tuple[tuple[int, str], ...] = ()  # per-column overrides
+    cell_tooltip: tuple[tuple[int, str], ...] = ()  # per-column, shown above the row's
 
     def colour(self, col: int) -> str:
         """The cell's text colour: its own override, else the row's ("" = the style's)."""
@@ -60,6 +61,13 @@ class RenderedRow:
             if c == col and colour:
                 return colour
         return self.foreground
+
+    def tip(self, col: int) -> str:
+        """The cell's tooltip: its own (a figure's detail), then the row's (its state)."""
+        for c, tip in self.cell_tooltip:
+            if c == col and tip:
+                return f"{tip}\n{self.tooltip}" if self.tooltip else tip
+        return self.tooltip
 
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -137,8 +145,9 @@ class KeyedTableModel(QStandardItemModel):
                 item.setData(foreground, _FOREGROUND)
             if background is not None:
                 item.setData(background, _BACKGROUND)
-            if row.tooltip:
-                item.setData(row.tooltip, _TOOLTIP)
+            tip = row.tip(col)
+            if tip:
+                item.setData(tip, _TOOLTIP)
             font = self._fonts[row.italic, _plain(text)]
             if font is not None:
                 item.setData(font, _FONT)
@@ -154,8 +163,8 @@ class KeyedTableModel(QStandardItemModel):
                 item.setData(self._brush(new.colour(col)), _FOREGROUND)
             if new.background != old.background:
                 item.setData(background, _BACKGROUND)
-            if new.tooltip != old.tooltip:
-                item.setData(new.tooltip or None, _TOOLTIP)
+            if new.tip(col) != old.tip(col):
+                item.setData(new.tip(col) or None, _TOOLTIP)
             if new.italic != old.italic:
                 item.setData(self._fonts[new.italic, _plain(new.display[col])], _FONT)
 
@@ -311,4 +320,5 @@ def _look_changed(old: RenderedRow, new: RenderedRow) -> bool:
         or old.tooltip != new.tooltip
         or old.italic != new.italic
         or old.cell_foreground != new.cell_foreground
+        or old.cell_tooltip != new.cell_tooltip
     )

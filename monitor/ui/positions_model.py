@@ -7,18 +7,33 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from monitor.domain.model import Position
 from monitor.service.snapshot import AccountSnapshot
 from monitor.ui import formatting as fmt
+from monitor.ui import trader_figures as tf
 from monitor.ui.keyed_table import KeyedTableModel, RenderedRow
 from monitor.ui.rows import PositionRow, has_active_whatif, position_rows
+from monitor.ui.venue_symbols import venue_symbol
 
-# What decides survival first (liquidation, ours and the venue's, and the distance to it), so
-# it stays on screen in a narrow window; the venue's figures each beside ours.
+# What decides survival first (symbol, side, size, mark, PnL, liquidation and the distance to
+# it) on the left, so it stays on screen in a narrow window (column_fit hides the others, the
+# last first); the venue's own figures each beside ours.
 HEADERS = (
-    "Symbol", "Pool", "Side", "Mode", "Size", "Entry", "Mark", "Liq. price", "Exch. liq.",
-    "Distance", "Health", "Maint.", "Exch. maint.", "uPnL", "Notional",
+    "Symbol", "Side", "Size", "Mark", "uPnL", "ROE", "Liq. price", "Exch. liq.", "Distance",
+    "Lev.", "Margin", "Entry", "Break-even", "Health", "Maint.", "Exch. maint.", "Notional",
+    "Pool", "Mode",
 )  # fmt: skip
 HEADER_TIPS = {
+    "Symbol": "the market as the venue names it; the unified symbol on hover",
+    "Size": "in coin, or in contracts (ct) where the venue counts contracts (OKX, inverse)",
+    "ROE": "return on equity as Binance shows it: unrealised PnL ÷ initial margin "
+    "(entry notional ÷ leverage; isolated without a leverage: its margin)",
+    "Lev.": "effective leverage: notional ÷ the margin behind the position — isolated: its "
+    "own margin; cross: the pool's margin balance shared by notional (the pool's leverage)",
+    "Margin": "the position's margin: isolated, its own margin; cross, the initial margin "
+    "(entry notional ÷ the set leverage)",
+    "Break-even": "price at which closing now nets zero after the taker fee to close where the "
+    "venue gives its rate (else the entry); fees paid to open and funding are not included",
     "Pool": "the margin pool the position counts in (its collateral)",
     "Maint.": "maintenance margin by the app's reading of the venue's rules",
     "Exch. maint.": "maintenance margin as the venue reports it (— when it gives none)",
@@ -26,10 +41,28 @@ HEADER_TIPS = {
     "Exch. liq.": "liquidation price as the venue reports it (— when it gives none)",
     "Distance": "move of this mark to its liquidation price",
 }
+SYMBOL_COLUMN = HEADERS.index("Symbol")
+SIDE_COLUMN = HEADERS.index("Side")
+SIZE_COLUMN = HEADERS.index("Size")
 POOL_COLUMN = HEADERS.index("Pool")
 LIQ_COLUMN = HEADERS.index("Liq. price")
 DISTANCE_COLUMN = HEADERS.index("Distance")
 PNL_COLUMN = HEADERS.index("uPnL")
+ROE_COLUMN = HEADERS.index("ROE")
+LEVERAGE_COLUMN = HEADERS.index("Lev.")
+# Always on screen, however narrow the window (layout: column_fit).
+KEY_COLUMNS = tuple(
+    HEADERS.index(h)
+    for h in ("Symbol", "Side", "Size", "Mark", "uPnL", "Liq. price", "Distance")
+)  # fmt: skip
+# The others, the first hidden first when the window is too narrow for them all.
+DROP_ORDER = tuple(
+    HEADERS.index(h)
+    for h in ("Mode", "Pool", "Exch. maint.", "Maint.", "Break-even", "Entry", "Notional",
+              "Margin", "Health", "Exch. liq.", "Lev.", "ROE")
+)  # fmt: skip
+LONG_COLOUR = "#2e9e5b"
+SHORT_COLOUR = "#d8313f"
 WHATIF_BACKGROUND = "#33a371f7"  # translucent violet: a position the trader has not placed
 
 
@@ -48,37 +81,61 @@ def liq_text(row: PositionRow, whatif: bool) -> str:
     return fmt.price(after)
 
 
-def render_position(row: PositionRow, snap: AccountSnapshot, whatif: bool) -> RenderedRow:
+def _pools_leverage(snap: AccountSnapshot) -> list[tf.PoolLeverage]:
+    """Each pool's (by rank) effective cross leverage, what-ifs included as the rows are."""
+    return [tf.pool_leverage(p.health, p.account.positions) for p in snap.pools]
+
+
+def _leverage_text(value: float | None) -> str:
+    return fmt.UNKNOWN if value is None or not math.isfinite(value) else f"{value:,.1f}×"
+
+
+def render_position(
+    row: PositionRow,
+    snap: AccountSnapshot,
+    whatif: bool,
+    pool_leverage: tf.PoolLeverage | None = None,
+) -> RenderedRow:
     p, h = row.position, row.now
     current = snap.known
-    symbol = f"◇ {p.symbol}  (what-if)" if row.hypothetical else p.symbol
+    name = venue_symbol(p.symbol, snap.venue)
+    symbol = f"◇ {name}  (what-if)" if row.hypothetical else name
     distance = h.distance_to_liquidation if h else None
     unit = row.pool  # money columns are in the pool's currency
     exch_maint = h.exchange_maintenance_margin if h else p.exchange_maintenance_margin
     exch_liq = h.exchange_liquidation_price if h else None
     exch_liq = p.exchange_liquidation_price if exch_liq is None else exch_liq
+    roe = tf.roe(p, h)
+    leverage = tf.effective_leverage(p, h, pool_leverage)
+    margin = tf.initial_margin(p)
+    break_even = tf.break_even(p)
     display = (
         symbol,
-        row.pool or fmt.UNKNOWN,
         p.side.value,
-        p.margin_mode.value,
-        fmt.amount(p.contracts),
-        fmt.price(p.entry_price),
+        tf.size_text(p, fmt.amount(p.contracts)),
         fmt.price(h.mark_price if h else p.mark_price),
+        fmt.money(h.unrealized_pnl, unit=unit) if h else fmt.UNKNOWN,
+        fmt.percent(roe, signed=True),
         liq_text(row, whatif),
         fmt.price(exch_liq),
         fmt.percent(distance),
+        _leverage_text(leverage),
+        fmt.money(margin, unit=unit),
+        fmt.price(p.entry_price),
+        fmt.price(break_even),
         fmt.health(h.health_ratio) if h else fmt.UNKNOWN,
         fmt.money(h.maintenance_margin, unit=unit) if h else fmt.UNKNOWN,
         fmt.money(exch_maint, unit=unit),
-        fmt.money(h.unrealized_pnl, unit=unit) if h else fmt.UNKNOWN,
         fmt.money(h.notional, unit=unit) if h else fmt.UNKNOWN,
+        row.pool or fmt.UNKNOWN,
+        p.margin_mode.value,
     )
     sort = (
-        p.symbol, row.rank, p.side.value, p.margin_mode.value, p.contracts, p.entry_price,
-        h.mark_price if h else None, h.liquidation_price if h else None, exch_liq, distance,
+        name, p.side.value, p.size, h.mark_price if h else None,
+        h.unrealized_pnl if h else None, roe, h.liquidation_price if h else None, exch_liq,
+        distance, leverage, margin, p.entry_price, break_even,
         h.health_ratio if h else None, h.maintenance_margin if h else None, exch_maint,
-        h.unrealized_pnl if h else None, h.notional if h else None,
+        h.notional if h else None, row.rank, p.margin_mode.value,
     )  # fmt: skip
     tint = fmt.distance_colour(distance) if current else ""
     # Row tint by distance (translucent: #AARRGGBB), a fixed tint for what-if rows.
@@ -96,10 +153,12 @@ def render_position(row: PositionRow, snap: AccountSnapshot, whatif: bool) -> Re
     unknown = h is not None and h.unknown is not None
     if unknown and current:
         tooltip = f"cannot be judged: {h.unknown}" if h else tooltip
-    pnl_colour = ""
-    if h is not None and current and math.isfinite(h.unrealized_pnl):
-        pnl_colour = "#2e9e5b" if h.unrealized_pnl >= 0 else "#d8313f"
-    cells = [(PNL_COLUMN, pnl_colour)] if pnl_colour else []
+    cells = []
+    if current:  # a stale row stays grey throughout: nothing in it reads as current
+        cells.append((SIDE_COLUMN, LONG_COLOUR if p.side.sign > 0 else SHORT_COLOUR))
+        if h is not None and math.isfinite(h.unrealized_pnl):
+            pnl_colour = LONG_COLOUR if h.unrealized_pnl >= 0 else SHORT_COLOUR
+            cells.extend([(PNL_COLUMN, pnl_colour), (ROE_COLUMN, pnl_colour)])
     if unknown and current:
         cells.append((LIQ_COLUMN, fmt.UNKNOWN_COLOUR))
     return RenderedRow(
@@ -111,7 +170,24 @@ def render_position(row: PositionRow, snap: AccountSnapshot, whatif: bool) -> Re
         tooltip=tooltip,
         italic=row.hypothetical or not current,
         cell_foreground=tuple(cells),
+        cell_tooltip=_cell_tips(p, name),
     )
+
+
+def _cell_tips(p: Position, name: str) -> tuple[tuple[int, str], ...]:
+    """Details that do not change with the marks (a tooltip that did would restyle the row
+    at every tick): the unified symbol, a size in contracts in coin, the set leverage."""
+    tips = [(SYMBOL_COLUMN, p.symbol if name == p.symbol else f"{p.symbol} (unified)")]
+    if tf.counts_contracts(p):
+        coin = "USD" if p.inverse else p.base
+        tips.append(
+            (SIZE_COLUMN, f"{fmt.amount(p.contracts)} contracts × {fmt.amount(p.contract_size)}"
+             f" = {fmt.amount(p.size)} {coin}")
+        )  # fmt: skip
+    mode = p.margin_mode.value
+    set_leverage = f"set leverage {p.leverage:g}×" if p.leverage else "no set leverage known"
+    tips.append((LEVERAGE_COLUMN, f"{mode} · {set_leverage}"))
+    return tuple(tips)
 
 
 class PositionsModel(KeyedTableModel):
@@ -129,7 +205,11 @@ class PositionsModel(KeyedTableModel):
         self.several_pools = snap is not None and len(snap.pools) > 1
         self._rows_by_key = {r.key: r for r in rows}
         whatif = has_active_whatif(snap) if snap else False
-        rendered = [render_position(r, snap, whatif) for r in rows] if snap else []
+        levers = _pools_leverage(snap) if snap else []
+        rendered = [
+            render_position(r, snap, whatif, levers[r.rank] if r.rank < len(levers) else None)
+            for r in rows
+        ] if snap else []  # fmt: skip
         account_id = snap.account_id if snap else None
         if account_id != self.account_id:
             self.account_id = account_id

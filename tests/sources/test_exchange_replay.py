@@ -130,6 +130,9 @@ def test_binance_position_risk_rows_become_cross_positions(description: str) -> 
     assert p.margin_mode is MarginMode.CROSS and p.isolated_margin is None
     assert p.exchange_liquidation_price == float(raw["liquidationPrice"])
     assert not p.inverse
+    # v3 rows state no leverage: it follows from |notional| ÷ positionInitialMargin (whole).
+    assert "leverage" not in raw
+    assert p.leverage == round(float(raw["notional"]) / float(raw["positionInitialMargin"]))
 
 
 def test_binance_our_liquidation_price_matches_the_exchange() -> None:

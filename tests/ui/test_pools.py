@@ -151,18 +151,23 @@ def test_every_pool_in_the_header_and_every_position_in_the_table_worst_first(
     assert len(set(model.keys())) == N_POSITIONS  # one row each, same symbol in two pools
     order = [cell(model, i, POOL_COLUMN) for i in range(model.rowCount())]
     assert order == ["USDC"] * 3 + ["USDT"] * 2 + ["USD"]
-    sides = {cell(model, i, 2) for i in range(3) if cell(model, i, 0) == "ETH/USDC:USDC"}
+    side = HEADERS.index("Side")
+
+    def symbol(i: int) -> str:  # the unified symbol (the cell shows the venue's name)
+        row = model.position_row(i)
+        assert row is not None
+        return row.position.symbol
+
+    sides = {cell(model, i, side) for i in range(3) if symbol(i) == "ETH/USDC:USDC"}
     assert sides == {"long", "short"}  # both hedge legs
     for i in range(model.rowCount()):
-        truth = _truth_of(truths[order[i]], cell(model, i, 0), cell(model, i, 2))
+        truth = _truth_of(truths[order[i]], symbol(i), cell(model, i, side))
         assert cell(model, i, LIQ_COLUMN) == fmt.price(truth.liquidation_price)
     # The venue's liquidation price and maintenance, each beside ours.
     assert HEADERS.index("Exch. liq.") == LIQ_COLUMN + 1
     assert HEADERS.index("Exch. maint.") == HEADERS.index("Maint.") + 1
     (btc,) = [
-        i
-        for i in range(model.rowCount())
-        if cell(model, i, 0) == "BTC/USDT:USDT" and order[i] == "USDT"
+        i for i in range(model.rowCount()) if symbol(i) == "BTC/USDT:USDT" and order[i] == "USDT"
     ]
     assert cell(model, btc, HEADERS.index("Exch. liq.")) == "75,432.1"
     assert cell(model, btc, HEADERS.index("Exch. maint.")) == "182.40"

@@ -35,7 +35,9 @@ def test_window_opens_on_the_demo_and_shows_the_engines_health(
     assert window.header.health_text() == fmt.health(expected.health_ratio)
     assert window.positions_model.rowCount() == len(venue.book(KEY).positions)
     for row in range(window.positions_model.rowCount()):
-        symbol = cell(window.positions_model, row, 0)
+        shown = window.positions_model.position_row(row)
+        assert shown is not None
+        symbol = shown.position.symbol
         (truth,) = [p for p in expected.positions if p.symbol == symbol]
         assert cell(window.positions_model, row, LIQ_COLUMN) == fmt.price(truth.liquidation_price)
         distance = cell(window.positions_model, row, HEADERS.index("Distance"))

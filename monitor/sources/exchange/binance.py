@@ -72,13 +72,31 @@ def _position(
             maintenance=maintenance(symbol),
             margin_mode=mode,
             isolated_margin=isolated,
-            leverage=optional_number(info.get("leverage"), f"{where} leverage"),
+            leverage=_leverage(info, where),
             exchange_liquidation_price=liquidation_price(info.get("liquidationPrice"), mark),
             exchange_maintenance_margin=optional_number(
                 info.get("maintMargin"), f"{where} maintMargin"
             ),
         ),
     )
+
+
+def _leverage(info: Mapping[str, Any], where: str) -> float | None:
+    """The set leverage: v2 rows state it; v3 rows only the position's initial margin,
+    |notional at the mark| ÷ leverage, from which it follows (the account endpoint's rows
+    only initialMargin, which adds open orders' margin). Binance's leverage is a whole
+    number: a ratio that is not one (orders' margin in it) is no leverage: None."""
+    stated = optional_number(info.get("leverage"), f"{where} leverage")
+    if stated is not None:
+        return stated
+    notional = optional_number(info.get("notional"), f"{where} notional")
+    key = "positionInitialMargin" if "positionInitialMargin" in info else "initialMargin"
+    initial = optional_number(info.get(key), f"{where} {key}")
+    if notional is None or initial is None or initial <= 0 or notional == 0:
+        return None
+    ratio = abs(notional) / initial
+    whole = round(ratio)
+    return float(whole) if whole >= 1 and abs(ratio - whole) <= 1e-4 * ratio else None
 
 
 def binance_accounts(
