@@ -10,6 +10,7 @@ from monitor.domain.alert_text import pace_text
 from monitor.domain.report import AccountHealth
 from monitor.service.snapshot import AccountSnapshot, PoolSnapshot, SourceState
 from monitor.ui import formatting as fmt
+from monitor.ui import trader_figures as tf
 from monitor.ui.boxed_label import BoxedLabel
 from monitor.ui.pools import collateral_text, has_whatif, headline
 from monitor.ui.pools import name as pool_name
@@ -33,6 +34,12 @@ _LOCAL_STYLE = (
     "{ color: #7f8791; font-style: italic; }"
     f" QLabel#unverifiedVenue {{ background-color: {UNVERIFIED_COLOUR}; color: #0d1117;"
     " border-radius: 4px; padding: 1px 8px; font-weight: bold; }"
+)
+
+
+AVAILABLE_TIP = (
+    "margin balance − initial margin (each cross position's notional at the mark ÷ its "
+    "leverage), as the venues show available; orders' margin not counted"
 )
 
 
@@ -149,7 +156,15 @@ class AccountHeader(QFrame):
         )
         self.move_down = _figure(grid, 1, 0, "Move down to liquidation")
         self.move_up = _figure(grid, 1, 1, "Move up to liquidation")
-        self.free_margin = _figure(grid, 1, 2, "Free margin")
+        # Available as the venues define it (balance − initial margin), shown only where the
+        # book carries every cross position's leverage: balance − maintenance is no venue's.
+        self.available = _figure(grid, 1, 2, "Available", AVAILABLE_TIP)
+        self._available_cells: list[QWidget] = []  # its caption and its boxed value
+        for r in (2, 3):
+            item = grid.itemAtPosition(r, 2)
+            cell = item.widget() if item is not None else None
+            if isinstance(cell, QWidget):
+                self._available_cells.append(cell)
         for col in range(3):
             grid.setColumnStretch(col, 1)
         # Time to liquidation at the pace of the last minute, only while the move shrinks.
@@ -266,13 +281,16 @@ class AccountHeader(QFrame):
             self._band(fmt.health(h.health_ratio), fmt.LEVEL_COLOURS[h.status], caption)
         down, up = _moves(snap, h)
         current = snap.known
+        available = tf.available(h, pool.account.positions) if pool and not failing else None
+        for cell in self._available_cells:
+            cell.setVisible(available is not None)
         pace = _pace(snap, pool, failing)
         self.pace.setText(f"liquidation {pace}" if pace else "")
         self.pace.setVisible(bool(pace))
         for value_label, value in (
             (self.margin_balance, fmt.money(h.margin_balance, currency) if h else fmt.UNKNOWN),
             (self.maintenance, fmt.money(h.maintenance_margin, currency) if h else fmt.UNKNOWN),
-            (self.free_margin, fmt.money(h.free_margin, currency) if h else fmt.UNKNOWN),
+            (self.available, fmt.money(available, currency)),
             (self.move_down, down),
             (self.move_up, up),
         ):

@@ -30,10 +30,17 @@ from monitor.ui.alert_channels import AlertSounds, TrayNotifier, app_icon
 from monitor.ui.alerts_panel import AlertsPanel
 from monitor.ui.boxed_label import BoxedLabel
 from monitor.ui.chart_slot import ChartSlot
+from monitor.ui.column_fit import ColumnFit, hold_columns
 from monitor.ui.commands import Commands
 from monitor.ui.hub import ServiceHub
 from monitor.ui.keyed_table import KEY_ROLE, SORT_ROLE
-from monitor.ui.positions_model import DISTANCE_COLUMN, POOL_COLUMN, PositionsModel
+from monitor.ui.positions_model import (
+    DISTANCE_COLUMN,
+    DROP_ORDER,
+    KEY_COLUMNS,
+    POOL_COLUMN,
+    PositionsModel,
+)
 from monitor.ui.presenter import SnapshotPresenter, Views
 from monitor.ui.settings import WindowSettings
 from monitor.ui.table_view import sortable_view
@@ -149,12 +156,13 @@ class MainWindow(QMainWindow):
         right.addWidget(top)
         right.addWidget(self.positions_view)
         right.addWidget(self.tabs)
-        right.setSizes([150, 260, 450])
+        right.setSizes([150, 380, 330])  # the table first: ten rows at 1280×800
         main = self.splitters["main"]
         main.addWidget(left)
         main.addWidget(right)
         main.setStretchFactor(1, 1)
         main.setSizes([380, 1180])
+        hold_columns(main, 0, self.accounts_view, HEALTH_COLUMN)  # never hide the health
         self.setCentralWidget(main)
         self.resize(1560, 960)
 
@@ -204,7 +212,9 @@ class MainWindow(QMainWindow):
         # Accounts by name; positions nearest to liquidation first.
         self.accounts_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.positions_view.sortByColumn(DISTANCE_COLUMN, Qt.SortOrder.AscendingOrder)
-        self.positions_view.setColumnHidden(POOL_COLUMN, True)  # until an account has pools
+        # Survival columns always on screen; the Pool column only for an account with pools.
+        self.column_fit = ColumnFit(self.positions_view, KEY_COLUMNS, DROP_ORDER)
+        self.column_fit.set_off(POOL_COLUMN, True)
         for view in (self.accounts_view, self.positions_view):
             # Fit columns when rows arrive, not on every tick (ResizeToContents would re-measure
             # every cell on each dataChanged).
@@ -238,12 +248,7 @@ class MainWindow(QMainWindow):
             self.presenter.select(indexes[0].data(KEY_ROLE))
 
     def _after_render(self) -> None:
-        # The Pool column only for an account with several margin pools.
-        hide_pool = not self.positions_model.several_pools
-        if self.positions_view.isColumnHidden(POOL_COLUMN) != hide_pool:
-            self.positions_view.setColumnHidden(POOL_COLUMN, hide_pool)
-            if not hide_pool:
-                self.positions_view.resizeColumnToContents(POOL_COLUMN)
+        self.column_fit.set_off(POOL_COLUMN, not self.positions_model.several_pools)
         self._fit_header()
         widest = self.accounts_model.widest
         for column in (VENUE_COLUMN, HEALTH_COLUMN):

@@ -55,11 +55,12 @@ KEY_COLUMNS = tuple(
     HEADERS.index(h)
     for h in ("Symbol", "Side", "Size", "Mark", "uPnL", "Liq. price", "Distance")
 )  # fmt: skip
-# The others, the first hidden first when the window is too narrow for them all.
+# The others, the first hidden first when the window is too narrow for them all; the Pool
+# (shown only for an account with several) last: which pool's liquidation it is.
 DROP_ORDER = tuple(
     HEADERS.index(h)
-    for h in ("Mode", "Pool", "Exch. maint.", "Maint.", "Break-even", "Entry", "Notional",
-              "Margin", "Health", "Exch. liq.", "Lev.", "ROE")
+    for h in ("Mode", "Exch. maint.", "Maint.", "Break-even", "Entry", "Notional", "Margin",
+              "Health", "Lev.", "Exch. liq.", "ROE", "Pool")
 )  # fmt: skip
 LONG_COLOUR = "#2e9e5b"
 SHORT_COLOUR = "#d8313f"

@@ -65,7 +65,13 @@ def sortable_view(model: QSortFilterProxyModel) -> SortAwareView:
     view.setSortingEnabled(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.verticalHeader().hide()
+    rows = view.verticalHeader()
+    rows.hide()
+    # Rows as tall as the text and a little air, not the style's default (30 px offscreen):
+    # on a 1280×800 screen that is ten positions on screen instead of seven.
+    rows.setMinimumSectionSize(1)
+    rows.setDefaultSectionSize(view.fontMetrics().height() + 6)
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
     view.setAlternatingRowColors(False)

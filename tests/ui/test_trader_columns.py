@@ -19,7 +19,7 @@ from monitor.service.monitor_service import MonitorService
 from monitor.ui.app import MainWindow
 from monitor.ui.positions_model import HEADERS
 from monitor.ui.venue_symbols import venue_symbol
-from tests.ui.conftest import KEY, UI_MARKS, Rig, open_window
+from tests.ui.conftest import KEY, UI_MARKS, Rig, latest, open_window
 
 GREEN, RED = "#2e9e5b", "#d8313f"  # long / profit, short / loss: the venues' own convention
 
@@ -41,6 +41,12 @@ def text(window: MainWindow, row: int, header: str, role: Any = None) -> Any:
 def colour(window: MainWindow, row: int, header: str) -> str:
     brush = text(window, row, header, Qt.ItemDataRole.ForegroundRole)
     return "" if brush is None else str(brush.color().name())
+
+
+def show(qtbot: Any, window: MainWindow, account_id: int) -> None:
+    """Select the account once the window has it (before, a render would select another)."""
+    qtbot.waitUntil(lambda: any(a.account_id == account_id for a in latest(window).accounts))
+    window.presenter.select(account_id)
 
 
 def pct(value: float) -> str:
@@ -100,7 +106,7 @@ def test_a_typed_book_in_contracts_with_fees_and_an_isolated_position(
     for position in (eth, btc):
         service.save_position(account_id, position).result(5)
     window = open_window(qtbot, service, tmp_path)
-    window.presenter.select(account_id)
+    show(qtbot, window, account_id)
     qtbot.waitUntil(lambda: set(rows_by_symbol(window)) == {eth.symbol, btc.symbol})
     rows = rows_by_symbol(window)
     e, b = rows[eth.symbol], rows[btc.symbol]
@@ -143,3 +149,26 @@ def test_symbols_are_written_the_venues_way() -> None:
     assert venue_symbol("BTC/USDT:USDT", None) == "BTC/USDT:USDT"
     assert venue_symbol("BTCUSDT", "binanceusdm") == "BTCUSDT"
     assert venue_symbol("BTC/USDT:USDT", "kraken") == "BTC/USDT:USDT"
+
+
+def test_header_shows_available_as_the_venue_defines_it_or_nothing(
+    qtbot: Any, window: MainWindow, rig: Rig, service: MonitorService
+) -> None:
+    # Binance's available: margin balance − initial margin, each cross position's notional at
+    # the mark ÷ its leverage (UI_BOOK restated), the balance as the venue reports it.
+    typed = {"BTC": (1.5, 10), "ETH": (-40.0, 10), "SOL": (400.0, 5)}
+    initial = sum(abs(q) * UI_MARKS[coin] / lev for coin, (q, lev) in typed.items())
+    margin_balance = rig.venue.reported(KEY).pool("USDT").margin_balance
+    assert window.header.available.text() == f"{margin_balance - initial:,.2f} USDT"
+    assert window.header.available.isVisibleTo(window.header)
+
+    # A typed position without a leverage: no initial margin, so no "available" at all.
+    account_id = service.create_manual_account("no-leverage", 1_000, "USDT", None).result(5)
+    service.save_position(
+        account_id,
+        Position("BTC/USDT:USDT", Side.LONG, 0.01, 60_000, 60_000, Maintenance.flat(0.005)),
+    ).result(5)
+    show(qtbot, window, account_id)
+    qtbot.waitUntil(lambda: window.positions_model.rowCount() == 1)
+    assert window.positions_model.account_id == account_id
+    assert not window.header.available.isVisibleTo(window.header)

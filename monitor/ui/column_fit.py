@@ -1,0 +1,102 @@
+"""Columns that stay on screen in a narrow window (a 1280×800 or 1366×768 laptop).
+
+- ColumnFit: a table's key columns are never behind a horizontal scrollbar. When the viewport
+  is narrower than every column at its content's width, the other columns are hidden, the
+  least needed first, and shown again when there is room; the rows' tooltips and a wider
+  window keep them within reach.
+- hold_columns: a splitter pane never narrower than a table's columns up to one (the account
+  list's Health), so moving the splitter cannot hide it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QSplitter, QTableView
+
+
+class ColumnFit(QObject):
+    def __init__(self, view: QTableView, keys: Sequence[int], drop_order: Sequence[int]) -> None:
+        super().__init__(view)
+        self.view = view
+        self.keys = tuple(keys)
+        self.drop_order = tuple(drop_order)  # the first hidden first
+        self._off: set[int] = set()  # hidden whatever the room (the Pool column of one pool)
+        self._fitting = False
+        # Once the event loop is back: the view has laid out its rows and scrollbars.
+        self._later = QTimer(self, singleShot=True, interval=0)
+        self._later.timeout.connect(self.fit)
+        view.viewport().installEventFilter(self)
+        model = view.model()
+        for signal in (model.rowsInserted, model.modelReset, model.rowsRemoved):
+            signal.connect(self._later.start)
+
+    def set_off(self, column: int, off: bool) -> None:
+        """Keep `column` hidden (off) or let it be shown when there is room."""
+        if (column in self._off) != off:
+            self._off.symmetric_difference_update({column})
+            self.fit()
+
+    def natural(self, column: int) -> int:
+        """The column's width at its content (and its title)."""
+        header = self.view.horizontalHeader()
+        return max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
+
+    def fit(self) -> None:
+        if self._fitting:
+            return
+        self._fitting = True
+        view = self.view
+        view.setUpdatesEnabled(False)  # one repaint, after the columns are settled
+        try:
+            count = view.model().columnCount()
+            room = view.viewport().width()
+            shown = [c for c in range(count) if c not in self._off]
+            for column in shown:  # a hidden section's title measures 0: shown to measure
+                if view.isColumnHidden(column):
+                    view.setColumnHidden(column, False)
+            widths = {c: self.natural(c) for c in shown}
+            dropped: set[int] = set()
+            total = sum(widths.values())
+            for column in self.drop_order:
+                if total <= room:
+                    break
+                if column in widths:
+                    dropped.add(column)
+                    total -= widths[column]
+            for column in range(count):
+                hide = column in self._off or column in dropped
+                if view.isColumnHidden(column) != hide:
+                    view.setColumnHidden(column, hide)
+                if not hide:
+                    view.setColumnWidth(column, widths[column])
+        finally:
+            view.setUpdatesEnabled(True)
+            self._fitting = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self._later.start()
+        return False
+
+
+def hold_columns(splitter: QSplitter, index: int, view: QTableView, through: int) -> None:
+    """The splitter's pane `index` (holding `view`) stays at least as wide as `view`'s columns
+    up to `through`, and cannot be collapsed."""
+    splitter.setCollapsible(index, False)
+    pane = splitter.widget(index)
+    if pane is None:
+        raise IndexError(f"the splitter has no pane {index}")
+    header = view.horizontalHeader()
+
+    def update() -> None:
+        needed = header.sectionPosition(through) + header.sectionSize(through)
+        scrollbar = view.verticalScrollBar()
+        if scrollbar.isVisible():
+            needed += scrollbar.width()
+        pane.setMinimumWidth(needed + 2 * view.frameWidth())
+
+    header.sectionResized.connect(lambda *_: update())
+    header.geometriesChanged.connect(update)
+    update()

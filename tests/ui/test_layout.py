@@ -1,0 +1,76 @@
+"""Layout on the most common laptop screens (issue 13, point 9): at 1280×800 and 1366×768 the
+columns that decide survival are on screen without a horizontal scrollbar, more than five
+positions fit, and the splitter cannot hide the account list's Health."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QTableView
+
+from monitor.domain.model import Maintenance, Position, Side
+from monitor.service.monitor_service import MonitorService
+from monitor.ui.accounts_model import HEALTH_COLUMN
+from monitor.ui.app import MainWindow
+from monitor.ui.positions_model import HEADERS
+from tests.ui.conftest import selected
+
+# What a trader must see without scrolling: the brief's list, by title.
+SURVIVAL = ("Symbol", "Side", "Size", "Mark", "uPnL", "Liq. price", "Distance")
+
+
+def on_screen(view: QTableView, column: int) -> bool:
+    """The column is shown, wholly inside the viewport, with the view scrolled to its left."""
+    header = view.horizontalHeader()
+    left = header.sectionViewportPosition(column)
+    return (
+        not view.isColumnHidden(column)
+        and left >= 0
+        and left + header.sectionSize(column) <= view.viewport().width()
+    )
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1366, 768)])
+def test_survival_columns_and_more_than_five_rows_fit_a_laptop_screen(
+    qtbot: Any, window: MainWindow, service: MonitorService, size: tuple[int, int]
+) -> None:
+    # A what-if on a held symbol: its liquidation cell is the widest ("before → after").
+    held = selected(window)
+    whatif = Position(
+        "BTC/USDT:USDT", Side.LONG, 0.5, 61_000, 61_000, Maintenance.flat(0.004), hypothetical=True
+    )
+    service.save_position(held.account_id, whatif).result(5)
+    qtbot.waitUntil(lambda: window.positions_model.rowCount() == 4)
+    window.resize(*size)
+    view = window.positions_view
+    columns = [HEADERS.index(title) for title in SURVIVAL]
+    qtbot.waitUntil(lambda: window.width() == size[0] and all(on_screen(view, c) for c in columns))
+    # Once laid out at this size: nothing to scroll to, so no horizontal scrollbar.
+    qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() == 0)
+    assert all(on_screen(view, c) for c in columns)
+    # Every figure readable: no survival column narrower than its content.
+    for c in columns:
+        assert view.horizontalHeader().sectionSize(c) >= view.sizeHintForColumn(c)
+    # More than five positions fit in the table as the window opens.
+    assert view.viewport().height() // view.rowHeight(0) > 5
+
+
+def test_the_splitter_cannot_hide_the_account_lists_health(qtbot: Any, window: MainWindow) -> None:
+    window.resize(1280, 800)
+    splitter = window.splitters["main"]
+    accounts = window.accounts_view
+    qtbot.waitUntil(lambda: on_screen(accounts, HEALTH_COLUMN))
+    # Drag the splitter all the way left, as far as it goes.
+    total = sum(splitter.sizes())
+    splitter.setSizes([0, total])
+    assert splitter.sizes()[0] > 0  # not collapsed
+    assert on_screen(accounts, HEALTH_COLUMN)
+    # As far as a drag of the handle goes, too.
+    handle = splitter.handle(1)
+    qtbot.mousePress(handle, Qt.MouseButton.LeftButton)
+    qtbot.mouseMove(handle, handle.rect().center() - QPoint(600, 0))
+    qtbot.mouseRelease(handle, Qt.MouseButton.LeftButton)
+    assert on_screen(accounts, HEALTH_COLUMN)
+    assert splitter.sizes()[0] > 0
