@@ -45,6 +45,7 @@ from monitor.ui.presenter import SnapshotPresenter, Views
 from monitor.ui.settings import WindowSettings
 from monitor.ui.table_view import sortable_view
 from monitor.ui.theme import apply_theme
+from monitor.ui.totals import TotalsBar
 from monitor.ui.whatif_panel import WhatIfPanel
 
 _SPLITTERS = ("main", "right")
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.accounts_view = sortable_view(_proxy(self.accounts_model))
         self.positions_view = sortable_view(_proxy(self.positions_model))
         self.header = AccountHeader()
+        self.totals = TotalsBar()
         self.whatif = WhatIfPanel()
         self.history_chart = ChartSlot(partial(_chart, "HealthHistoryChart"))
         self.stress_chart = ChartSlot(partial(_chart, "StressChart"))
@@ -154,15 +156,23 @@ class MainWindow(QMainWindow):
         top_layout.addWidget(self.banner)
         top_layout.addWidget(self.header, 1)
         right.addWidget(top)
-        right.addWidget(self.positions_view)
+        table = QWidget()  # the positions and, under them whatever the sort, their totals
+        table_layout = QVBoxLayout(table)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.setSpacing(0)
+        table_layout.addWidget(self.positions_view, 1)
+        table_layout.addWidget(BoxedLabel(self.totals))
+        right.addWidget(table)
         right.addWidget(self.tabs)
         right.setSizes([150, 380, 330])  # the table first: ten rows at 1280×800
         main = self.splitters["main"]
         main.addWidget(left)
         main.addWidget(right)
         main.setStretchFactor(1, 1)
-        main.setSizes([380, 1180])
-        hold_columns(main, 0, self.accounts_view, HEALTH_COLUMN)  # never hide the health
+        main.setSizes([320, 1240])
+        # A long account name elides rather than widen the list; the health is never hidden.
+        self.accounts_view.horizontalHeader().setMaximumSectionSize(180)
+        hold_columns(main, 0, self.accounts_view, HEALTH_COLUMN)
         self.setCentralWidget(main)
         self.resize(1560, 960)
 
@@ -239,6 +249,7 @@ class MainWindow(QMainWindow):
         self.whatif.delete_requested.connect(self.commands.delete_position)
         self.alerts.acknowledge.connect(self.commands.acknowledge)
         self.presenter.rendered.connect(self._after_render)
+        self.positions_model.totals_changed.connect(self.totals.show_totals)
         self.presenter.history_wanted.connect(self.commands.load_history)
         self.tabs.currentChanged.connect(lambda _: self.presenter.render_charts())
 

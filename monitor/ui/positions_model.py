@@ -7,12 +7,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from PySide6.QtCore import Signal
+
 from monitor.domain.model import Position
 from monitor.service.snapshot import AccountSnapshot
 from monitor.ui import formatting as fmt
 from monitor.ui import trader_figures as tf
 from monitor.ui.keyed_table import KeyedTableModel, RenderedRow
 from monitor.ui.rows import PositionRow, has_active_whatif, position_rows
+from monitor.ui.totals import book_totals
 from monitor.ui.venue_symbols import venue_symbol
 
 # What decides survival first (symbol, side, size, mark, PnL, liquidation and the distance to
@@ -192,6 +195,9 @@ def _cell_tips(p: Position, name: str) -> tuple[tuple[int, str], ...]:
 
 
 class PositionsModel(KeyedTableModel):
+    # The real book's totals (book_totals) and whether they are current, after each update.
+    totals_changed = Signal(object, bool)
+
     def __init__(self, parent: Any = None) -> None:
         super().__init__(HEADERS, parent, tooltips=HEADER_TIPS)
         self.account_id: int | None = None
@@ -211,6 +217,7 @@ class PositionsModel(KeyedTableModel):
             render_position(r, snap, whatif, levers[r.rank] if r.rank < len(levers) else None)
             for r in rows
         ] if snap else []  # fmt: skip
+        self.totals_changed.emit(book_totals(rows), snap is not None and snap.known)
         account_id = snap.account_id if snap else None
         if account_id != self.account_id:
             self.account_id = account_id

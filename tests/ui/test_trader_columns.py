@@ -19,7 +19,7 @@ from monitor.service.monitor_service import MonitorService
 from monitor.ui.app import MainWindow
 from monitor.ui.positions_model import HEADERS
 from monitor.ui.venue_symbols import venue_symbol
-from tests.ui.conftest import KEY, UI_MARKS, Rig, latest, open_window
+from tests.ui.conftest import KEY, UI_MARKS, Rig, latest, open_window, selected
 
 GREEN, RED = "#2e9e5b", "#d8313f"  # long / profit, short / loss: the venues' own convention
 
@@ -172,3 +172,43 @@ def test_header_shows_available_as_the_venue_defines_it_or_nothing(
     qtbot.waitUntil(lambda: window.positions_model.rowCount() == 1)
     assert window.positions_model.account_id == account_id
     assert not window.header.available.isVisibleTo(window.header)
+
+
+def test_totals_of_the_real_book_stay_under_the_table_whatever_the_sort(
+    qtbot: Any, window: MainWindow, service: MonitorService
+) -> None:
+    # UI_BOOK restated: longs BTC 1.5 and SOL 400, short ETH 40, at UI_MARKS.
+    long = 1.5 * UI_MARKS["BTC"] + 400 * UI_MARKS["SOL"]
+    short = 40 * UI_MARKS["ETH"]
+    pnl = (
+        1.5 * (UI_MARKS["BTC"] - 62_500)
+        + 400 * (UI_MARKS["SOL"] - 152)
+        - 40 * (UI_MARKS["ETH"] - 3_000)
+    )
+    expected = [
+        "<b>Total USDT</b>",
+        f"long {long:,.2f}",
+        f"short {short:,.2f}",
+        f"net +{long - short:,.2f}",
+        f'uPnL <span style="color:{RED}">{pnl:,.2f}</span>',
+    ]
+    totals = window.totals
+    qtbot.waitUntil(lambda: all(part in totals.text() for part in expected))
+    rows = window.positions_model.rowCount()
+
+    # A what-if is not the record: the totals stay the real book's.
+    whatif = Position(
+        "BTC/USDT:USDT", Side.LONG, 2, 61_000, 61_000, Maintenance.flat(0.004), hypothetical=True
+    )
+    service.save_position(selected(window).account_id, whatif).result(5)
+    qtbot.waitUntil(lambda: window.positions_model.rowCount() == rows + 1)
+    assert all(part in totals.text() for part in expected)
+
+    # Sorted any way, the totals are no row of the table: under it, in the same place.
+    view = window.positions_view
+    below = view.mapTo(window, view.rect().bottomLeft()).y()
+    for column in range(len(HEADERS)):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            view.sortByColumn(column, order)
+            assert view.model().rowCount() == rows + 1  # positions only
+            assert totals.isVisible() and totals.mapTo(window, totals.rect().topLeft()).y() > below
