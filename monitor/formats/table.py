@@ -51,7 +51,10 @@ def health_table(reports: tuple[AccountHealth, ...] | list[AccountHealth]) -> st
             lines.append(f"  UNKNOWN: {reason}")
         lines.append(
             f"  health {health}   margin balance {_num(a.margin_balance)}"
-            f"   maintenance {_num(a.maintenance_margin)}   free {_num(a.free_margin)}"
+            # Balance − maintenance: what the pool can lose, not what any venue calls free
+            # or available (balance − initial margin).
+            f"   maintenance {_num(a.maintenance_margin)}"
+            f"   above maintenance {_num(a.free_margin)}"
         )
         lines.append("  " + _moves(a))
         header = (
