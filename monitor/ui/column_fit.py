@@ -2,8 +2,8 @@
 
 - ColumnFit: a table's key columns are never behind a horizontal scrollbar. When the viewport
   is narrower than every column at its content's width, the other columns are hidden, the
-  least needed first, and shown again when there is room; the rows' tooltips and a wider
-  window keep them within reach.
+  least needed first, and shown again when there is room. A row's tooltip lists what its
+  hidden columns hold (read when asked: nothing is kept up to date for it).
 - hold_columns: a splitter pane never narrower than a table's columns up to one (the account
   list's Health), so moving the splitter cannot hide it.
 """
@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QSplitter, QTableView
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QSplitter, QTableView, QToolTip
 
 
 class ColumnFit(QObject):
@@ -23,6 +24,7 @@ class ColumnFit(QObject):
         self.keys = tuple(keys)
         self.drop_order = tuple(drop_order)  # the first hidden first
         self._off: set[int] = set()  # hidden whatever the room (the Pool column of one pool)
+        self.dropped: set[int] = set()  # hidden for want of room
         self._fitting = False
         # Once the event loop is back: the view has laid out its rows and scrollbars.
         self._later = QTimer(self, singleShot=True, interval=0)
@@ -65,6 +67,7 @@ class ColumnFit(QObject):
                 if column in widths:
                     dropped.add(column)
                     total -= widths[column]
+            self.dropped = dropped
             for column in range(count):
                 hide = column in self._off or column in dropped
                 if view.isColumnHidden(column) != hide:
@@ -75,9 +78,28 @@ class ColumnFit(QObject):
             view.setUpdatesEnabled(True)
             self._fitting = False
 
+    def hidden_text(self, row: int) -> str:
+        """What the hidden columns of the view's `row` hold: "Entry 62,850.0 · Lev. 20.6×"."""
+        model = self.view.model()
+        horizontal = Qt.Orientation.Horizontal
+        parts = [
+            f"{model.headerData(c, horizontal)} {model.index(row, c).data()}"
+            for c in sorted(self.dropped)
+        ]
+        return " · ".join(parts)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
             self._later.start()
+        elif event.type() == QEvent.Type.ToolTip and self.dropped:
+            assert isinstance(event, QHelpEvent)
+            index = self.view.indexAt(event.pos())
+            if index.isValid():
+                own = index.data(Qt.ItemDataRole.ToolTipRole)
+                hidden = f"not shown at this width: {self.hidden_text(index.row())}"
+                text = f"{own}\n{hidden}" if own else hidden
+                QToolTip.showText(event.globalPos(), text, self.view.viewport())
+                return True
         return False
 
 

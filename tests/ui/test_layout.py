@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QTableView
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QTableView, QToolTip
 
 from monitor.domain.model import Maintenance, Position, Side
 from monitor.service.monitor_service import MonitorService
@@ -74,3 +75,21 @@ def test_the_splitter_cannot_hide_the_account_lists_health(qtbot: Any, window: M
     qtbot.mouseRelease(handle, Qt.MouseButton.LeftButton)
     assert on_screen(accounts, HEALTH_COLUMN)
     assert splitter.sizes()[0] > 0
+
+
+def test_a_rows_tooltip_lists_what_its_hidden_columns_hold(qtbot: Any, window: MainWindow) -> None:
+    window.resize(1280, 800)
+    view = window.positions_view
+    entry = HEADERS.index("Entry")
+    qtbot.waitUntil(lambda: window.width() == 1280 and view.isColumnHidden(entry))
+    proxy = view.model()
+    (row,) = [r for r in range(proxy.rowCount()) if proxy.index(r, 0).data() == "BTCUSDT"]
+    rect = view.visualRect(proxy.index(row, 0))
+    pos = rect.center()
+    event = QHelpEvent(QEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos))
+    QApplication.sendEvent(view.viewport(), event)
+    qtbot.waitUntil(lambda: "not shown at this width" in QToolTip.text())
+    text = QToolTip.text()
+    assert "Entry 62,500.0" in text  # UI_BOOK's BTC entry
+    assert "BTC/USDT:USDT" in text  # the cell's own tooltip first: the unified symbol
+    QToolTip.hideText()
