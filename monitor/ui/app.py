@@ -49,6 +49,7 @@ from monitor.ui.totals import TotalsBar
 from monitor.ui.whatif_panel import WhatIfPanel
 
 _SPLITTERS = ("main", "right")
+_NAME_WIDTH = 180  # the account list's name column, at most, as the rows arrive
 
 
 def _chart(name: str) -> QWidget:
@@ -170,9 +171,7 @@ class MainWindow(QMainWindow):
         main.addWidget(right)
         main.setStretchFactor(1, 1)
         main.setSizes([320, 1240])
-        # A long account name elides rather than widen the list; the health is never hidden.
-        self.accounts_view.horizontalHeader().setMaximumSectionSize(180)
-        hold_columns(main, 0, self.accounts_view, HEALTH_COLUMN)
+        hold_columns(main, 0, self.accounts_view, HEALTH_COLUMN)  # the health never hidden
         self.setCentralWidget(main)
         self.resize(1560, 960)
 
@@ -230,6 +229,12 @@ class MainWindow(QMainWindow):
             # every cell on each dataChanged).
             view.model().rowsInserted.connect(lambda *_, v=view: v.resizeColumnsToContents())
             view.model().modelReset.connect(lambda v=view: v.resizeColumnsToContents())
+        # Then a long account name elides rather than widen the list (the trader may widen it).
+        self.accounts_view.model().rowsInserted.connect(self._cap_account_names)
+
+    def _cap_account_names(self) -> None:
+        if self.accounts_view.columnWidth(0) > _NAME_WIDTH:
+            self.accounts_view.setColumnWidth(0, _NAME_WIDTH)
 
     def _connect(self) -> None:
         self.hub.snapshot_received.connect(self.presenter.on_snapshot)
