@@ -45,7 +45,7 @@ from monitor.ui.presenter import SnapshotPresenter, Views
 from monitor.ui.settings import WindowSettings
 from monitor.ui.table_view import sortable_view
 from monitor.ui.theme import apply_theme
-from monitor.ui.totals import TotalsBar
+from monitor.ui.totals import TotalsBar, with_totals
 from monitor.ui.whatif_panel import WhatIfPanel
 
 _SPLITTERS = ("main", "right")
@@ -157,13 +157,7 @@ class MainWindow(QMainWindow):
         top_layout.addWidget(self.banner)
         top_layout.addWidget(self.header, 1)
         right.addWidget(top)
-        table = QWidget()  # the positions and, under them whatever the sort, their totals
-        table_layout = QVBoxLayout(table)
-        table_layout.setContentsMargins(0, 0, 0, 0)
-        table_layout.setSpacing(0)
-        table_layout.addWidget(self.positions_view, 1)
-        table_layout.addWidget(BoxedLabel(self.totals))
-        right.addWidget(table)
+        right.addWidget(with_totals(self.positions_view, self.totals))
         right.addWidget(self.tabs)
         right.setSizes([150, 380, 330])  # the table first: ten rows at 1280×800
         main = self.splitters["main"]

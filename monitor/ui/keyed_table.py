@@ -21,12 +21,13 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+
+from monitor.ui.rendered_row import RenderedRow as RenderedRow  # re-exported: its home before
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -41,33 +42,6 @@ _VALUE_ROLES = [_DISPLAY, SORT_ROLE]  # what a tick changes: the text and its so
 _SORT_ROLES = [SORT_ROLE]  # a sort value alone (the text as it was): nothing to repaint
 # Read-only cells, as a QAbstractTableModel's: selectable, never edited, dragged or parents.
 _FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
-
-
-@dataclass(frozen=True)
-class RenderedRow:
-    key: Hashable
-    display: tuple[str, ...]
-    sort: tuple[Any, ...]  # per column; numbers sort as numbers, None (unknown) sorts last
-    foreground: str = ""  # colour name; "" = the style's default
-    background: str = ""
-    tooltip: str = ""
-    italic: bool = False
-    cell_foreground: tuple[tuple[int, str], ...] = ()  # per-column overrides
-    cell_tooltip: tuple[tuple[int, str], ...] = ()  # per-column, shown above the row's
-
-    def colour(self, col: int) -> str:
-        """The cell's text colour: its own override, else the row's ("" = the style's)."""
-        for c, colour in self.cell_foreground:
-            if c == col and colour:
-                return colour
-        return self.foreground
-
-    def tip(self, col: int) -> str:
-        """The cell's tooltip: its own (a figure's detail), then the row's (its state)."""
-        for c, tip in self.cell_tooltip:
-            if c == col and tip:
-                return f"{tip}\n{self.tooltip}" if self.tooltip else tip
-        return self.tooltip
 
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -249,7 +223,7 @@ class KeyedTableModel(QStandardItemModel):
                 self._rows[i] = new
                 changed += 1
                 items = self._items[i]
-                look = _look_changed(old, new)
+                look = old.look_differs(new)
                 if look:
                     self._restyle(items, old, new)
                     restyled.append(i)
@@ -311,14 +285,3 @@ def _blocks(rows: list[int]) -> list[tuple[int, int]]:
         else:
             blocks.append((row, row))
     return blocks
-
-
-def _look_changed(old: RenderedRow, new: RenderedRow) -> bool:
-    return (
-        old.foreground != new.foreground
-        or old.background != new.background
-        or old.tooltip != new.tooltip
-        or old.italic != new.italic
-        or old.cell_foreground != new.cell_foreground
-        or old.cell_tooltip != new.cell_tooltip
-    )

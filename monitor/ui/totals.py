@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from monitor.ui import formatting as fmt
+from monitor.ui.boxed_label import BoxedLabel
 from monitor.ui.rows import PositionRow
 
 PROFIT_COLOUR = "#2e9e5b"
@@ -100,3 +101,15 @@ class TotalsBar(QLabel):
         self.setText(totals_html(totals, current))
         self.setStyleSheet("" if current else f"color: {fmt.STALE_COLOUR};")
         self.setVisible(bool(totals))
+
+
+def with_totals(table: QWidget, totals: TotalsBar) -> QWidget:
+    """The table with its totals under it. Boxed: the PnL changes at every tick, and a label's
+    new text would otherwise re-lay out the window (see BoxedLabel)."""
+    pane = QWidget()
+    layout = QVBoxLayout(pane)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    layout.addWidget(table, 1)
+    layout.addWidget(BoxedLabel(totals))
+    return pane
