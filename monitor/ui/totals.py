@@ -60,22 +60,28 @@ def _pnl_html(pnl: float, unit: str, coloured: bool) -> str:
     return f'<span style="color:{PROFIT_COLOUR if pnl >= 0 else LOSS_COLOUR}">{text}</span>'
 
 
+_GAP = '<td width="22"></td>'  # between one figure and the next caption
+
+
 def totals_html(totals: Sequence[Totals], current: bool) -> str:
-    """One line per currency: 'Total USDT  long …  short …  net …  uPnL …'."""
+    """A line per currency, 'Total USDT  long …  short …  net …  uPnL …', as the rows of one
+    table so that each figure sits under the same figure of the other currencies."""
     lines = []
     for t in totals:
         unit = t.currency
         net = fmt.money(t.net, unit=unit)
         net = f"+{net}" if math.isfinite(t.net) and t.net > 0 else net
-        parts = [
-            f"<b>Total{' ' + html.escape(unit) if unit else ''}</b>",
-            f"long {html.escape(fmt.money(t.long, unit=unit))}",
-            f"short {html.escape(fmt.money(t.short, unit=unit))}",
-            f"net {html.escape(net)}",
-            f"uPnL {_pnl_html(t.pnl, unit, current)}",
-        ]
-        lines.append("&nbsp;&nbsp;&nbsp;&nbsp;".join(parts))
-    return "<br>".join(lines)
+        figures = (
+            ("long", html.escape(fmt.money(t.long, unit=unit))),
+            ("short", html.escape(fmt.money(t.short, unit=unit))),
+            ("net", html.escape(net)),
+            ("uPnL", _pnl_html(t.pnl, unit, current)),
+        )
+        cells = [f"<td><b>Total{' ' + html.escape(unit) if unit else ''}</b></td>"]
+        for caption, value in figures:
+            cells.append(f'{_GAP}<td>{caption}&nbsp;</td><td align="right">{value}</td>')
+        lines.append(f"<tr>{''.join(cells)}</tr>")
+    return f'<table cellspacing="0" cellpadding="0">{"".join(lines)}</table>'
 
 
 class TotalsBar(QLabel):

@@ -185,12 +185,13 @@ def test_totals_of_the_real_book_stay_under_the_table_whatever_the_sort(
         + 400 * (UI_MARKS["SOL"] - 152)
         - 40 * (UI_MARKS["ETH"] - 3_000)
     )
+    figure = '<td>{}&nbsp;</td><td align="right">{}</td>'.format  # a caption, its figure
     expected = [
         "<b>Total USDT</b>",
-        f"long {long:,.2f}",
-        f"short {short:,.2f}",
-        f"net +{long - short:,.2f}",
-        f'uPnL <span style="color:{RED}">{pnl:,.2f}</span>',
+        figure("long", f"{long:,.2f}"),
+        figure("short", f"{short:,.2f}"),
+        figure("net", f"+{long - short:,.2f}"),
+        figure("uPnL", f'<span style="color:{RED}">{pnl:,.2f}</span>'),
     ]
     totals = window.totals
     qtbot.waitUntil(lambda: all(part in totals.text() for part in expected))
