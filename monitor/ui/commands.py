@@ -82,6 +82,7 @@ class Commands(QObject):
             existing=existing,
             warning_health=snap.thresholds.warning if snap else 2.0,
             market_marks=self._market_marks.get(snap.account_id, {}) if snap else {},
+            venue=(snap.marks_venue or snap.venue) if snap else None,
             parent=self.window,
         )
         if snap is not None:  # fresh marks for the venue's markets, into the open dialog
@@ -99,6 +100,27 @@ class Commands(QObject):
                 dialog.set_market_marks(future.result())
 
         self.hub.when_done(self.service.market_marks(account_id), done)
+
+    def refresh_marks(self) -> None:
+        """A manual account's typed marks replaced by its venue's public marks (read on the
+        service thread); the outcome in the status bar."""
+        snap = self.presenter.selected()
+        if snap is None or snap.marks_venue is None:
+            self._report("select a manual account with a venue to refresh its marks from")
+            return
+        venue = snap.marks_venue
+        future = self._call(
+            f"refreshing {snap.name}'s marks from {venue}",
+            self.service.refresh_marks(snap.account_id),
+        )
+
+        def done(f: Future[Any]) -> None:
+            if failure(f) is None and isinstance(self.window, QMainWindow):
+                self.window.statusBar().showMessage(
+                    f"{snap.name}: {len(f.result())} marks read from {venue}", 15_000
+                )
+
+        self.hub.when_done(future, done)
 
     def edit_position(self, hypothetical: bool, position_id: int | None = None) -> None:
         snap = self.presenter.selected()

@@ -10,6 +10,7 @@ from typing import Any
 from monitor.service.snapshot import AccountSnapshot
 from monitor.ui import formatting as fmt
 from monitor.ui.keyed_table import KeyedTableModel, RenderedRow
+from monitor.ui.mark_source import mark_cell, mark_tooltip
 from monitor.ui.rows import PositionRow, has_active_whatif, position_rows
 
 # What decides survival first (liquidation, ours and the venue's, and the distance to it), so
@@ -64,7 +65,7 @@ def render_position(row: PositionRow, snap: AccountSnapshot, whatif: bool) -> Re
         p.margin_mode.value,
         fmt.amount(p.contracts),
         fmt.price(p.entry_price),
-        fmt.price(h.mark_price if h else p.mark_price),
+        mark_cell(fmt.price(h.mark_price if h else p.mark_price), row.mark_source),
         liq_text(row, whatif),
         fmt.price(exch_liq),
         fmt.percent(distance),
@@ -93,6 +94,8 @@ def render_position(row: PositionRow, snap: AccountSnapshot, whatif: bool) -> Re
         )
     if not row.ref.enabled:
         tooltip = "switched off"
+    marks = mark_tooltip(row.mark_source, row.mark_at, snap.marks_venue)
+    tooltip = f"{tooltip}\n{marks}" if tooltip else marks
     unknown = h is not None and h.unknown is not None
     if unknown and current:
         tooltip = f"cannot be judged: {h.unknown}" if h else tooltip
