@@ -36,8 +36,8 @@ from monitor.ui.position_form import (
     symbol_box,
     with_unit,
 )
-from monitor.ui.position_validation import Invalid, Warned, sanity_warnings, validate_position
-from monitor.ui.symbols import Refused, Resolved, resolve_symbol
+from monitor.ui.position_validation import Invalid, sanity_warnings, validate_position
+from monitor.ui.symbols import MarketList, Refused, Resolved
 
 _num = number_text
 
@@ -177,7 +177,7 @@ class PositionDialog(QDialog):
 
     def _symbol_chosen(self, symbol: str) -> None:
         """A symbol of the account's markets brings its current mark; entry defaults to it."""
-        resolved = self._resolve(symbol)
+        resolved = self.market_list().resolve(symbol)
         symbol = symbol if isinstance(resolved, Refused) else resolved.symbol
         known = self._markets.get(symbol)
         if known is None:
@@ -195,18 +195,12 @@ class PositionDialog(QDialog):
             self.close_fee.setText(percent_text(known.close_fee_rate))
 
     # ---- validation --------------------------------------------------------------------
-    def market_symbols(self) -> list[str]:
-        """The markets a symbol may name: the account's own and the venue's."""
-        return sorted(set(self._markets) | set(self._venue_marks))
-
-    def _resolve(self, text: str) -> Resolved | Refused:
-        # The venue's list, once loaded, is the whole choice; before it (or without a venue)
-        # the account's own markets guide and a unified symbol is taken as written.
-        complete = bool(self._venue_marks)
-        return resolve_symbol(text, self.market_symbols(), self._venue, complete=complete)
+    def market_list(self) -> MarketList:
+        held = {symbol: p.mark_price for symbol, p in self._markets.items()}
+        return MarketList(held, self._venue_marks, self._venue)
 
     def resolved_symbol(self) -> str | Invalid:
-        resolved = self._resolve(self.symbol.currentText())
+        resolved = self.market_list().resolve(self.symbol.currentText())
         if isinstance(resolved, Refused):
             return Invalid("symbol", resolved.message)
         return resolved.symbol
@@ -254,24 +248,16 @@ class PositionDialog(QDialog):
             )
         return result
 
-    def reference_mark(self, symbol: str) -> float | None:
-        """The market's mark to check a typed one against: the venue's, else the held one."""
-        if symbol in self._venue_marks:
-            return self._venue_marks[symbol]
-        known = self._markets.get(symbol)
-        return None if known is None else known.mark_price
-
-    def warnings(self) -> list[Warned]:
-        result = self._position()
-        if isinstance(result, Invalid):
-            return []
-        return sanity_warnings(result, self.reference_mark(result.symbol))
-
     def revalidate(self) -> Position | Invalid:
         self.isolated_margin.setEnabled(self.mode.currentText() == "isolated")
         result = self._position()
         bad = result.field if isinstance(result, Invalid) else None
-        warned = [] if isinstance(result, Invalid) else self.warnings()
+        markets = self.market_list()
+        warned = (
+            []
+            if isinstance(result, Invalid)
+            else sanity_warnings(result, markets.reference_mark(result.symbol))
+        )
         for name, widget in self.fields.items():
             set_flag(widget, "invalid", name == bad)
             set_flag(widget, "warned", any(w.field == name for w in warned))
@@ -280,9 +266,9 @@ class PositionDialog(QDialog):
         else:
             self.error.setText("")
         self.warning.setText("\n".join(f"⚠ {field_label(w.field)}: {w.message}" for w in warned))
-        symbol = self._resolve(self.symbol.currentText())
+        read = markets.resolve(self.symbol.currentText())
         self.symbol_note.setText(
-            f"read as {symbol.symbol}" if not isinstance(symbol, Refused) and symbol.typed else ""
+            f"read as {read.symbol}" if isinstance(read, Resolved) and read.typed else ""
         )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
             not isinstance(result, Invalid)

@@ -8,7 +8,7 @@ none, are refused with the reason, so a typo never becomes a position the venue 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 # BASE/QUOTE:SETTLE, optionally -EXPIRY...: ccxt's unified form of a derivative.
@@ -78,3 +78,26 @@ def resolve_symbol(
         f"'{typed}' is not a unified symbol: write it as BASE/QUOTE:SETTLE, "
         "e.g. ETH/USDT:USDT (linear) or BTC/USD:BTC (inverse)"
     )
+
+
+@dataclass(frozen=True)
+class MarketList:
+    """The markets a position dialog offers: the account's own (with their marks) and, once
+    loaded, every perpetual of its venue (with theirs)."""
+
+    held: Mapping[str, float]
+    venue_marks: Mapping[str, float]
+    venue: str | None = None
+
+    def symbols(self) -> list[str]:
+        return sorted(set(self.held) | set(self.venue_marks))
+
+    def resolve(self, text: str) -> Resolved | Refused:
+        # The venue's list, once loaded, is the whole choice; before it (or without a venue)
+        # the account's own markets guide and a unified symbol is taken as written.
+        complete = bool(self.venue_marks)
+        return resolve_symbol(text, self.symbols(), self.venue, complete=complete)
+
+    def reference_mark(self, symbol: str) -> float | None:
+        """The market's mark to check a typed one against: the venue's, else the held one."""
+        return self.venue_marks.get(symbol, self.held.get(symbol))
