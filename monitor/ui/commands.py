@@ -11,6 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMainWindow, QMessageBox, QWidget
 
@@ -92,11 +93,17 @@ class Commands(QObject):
     def load_markets(self, account_id: int, dialog: PositionDialog | None = None) -> None:
         """The account's venue's perpetuals and marks, kept for the position dialog."""
 
+        # Into the dialog unless it was closed: the list may arrive before the dialog is shown
+        # (then isVisible() is still False, and the list must not be dropped).
+        closed: list[bool] = []
+        if dialog is not None:
+            dialog.finished.connect(lambda _result: closed.append(True))
+
         def done(future: Future[Any]) -> None:
             if future.exception() is not None:
                 return  # the dialog still offers the account's own markets
             self._market_marks[account_id] = future.result()
-            if dialog is not None and dialog.isVisible():
+            if dialog is not None and not closed and shiboken6.isValid(dialog):
                 dialog.set_market_marks(future.result())
 
         self.hub.when_done(self.service.market_marks(account_id), done)

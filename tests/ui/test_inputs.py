@@ -175,3 +175,15 @@ def test_the_manual_account_wallet_takes_the_display_format_and_refuses_a_negati
     dialog.accept()
     assert dialog.result() == 0  # still open, what was typed kept
     assert dialog.name.text() == "swing" and dialog.wallet.text() == "-5,000"
+
+
+def test_the_venues_markets_reach_a_dialog_before_it_is_shown(
+    qtbot: Any, window: MainWindow
+) -> None:
+    """The list may come back before the dialog is on screen (exec() shows it a moment later):
+    it must not be dropped as if the dialog were closed."""
+    dialog = window.commands.position_dialog(hypothetical=True)
+    qtbot.addWidget(dialog)
+    assert not dialog.isVisible()
+    items = lambda: [dialog.symbol.itemText(i) for i in range(dialog.symbol.count())]  # noqa: E731
+    qtbot.waitUntil(lambda: "DOGE/USDT:USDT" in items(), timeout=10_000)
