@@ -31,6 +31,7 @@ from monitor.ui.pools import pool_for
 from monitor.ui.position_form import (
     field_label,
     note,
+    parsed,
     read_numbers,
     set_flag,
     symbol_box,
@@ -201,25 +202,25 @@ class PositionDialog(QDialog):
 
     def resolved_symbol(self) -> str | Invalid:
         resolved = self.market_list().resolve(self.symbol.currentText())
-        if isinstance(resolved, Refused):
-            return Invalid("symbol", resolved.message)
-        return resolved.symbol
+        return (
+            Invalid("symbol", resolved.message)
+            if isinstance(resolved, Refused)
+            else resolved.symbol
+        )
 
-    def raw(self) -> dict[str, Any] | Invalid:
-        """The fields as the portfolio format's position (numbers read, rates in fractions),
-        or the first field that cannot be read."""
-        symbol = self.resolved_symbol()
-        if isinstance(symbol, Invalid):
-            return symbol
+    def raw(self) -> dict[str, Any]:
+        """The fields as the portfolio format's position: the symbol resolved where it can be,
+        numbers read (rates as fractions) where they read, else the text as typed (refused,
+        naming the field, when a position is made of it: a caller may put texts in too)."""
+        typed = self.symbol.currentText()
+        resolved = self.market_list().resolve(typed)
+        symbol = resolved.symbol if isinstance(resolved, Resolved) else typed.strip()
         texts = {n: w.text() for n, w in self.fields.items() if isinstance(w, QLineEdit)}
-        numbers = read_numbers(texts, self.mode.currentText() == "isolated")
-        if isinstance(numbers, Invalid):
-            return numbers
         raw: dict[str, Any] = {
             "symbol": symbol,
             "side": self.side.currentText(),
             "margin_mode": self.mode.currentText(),
-            **numbers,
+            **read_numbers(texts, self.mode.currentText() == "isolated"),
             "hypothetical": self.hypothetical.isChecked(),
         }
         known = self._markets.get(symbol)
@@ -227,11 +228,15 @@ class PositionDialog(QDialog):
             raw["inverse"] = known.inverse
         return raw
 
-    def _position(self) -> Position | Invalid:
-        raw = self.raw()
-        if isinstance(raw, Invalid):
-            return raw
-        result = validate_position(raw)
+    def _position(self, raw: dict[str, Any] | None = None) -> Position | Invalid:
+        raw = self.raw() if raw is None else raw
+        resolved = self.market_list().resolve(str(raw.get("symbol", "")))
+        if isinstance(resolved, Refused):
+            return Invalid("symbol", resolved.message)
+        numbers = parsed(raw)
+        if isinstance(numbers, Invalid):
+            return numbers
+        result = validate_position(numbers)
         if isinstance(result, Invalid):
             return result
         # A known market keeps its venue's bracket table when the rate typed is its first rate.
@@ -261,10 +266,8 @@ class PositionDialog(QDialog):
         for name, widget in self.fields.items():
             set_flag(widget, "invalid", name == bad)
             set_flag(widget, "warned", any(w.field == name for w in warned))
-        if isinstance(result, Invalid):
-            self.error.setText(f"{field_label(bad)}: {result.message}")
-        else:
-            self.error.setText("")
+        problem = result.message if isinstance(result, Invalid) else None
+        self.error.setText("" if problem is None else f"{field_label(bad)}: {problem}")
         self.warning.setText("\n".join(f"⚠ {field_label(w.field)}: {w.message}" for w in warned))
         read = markets.resolve(self.symbol.currentText())
         self.symbol_note.setText(

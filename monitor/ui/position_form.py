@@ -20,9 +20,10 @@ _OPTIONAL = ("leverage", "isolated_margin")  # the format says when isolated mar
 _LABELS = {"maintenance.rate": "maintenance rate", "close_fee_rate": "close fee rate"}
 
 
-def read_numbers(texts: Mapping[str, str], isolated: bool) -> dict[str, Any] | Invalid:
-    """field -> number (rates as fractions) of every field given, or the first that is not
-    a number, named."""
+def read_numbers(texts: Mapping[str, str], isolated: bool) -> dict[str, Any]:
+    """field -> its number (rates as fractions) where the text reads as one, else the text
+    as typed (`parsed` refuses it then, with the reason); optional fields left empty, and
+    the isolated margin of a cross position, are left out."""
     numbers: dict[str, Any] = {}
     for field in (*NUMBER_FIELDS, *PERCENT_FIELDS):
         text = texts.get(field, "")
@@ -31,13 +32,33 @@ def read_numbers(texts: Mapping[str, str], isolated: bool) -> dict[str, Any] | I
         ):
             continue
         try:
-            parse = parse_percent if field in PERCENT_FIELDS else parse_number
-            numbers[field] = parse(text)
-        except NumberError as exc:
-            return Invalid(field, str(exc))
-    rate = numbers.pop("maintenance.rate")
-    numbers["maintenance"] = {"rate": rate}
+            numbers[field] = _parse(field, text)
+        except NumberError:
+            numbers[field] = text
+    numbers["maintenance"] = {"rate": numbers.pop("maintenance.rate")}
     return numbers
+
+
+def parsed(raw: Mapping[str, Any]) -> dict[str, Any] | Invalid:
+    """`raw` with every number field a number: a text still in it (one that did not read, or
+    one a caller put in) is read now, or refused naming its field."""
+    out = dict(raw)
+    maintenance = dict(out.get("maintenance") or {})
+    for field in (*NUMBER_FIELDS, *PERCENT_FIELDS):
+        holder, key = (maintenance, "rate") if field == "maintenance.rate" else (out, field)
+        value = holder.get(key)
+        if isinstance(value, str):
+            try:
+                holder[key] = _parse(field, value)
+            except NumberError as exc:
+                return Invalid(field, str(exc))
+    if maintenance:
+        out["maintenance"] = maintenance
+    return out
+
+
+def _parse(field: str, text: str) -> float:
+    return parse_percent(text) if field in PERCENT_FIELDS else parse_number(text)
 
 
 def field_label(field: str | None) -> str:
