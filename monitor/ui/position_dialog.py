@@ -30,9 +30,9 @@ from monitor.ui.numbers import number_text, percent_text
 from monitor.ui.pools import pool_for
 from monitor.ui.position_form import (
     field_label,
+    field_texts,
     note,
     parsed,
-    read_numbers,
     set_flag,
     symbol_box,
     with_unit,
@@ -209,9 +209,9 @@ class PositionDialog(QDialog):
         )
 
     def raw(self) -> dict[str, Any]:
-        """The fields as the portfolio format's position: the symbol resolved where it can be,
-        numbers read (rates as fractions) where they read, else the text as typed (refused,
-        naming the field, when a position is made of it: a caller may put texts in too)."""
+        """The fields in the portfolio format's places: the symbol resolved where it can be,
+        the numbers as typed (texts; the rate in percent). Not a position yet: `_position`
+        reads the texts (a caller may put its own in) or refuses one, naming its field."""
         typed = self.symbol.currentText()
         resolved = self.market_list().resolve(typed)
         symbol = resolved.symbol if isinstance(resolved, Resolved) else typed.strip()
@@ -220,7 +220,7 @@ class PositionDialog(QDialog):
             "symbol": symbol,
             "side": self.side.currentText(),
             "margin_mode": self.mode.currentText(),
-            **read_numbers(texts, self.mode.currentText() == "isolated"),
+            **field_texts(texts, self.mode.currentText() == "isolated"),
             "hypothetical": self.hypothetical.isChecked(),
         }
         known = self._markets.get(symbol)

@@ -20,28 +20,25 @@ _OPTIONAL = ("leverage", "isolated_margin")  # the format says when isolated mar
 _LABELS = {"maintenance.rate": "maintenance rate", "close_fee_rate": "close fee rate"}
 
 
-def read_numbers(texts: Mapping[str, str], isolated: bool) -> dict[str, Any]:
-    """field -> its number (rates as fractions) where the text reads as one, else the text
-    as typed (`parsed` refuses it then, with the reason); optional fields left empty, and
-    the isolated margin of a cross position, are left out."""
-    numbers: dict[str, Any] = {}
+def field_texts(texts: Mapping[str, str], isolated: bool) -> dict[str, Any]:
+    """The number fields' texts as typed, placed as the portfolio format places them (the
+    rate under "maintenance"); optional fields left empty, and the isolated margin of a cross
+    position, left out. `parsed` reads them: rates in percent, the app's display format."""
+    out: dict[str, Any] = {}
     for field in (*NUMBER_FIELDS, *PERCENT_FIELDS):
         text = texts.get(field, "")
         if (field == "isolated_margin" and not isolated) or (
             field in _OPTIONAL and not text.strip()
         ):
             continue
-        try:
-            numbers[field] = _parse(field, text)
-        except NumberError:
-            numbers[field] = text
-    numbers["maintenance"] = {"rate": numbers.pop("maintenance.rate")}
-    return numbers
+        out[field] = text
+    out["maintenance"] = {"rate": out.pop("maintenance.rate")}
+    return out
 
 
 def parsed(raw: Mapping[str, Any]) -> dict[str, Any] | Invalid:
-    """`raw` with every number field a number: a text still in it (one that did not read, or
-    one a caller put in) is read now, or refused naming its field."""
+    """`raw` with every number field a number: each text is read (a rate as percent: "0.5"
+    is 0.005), or refused naming its field; numbers already in it are kept."""
     out = dict(raw)
     maintenance = dict(out.get("maintenance") or {})
     for field in (*NUMBER_FIELDS, *PERCENT_FIELDS):
