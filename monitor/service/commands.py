@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from monitor.contracts import interval_problem
 from monitor.domain import Position, Thresholds
 from monitor.service.api import ConnectionReport, Credentials, ExchangeInfo, ExchangeSettings
+from monitor.service.mark_origins import public_venue
 from monitor.service.sources import Connection, exchange_settings
 from monitor.sources.exchange import credentials as keyring_credentials
 from monitor.sources.exchange.catalog import supported_exchanges
@@ -130,7 +131,7 @@ class CommandsMixin:
 
         async def run() -> dict[str, float]:
             record = self.db.accounts.get(account_id)
-            if record.kind == "manual" and not record.settings.get("marks_from"):
+            if record.kind == "manual" and public_venue(record) is None:
                 return {}
             worker = self._workers.get(account_id)
             reader = worker.reader if worker is not None else None

@@ -22,6 +22,8 @@ from monitor.service.alerting import AlertRunner, StoredAlert
 from monitor.service.applier import FetchApplier
 from monitor.service.backoff import Backoff
 from monitor.service.commands import CommandsMixin
+from monitor.service.mark_commands import MarkCommandsMixin
+from monitor.service.mark_origins import MarkOrigins, public_venue
 from monitor.service.pace import PaceTracker
 from monitor.service.prepared import JoinedBooks, PreparedAccount, prepare
 from monitor.service.publisher import EventListener, Publisher, SnapshotListener
@@ -52,7 +54,7 @@ STREAMING_INTERVAL = 10.0
 THIN_EVERY = 24 * 3600.0
 
 
-class MonitorService(CommandsMixin):
+class MonitorService(CommandsMixin, MarkCommandsMixin):
     def __init__(
         self,
         db: Database,
@@ -85,6 +87,7 @@ class MonitorService(CommandsMixin):
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._status: dict[int, SourceStatus] = {}
         self._marks: dict[int, dict[str, float]] = {}
+        self._origins = MarkOrigins()  # where each account's marks came from, and when
         self._snapshots: dict[int, AccountSnapshot] = {}
         self._alerts = AlertRunner(db, rules)
         self._pace = PaceTracker()
@@ -196,6 +199,10 @@ class MonitorService(CommandsMixin):
             self._workers[record.account_id] = worker
             self._tasks[record.account_id] = asyncio.get_running_loop().create_task(worker.run())
         self._streams.start(record)
+        venue = public_venue(record)
+        if venue is not None:  # marks a refresh wrote before a restart: still the venue's
+            typed = self.db.positions.list(record.account_id)
+            self._origins.seed_stored(record.account_id, typed, self.db.market.marks(venue))
         self._recompute(record.account_id)
 
     def _drop(self, account_id: int) -> None:
@@ -208,6 +215,7 @@ class MonitorService(CommandsMixin):
         self._status.pop(account_id, None)
         self._pace.forget(account_id)
         self._streams.stop(account_id)
+        self._origins.forget(account_id)
         self._judged.pop(account_id, None)
         self._streamed.discard(account_id)
         self._stored.pop(account_id, None)
@@ -235,7 +243,7 @@ class MonitorService(CommandsMixin):
     def make_reader(self, record: AccountRecord) -> Any:
         if record.kind == "manual":
             marks = self._marks_factory(
-                str(record.settings["marks_from"]), record.settings.get("marks_api_url")
+                str(public_venue(record)), record.settings.get("marks_api_url")
             )
             return ManualMarksReader(marks, lambda: self._symbols(record.account_id))
         return self._reader_factory(connection_for(record, self._sim), record.name)
@@ -249,6 +257,7 @@ class MonitorService(CommandsMixin):
             return
         if record.kind == "manual":  # only marks: the positions are the trader's own
             self._marks[account_id] = self._applier.manual_marks(record, result)
+            self._origins.read(account_id, self._marks[account_id], "public", result.fetched_at)
             self._status[account_id] = SourceStatus(SourceState.MANUAL, result.fetched_at)
             self._recompute(account_id)
             return
@@ -256,6 +265,7 @@ class MonitorService(CommandsMixin):
         self._streams.live.symbols[account_id] = sorted(result.symbols)
         self._records[account_id] = self.db.accounts.get(account_id)
         self._marks[account_id] = marks
+        self._origins.read(account_id, marks, "rest", result.fetched_at)
         self._streamed.discard(account_id)
         self._status[account_id] = SourceStatus(SourceState.OK, result.fetched_at)
         self._recompute(account_id)
@@ -269,6 +279,8 @@ class MonitorService(CommandsMixin):
 
     def _stream_marks(self, account_id: int, marks: dict[str, float]) -> None:
         self._marks.setdefault(account_id, {}).update(marks)
+        at = self._streams.live.seen.get(account_id, self.clock())
+        self._origins.read(account_id, marks, "stream", at)
         self._streamed.add(account_id)
 
     def on_status(self, account_id: int, status: SourceStatus) -> None:
@@ -322,6 +334,12 @@ class MonitorService(CommandsMixin):
     def _settle(self, snap: AccountSnapshot, now: float) -> None:
         """Keep one account's fresh snapshot: its judged disagreement, its pace, its history."""
         account_id = snap.account_id
+        record = self._records.get(account_id)
+        snap = replace(
+            snap,
+            mark_origins=self._origins.of(account_id),
+            marks_venue=public_venue(record) if record is not None else None,
+        )
         if account_id not in self._streamed:
             self._judged[account_id] = {p.pool: p.exchange_disagreement for p in snap.pools}
         else:

@@ -39,6 +39,17 @@ class PositionRef:
 
 
 @dataclass(frozen=True)
+class MarkOrigin:
+    """Where the marks of one symbol came from, when, and at what price (a position shows
+    this origin only while its mark is that price: one typed since is the trader's own)."""
+
+    symbol: str
+    source: str  # "stream" | "rest" | "public" (a venue's public ticker)
+    at: float  # epoch seconds
+    price: float
+
+
+@dataclass(frozen=True)
 class PoolSnapshot:
     """One margin pool of an account: a cross pool per settle currency, or a venue's USD-valued
     multi-asset pool (its isolated positions inside it are judged one by one)."""
@@ -88,6 +99,13 @@ class AccountSnapshot:
     # When streamed marks last moved the figures, if they did since the last REST read (the
     # venue's own figures are as of that read: status.last_success).
     marks_at: float | None = None
+    # Where each symbol's mark came from (symbols never read from a venue: none, so typed).
+    mark_origins: tuple[MarkOrigin, ...] = ()
+    # The venue a manual account reads its public marks from (None: no venue set).
+    marks_venue: str | None = None
+
+    def mark_origin(self, symbol: str) -> MarkOrigin | None:
+        return next((o for o in self.mark_origins if o.symbol == symbol), None)
 
     @staticmethod
     def order(pools: tuple[PoolSnapshot, ...] | list[PoolSnapshot]) -> tuple[PoolSnapshot, ...]:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
@@ -166,6 +166,16 @@ class PositionStore:
             row.kind = kind
             fill_row(row, position)
             return row.id
+
+    def set_marks(self, account_id: int, marks: Mapping[str, float]) -> int:
+        """The typed (manual and hypothetical) positions of these symbols take these marks,
+        in one transaction; returns how many changed. Live positions belong to the refresh."""
+        with self._db.write() as s:
+            account_row(s, account_id)
+            rows = [r for r in _rows(s, account_id) if r.kind != "live" and r.symbol in marks]
+            for row in rows:
+                row.mark_price = marks[row.symbol]
+            return len(rows)
 
     def delete(self, account_id: int, position_id: int) -> None:
         with self._db.write() as s:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -13,6 +11,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from monitor.ui.numbers import NumberError, parse_number
 
 
 class ManualAccountDialog(QDialog):
@@ -43,20 +43,37 @@ class ManualAccountDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self._validate()
 
-    def wallet_balance(self) -> float | None:
+    def wallet_problem(self) -> str | None:
+        """Why the wallet balance cannot be taken, or None.
+
+        A negative balance is refused: a cross wallet below zero is an account the venue has
+        already liquidated (its insurance fund covers the rest), so there is nothing left to
+        monitor — typed, it is almost always a slip of the sign, and it would ring an instant
+        liquidation alarm. Zero is allowed (a book of isolated positions only)."""
         try:
-            value = float(self.wallet.text().strip())
-        except ValueError:
+            value = parse_number(self.wallet.text())
+        except NumberError as exc:
+            return str(exc)
+        if value < 0:
+            return (
+                f"must be 0 or more, got {self.wallet.text().strip()} (a wallet below zero "
+                "has been liquidated already)"
+            )
+        return None
+
+    def wallet_balance(self) -> float | None:
+        if self.wallet_problem() is not None:
             return None
-        return value if math.isfinite(value) else None
+        return parse_number(self.wallet.text())
 
     def _validate(self) -> bool:
         problem = ""
         bad: QLineEdit | None = None
+        wallet = self.wallet_problem()
         if not self.name.text().strip():
             problem, bad = "name: must not be empty", self.name
-        elif self.wallet_balance() is None:
-            problem, bad = "wallet balance: must be a number", self.wallet
+        elif wallet is not None:
+            problem, bad = f"wallet balance: {wallet}", self.wallet
         for w in (self.name, self.wallet):
             w.setProperty("invalid", w is bad)
             w.style().unpolish(w)

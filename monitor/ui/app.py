@@ -191,6 +191,7 @@ class MainWindow(QMainWindow):
         account.addSeparator()
         account.addAction("Re&fresh", QKeySequence.StandardKey.Refresh, c.refresh)
         self.crash_action = account.addAction("Play &crash (simulated account)", c.play_crash)
+        self.marks_action = account.addAction("Refresh &marks from the venue", c.refresh_marks)
         account.aboutToShow.connect(self._enable_account_actions)
         view = self.menuBar().addMenu("&View")
         group = QActionGroup(self)
@@ -210,6 +211,9 @@ class MainWindow(QMainWindow):
     def _enable_account_actions(self) -> None:
         selected = self.presenter.selected()
         self.crash_action.setEnabled(selected is not None and selected.kind == "simulated")
+        venue = selected.marks_venue if selected is not None else None  # manual accounts only
+        self.marks_action.setEnabled(venue is not None)
+        self.marks_action.setText(f"Refresh &marks from {venue or 'the venue'}")
 
     def _default_sorts(self) -> None:
         # Accounts by name; positions nearest to liquidation first.

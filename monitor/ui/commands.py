@@ -11,6 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMainWindow, QMessageBox, QWidget
 
@@ -82,6 +83,7 @@ class Commands(QObject):
             existing=existing,
             warning_health=snap.thresholds.warning if snap else 2.0,
             market_marks=self._market_marks.get(snap.account_id, {}) if snap else {},
+            venue=(snap.marks_venue or snap.venue) if snap else None,
             parent=self.window,
         )
         if snap is not None:  # fresh marks for the venue's markets, into the open dialog
@@ -91,14 +93,41 @@ class Commands(QObject):
     def load_markets(self, account_id: int, dialog: PositionDialog | None = None) -> None:
         """The account's venue's perpetuals and marks, kept for the position dialog."""
 
+        # Into the dialog unless it was closed: the list may arrive before the dialog is shown
+        # (then isVisible() is still False, and the list must not be dropped).
+        closed: list[bool] = []
+        if dialog is not None:
+            dialog.finished.connect(lambda _result: closed.append(True))
+
         def done(future: Future[Any]) -> None:
             if future.exception() is not None:
                 return  # the dialog still offers the account's own markets
             self._market_marks[account_id] = future.result()
-            if dialog is not None and dialog.isVisible():
+            if dialog is not None and not closed and shiboken6.isValid(dialog):
                 dialog.set_market_marks(future.result())
 
         self.hub.when_done(self.service.market_marks(account_id), done)
+
+    def refresh_marks(self) -> None:
+        """A manual account's typed marks replaced by its venue's public marks (read on the
+        service thread); the outcome in the status bar."""
+        snap = self.presenter.selected()
+        if snap is None or snap.marks_venue is None:
+            self._report("select a manual account with a venue to refresh its marks from")
+            return
+        venue = snap.marks_venue
+        future = self._call(
+            f"refreshing {snap.name}'s marks from {venue}",
+            self.service.refresh_marks(snap.account_id),
+        )
+
+        def done(f: Future[Any]) -> None:
+            if failure(f) is None and isinstance(self.window, QMainWindow):
+                self.window.statusBar().showMessage(
+                    f"{snap.name}: {len(f.result())} marks read from {venue}", 15_000
+                )
+
+        self.hub.when_done(future, done)
 
     def edit_position(self, hypothetical: bool, position_id: int | None = None) -> None:
         snap = self.presenter.selected()

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -27,12 +26,21 @@ from PySide6.QtWidgets import (
 from monitor.domain.model import Account, Position
 from monitor.domain.whatif import largest_safe_size
 from monitor.ui import formatting as fmt
+from monitor.ui.numbers import number_text, percent_text
 from monitor.ui.pools import pool_for
-from monitor.ui.position_validation import Invalid, validate_position
+from monitor.ui.position_form import (
+    field_label,
+    field_texts,
+    note,
+    parsed,
+    set_flag,
+    symbol_box,
+    with_unit,
+)
+from monitor.ui.position_validation import Invalid, sanity_warnings, validate_position
+from monitor.ui.symbols import MarketList, Refused, Resolved
 
-
-def _num(value: float | None) -> str:
-    return "" if value is None else f"{value:.10g}"
+_num = number_text
 
 
 class PositionDialog(QDialog):
@@ -45,6 +53,7 @@ class PositionDialog(QDialog):
         existing: Position | None = None,
         warning_health: float = 2.0,
         market_marks: Mapping[str, float] | None = None,
+        venue: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -56,11 +65,12 @@ class PositionDialog(QDialog):
         self._existing = existing
         self._warning = warning_health
         self._markets = {p.symbol: p for pool in self._pools for p in pool.positions}
+        self._venue = venue
         self.result_position: Position | None = None
 
         self._venue_marks: dict[str, float] = {}
-        self.symbol = QComboBox(editable=True)
-        self.symbol.addItems(sorted(self._markets))
+        self._ready = False  # set_market_marks revalidates once every field exists
+        self.symbol = symbol_box(sorted(self._markets))
         self.set_market_marks(market_marks or {})
         self.side = QComboBox()
         self.side.addItems(["long", "short"])
@@ -69,7 +79,9 @@ class PositionDialog(QDialog):
         self.contracts = QLineEdit()
         self.entry = QLineEdit()
         self.mark = QLineEdit()
-        self.rate = QLineEdit("0.005")
+        # Rates in percent, the unit beside the field: "0.5" is 0.5 % (0.005).
+        self.rate = QLineEdit(percent_text(0.005))
+        self.close_fee = QLineEdit("0")
         self.isolated_margin = QLineEdit()
         self.contract_size = QLineEdit("1")
         self.leverage = QLineEdit()
@@ -80,14 +92,15 @@ class PositionDialog(QDialog):
             f"biggest size that keeps the pool's health at or above the warning level "
             f"({warning_health:g})"
         )
-        self.error = QLabel()
-        self.error.setObjectName("validationError")
-        self.error.setWordWrap(True)
+        self.error = note("validationError")
+        self.warning = note("validationWarning")  # allowed but unlikely: a slip, a typo
+        self.symbol_note = note("fieldNote")  # what a venue's spelling was read as
 
         self.fields: dict[str, QWidget] = {
             "symbol": self.symbol, "side": self.side, "margin_mode": self.mode,
             "contracts": self.contracts, "entry_price": self.entry, "mark_price": self.mark,
-            "maintenance.rate": self.rate, "isolated_margin": self.isolated_margin,
+            "maintenance.rate": self.rate, "close_fee_rate": self.close_fee,
+            "isolated_margin": self.isolated_margin,
             "contract_size": self.contract_size, "leverage": self.leverage,
         }  # fmt: skip
         form = QFormLayout()
@@ -95,12 +108,14 @@ class PositionDialog(QDialog):
         size_row.addWidget(self.contracts)
         size_row.addWidget(self.safe_size)
         form.addRow("Symbol", self.symbol)
+        form.addRow("", self.symbol_note)
         form.addRow("Side", self.side)
         form.addRow("Margin", self.mode)
         form.addRow("Contracts", size_row)
         form.addRow("Entry price", self.entry)
         form.addRow("Mark price", self.mark)
-        form.addRow("Maintenance rate", self.rate)
+        form.addRow("Maintenance rate", with_unit(self.rate, "%"))
+        form.addRow("Close fee rate", with_unit(self.close_fee, "%"))
         form.addRow("Isolated margin", self.isolated_margin)
         form.addRow("Contract size", self.contract_size)
         form.addRow("Leverage (info)", self.leverage)
@@ -111,6 +126,7 @@ class PositionDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
+        layout.addWidget(self.warning)
         layout.addWidget(self.buttons)
 
         if existing is not None:
@@ -118,16 +134,9 @@ class PositionDialog(QDialog):
         elif self._markets:
             self._symbol_chosen(self.symbol.currentText())
         self.symbol.currentTextChanged.connect(self._symbol_chosen)
-        for w in (
-            self.contracts,
-            self.entry,
-            self.mark,
-            self.rate,
-            self.isolated_margin,
-            self.contract_size,
-            self.leverage,
-        ):
-            w.textChanged.connect(self.revalidate)
+        for w in self.fields.values():
+            if isinstance(w, QLineEdit):
+                w.textChanged.connect(self.revalidate)
         for c in (self.side, self.mode):
             c.currentTextChanged.connect(self.revalidate)
         self.symbol.editTextChanged.connect(self.revalidate)
@@ -135,6 +144,7 @@ class PositionDialog(QDialog):
         self.safe_size.clicked.connect(self.fill_largest_safe_size)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self._ready = True
         self.revalidate()
 
     # ---- filling -----------------------------------------------------------------------
@@ -145,7 +155,8 @@ class PositionDialog(QDialog):
         self.contracts.setText(_num(p.contracts))
         self.entry.setText(_num(p.entry_price))
         self.mark.setText(_num(p.mark_price))
-        self.rate.setText(_num(p.maintenance.tiers[0].rate))
+        self.rate.setText(percent_text(p.maintenance.tiers[0].rate))
+        self.close_fee.setText(percent_text(p.close_fee_rate))
         self.isolated_margin.setText(_num(p.isolated_margin))
         self.contract_size.setText(_num(p.contract_size))
         self.leverage.setText(_num(p.leverage))
@@ -162,9 +173,13 @@ class PositionDialog(QDialog):
         self.symbol.addItems(sorted(self._markets) + extra)
         self.symbol.setEditText(typed)
         self.symbol.blockSignals(False)
+        if self._ready:  # "ETHUSDT" typed before the list came may now read as a market
+            self.revalidate()
 
     def _symbol_chosen(self, symbol: str) -> None:
         """A symbol of the account's markets brings its current mark; entry defaults to it."""
+        resolved = self.market_list().resolve(symbol)
+        symbol = symbol if isinstance(resolved, Refused) else resolved.symbol
         known = self._markets.get(symbol)
         if known is None:
             mark = self._venue_marks.get(symbol)
@@ -177,32 +192,51 @@ class PositionDialog(QDialog):
         if self._existing is None:
             self.entry.setText(_num(known.mark_price))
             self.contract_size.setText(_num(known.contract_size))
-            self.rate.setText(_num(known.maintenance.tiers[0].rate))
+            self.rate.setText(percent_text(known.maintenance.tiers[0].rate))
+            self.close_fee.setText(percent_text(known.close_fee_rate))
 
     # ---- validation --------------------------------------------------------------------
+    def market_list(self) -> MarketList:
+        held = {symbol: p.mark_price for symbol, p in self._markets.items()}
+        return MarketList(held, self._venue_marks, self._venue)
+
+    def resolved_symbol(self) -> str | Invalid:
+        resolved = self.market_list().resolve(self.symbol.currentText())
+        return (
+            Invalid("symbol", resolved.message)
+            if isinstance(resolved, Refused)
+            else resolved.symbol
+        )
+
     def raw(self) -> dict[str, Any]:
+        """The fields in the portfolio format's places: the symbol resolved where it can be,
+        the numbers as typed (texts; the rate in percent). Not a position yet: `_position`
+        reads the texts (a caller may put its own in) or refuses one, naming its field."""
+        typed = self.symbol.currentText()
+        resolved = self.market_list().resolve(typed)
+        symbol = resolved.symbol if isinstance(resolved, Resolved) else typed.strip()
+        texts = {n: w.text() for n, w in self.fields.items() if isinstance(w, QLineEdit)}
         raw: dict[str, Any] = {
-            "symbol": self.symbol.currentText().strip(),
+            "symbol": symbol,
             "side": self.side.currentText(),
             "margin_mode": self.mode.currentText(),
-            "contracts": self.contracts.text(),
-            "entry_price": self.entry.text(),
-            "mark_price": self.mark.text(),
-            "contract_size": self.contract_size.text(),
-            "maintenance": {"rate": self.rate.text()},
+            **field_texts(texts, self.mode.currentText() == "isolated"),
             "hypothetical": self.hypothetical.isChecked(),
         }
-        if self.mode.currentText() == "isolated":
-            raw["isolated_margin"] = self.isolated_margin.text()
-        if self.leverage.text().strip():
-            raw["leverage"] = self.leverage.text()
-        known = self._markets.get(raw["symbol"])
+        known = self._markets.get(symbol)
         if known is not None:
             raw["inverse"] = known.inverse
         return raw
 
-    def _position(self) -> Position | Invalid:
-        result = validate_position(self.raw())
+    def _position(self, raw: dict[str, Any] | None = None) -> Position | Invalid:
+        raw = self.raw() if raw is None else raw
+        resolved = self.market_list().resolve(str(raw.get("symbol", "")))
+        if isinstance(resolved, Refused):
+            return Invalid("symbol", resolved.message)
+        numbers = parsed(raw)
+        if isinstance(numbers, Invalid):
+            return numbers
+        result = validate_position(numbers)
         if isinstance(result, Invalid):
             return result
         # A known market keeps its venue's bracket table when the rate typed is its first rate.
@@ -216,7 +250,6 @@ class PositionDialog(QDialog):
                 result,
                 maintenance=known.maintenance,
                 maintenance_basis=known.maintenance_basis,
-                close_fee_rate=known.close_fee_rate,
             )
         return result
 
@@ -224,17 +257,22 @@ class PositionDialog(QDialog):
         self.isolated_margin.setEnabled(self.mode.currentText() == "isolated")
         result = self._position()
         bad = result.field if isinstance(result, Invalid) else None
+        markets = self.market_list()
+        warned = (
+            []
+            if isinstance(result, Invalid)
+            else sanity_warnings(result, markets.reference_mark(result.symbol))
+        )
         for name, widget in self.fields.items():
-            invalid = name == bad
-            if widget.property("invalid") != invalid:
-                widget.setProperty("invalid", invalid)
-                widget.style().unpolish(widget)
-                widget.style().polish(widget)
-        if isinstance(result, Invalid):
-            label = (bad or "position").replace("_", " ")
-            self.error.setText(f"{label}: {result.message}")
-        else:
-            self.error.setText("")
+            set_flag(widget, "invalid", name == bad)
+            set_flag(widget, "warned", any(w.field == name for w in warned))
+        problem = result.message if isinstance(result, Invalid) else None
+        self.error.setText("" if problem is None else f"{field_label(bad)}: {problem}")
+        self.warning.setText("\n".join(f"⚠ {field_label(w.field)}: {w.message}" for w in warned))
+        read = markets.resolve(self.symbol.currentText())
+        self.symbol_note.setText(
+            f"read as {read.symbol}" if isinstance(read, Resolved) and read.typed else ""
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(
             not isinstance(result, Invalid)
         )

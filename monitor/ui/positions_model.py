@@ -14,6 +14,7 @@ from monitor.service.snapshot import AccountSnapshot
 from monitor.ui import formatting as fmt
 from monitor.ui import trader_figures as tf
 from monitor.ui.keyed_table import KeyedTableModel, RenderedRow
+from monitor.ui.mark_source import mark_cell, mark_tooltip
 from monitor.ui.rows import PositionRow, has_active_whatif, position_rows
 from monitor.ui.totals import book_totals
 from monitor.ui.venue_symbols import venue_symbol
@@ -117,7 +118,7 @@ def render_position(
         symbol,
         p.side.value,
         tf.size_text(p, fmt.amount(p.contracts)),
-        fmt.price(h.mark_price if h else p.mark_price),
+        mark_cell(fmt.price(h.mark_price if h else p.mark_price), row.mark_source),
         fmt.money(h.unrealized_pnl, unit=unit) if h else fmt.UNKNOWN,
         fmt.percent(roe, signed=True),
         liq_text(row, whatif),
@@ -154,6 +155,8 @@ def render_position(
         )
     if not row.ref.enabled:
         tooltip = "switched off"
+    marks = mark_tooltip(row.mark_source, row.mark_at, snap.marks_venue)
+    tooltip = f"{tooltip}\n{marks}" if tooltip else marks
     unknown = h is not None and h.unknown is not None
     if unknown and current:
         tooltip = f"cannot be judged: {h.unknown}" if h else tooltip

@@ -8,11 +8,12 @@ In each pool, `account.positions[i]` pairs with `health.positions[i]` and `refs[
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from monitor.domain.model import Position
 from monitor.domain.report import PositionHealth
 from monitor.service.snapshot import AccountSnapshot, PoolSnapshot, PositionRef
+from monitor.ui.mark_source import mark_source
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,10 @@ class PositionRow:
     before: PositionHealth | None  # without them (None for a hypothetical row)
     pool: str = ""  # the margin pool it counts in
     rank: int = 0  # its pool's place, the worst pool 0
+    # Where its mark comes from ("stream", "rest", "public", "typed") and when (epoch seconds;
+    # None: typed, when is not known). See mark_source.py.
+    mark_source: str = "typed"
+    mark_at: float | None = None
 
     @property
     def hypothetical(self) -> bool:
@@ -35,7 +40,12 @@ def position_rows(snap: AccountSnapshot) -> list[PositionRow]:
     rows: list[PositionRow] = []
     for rank, pool in enumerate(snap.pools):
         rows.extend(pool_rows(pool, rank))
-    return rows
+    return [_with_mark_source(row, snap) for row in rows]
+
+
+def _with_mark_source(row: PositionRow, snap: AccountSnapshot) -> PositionRow:
+    source, at = mark_source(row.position, row.ref.kind, snap)
+    return replace(row, mark_source=source, mark_at=at)
 
 
 def pool_rows(pool: PoolSnapshot, rank: int = 0) -> list[PositionRow]:

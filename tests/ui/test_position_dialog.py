@@ -53,7 +53,7 @@ def test_typing_a_position_adds_a_row_and_moves_health_to_the_engines_value(
         dialog.symbol.setEditText("")
         qtbot.keyClicks(dialog.symbol.lineEdit(), "ETH/USDT:USDT")
         dialog.side.setCurrentText("short")
-        type_position(qtbot, dialog, contracts="0.4", entry="2500", mark="2700", rate="0.005")
+        type_position(qtbot, dialog, contracts="0.4", entry="2500", mark="2700", rate="0.5")
         qtbot.mouseClick(ok_button(dialog), Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(0, fill_and_accept)
