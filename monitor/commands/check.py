@@ -44,6 +44,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="critical when a market move of this many percent liquidates (1)",
     )
     p.add_argument(
+        "--marks-per-row",
+        action="store_true",
+        help="value each row at its own mark, rows of one symbol typed at different marks "
+        "solved apart (the spec's derived examples); by default one symbol has one mark",
+    )
+    p.add_argument(
         "--refresh",
         action="store_true",
         help="poll every stored account once before reporting (no --portfolio)",
@@ -149,7 +155,9 @@ def run(args: argparse.Namespace) -> int:
         accounts = load_portfolio(args.portfolio)
     except PortfolioError as exc:
         return fail(str(exc), args.json)
-    return report(evaluate_accounts(accounts, thresholds), args.json)
+    return report(
+        evaluate_accounts(accounts, thresholds, one_mark=not args.marks_per_row), args.json
+    )
 
 
 def _refresh_all(db_url: str | None) -> str | None:

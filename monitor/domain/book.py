@@ -10,9 +10,10 @@ z = P for linear contracts, z = 1/P for inverse ones. Then, with q = contracts *
 so one set of formulas serves both contract types.
 
 Two things move together with a position's price besides the position itself (`groups`): the
-other legs of its symbol in the same cross pool (hedge mode: a long and a short of one symbol
-share one liquidation price) and the pool's collateral in the position's base asset (BTC held
-as margin falls with a BTC long). Positions with neither are solved alone, vectorised.
+other legs of its symbol in the same cross pool (hedge legs, two typed lots, a what-if on a held
+symbol: one market has one mark, see market_marks.py, and so one liquidation price) and the
+pool's collateral in the position's base asset (BTC held as margin falls with a BTC long).
+Positions with neither are solved alone, vectorised.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from monitor.domain.market_marks import mark_leads
 from monitor.domain.model import Account, MaintenanceBasis, MarginMode, Position, Side
 
 FloatArray = NDArray[np.float64]
@@ -76,7 +78,8 @@ class Book:
     floors: FloatArray  # (n, K) padded with +inf
     rates: FloatArray  # (n, K)
     amounts: FloatArray  # (n, K)
-    mark0: FloatArray  # (n,) the marks the positions carry
+    mark0: FloatArray  # (n,) the marks the positions carry, one per symbol and account
+    mark_lead: IntArray  # (n,) the row whose mark each row takes (market_marks.py)
     # Collateral whose value moves with its price, one row per (pool, asset).
     coll_account: IntArray  # (c,)
     coll_units: FloatArray  # (c,) units that count after haircuts: value = units * price
@@ -104,12 +107,27 @@ class Book:
             unknown=[p.unknown for p in positions],
         )
 
+    @cached_property
+    def shares_marks(self) -> bool:
+        """Whether any row takes another row's mark (two rows of one symbol in an account)."""
+        return bool((self.mark_lead != np.arange(self.size)).any())
+
+    def one_mark(self, marks: FloatArray) -> FloatArray:
+        """`marks` with every row of a symbol at its lead row's mark (one market, one mark)."""
+        if not self.shares_marks:
+            return marks
+        result: FloatArray = marks[self.mark_lead]
+        return result
+
     @property
     def size(self) -> int:
         return int(self.q.shape[0])
 
     @staticmethod
-    def build(accounts: tuple[Account, ...] | list[Account]) -> Book:
+    def build(accounts: tuple[Account, ...] | list[Account], *, one_mark: bool = True) -> Book:
+        """The book of `accounts`. `one_mark`: rows of one symbol in an account are valued at
+        one mark and move as one (market_marks.py); False: each row at its own mark, lots of
+        one symbol at different marks solved apart (the spec's derived examples do so)."""
         accounts = tuple(accounts)
         positions = [(i, p) for i, a in enumerate(accounts) for p in a.positions]
         n = len(positions)
@@ -153,6 +171,7 @@ class Book:
         side = col(lambda p: p.side.sign)
         inverse = np.array([p.inverse for _, p in positions], dtype=np.bool_)
         entry = col(lambda p: p.entry_price)
+        leads = mark_leads(positions) if one_mark else np.arange(n, dtype=np.int64)
         return Book(
             accounts=accounts,
             account_index=np.array([i for i, _ in positions], dtype=np.int64),
@@ -175,7 +194,8 @@ class Book:
             floors=floors,
             rates=rates,
             amounts=amounts,
-            mark0=col(lambda p: p.mark_price),
+            mark0=col(lambda p: p.mark_price)[leads] if n else np.zeros(0),
+            mark_lead=leads,
             coll_account=np.array([i for i, _ in coll], dtype=np.int64),
             coll_units=np.array([c.counted_units for _, c in coll], dtype=np.float64),
             coll_price=np.array([c.price for _, c in coll], dtype=np.float64),
@@ -185,7 +205,7 @@ class Book:
             asset_wallet=np.array([a.wallet for _, a in assets], dtype=np.float64),
             asset_bid=np.array([a.bid for _, a in assets], dtype=np.float64),
             asset_ask=np.array([a.ask for _, a in assets], dtype=np.float64),
-            groups=_groups(accounts, positions),
+            groups=_groups(accounts, positions, one_mark),
         )
 
     def collateral_value(self, marks: FloatArray | None = None) -> FloatArray:
@@ -237,15 +257,15 @@ class Book:
 
 
 def _groups(
-    accounts: tuple[Account, ...], positions: list[tuple[int, Position]]
+    accounts: tuple[Account, ...], positions: list[tuple[int, Position]], one_mark: bool
 ) -> tuple[Group, ...]:
-    """Cross legs sharing a symbol and its mark (a venue's hedge legs do), or a symbol whose base
-    asset the pool holds as collateral. Lots of one symbol at different marks (a hand-made
-    file) are not one price: each is solved alone."""
+    """Cross legs of one symbol in one pool (they share its one mark: hedge legs, typed lots, a
+    what-if beside a held position), or a symbol whose base asset the pool holds as
+    collateral. Without `one_mark`, only legs quoted at the same mark move together."""
     by_key: dict[tuple[int, str, float], list[int]] = {}
     for row, (i, p) in enumerate(positions):
         if p.margin_mode is MarginMode.CROSS:
-            by_key.setdefault((i, p.symbol, p.mark_price), []).append(row)
+            by_key.setdefault((i, p.symbol, 0.0 if one_mark else p.mark_price), []).append(row)
     coll_index: dict[tuple[int, str], list[int]] = {}
     c = 0
     for i, a in enumerate(accounts):

@@ -64,6 +64,7 @@ def concat_books(books: Sequence[Book]) -> Book:
         rates=np.concatenate([_pad(b.rates, width, 0.0) for b in books]),
         amounts=np.concatenate([_pad(b.amounts, width, 0.0) for b in books]),
         mark0=cat("mark0"),
+        mark_lead=np.concatenate([b.mark_lead + rows[i] for i, b in enumerate(books)]),
         coll_account=np.concatenate([b.coll_account + accounts[i] for i, b in enumerate(books)]),
         coll_units=cat("coll_units"),
         coll_price=cat("coll_price"),

@@ -11,6 +11,7 @@ import numpy as np
 from monitor.domain.book import Book, FloatArray
 from monitor.domain.liquidation import group_liquidation_t, liquidation_moves, liquidation_z
 from monitor.domain.maintenance import maintenance_margin
+from monitor.domain.market_marks import mark_notes
 from monitor.domain.model import Account, Thresholds
 from monitor.domain.pool_moves import plain_moves, plain_pools
 from monitor.domain.report import (
@@ -46,7 +47,7 @@ def _ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
 
 def evaluate_arrays(book: Book, marks: FloatArray | None = None) -> Evaluation:
     """Vectorised evaluation of every position and cross pool in the book."""
-    marks = book.marks() if marks is None else marks
+    marks = book.marks() if marks is None else book.one_mark(marks)
     m = len(book.accounts)
     z = book.to_z(marks)
     q = book.q
@@ -117,7 +118,19 @@ def evaluate(
     thresholds: Thresholds | tuple[Thresholds, ...] = Thresholds(),
 ) -> tuple[AccountHealth, ...]:
     """Health of every account in the book; `thresholds` is one for all or one per account."""
-    raw = book.marks() if marks is None else marks
+    notes: list[tuple[str, ...]] = []
+    if book.shares_marks:  # rows of one symbol may be given different marks: say which counts
+        given = np.array([p.mark_price for a in book.accounts for p in a.positions])
+        columns = book.report_columns
+        notes = mark_notes(
+            columns.symbol,
+            columns.hypothetical,
+            book.account_index,
+            book.mark_lead,
+            given if marks is None else marks,
+            len(book.accounts),
+        )
+    raw = book.marks() if marks is None else book.one_mark(marks)
     bad = ~usable(raw)
     ev = evaluate_arrays(book, stand_in_marks(book, raw, bad) if bad.any() else raw)
     z = book.to_z(ev.marks)
@@ -194,6 +207,7 @@ def evaluate(
                 liquidation_move_up=up,
                 positions=tuple(rows[starts[i] : starts[i + 1]]),
                 unknown=pool_unknown,
+                notes=notes[i] if notes else (),
             )
         )
     return tuple(reports)
@@ -227,7 +241,11 @@ def _blank_unknown_rows(
 
 
 def evaluate_accounts(
-    accounts: list[Account] | tuple[Account, ...], thresholds: Thresholds = Thresholds()
+    accounts: list[Account] | tuple[Account, ...],
+    thresholds: Thresholds = Thresholds(),
+    *,
+    one_mark: bool = True,
 ) -> tuple[AccountHealth, ...]:
-    """Convenience: build the book and evaluate it at the positions' own marks."""
-    return evaluate(Book.build(tuple(accounts)), None, thresholds)
+    """Convenience: build the book and evaluate it at the positions' own marks (see
+    Book.build for `one_mark`)."""
+    return evaluate(Book.build(tuple(accounts), one_mark=one_mark), None, thresholds)

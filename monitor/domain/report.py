@@ -91,6 +91,9 @@ class AccountHealth:
     # is the worst level of what is still known (its isolated positions), never a verdict
     # on the pool: every front end shows the pool as unknown.
     unknown: str | None = None
+    # What the trader should know about how the figures were reached (e.g. rows of one symbol
+    # typed at different marks, valued at one).
+    notes: tuple[str, ...] = ()
 
     @property
     def known(self) -> bool:

@@ -49,6 +49,8 @@ def health_table(reports: tuple[AccountHealth, ...] | list[AccountHealth]) -> st
         lines.append(f"{a.name}  [{a.status.label.upper() if a.known else 'UNKNOWN'}]")
         for reason in a.unknowns:
             lines.append(f"  UNKNOWN: {reason}")
+        for note in a.notes:
+            lines.append(f"  NOTE: {note}")
         lines.append(
             f"  health {health}   margin balance {_num(a.margin_balance)}"
             # Balance − maintenance: what the pool can lose, not what any venue calls free

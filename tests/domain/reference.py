@@ -5,6 +5,8 @@ Used only by tests, as an independent route to margin balance and maintenance at
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from monitor.domain.model import Account, Position
 
 
@@ -71,14 +73,14 @@ def isolated(p: Position, price: float) -> tuple[float, float]:
 
 def legs(account: Account, index: int) -> list[int]:
     """The positions that move with position `index`: itself, or every cross leg of its symbol
-    quoted at the same mark (the venue's hedge legs)."""
+    (one market has one mark: hedge legs, typed lots, a what-if beside a held position)."""
     p = account.positions[index]
     if p.margin_mode.value == "isolated":
         return [index]
     return [
         j
         for j, q in enumerate(account.positions)
-        if q.symbol == p.symbol and q.margin_mode.value == "cross" and q.mark_price == p.mark_price
+        if q.symbol == p.symbol and q.margin_mode.value == "cross"
     ]
 
 
@@ -95,3 +97,19 @@ def side_of_liquidation(account: Account, index: int, price: float) -> tuple[flo
         marks[j] = account.positions[j].mark_price * t
     scale = {} if p.inverse else {p.symbol.split("/")[0]: t}
     return pool(account, marks, scale)
+
+
+def market_marks(account: Account) -> Account:
+    """The account with every row of a symbol at one mark, as the spec's one-market-one-mark
+    rule reads: the first held (not hypothetical) row's mark of that symbol, else the first
+    row's."""
+    chosen: dict[str, float] = {}
+    for p in account.positions:
+        if not p.hypothetical:
+            chosen.setdefault(p.symbol, p.mark_price)
+    for p in account.positions:
+        chosen.setdefault(p.symbol, p.mark_price)
+    return replace(
+        account,
+        positions=tuple(replace(p, mark_price=chosen[p.symbol]) for p in account.positions),
+    )

@@ -67,9 +67,14 @@ def positions(draw: st.DrawFn, inverse: bool, allow_entry_basis: bool = True) ->
 
 
 @st.composite
-def accounts(draw: st.DrawFn, allow_entry_basis: bool = True) -> Account:
+def accounts(draw: st.DrawFn, allow_entry_basis: bool = True, typed_marks: bool = False) -> Account:
+    """A random pool. Its rows of one symbol carry one mark, as a venue quotes them, unless
+    `typed_marks` (rows typed by hand may each carry their own)."""
     inverse = draw(st.booleans())
     items = draw(st.lists(positions(inverse, allow_entry_basis), min_size=1, max_size=5))
+    if not typed_marks:
+        first: dict[str, float] = {}
+        items = [replace(p, mark_price=first.setdefault(p.symbol, p.mark_price)) for p in items]
     if draw(st.booleans()):
         # A hedge: the other side of a held symbol, at the same mark, in the same pool.
         leg = draw(st.sampled_from(items))
