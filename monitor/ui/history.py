@@ -38,9 +38,12 @@ class HealthHistory:
         self._series: dict[int, _Series] = {}
 
     def record(self, snap: Snapshot) -> None:
-        """One point per account per snapshot; NaN (a gap) where health is not current."""
+        """One point per account per snapshot; NaN (a gap) where health is not current. The
+        real book's health: a what-if is never the record (the store keeps the same)."""
         for a in snap.accounts:
-            value = a.health.health_ratio if (a.known and a.health) else None
+            real = a.baseline
+            known = a.known and real is not None and real.unknown is None
+            value = real.health_ratio if known and real is not None else None
             series = self._series.setdefault(a.account_id, _Series())
             series.append(snap.taken_at, np.nan if value is None else value)
 
