@@ -1,15 +1,13 @@
-"""What-if questions about one pool: stress under a uniform move, largest safe new position."""
+"""What-if questions about one pool: stress under a uniform move (the largest safe new
+position: safe_size.py)."""
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import numpy as np
 
 from monitor.domain.book import Book, BoolArray, FloatArray
-from monitor.domain.engine import evaluate_arrays
 from monitor.domain.maintenance import bracket_index, take
-from monitor.domain.model import Account, MarginMode, Position
+from monitor.domain.model import Account
 
 
 def stress_curve(account: Account, moves: FloatArray) -> FloatArray:
@@ -47,48 +45,3 @@ def _pnl_value(book: Book, cross: BoolArray, pnl: FloatArray) -> FloatArray:
         equity = book.asset_wallet[a] + pnl[asset == a].sum(axis=0)
         total = total + equity * np.where(equity > 0, book.asset_bid[a], book.asset_ask[a])
     return total
-
-
-def _health_with(account: Account, candidate: Position) -> float:
-    """The health that limits the candidate: the pool's for cross, the lower of pool and own
-    for isolated (its margin leaves the cross wallet)."""
-    if candidate.margin_mode is MarginMode.ISOLATED:
-        wallet = account.wallet_balance - (candidate.isolated_margin or 0.0)
-        trial = replace(account, wallet_balance=wallet, positions=(*account.positions, candidate))
-    else:
-        trial = replace(account, positions=(*account.positions, candidate))
-    ev = evaluate_arrays(Book.build((trial,)))
-    pool = float(ev.account_health[0])
-    own = float(ev.position_health[-1])
-    values = [v for v in (pool, own) if np.isfinite(v)]
-    return min(values) if values else float("inf")
-
-
-def largest_safe_size(
-    account: Account, candidate: Position, min_health: float, *, rel_tol: float = 1e-9
-) -> float:
-    """Largest `contracts` for the candidate that keeps health at or above `min_health`.
-
-    0.0 when even the smallest position breaks the limit (or the pool already does).
-    Health falls as the size grows (maintenance grows with notional), so a bracketing
-    search followed by bisection finds the boundary.
-    """
-
-    def safe(size: float) -> bool:
-        return _health_with(account, replace(candidate, contracts=size)) >= min_health
-
-    tiny = max(candidate.contracts, 1e-12) * 1e-9
-    if not safe(tiny):
-        return 0.0
-    lo, hi = tiny, max(candidate.contracts, tiny * 2)
-    while safe(hi):
-        lo, hi = hi, hi * 2
-        if hi > 1e18:  # the pool never reaches the limit (no maintenance growth)
-            return float("inf")
-    while (hi - lo) > rel_tol * hi:
-        mid = (lo + hi) / 2
-        if safe(mid):
-            lo = mid
-        else:
-            hi = mid
-    return lo

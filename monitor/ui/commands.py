@@ -82,6 +82,7 @@ class Commands(QObject):
             hypothetical=hypothetical,
             existing=existing,
             warning_health=snap.thresholds.warning if snap else 2.0,
+            warning_move=snap.thresholds.move_warning if snap else 0.03,
             market_marks=self._market_marks.get(snap.account_id, {}) if snap else {},
             venue=(snap.marks_venue or snap.venue) if snap else None,
             parent=self.window,

@@ -24,10 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from monitor.domain.model import Account, Position
-from monitor.domain.whatif import largest_safe_size
-from monitor.ui import formatting as fmt
 from monitor.ui.numbers import number_text, percent_text
-from monitor.ui.pools import pool_for
 from monitor.ui.position_form import (
     field_label,
     field_texts,
@@ -38,6 +35,7 @@ from monitor.ui.position_form import (
     with_unit,
 )
 from monitor.ui.position_validation import Invalid, sanity_warnings, validate_position
+from monitor.ui.safe_size_button import fill_largest_safe_size
 from monitor.ui.symbols import MarketList, Refused, Resolved
 
 _num = number_text
@@ -52,6 +50,7 @@ class PositionDialog(QDialog):
         hypothetical: bool,
         existing: Position | None = None,
         warning_health: float = 2.0,
+        warning_move: float = 0.03,
         market_marks: Mapping[str, float] | None = None,
         venue: str | None = None,
         parent: QWidget | None = None,
@@ -64,6 +63,7 @@ class PositionDialog(QDialog):
         self._pools = tuple(pools) or ((account,) if account else ())  # every pool
         self._existing = existing
         self._warning = warning_health
+        self._warning_move = warning_move
         self._markets = {p.symbol: p for pool in self._pools for p in pool.positions}
         self._venue = venue
         self.result_position: Position | None = None
@@ -90,7 +90,8 @@ class PositionDialog(QDialog):
         self.safe_size = QPushButton("Largest safe size")
         self.safe_size.setToolTip(
             f"biggest size that keeps the pool's health at or above the warning level "
-            f"({warning_health:g})"
+            f"({warning_health:g}) and a move of {warning_move * 100:g} % away from "
+            "liquidation, at the typed leverage and within the venue's maximum for that size"
         )
         self.error = note("validationError")
         self.warning = note("validationWarning")  # allowed but unlikely: a slip, a typo
@@ -279,21 +280,16 @@ class PositionDialog(QDialog):
         self.safe_size.setEnabled(self._account is not None)
         return result
 
+    def position_from(self, raw: dict[str, Any]) -> Position | Invalid:
+        """The position `raw` (as `raw()` gives it, some fields replaced) describes."""
+        return self._position(raw)
+
     def invalid_field(self) -> str | None:
         result = self._position()
         return result.field if isinstance(result, Invalid) else None
 
     def fill_largest_safe_size(self) -> None:
-        result = self._position()
-        if isinstance(result, Invalid) or self._account is None:
-            return
-        # The pool the position would count in, as the service places it.
-        pool = pool_for(self._pools, result) or self._account
-        others = tuple(p for p in pool.positions if p is not self._existing)
-        base = dataclasses.replace(pool, positions=others)
-        size = largest_safe_size(base, result, self._warning)
-        self.contracts.setText(f"{size:.6g}")
-        self.safe_size.setText(f"Largest safe size: {fmt.amount(size)}")
+        fill_largest_safe_size(self)
 
     def accept(self) -> None:
         result = self.revalidate()

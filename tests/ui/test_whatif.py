@@ -74,7 +74,7 @@ def test_switching_a_hypothetical_moves_every_liquidation_price_and_back(
     assert window.header.health_text() == fmt.health(with_it.health_ratio)
 
 
-def test_largest_safe_size_keeps_the_pool_at_the_warning_level(
+def test_largest_safe_size_keeps_the_pool_at_the_warning_levels(
     qtbot: Any, window: MainWindow
 ) -> None:
     snap = selected(window)
@@ -82,21 +82,25 @@ def test_largest_safe_size_keeps_the_pool_at_the_warning_level(
     qtbot.addWidget(dialog)
     dialog.symbol.setCurrentText("ETH/USDT:USDT")
     dialog.side.setCurrentText("long")
-    dialog.contracts.setText("1")
+    dialog.contracts.clear()  # the size is what the button solves for
     qtbot.mouseClick(dialog.safe_size, Qt.MouseButton.LeftButton)
     size = float(dialog.contracts.text())
     assert size > 0
     real = real_account(snap)
     template = dialog.result_position or dialog.revalidate()
     assert isinstance(template, Position)
-    warning = snap.thresholds.warning
-    # Invariant, checked with the engine: at that size the pool holds the warning level,
-    # and 1 % more breaks it.
-    at = health_of(real, _sized(template, size)).health_ratio
-    above = health_of(real, _sized(template, size * 1.01)).health_ratio
-    assert at is not None and above is not None
-    assert at >= warning * (1 - 1e-6)
-    assert above < warning
+    limits = snap.thresholds
+
+    def within(h: Any) -> bool:
+        move = h.liquidation_move
+        return h.health_ratio >= limits.warning * (1 - 1e-6) and (
+            move is None or move >= limits.move_warning * (1 - 1e-6)
+        )
+
+    # Invariant, checked with the engine: at that size the pool holds both warning levels
+    # (health and the move to liquidation), and 1 % more breaks one of them.
+    assert within(health_of(real, _sized(template, size)))
+    assert not within(health_of(real, _sized(template, size * 1.01)))
 
 
 def _sized(p: Position, contracts: float) -> Position:
