@@ -78,7 +78,7 @@ class Book:
     floors: FloatArray  # (n, K) padded with +inf
     rates: FloatArray  # (n, K)
     amounts: FloatArray  # (n, K)
-    mark0: FloatArray  # (n,) the marks the positions carry, one per symbol and account
+    mark0: FloatArray  # (n,) the marks the positions carry (as typed: see marks())
     mark_lead: IntArray  # (n,) the row whose mark each row takes (market_marks.py)
     # Collateral whose value moves with its price, one row per (pool, asset).
     coll_account: IntArray  # (c,)
@@ -194,12 +194,14 @@ class Book:
             floors=floors,
             rates=rates,
             amounts=amounts,
-            mark0=col(lambda p: p.mark_price)[leads] if n else np.zeros(0),
+            mark0=col(lambda p: p.mark_price),
             mark_lead=leads,
             coll_account=np.array([i for i, _ in coll], dtype=np.int64),
             coll_units=np.array([c.counted_units for _, c in coll], dtype=np.float64),
             coll_price=np.array([c.price for _, c in coll], dtype=np.float64),
-            coll_ref=np.array(refs, dtype=np.int64),
+            # A collateral follows the row whose mark is its market's (mark0 at that row is
+            # the price the collateral was valued with).
+            coll_ref=np.array([leads[r] if r >= 0 else -1 for r in refs], dtype=np.int64),
             pos_asset=pos_asset,
             asset_account=np.array([i for i, _ in assets], dtype=np.int64),
             asset_wallet=np.array([a.wallet for _, a in assets], dtype=np.float64),
@@ -245,8 +247,8 @@ class Book:
         ).astype(np.float64)
 
     def marks(self) -> FloatArray:
-        """The marks stored in the positions themselves."""
-        return self.mark0.copy()
+        """The marks stored in the positions themselves, one per symbol and account."""
+        return self.one_mark(self.mark0.copy())
 
     def to_z(self, prices: FloatArray) -> FloatArray:
         return np.where(self.inverse, 1.0 / prices, prices)

@@ -120,14 +120,13 @@ def evaluate(
     """Health of every account in the book; `thresholds` is one for all or one per account."""
     notes: list[tuple[str, ...]] = []
     if book.shares_marks:  # rows of one symbol may be given different marks: say which counts
-        given = np.array([p.mark_price for a in book.accounts for p in a.positions])
         columns = book.report_columns
         notes = mark_notes(
             columns.symbol,
             columns.hypothetical,
             book.account_index,
             book.mark_lead,
-            given if marks is None else marks,
+            book.mark0 if marks is None else marks,
             len(book.accounts),
         )
     raw = book.marks() if marks is None else book.one_mark(marks)

@@ -43,6 +43,7 @@ def pool_of_whatif(snap: AccountSnapshot) -> dict[int, str]:
 
 
 def summary(snap: AccountSnapshot | None, items: list[tuple[int, Position, bool]]) -> str:
+    notes = _notes(snap)
     if snap is not None and has_active_whatif(snap):
         several = len(snap.pools) > 1
         lines = [
@@ -50,10 +51,25 @@ def summary(snap: AccountSnapshot | None, items: list[tuple[int, Position, bool]
             f"{fmt.health(p.baseline.health_ratio)} → {fmt.health(p.health.health_ratio)}"
             for p in pools.whatif_pools(snap)
         ]
-        return "; ".join(lines) + " with the what-ifs switched on."
+        on = sum(1 for _, _, enabled in items if enabled)
+        which = "the what-if" if on == 1 else f"the {on} what-ifs"
+        return "; ".join(lines) + f" with {which} switched on." + notes
     if items:
-        return "What-ifs are all switched off: figures are the real book."
-    return "No what-ifs. Add one to see what a new position does."
+        return "What-ifs are all switched off: figures are the real book." + notes
+    return "No what-ifs. Add one to see what a new position does." + notes
+
+
+def _notes(snap: AccountSnapshot | None) -> str:
+    """How the figures were reached, where the trader should know (e.g. a what-if typed at
+    another mark than the held position of its symbol: one market, one mark)."""
+    if snap is None:
+        return ""
+    seen: list[str] = []
+    for pool in snap.pools:
+        for note in (*pool.health.notes, *pool.baseline.notes):
+            if note not in seen:
+                seen.append(note)
+    return "".join(f"\nNote: {n}" for n in seen)
 
 
 class WhatIfPanel(QWidget):
