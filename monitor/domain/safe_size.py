@@ -55,7 +55,7 @@ class SafeSize:
             "own health": "the position's own warning health",
             "own move": "the position's own warning move",
             "wallet": "the margin the wallet can post",
-            "already": "the pool is already past a warning limit",
+            "already": "the pool, already past a warning limit",
             "": "no limit",
         }[self.binding]
 

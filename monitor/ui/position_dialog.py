@@ -64,7 +64,11 @@ class PositionDialog(QDialog):
         self._existing = existing
         self._warning = warning_health
         self._warning_move = warning_move
-        self._markets = {p.symbol: p for pool in self._pools for p in pool.positions}
+        # Per symbol the row whose mark is the market's: the first held one, else the first
+        # (one market, one mark: a what-if typed at another mark does not speak for it).
+        rows = [p for pool in self._pools for p in pool.positions]
+        self._markets = {p.symbol: p for p in reversed(rows)}
+        self._markets.update({p.symbol: p for p in reversed(rows) if not p.hypothetical})
         self._venue = venue
         self.result_position: Position | None = None
 

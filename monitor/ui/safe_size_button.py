@@ -77,6 +77,10 @@ def fill_largest_safe_size(dialog: PositionDialog) -> None:
         dialog.safe_size.setToolTip("no size reaches a warning limit (no maintenance growth)")
         return
     size = _floor(safe.contracts)
+    if size <= 0:
+        dialog.safe_size.setText("Largest safe size: none")
+        dialog.error.setText(f"no size is safe: limited by {safe.reason}")
+        return
     dialog.contracts.setText(f"{size:.6g}")
     if result.margin_mode is MarginMode.ISOLATED and leverage:
         z_entry = 1 / result.entry_price if result.inverse else result.entry_price
