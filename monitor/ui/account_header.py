@@ -287,14 +287,25 @@ class AccountHeader(QFrame):
         pace = _pace(snap, pool, failing)
         self.pace.setText(f"liquidation {pace}" if pace else "")
         self.pace.setVisible(bool(pace))
-        for value_label, value in (
-            (self.margin_balance, fmt.money(h.margin_balance, currency) if h else fmt.UNKNOWN),
-            (self.maintenance, fmt.money(h.maintenance_margin, currency) if h else fmt.UNKNOWN),
-            (self.available, fmt.money(available, currency)),
-            (self.move_down, down),
-            (self.move_up, up),
-        ):
-            value_label.setText(value)
+        # With what-ifs on, each figure reads real → with what-ifs (never the what-if alone).
+        real = pool.baseline if pool is not None and has_whatif(pool) and h else None
+        was_down, was_up = _moves(snap, real) if real else (down, up)
+        was_available = (
+            tf.available(real, tuple(p for p in pool.account.positions if not p.hypothetical))
+            if real and pool and not failing
+            else None
+        )
+        for value_label, value, was in (
+            (self.margin_balance, fmt.money(h.margin_balance, currency) if h else fmt.UNKNOWN,
+             fmt.money(real.margin_balance, currency) if real else ""),
+            (self.maintenance, fmt.money(h.maintenance_margin, currency) if h else fmt.UNKNOWN,
+             fmt.money(real.maintenance_margin, currency) if real else ""),
+            (self.available, fmt.money(available, currency),
+             fmt.money(was_available, currency) if real else ""),
+            (self.move_down, down, was_down),
+            (self.move_up, up, was_up),
+        ):  # fmt: skip
+            value_label.setText(f"{was} → {value}" if real and was != value else value)
             _set_stale(value_label, not current)
         account = pool.account if pool else None
         exch = account.exchange_health_ratio if account else None

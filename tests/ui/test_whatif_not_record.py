@@ -47,6 +47,14 @@ def test_a_whatif_changes_neither_list_nor_history_nor_alerts_nor_store(
     # Several more snapshots, each recorded in the chart's history, with the what-if on.
     qtbot.waitUntil(lambda: len(history.series(account_id)[0]) >= seen + 5, timeout=5000)
     assert window.header.health_text() == fmt.health(with_it.health_ratio)  # marked as what-if
+    # The header's figures read real → with the what-if, never the what-if's alone.
+    real_report = health_of(real)
+    # (Opened at its mark, the what-if leaves the balance as it is: one figure.)
+    assert window.header.margin_balance.text() == fmt.money(real_report.margin_balance, "USDT")
+    assert window.header.maintenance.text() == (
+        f"{fmt.money(real_report.maintenance_margin, 'USDT')} → "
+        f"{fmt.money(with_it.maintenance_margin, 'USDT')}"
+    )
 
     t, h = history.series(account_id)
     after = h[t >= on_at]
