@@ -19,6 +19,7 @@ from monitor.domain import evaluate_accounts
 from monitor.domain.liquidation import GROUP_UP_LIMIT
 from monitor.domain.model import Account, Maintenance, MarginMode, Position, Side
 
+from . import reference
 from .strategies import accounts
 
 BTC = "BTC/USDT:USDT"
@@ -169,3 +170,17 @@ def test_two_rows_of_a_symbol_are_one_merged_row(account, data, share, entry_fac
     for r, row in enumerate(one.positions):
         if r != i:
             assert _close(two.positions[r].liquidation_price, row.liquidation_price, scale)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(accounts(typed_marks=True), st.lists(st.booleans(), min_size=6, max_size=6))
+def test_rows_typed_at_any_marks_read_as_the_book_at_the_market_marks(account, whatif):
+    """Whatever marks the rows of a symbol were typed at, the figures are those of the book
+    with every row at its market's mark (reference.market_marks: the first held row's)."""
+    positions = tuple(
+        replace(p, hypothetical=flag) for p, flag in zip(account.positions, whatif, strict=False)
+    )
+    typed = replace(account, positions=positions)
+    got = evaluate_accounts([typed])[0]
+    want = evaluate_accounts([reference.market_marks(typed)])[0]
+    assert replace(got, notes=()) == want
