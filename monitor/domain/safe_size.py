@@ -95,9 +95,9 @@ def first_root(
 
 
 def _pool_at(book: Book, t: float) -> tuple[float, float]:
-    """(margin balance, maintenance) of the book's one pool with every cross mark and the
-    pool's collateral at t times today's."""
-    marks = book.marks() * np.where(book.isolated, 1.0, t)
+    """(margin balance, maintenance) of the book's one pool with every mark (one per symbol:
+    an isolated row's too) and the pool's collateral at t times today's."""
+    marks = book.marks() * t
     ev = evaluate_arrays(book, marks)
     unfollowed = float(book.collateral_value()[book.coll_ref < 0].sum())
     return float(ev.margin_balance[0]) + unfollowed * (t - 1.0), float(ev.account_maintenance[0])
