@@ -25,7 +25,7 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
-from monitor.domain.market_marks import mark_leads
+from monitor.domain.market_marks import lot_shares, mark_leads
 from monitor.domain.model import Account, MaintenanceBasis, MarginMode, Position, Side
 
 FloatArray = NDArray[np.float64]
@@ -142,6 +142,10 @@ class Book:
                 amounts[row, j] = tier.amount
             # Notional below the first floor still uses the first bracket.
             floors[row, 0] = -np.inf
+        if one_mark:  # lots of one position bracketed by their joint notional
+            share = lot_shares(positions)[:, None]
+            floors[:, 1:] *= share
+            amounts *= share
 
         def col(f: Callable[[Position], float]) -> FloatArray:
             return np.array([f(p) for _, p in positions], dtype=np.float64)

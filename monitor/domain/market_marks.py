@@ -1,4 +1,5 @@
-"""One market, one mark: the rows of one symbol in one account are valued at a single mark.
+"""One market, one mark: the rows of one symbol in one account are valued at a single mark,
+and its cross lots on one side are one position for the maintenance brackets.
 
 A venue quotes one mark price per market, so its hedge legs always agree. Rows typed by hand
 do not have to: two manual lots of BTC typed at 58,000 and 60,000, or a what-if typed at a
@@ -7,6 +8,13 @@ for what is one market (and moves of one price solved as if independent). Every 
 symbol therefore takes the mark of its "lead": the first held (not hypothetical) row of that
 symbol in the account, else its first row — a what-if takes the held position's mark, two
 typed rows the first one's. The engine says so in a note when the marks it was given differ.
+
+A venue also holds one position per symbol and side: lots of it (typed apart, or a what-if
+adding to a held position) take their maintenance bracket from their joint notional. At one mark
+each lot's notional is a fixed share of the joint one (its contracts' share; at the entry basis,
+its entry notional's share), so scaling a lot's bracket floors and deductions by its share gives
+each lot its part of the joint maintenance — and every solver, which brackets a row by its own
+notional, brackets the lots together without knowing of them.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from monitor.domain.model import Position
+from monitor.domain.model import MaintenanceBasis, MarginMode, Position
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -72,3 +80,24 @@ def mark_notes(
             f"valued at {_price(float(marks[lead]))} ({whose}) and move as one"
         )
     return [tuple(n) for n in notes]
+
+
+def lot_shares(positions: Sequence[tuple[int, Position]]) -> FloatArray:
+    """(n,) each row's share of the basis notional of its position: the cross rows of one
+    symbol and side in an account with one maintenance table form one position (1.0: a row
+    alone). Rows with different tables (hand-typed rates) cannot be one bracket: kept apart."""
+    lots: dict[tuple[object, ...], list[int]] = {}
+    weight = []
+    for row, (i, p) in enumerate(positions):
+        entry = p.maintenance_basis is MaintenanceBasis.ENTRY
+        z_entry = 1.0 / p.entry_price if p.inverse else p.entry_price
+        weight.append(p.contracts * p.contract_size * (z_entry if entry else 1.0))
+        if p.margin_mode is MarginMode.CROSS:
+            key = (i, p.symbol, p.side, p.maintenance.tiers, entry, p.close_fee_rate, p.inverse)
+            lots.setdefault(key, []).append(row)
+    share = np.ones(len(positions))
+    for rows in lots.values():
+        total = sum(weight[r] for r in rows)
+        if len(rows) > 1 and total > 0:
+            share[rows] = [weight[r] / total for r in rows]
+    return share

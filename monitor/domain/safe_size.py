@@ -9,7 +9,9 @@ marks is
 with A, M the pool's balance and maintenance without the order, U the order's PnL per contract,
 w the USD per unit of its maintenance, k its basis notional per contract x (rate_j + fee). So
 within a bracket phi is linear in s and its root is closed form; with a continuous bracket table
-phi is concave in s (rates rise with notional), so the safe sizes are [0, first root].
+phi is concave in s (rates rise with notional), so the safe sizes are [0, first root]. An order
+adding to a held cross position (same symbol, side and table) joins it: the bracket is that of
+their joint notional, and the held lots' maintenance is solved for with it.
 
 Limits, each a phi (the smallest root wins):
 - health: at today's marks, h = the warning health;
@@ -30,7 +32,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from monitor.domain.book import Book, FloatArray
+from monitor.domain.book import Book, FloatArray, IntArray
 from monitor.domain.engine import evaluate_arrays
 from monitor.domain.model import Account, MaintenanceBasis, MarginMode, Position
 
@@ -79,28 +81,50 @@ def first_root(
     floors: FloatArray,
     rates: FloatArray,
     amounts: FloatArray,
+    held: float = 0.0,
 ) -> float:
-    """Smallest s >= 0 with a + s u - h w (s per rate_j - amount_j) < 0, j the bracket of the
-    notional s per (per: basis notional per contract, rates with the close fee); inf: none."""
-    lo = floors / per  # each bracket's first size
-    hi = np.append(lo[1:], np.inf)
+    """Smallest s >= 0 with a + s u - h w (n rate_j - amount_j) < 0, n = held + s per the
+    bracketed notional (per: the order's basis notional per contract; held: that of the lots
+    of the same position already held, whose maintenance `a` leaves out) and j its bracket
+    (rates with the close fee); inf: none."""
+    start = np.maximum((floors - held) / per, 0.0)  # each bracket's first size
+    end = np.append((floors[1:] - held) / per, np.inf)
     slope = u - h * w * per * rates
-    const = a + h * w * amounts
+    const = a + h * w * (amounts - held * rates)
     with np.errstate(divide="ignore", invalid="ignore"):
         root = np.where(slope < 0, -const / slope, np.inf)
-        at_lo = const + slope * lo  # phi at each bracket's start: a jump below 0 at a floor
-    root = np.where(at_lo < 0, np.maximum(lo, 0.0), np.maximum(root, lo))
-    root = np.where(root < hi, root, np.inf)
-    return float(root[lo < np.inf].min(initial=np.inf))
+    at_start = const + slope * start  # below 0 at a bracket's start: a jump at its floor
+    root = np.where(at_start < 0, start, np.maximum(root, start))
+    root = np.where((root < end) & (start < end), root, np.inf)
+    return float(root.min(initial=np.inf))
 
 
-def _pool_at(book: Book, t: float) -> tuple[float, float]:
-    """(margin balance, maintenance) of the book's one pool with every mark (one per symbol:
-    an isolated row's too) and the pool's collateral at t times today's."""
+def _pool_at(book: Book, t: float, lot: IntArray) -> tuple[float, float, float]:
+    """(margin balance, maintenance, the `lot` rows' share of it) of the book's one pool with
+    every mark (one per symbol: an isolated row's too) and the pool's collateral at t times
+    today's."""
     marks = book.marks() * t
     ev = evaluate_arrays(book, marks)
     unfollowed = float(book.collateral_value()[book.coll_ref < 0].sum())
-    return float(ev.margin_balance[0]) + unfollowed * (t - 1.0), float(ev.account_maintenance[0])
+    balance = float(ev.margin_balance[0]) + unfollowed * (t - 1.0)
+    return balance, float(ev.account_maintenance[0]), float(ev.maintenance[lot].sum())
+
+
+def _lot_of(account: Account, order: Position) -> IntArray:
+    """Rows the order would join as one position (one symbol, side and table, cross): its
+    bracket is that of their joint notional (market_marks.lot_shares)."""
+    if order.margin_mode is not MarginMode.CROSS:
+        return np.zeros(0, dtype=np.int64)
+
+    def key(p: Position) -> tuple[object, ...]:
+        return (p.symbol, p.side, p.maintenance.tiers, p.maintenance_basis, p.close_fee_rate)
+
+    rows = [
+        r
+        for r, p in enumerate(account.positions)
+        if p.margin_mode is MarginMode.CROSS and key(p) == key(order)
+    ]
+    return np.array(rows, dtype=np.int64)
 
 
 def _market_mark(account: Account, candidate: Position) -> Position:
@@ -158,8 +182,21 @@ def largest_safe_size(
         ("move down", 1.0 - min_move, 1.0),
         ("move up", 1.0 + min_move, 1.0),
     )
+    lot = _lot_of(account, p)
+    held = [account.positions[r] for r in lot.tolist()]
+
+    def held_notional(t: float) -> float:
+        """The basis notional of the lots the order joins, its mark at t times today's."""
+        entry = p.maintenance_basis is MaintenanceBasis.ENTRY
+        return float(
+            sum(
+                q.contracts * q.contract_size * z(q.entry_price if entry else p.mark_price * t)
+                for q in held
+            )
+        )
+
     for name, t, h in scenarios:
-        balance, maintenance = _pool_at(book, t)
+        balance, maintenance, of_lot = _pool_at(book, t, lot)
         if balance - h * maintenance < 0:
             return SafeSize(0.0, "already", leverage)
         pnl, per = per_contract(t)
@@ -167,8 +204,10 @@ def largest_safe_size(
             size = balance / margin - h * maintenance / margin
             limits.append((name if maintenance > 0 else "wallet", size))
             continue
-        excess = balance - h * maintenance
-        limits.append((name, first_root(excess, pnl, h, w, per, floors, rates, amounts)))
+        # The lots it joins are bracketed anew with it: their maintenance is solved for too.
+        excess = balance - h * (maintenance - of_lot)
+        root = first_root(excess, pnl, h, w, per, floors, rates, amounts, held_notional(t))
+        limits.append((name, root))
     if isolated:
         for name, t, h in (("own health", 1.0, min_health), ("own move", adverse, 1.0)):
             pnl, per = per_contract(t)
@@ -178,7 +217,8 @@ def largest_safe_size(
         _, per = per_contract(1.0)
         too_high = np.flatnonzero(tier_max_leverage(p) < leverage)
         if too_high.size:
-            limits.append(("leverage", floors[too_high[0]] / per))
+            cap = (floors[too_high[0]] - held_notional(1.0)) / per
+            limits.append(("leverage", max(cap, 0.0)))
     name, size = min(limits, key=lambda item: item[1])
     if not math.isfinite(size):
         return SafeSize(math.inf, "", leverage)

@@ -24,13 +24,26 @@ def pnl(p: Position, price: float) -> float:
 
 
 def maintenance(p: Position, price: float) -> float:
-    basis_price = p.entry_price if p.maintenance_basis.value == "entry" else price
-    n = notional(p, basis_price)
+    return joint_maintenance([(p, price)])
+
+
+def joint_maintenance(lots: list[tuple[Position, float]]) -> float:
+    """Maintenance of one position held as lots (one symbol, side and table, cross): the
+    bracket of their joint notional at the basis, one deduction."""
+    p = lots[0][0]
+    n = sum(
+        notional(q, q.entry_price if q.maintenance_basis.value == "entry" else price)
+        for q, price in lots
+    )
     tier = p.maintenance.tiers[0]
     for t in p.maintenance.tiers:
         if n >= t.floor:
             tier = t
     return n * (tier.rate + p.close_fee_rate) - tier.amount
+
+
+def _lot_key(p: Position) -> tuple[object, ...]:
+    return (p.symbol, p.side, p.maintenance.tiers, p.maintenance_basis, p.close_fee_rate)
 
 
 def collateral_value(account: Account, scale: dict[str, float] | None = None) -> float:
@@ -53,15 +66,18 @@ def pool(
     balance, maint = account.wallet_balance + collateral_value(account, scale), 0.0
     rates = {a.asset: a for a in account.settle_assets}
     equity = {a.asset: a.wallet for a in account.settle_assets}
+    lots: dict[tuple[object, ...], list[tuple[Position, float]]] = {}
     for p, price in zip(account.positions, marks, strict=True):
         if p.margin_mode.value == "cross":
+            lots.setdefault(_lot_key(p), []).append((p, price))
             settle = p.symbol.split(":")[1]
-            if settle in rates:  # a multi-asset pool: PnL into its asset, maintenance at ask
+            if settle in rates:  # a multi-asset pool: PnL into its asset
                 equity[settle] += pnl(p, price)
-                maint += maintenance(p, price) * rates[settle].ask
             else:
                 balance += pnl(p, price)
-                maint += maintenance(p, price)
+    for lot in lots.values():  # lots of one position: one bracket (maintenance at ask)
+        settle = lot[0][0].symbol.split(":")[1]
+        maint += joint_maintenance(lot) * (rates[settle].ask if settle in rates else 1.0)
     for asset, value in equity.items():
         balance += value * (rates[asset].bid if value > 0 else rates[asset].ask)
     return balance, maint

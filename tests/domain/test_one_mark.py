@@ -132,16 +132,10 @@ def _close(a: float | None, b: float | None, scale: float) -> bool:
 )
 def test_two_rows_of_a_symbol_are_one_merged_row(account, data, share, entry_factor, mark_factor):
     """Splitting a cross position into two lots of its symbol, the second typed at any mark,
-    changes nothing: same pool figures, and both lots liquidate where the whole one does.
-    (A flat maintenance rate: with brackets each lot would sit in its own bracket.)"""
+    changes nothing: same pool figures (the lots bracketed by their joint notional), and both
+    lots liquidate where the whole one does."""
     i = data.draw(st.integers(0, len(account.positions) - 1))
-    rate = account.positions[i].maintenance.tiers[0].rate
-    whole = replace(
-        account.positions[i],
-        margin_mode=MarginMode.CROSS,
-        isolated_margin=None,
-        maintenance=Maintenance.flat(rate),
-    )
+    whole = replace(account.positions[i], margin_mode=MarginMode.CROSS, isolated_margin=None)
     z_entry = 1.0 / whole.entry_price if whole.inverse else whole.entry_price
     z_first = z_entry * entry_factor
     assume(z_entry * whole.contracts - z_first * whole.contracts * share > 0)
@@ -184,3 +178,22 @@ def test_rows_typed_at_any_marks_read_as_the_book_at_the_market_marks(account, w
     got = evaluate_accounts([typed])[0]
     want = evaluate_accounts([reference.market_marks(typed)])[0]
     assert replace(got, notes=()) == want
+
+
+BINANCE_BTC = Maintenance.tiered(
+    [0, 50_000, 250_000, 1_000_000], [0.004, 0.005, 0.01, 0.025], [0, 50, 1_300, 16_300]
+)
+
+
+def test_lots_of_one_position_take_the_bracket_of_their_joint_notional():
+    # Held 3 BTC and a what-if of 2 more at 60,000: one 300,000 position on the venue, in the
+    # 1 % bracket with 1,300 deducted: 1,700 (apart: 850 + 550 = 1,400), shared 3 : 2.
+    held = btc(60_000.0, 60_000.0, contracts=3.0, maintenance=BINANCE_BTC)
+    more = btc(60_000.0, 60_000.0, contracts=2.0, maintenance=BINANCE_BTC, hypothetical=True)
+    report = evaluate_accounts([Account("acct", 30_000.0, (held, more))])[0]
+    assert math.isclose(report.maintenance_margin, 1_700.0, rel_tol=1e-12)
+    assert [p.maintenance_margin for p in report.positions] == [1_020.0, 680.0]
+    # A short of the same symbol is another position (hedge mode): bracketed alone.
+    short = btc(60_000.0, 60_000.0, contracts=2.0, maintenance=BINANCE_BTC, side=Side.SHORT)
+    hedged = evaluate_accounts([Account("acct", 30_000.0, (held, short))])[0]
+    assert math.isclose(hedged.maintenance_margin, 850.0 + 550.0, rel_tol=1e-12)

@@ -19,7 +19,7 @@ from .strategies import accounts, positions
 
 BTC, ETH = "BTC/USDT:USDT", "ETH/USDT:USDT"
 BINANCE_BTC = Maintenance.tiered(
-    [0, 50_000, 250_000, 1_000_000], [0.004, 0.005, 0.01, 0.025], [None] * 4
+    [0, 50_000, 250_000, 1_000_000], [0.004, 0.005, 0.01, 0.025], [0, 50, 1_300, 16_300]
 )
 HELD = Position(BTC, Side.LONG, 1.0, 60_000.0, 60_000.0, Maintenance.flat(0.005))
 POOL = Account("pool", 10_000.0, (HELD,))
@@ -180,3 +180,14 @@ def test_an_isolated_size_holds_its_own_and_the_pools_limits(account, data, heal
     assume(0 < result.contracts < math.inf and result.binding not in ("already", "leverage"))
     assert _isolated_within(account, order, result.contracts, lev, health, move)
     assert not _isolated_within(account, order, result.contracts * 1.001, lev, health, move)
+
+
+def test_an_order_joining_a_held_position_is_bracketed_with_it():
+    # Held 3 BTC long at 60,000 on 4,000; more of it makes one position of 180,000 + 60,000 s.
+    # Health 2 allows 2,000 of maintenance: in the 1 % bracket 0.01 N - 1,300 = 2,000 at
+    # N = 330,000, s = 2.5 (bracketed apart the order would seem to allow about 3.3).
+    held = Position(BTC, Side.LONG, 3.0, 60_000.0, 60_000.0, BINANCE_BTC)
+    order = replace(held, contracts=0.0, hypothetical=True)
+    result = largest_safe_size(Account("pool", 4_000.0, (held,)), order, 2.0, 0.001)
+    assert result.binding == "health"
+    assert math.isclose(result.contracts, 2.5, rel_tol=1e-8)
