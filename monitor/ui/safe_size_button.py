@@ -79,6 +79,7 @@ def fill_largest_safe_size(dialog: PositionDialog) -> None:
     size = _floor(safe.contracts)
     if size <= 0:
         dialog.safe_size.setText("Largest safe size: none")
+        dialog.safe_size.setToolTip(f"no size is safe: limited by {safe.reason}")
         dialog.error.setText(f"no size is safe: limited by {safe.reason}")
         return
     dialog.contracts.setText(f"{size:.6g}")

@@ -93,6 +93,6 @@ def test_no_safe_size_says_why_and_leaves_the_size(qtbot: Any) -> None:
     dialog = _dialog(qtbot, Account("manual", 500.0, (held,)), warning_move=0.001)
     qtbot.mouseClick(dialog.safe_size, Qt.MouseButton.LeftButton)  # health 1.67 < 2 already
     assert dialog.contracts.text() == ""
-    assert dialog.error.text() == (
-        "no size is safe: limited by the pool, already past a warning limit"
-    )
+    reason = "no size is safe: limited by the pool, already past a warning limit"
+    assert dialog.error.text() == reason
+    assert dialog.safe_size.toolTip() == reason  # kept when the fields are checked again
