@@ -84,7 +84,7 @@ def test_the_header_tells_the_time_to_liquidation_only_while_the_move_shrinks(qt
     qtbot.addWidget(header)
     header.show_account(_snapshot(40.0), 0.0)
     assert not header.pace.isHidden()
-    assert header.pace.text() == "liquidation ≈ 40 s at the current pace"
+    assert header.pace.text() == "≈ 40 s at the current pace"
     header.show_account(_snapshot(None), 0.0)  # not moving toward liquidation
     assert header.pace.isHidden()
     header.show_account(_snapshot(40.0, state=SourceState.STALE), 0.0)  # not current

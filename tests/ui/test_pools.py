@@ -120,7 +120,7 @@ def test_every_pool_in_the_header_and_every_position_in_the_table_worst_first(
     # The header: the worst pool large, then every pool compact, in the same order.
     worst = truths["USDC"]
     assert window.header.health_text() == fmt.health(worst.health_ratio)
-    assert "USDC" in window.header.health_caption.text()
+    assert "USDC" in window.header.band_caption.text()
     col = POOL_COLUMNS.index
     rows = window.header.pool_rows()
     assert [r[col("Pool")] for r in rows] == names
@@ -245,7 +245,7 @@ def test_a_what_if_shows_the_pool_it_lands_in(
     assert usdt_row[health_col] == change
     # The large figure stays the worst pool's, which the what-if does not touch.
     assert window.header.health_text() == fmt.health(worst.health_ratio)
-    assert "what-if" not in window.header.health_caption.text()
+    assert "what-if" not in window.header.band_caption.text()
 
     # Off in the what-if panel: its row goes, the stress curve is the worst pool's again.
     item = window.whatif.item_for(position_id)

@@ -32,11 +32,11 @@ def test_a_pool_the_engine_cannot_judge_reads_unknown_everywhere(
     qtbot.waitUntil(lambda: _health_cell(window) == "unknown", timeout=5000)
     header = window.header
     assert header.health_text() == "—"
-    assert "cannot be judged" in header.health_caption.text()
+    assert "cannot be judged" in header.band_caption.text()
     assert "no usable mark (the venue gave 0)" in header.note.text()
     assert "BTC/USDT:USDT long" in header.note.text()
     assert all(text == "unknown" for text in _liq_cells(window))  # one cross pool: all of it
-    assert "ok" not in header.health_caption.text()
+    assert "ok" not in header.band_caption.text()
 
     rig.venue.faults.clear(FaultKind.ZERO_MARK)
     qtbot.waitUntil(lambda: "ok" in _health_cell(window), timeout=5000)

@@ -77,7 +77,7 @@ def test_a_stale_account_is_greyed_with_its_age(
     assert age >= 1  # the fast rules' stale window
     assert cell(window.accounts_model, 0, HEALTH_COLUMN) == "stale"
     assert window.accounts_model.row(0).italic
-    assert "last known" in window.header.health_caption.text()
+    assert "last known" in window.header.band_caption.text()
 
 
 def test_an_unknown_health_is_a_dash_not_zero(

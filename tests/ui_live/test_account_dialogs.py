@@ -33,7 +33,7 @@ def test_thresholds_reach_the_window_through_the_service(live, qtbot):  # noqa: 
     account_id = db.accounts.by_name("demo").account_id
     window.commands.service.set_thresholds(account_id, Thresholds(50.0, 40.0)).result(10)
     # The demo pool (health ~10) is now below critical: the header says so.
-    qtbot.waitUntil(lambda: "critical" in window.header.health_caption.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "critical" in window.header.band_caption.text(), timeout=10_000)
 
 
 def test_exchange_dialog_shows_an_accounts_settings_for_editing(qtbot):
