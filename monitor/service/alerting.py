@@ -42,7 +42,7 @@ def readings(snap: AccountSnapshot) -> list[SubjectReading]:
     account = account_key(snap.account_id)
     for pool in snap.pools:
         health = pool.baseline
-        label = snap.name if len(snap.pools) == 1 else f"{snap.name} {pool.pool} pool"
+        label = snap.label if len(snap.pools) == 1 else f"{snap.label} {pool.pool} pool"
         # The pool's distance is the uniform market move that liquidates it (the correlated
         # drawdown), not one position's move with the others held still.
         moves = [
@@ -73,7 +73,7 @@ def readings(snap: AccountSnapshot) -> list[SubjectReading]:
                     SubjectReading(
                         key=position_key(snap.account_id, p.symbol, p.side.value),
                         account=account,
-                        label=f"{snap.name} {p.symbol} {p.side.value}",
+                        label=f"{snap.label} {p.symbol} {p.side.value}",
                         health=p.health_ratio,
                         thresholds=snap.thresholds,
                         distance=p.distance_to_liquidation,
@@ -89,7 +89,7 @@ def feed(snap: AccountSnapshot, now: float) -> AccountFeed:
     manual = status.state is SourceState.MANUAL
     return AccountFeed(
         account=account_key(snap.account_id),
-        label=snap.name,
+        label=snap.label,
         interval=snap.interval,
         age=0.0 if manual else status.age(now),
         error=status.last_error

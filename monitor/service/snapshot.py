@@ -8,6 +8,10 @@ from enum import Enum
 from monitor.domain.model import Account, Position, Thresholds
 from monitor.domain.report import AccountHealth, Level
 
+# Put before a simulated account's name wherever it is shown or sent (list, header, window
+# title, alerts, webhooks): the demo's figures must never be taken for a real account's.
+SIMULATED_TAG = "[SIMULATED]"
+
 
 class SourceState(str, Enum):
     STARTING = "starting"  # no answer yet
@@ -110,6 +114,15 @@ class AccountSnapshot:
     @staticmethod
     def order(pools: tuple[PoolSnapshot, ...] | list[PoolSnapshot]) -> tuple[PoolSnapshot, ...]:
         return tuple(sorted(pools, key=_worst_first))
+
+    @property
+    def simulated(self) -> bool:
+        return self.kind == "simulated"
+
+    @property
+    def label(self) -> str:
+        """The account's name as shown and sent: "[SIMULATED] demo" for a simulated one."""
+        return f"{SIMULATED_TAG} {self.name}" if self.simulated else self.name
 
     @property
     def worst(self) -> PoolSnapshot | None:

@@ -4,7 +4,7 @@ figures beside the venue's own; then every pool of the account in a compact list
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -85,11 +85,18 @@ def _band_label(name: str, text: str = "") -> QLabel:
     return label
 
 
+APP_TITLE = "Margin Monitor"
+
+
 class AccountHeader(QFrame):
+    # The main window's title for the account shown (a simulated one says so there too).
+    window_title = Signal(str)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("accountHeader")
         self.setStyleSheet(_LOCAL_STYLE)
+        self._window_title = ""
         self.title = QLabel("no account")
         self.title.setObjectName("accountTitle")
         self.unverified = QLabel("unverified venue")
@@ -211,6 +218,7 @@ class AccountHeader(QFrame):
         return self.pools_box.rows()
 
     def show_account(self, snap: AccountSnapshot | None, now: float) -> None:
+        self._set_window_title(APP_TITLE if snap is None else f"{APP_TITLE} — {snap.label}")
         if snap is None:
             self.title.setText("no account")
             self.unverified.hide()
@@ -219,7 +227,7 @@ class AccountHeader(QFrame):
             self._band(headline(None, None, now))
             return
         several = len(snap.pools) > 1
-        title = f"{snap.name}  ·  {snap.venue or 'manual'}"
+        title = f"{snap.label}  ·  {snap.venue or 'manual'}"
         self.title.setText(f"{title}  ·  {len(snap.pools)} pools" if several else title)
         self.unverified.setVisible(not snap.verified)
         if not snap.verified:
@@ -288,6 +296,11 @@ class AccountHeader(QFrame):
         if snap.exchange_disagreement:
             notes.append(f"exchange differs: {snap.exchange_disagreement}")
         self.note.setText("   ".join(notes))
+
+    def _set_window_title(self, title: str) -> None:
+        if title != self._window_title:
+            self._window_title = title
+            self.window_title.emit(title)
 
     def _band(self, shown: Headline) -> None:
         self.move_figure.setText(shown.move)

@@ -43,6 +43,8 @@ def render_account(snap: AccountSnapshot, now: float) -> RenderedRow:
         unverified = f"the app has not verified its reading of {snap.venue}'s margin rules"
         tooltip = f"{tooltip}\n{unverified}" if tooltip else unverified
     venue = snap.venue or "manual"
+    if snap.simulated:
+        venue = f"simulated {venue}"
     if not snap.verified:
         venue = f"{venue} · unverified"
     # The real book's health (what-ifs are never the record).
@@ -54,7 +56,7 @@ def render_account(snap: AccountSnapshot, now: float) -> RenderedRow:
         data_text = "⚠ " + data_text
     return RenderedRow(
         key=snap.account_id,
-        display=(snap.name, venue, text, data_text),
+        display=(snap.label, venue, text, data_text),
         sort=(snap.name.lower(), snap.venue or "", health, snap.status.age(now)),
         foreground=fmt.STALE_COLOUR if stale else "",
         tooltip=tooltip,

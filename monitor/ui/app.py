@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.accounts_view = sortable_view(_proxy(self.accounts_model))
         self.positions_view = sortable_view(_proxy(self.positions_model))
         self.header = AccountHeader()
+        self.header.window_title.connect(self.setWindowTitle)  # "[SIMULATED] demo" shows there too
         self.totals = TotalsBar()
         self.whatif = WhatIfPanel()
         self.history_chart = ChartSlot(partial(_chart, "HealthHistoryChart"))
@@ -270,7 +271,7 @@ class MainWindow(QMainWindow):
                 self.accounts_view.resizeColumnToContents(column)
         self._accounts_widest = widest
         if self.presenter.latest is not None:
-            names = {a.account_id: a.name for a in self.presenter.latest.accounts}
+            names = {a.account_id: a.label for a in self.presenter.latest.accounts}
             self.alerts.model.set_account_names(names)
         if not self.accounts_view.selectionModel().hasSelection():
             self._select_row_of(self.presenter.selected_id)

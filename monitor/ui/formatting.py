@@ -96,8 +96,8 @@ def status_text(snap: AccountSnapshot, now: float) -> str:
         seconds = min(seconds, max(0.0, now - snap.marks_at))  # marks streamed since
     if state is SourceState.MANUAL:
         return "manual"
-    if state is SourceState.OK:
-        return f"live · {age(seconds)}"
+    if state is SourceState.OK:  # a simulated venue's data is never called live
+        return f"{'simulated' if snap.kind == 'simulated' else 'live'} · {age(seconds)}"
     if state is SourceState.STALE:
         return f"stale · {age(seconds)}"
     if state is SourceState.STARTING:

@@ -46,4 +46,4 @@ def test_alerts_model_passes_the_model_tester(
     assert truth is not None and abs(truth - 1.9) < 1e-6
     assert event.payload.health is not None and abs(event.payload.health - 1.9) < 1e-6
     assert window.alerts.model.index(0, 3).data() == event.message
-    assert window.alerts.model.index(0, 1).data() == "demo"
+    assert window.alerts.model.index(0, 1).data() == "[SIMULATED] demo"
