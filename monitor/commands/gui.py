@@ -1,5 +1,6 @@
-"""`margin-monitor` with no command: the window. On a first run (an empty database) or with
-`--demo` it opens on the simulated venue's demo account, so it shows something at once."""
+"""`margin-monitor` with no command: the window. With `--demo` it opens on the simulated venue's
+demo account, so it shows something at once; an empty database opens on the window's first-run
+choice (the demo, an exchange account or a manual one), never on a demo made silently."""
 
 from __future__ import annotations
 
@@ -111,7 +112,7 @@ class Starter:
         try:
             from monitor.service.session import MonitorSession
 
-            session = MonitorSession(self.db, demo=self.demo, demo_on_first_run=True)
+            session = MonitorSession(self.db, demo=self.demo)
             self.sessions.append(session)
             self.service.bind(session.start())
         except StoreError as exc:

@@ -1,10 +1,14 @@
 """The simulated venue in this process, and the demo account that watches it.
 
-A new user sees the monitor work within seconds, with no keys: `margin-monitor --demo` (or a
-first run with an empty database) starts the venue on loopback and adds a "demo" account.
+A new user sees the monitor work within seconds, with no keys: `margin-monitor --demo` (or the
+window's first-run choice "Open the simulated demo") starts the venue on loopback and adds a
+"demo" account, labelled SIMULATED wherever it is shown. It is never created silently, and
+removing it stops the venue.
 """
 
 from __future__ import annotations
+
+import threading
 
 from monitor.service.api import Credentials, ExchangeSettings
 from monitor.service.sources import Connection
@@ -70,6 +74,42 @@ class LocalVenue:
 
     def stop(self) -> None:
         self.venue.stop()
+
+
+class DemoHost:
+    """The simulated venue of this process, started when a simulated account first needs it
+    (at start, or when the trader opens the demo) and stopped when the last one is removed."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self._seed = seed
+        self._lock = threading.Lock()
+        self._venue: LocalVenue | None = None
+
+    @property
+    def venue(self) -> LocalVenue | None:
+        """The running venue, None while stopped."""
+        return self._venue
+
+    def start(self) -> LocalVenue:
+        with self._lock:
+            if self._venue is None:
+                self._venue = LocalVenue(seed=self._seed)
+            return self._venue
+
+    def resolve(self, record: AccountRecord) -> Connection:
+        return self.start().resolve(record)
+
+    def play_crash(self) -> float:
+        venue = self._venue
+        if venue is None:
+            raise ValueError("the simulated venue is not running")
+        return venue.play_crash()
+
+    def stop(self) -> None:
+        with self._lock:
+            venue, self._venue = self._venue, None
+        if venue is not None:
+            venue.stop()
 
 
 def ensure_demo_account(db: Database, interval: float = 2.0) -> int:

@@ -22,6 +22,8 @@ from monitor.service.alerting import AlertRunner, StoredAlert
 from monitor.service.applier import FetchApplier
 from monitor.service.backoff import Backoff
 from monitor.service.commands import CommandsMixin
+from monitor.service.demo import DemoHost
+from monitor.service.demo_commands import DemoCommandsMixin
 from monitor.service.mark_commands import MarkCommandsMixin
 from monitor.service.mark_origins import MarkOrigins, public_venue
 from monitor.service.pace import PaceTracker
@@ -54,7 +56,7 @@ STREAMING_INTERVAL = 10.0
 THIN_EVERY = 24 * 3600.0
 
 
-class MonitorService(CommandsMixin, MarkCommandsMixin):
+class MonitorService(CommandsMixin, MarkCommandsMixin, DemoCommandsMixin):
     def __init__(
         self,
         db: Database,
@@ -67,6 +69,7 @@ class MonitorService(CommandsMixin, MarkCommandsMixin):
         backoff: Backoff = Backoff(),
         tick: float = 1.0,
         crash: Callable[[], float] | None = None,
+        demo: DemoHost | None = None,
     ) -> None:
         from monitor.service.loop_thread import LoopThread
 
@@ -76,6 +79,7 @@ class MonitorService(CommandsMixin, MarkCommandsMixin):
         self._marks_factory = marks_factory
         self._sim = sim
         self._crash = crash  # plays the simulated venue's crash (play_crash)
+        self._demo = demo  # the simulated venue the demo commands start and stop
         self._backoff = backoff
         self._tick = tick
         self._thread = LoopThread()

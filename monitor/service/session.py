@@ -3,7 +3,7 @@ account needs it, and the monitoring service on top."""
 
 from __future__ import annotations
 
-from monitor.service.demo import LocalVenue, ensure_demo_account, needs_venue
+from monitor.service.demo import DemoHost, LocalVenue, ensure_demo_account, needs_venue
 from monitor.service.monitor_service import MonitorService
 from monitor.service.notify import WebhookTarget
 from monitor.service.webhook_config import targets
@@ -17,26 +17,30 @@ class MonitorSession:
         db_url: str | None = None,
         *,
         demo: bool = False,
-        demo_on_first_run: bool = False,
         seed: int = 0,
         webhooks: list[WebhookTarget] | None = None,
         create: bool = True,
     ) -> None:
         """`create`: a missing SQLite file is made (the window's first run, `--demo`); else
-        MissingDatabase."""
+        MissingDatabase. `demo`: add the simulated demo account (never added otherwise: an
+        empty database opens on the window's first-run choice)."""
         self.db = open_database(db_url, create=create)
-        first_run = not self.db.accounts.list()
-        if demo or (demo_on_first_run and first_run):
+        if demo:
             ensure_demo_account(self.db)
-        self.venue = LocalVenue(seed=seed) if needs_venue(self.db) else None
+        self.demo = DemoHost(seed=seed)
+        if needs_venue(self.db):
+            self.demo.start()
         self.service = MonitorService(
-            self.db,
-            sim=None if self.venue is None else self.venue.resolve,
-            crash=None if self.venue is None else self.venue.play_crash,
+            self.db, sim=self.demo.resolve, crash=self.demo.play_crash, demo=self.demo
         )
         # Alerts that ring go to the trader's webhooks, window or not.
         self.webhooks = WebhookDispatcher(targets() if webhooks is None else webhooks)
         self.service.subscribe(lambda _snapshot: None, self.webhooks.on_event)
+
+    @property
+    def venue(self) -> LocalVenue | None:
+        """The simulated venue while it runs (a simulated account needs it)."""
+        return self.demo.venue
 
     def start(self) -> MonitorService:
         self.service.start()
@@ -46,8 +50,7 @@ class MonitorSession:
         try:
             self.service.stop()
         finally:
-            if self.venue is not None:
-                self.venue.stop()
+            self.demo.stop()
             self.db.close()
             self.webhooks.close(timeout=10)
 

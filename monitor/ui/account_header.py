@@ -20,6 +20,7 @@ from monitor.service.snapshot import AccountSnapshot, SourceState
 from monitor.ui import formatting as fmt
 from monitor.ui import trader_figures as tf
 from monitor.ui.boxed_label import BoxedLabel
+from monitor.ui.demo import FirstRunChooser
 from monitor.ui.header_pools import NOT_GIVEN, POOL_COLUMNS, PoolList, set_stale
 from monitor.ui.headline_figures import EXPLANATION, EXPLANATION_TIP, Headline, headline
 from monitor.ui.pools import collateral_text, has_whatif
@@ -111,7 +112,9 @@ class AccountHeader(QFrame):
         self.explanation = QLabel(EXPLANATION)
         self.explanation.setObjectName("figureCaption")
         self.explanation.setToolTip(EXPLANATION_TIP)
-        self.explanation.setWordWrap(True)  # never widens the header past a small screen
+        # One line that never widens the header nor, wrapped, makes it taller on a small
+        # screen (the splitter would give it the table's rows): clipped there, whole on hover.
+        self.explanation.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         # The badge: the move that liquidates large (and its time at the current pace), health
         # beside it smaller, the venue's own ratio and the venue's reported health under it.
@@ -195,12 +198,18 @@ class AccountHeader(QFrame):
         right.addWidget(self.explanation)
         right.addLayout(grid)
         right.addStretch(1)
-        row = QHBoxLayout()
+        self.figures = QWidget()  # the badge and the figures, hidden while there is no account
+        row = QHBoxLayout(self.figures)
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.band, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(right, 1)
+        # An empty database: what to watch first, chosen by the trader (never a silent demo).
+        self.first_run = FirstRunChooser()
+        self.first_run.hide()
         layout = QVBoxLayout(self)
         layout.setSpacing(4)
-        layout.addLayout(row)
+        layout.addWidget(self.first_run)
+        layout.addWidget(self.figures)
         layout.addWidget(self.collateral)
         layout.addWidget(self.pools_box)
         layout.addWidget(self.note)
@@ -219,6 +228,10 @@ class AccountHeader(QFrame):
 
     def show_account(self, snap: AccountSnapshot | None, now: float) -> None:
         self._set_window_title(APP_TITLE if snap is None else f"{APP_TITLE} — {snap.label}")
+        # Only a published snapshot without accounts says "None" here: before the service
+        # answers, the header keeps its figures (unknown) and offers nothing.
+        self.first_run.setVisible(snap is None)
+        self.figures.setVisible(snap is not None)
         if snap is None:
             self.title.setText("no account")
             self.unverified.hide()

@@ -32,6 +32,7 @@ from monitor.ui.boxed_label import BoxedLabel
 from monitor.ui.chart_slot import ChartSlot
 from monitor.ui.column_fit import ColumnFit, hold_columns
 from monitor.ui.commands import Commands
+from monitor.ui.demo import DemoControls
 from monitor.ui.hub import ServiceHub
 from monitor.ui.keyed_table import KEY_ROLE, SORT_ROLE
 from monitor.ui.positions_model import (
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.commands = Commands(self.hub, self.presenter, self, exchange_catalog)
         self._build_layout()
         self._build_menus()
+        self.demo = DemoControls(self)  # first-run chooser, Account ▸ Remove demo
         self._splitters_restored = False
         self._lent = {1: 0, 2: 0}  # height the header's pane took from the table and the tabs
         self._fitting = False

@@ -20,8 +20,8 @@ from monitor.ui.pools import has_whatif
 from monitor.ui.pools import name as pool_name
 
 EXPLANATION = (
-    "Large: the move of every mark that liquidates.  "
-    "Health: margin balance ÷ maintenance margin (1.00 liquidates)."
+    "Large: the move that liquidates  ·  health: margin balance ÷ maintenance margin, "
+    "1.00 liquidates"
 )
 EXPLANATION_TIP = (
     "The large figure is the market move that liquidates: the uniform move of every mark "

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from monitor.service.api import ServiceApi, ServiceEvent
 from monitor.service.snapshot import Snapshot
@@ -61,7 +61,11 @@ class ServiceHub(QObject):
         relay = self._relay  # the lambda must not keep `self` alive nor touch it when deleted
         self.destroyed.connect(lambda *_: relay.detach())
         self.future_done.connect(self._run_callback)
-        service.subscribe(relay.snapshot, relay.event)
+        # Subscribe once the event loop turns, after the window has connected its slots: the
+        # service sends its latest snapshot at once, from its own thread, and a signal emitted
+        # before anything is connected is lost. With no account (a first run) no other
+        # snapshot follows, and the window would wait forever.
+        QTimer.singleShot(0, self, lambda: service.subscribe(relay.snapshot, relay.event))
 
     def close(self) -> None:
         """Stop delivering: later service callbacks are dropped."""

@@ -1,0 +1,143 @@
+"""The demo is created only by `--demo` or the trader's first-run choice, and removed in one click
+(issue 13). The window runs on a real MonitorSession: a tmp_path SQLite file, the simulated
+venue on loopback started and stopped by the session, the real ccxt reading it."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from monitor.service.session import MonitorSession
+from monitor.ui.app import MainWindow
+from tests.ui.conftest import FAKE_CATALOG
+
+TAG = "[SIMULATED]"
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[MonitorSession]:
+    session = MonitorSession(f"sqlite:///{tmp_path / 'first.db'}")  # an empty database
+    session.start()
+    yield session
+    session.stop()
+
+
+@pytest.fixture
+def first_window(qtbot: Any, session: MonitorSession, tmp_path: Path) -> MainWindow:
+    window = MainWindow(
+        session.service, settings_path=tmp_path / "w.ini", exchange_catalog=lambda: FAKE_CATALOG
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.presenter.latest is not None, timeout=5000)
+    return window
+
+
+def _names(window: MainWindow) -> list[str]:
+    model = window.accounts_model
+    return [str(model.index(r, 0).data()) for r in range(model.rowCount())]
+
+
+def _refuses(url: str) -> bool:
+    host, port = url.split("//", 1)[1].split("/", 1)[0].split(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=1).close()
+    except OSError:
+        return True
+    return False
+
+
+def _open_demo(qtbot: Any, window: MainWindow, session: MonitorSession) -> int:
+    qtbot.mouseClick(window.header.first_run.demo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _names(window) == [f"{TAG} demo"], timeout=10_000)
+    (record,) = session.db.accounts.list()
+    assert (record.name, record.kind) == ("demo", "simulated")
+    return record.account_id
+
+
+def test_an_empty_database_offers_a_choice_and_makes_no_demo(
+    qtbot: Any, first_window: MainWindow, session: MonitorSession
+) -> None:
+    window = first_window
+    chooser = window.header.first_run
+    qtbot.waitUntil(lambda: chooser.isVisible(), timeout=5000)
+    assert [b.text() for b in (chooser.demo_button, chooser.exchange_button)] == [
+        "Open the simulated demo",
+        "Add an exchange account…",
+    ]
+    assert chooser.manual_button.text() == "Add a manual account…"
+    assert not session.db.accounts.list() and session.venue is None  # nothing made silently
+    assert _names(window) == [] and window.windowTitle() == "Margin Monitor"
+
+    account_id = _open_demo(qtbot, window, session)
+    assert session.venue is not None  # the choice started the simulated venue
+    qtbot.waitUntil(
+        lambda: (s := window.presenter.selected()) is not None and s.known, timeout=10_000
+    )
+    assert window.presenter.selected_id == account_id
+    assert not chooser.isVisible() and window.header.figures.isVisible()
+    assert window.windowTitle() == f"Margin Monitor — {TAG} demo"
+
+
+def test_the_demo_is_removed_in_one_confirmed_click_and_its_venue_stops(
+    qtbot: Any, first_window: MainWindow, session: MonitorSession
+) -> None:
+    window = first_window
+    _open_demo(qtbot, window, session)
+    assert session.venue is not None
+    url = session.venue.url
+    asked: list[str] = []
+
+    def declined(_parent: Any, snap: Any) -> bool:
+        asked.append(snap.label)
+        return False
+
+    window.demo.confirm = declined
+    window.demo.remove_action.trigger()  # Account ▸ Remove demo, declined: nothing happens
+    assert asked == [f"{TAG} demo"]
+    assert len(session.db.accounts.list()) == 1 and session.venue is not None
+
+    window.demo.confirm = lambda _parent, _snap: True
+    window.demo.remove_action.trigger()
+    qtbot.waitUntil(lambda: _names(window) == [], timeout=5000)
+    assert not session.db.accounts.list()
+    assert session.venue is None and _refuses(url)  # the simulated venue is stopped
+    qtbot.waitUntil(lambda: window.header.first_run.isVisible(), timeout=5000)
+
+
+def test_the_account_list_context_menu_removes_the_demo(
+    qtbot: Any, first_window: MainWindow, session: MonitorSession
+) -> None:
+    window = first_window
+    account_id = _open_demo(qtbot, window, session)
+    window.demo.confirm = lambda _parent, _snap: True
+    menu = window.demo.context_menu(account_id)
+    (action,) = menu.actions()
+    assert action.text() == "Remove demo (simulated)…"
+    action.trigger()
+    qtbot.waitUntil(lambda: _names(window) == [], timeout=5000)
+    assert not session.db.accounts.list() and session.venue is None
+
+
+@pytest.mark.parametrize("demo", [False, True])
+def test_the_window_s_start_makes_the_demo_only_with_demo_flag(tmp_path: Path, demo: bool) -> None:
+    """What `margin-monitor [--demo]` runs behind the window, on an empty database."""
+    from monitor.commands.gui import Starter
+    from monitor.service.deferred import DeferredService
+    from tests.service.conftest import wait_for
+
+    starter = Starter(DeferredService(), f"sqlite:///{tmp_path / 'gui.db'}", demo=demo)
+    starter.start()
+    try:
+        wait_for(lambda: starter.sessions, timeout=30)
+        (session,) = starter.sessions
+        made = [(a.name, a.kind) for a in session.db.accounts.list()]
+        assert made == ([("demo", "simulated")] if demo else [])
+        assert (session.venue is not None) is demo  # no simulated venue without the demo
+    finally:
+        starter.stop()
