@@ -282,7 +282,7 @@ def test_an_unverified_venue_is_labelled(
     qtbot.waitUntil(lambda: window.accounts_model.rowCount() == 2)
     assert not next(a for a in latest(window).accounts if a.account_id == bitget_id).verified
     venue_cells = {cell(window.accounts_model, i, VENUE_COLUMN) for i in range(2)}
-    assert venue_cells == {"binanceusdm", "bitget · unverified"}
+    assert venue_cells == {"simulated binanceusdm", "bitget · unverified"}  # the demo: simulated
     window.presenter.select(bitget_id)
     qtbot.waitUntil(lambda: not window.header.unverified.isHidden())
     assert "unverified" in window.header.unverified.text()
