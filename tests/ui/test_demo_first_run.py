@@ -141,3 +141,38 @@ def test_the_window_s_start_makes_the_demo_only_with_demo_flag(tmp_path: Path, d
         assert (session.venue is not None) is demo  # no simulated venue without the demo
     finally:
         starter.stop()
+
+
+def test_the_other_two_choices_open_their_dialogs_and_make_no_demo(
+    qtbot: Any, first_window: MainWindow, session: MonitorSession, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from monitor.ui.account_dialog import ManualAccountDialog
+    from monitor.ui.exchange_dialog import ExchangeDialog
+
+    window = first_window
+    opened: list[str] = []
+
+    def exchange_cancelled(dialog: ExchangeDialog) -> QDialog.DialogCode:
+        opened.append("exchange")
+        return QDialog.DialogCode.Rejected
+
+    def manual_typed(dialog: ManualAccountDialog) -> QDialog.DialogCode:
+        opened.append("manual")
+        dialog.name.setText("swing")
+        dialog.wallet.setText("2500")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ExchangeDialog, "exec", exchange_cancelled)
+    monkeypatch.setattr(ManualAccountDialog, "exec", manual_typed)
+    chooser = window.header.first_run
+    qtbot.waitUntil(lambda: chooser.isVisible(), timeout=5000)
+    qtbot.mouseClick(chooser.exchange_button, Qt.MouseButton.LeftButton)
+    assert opened == ["exchange"] and not session.db.accounts.list()
+    qtbot.mouseClick(chooser.manual_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _names(window) == ["swing"], timeout=5000)
+    assert opened == ["exchange", "manual"]
+    assert [(a.name, a.kind) for a in session.db.accounts.list()] == [("swing", "manual")]
+    assert session.venue is None  # no simulated venue for a manual account
+    qtbot.waitUntil(lambda: not chooser.isVisible(), timeout=5000)
