@@ -157,6 +157,7 @@ def headline(snap: AccountSnapshot | None, pool: PoolSnapshot | None, now: float
         was_text = _move_text(pool.baseline, was, t)
         caption = f"{prefix}with what-ifs · was {was_text}"
     pace = pace_text(pool.eta_seconds) if pool is not None else ""
-    return Headline(
-        move_text, caption, health, fmt.LEVEL_COLOURS[level], level, pace, venue, venue_tip
-    )
+    colour = fmt.LEVEL_COLOURS[level]
+    if not h.known:  # the pool is judged, a position in it is not: its move may be nearer
+        caption, colour = f"{caption} · part unknown", fmt.UNKNOWN_COLOUR
+    return Headline(move_text, caption, health, colour, level, pace, venue, venue_tip)

@@ -125,3 +125,26 @@ def test_stale_and_failing_figures_never_read_as_a_level(qtbot):
     assert (header.move_text(), header.health_text()) == (fmt.UNKNOWN, fmt.UNKNOWN)
     assert header.band_level is None and header.band_colour() == fmt.ERROR_COLOUR
     assert header.venue_ratio.text() == "Binance margin ratio —"
+
+
+def test_a_position_that_cannot_be_judged_never_leaves_a_level_colour(qtbot):
+    # The cross BTC long is judged; an isolated ETH position without a maintenance table is
+    # not: its own move could be the nearest, so the badge must not read as a plain level.
+    eth = Position(
+        "ETH/USDT:USDT",
+        Side.LONG,
+        2.0,
+        3_000.0,
+        3_000.0,
+        Maintenance.flat(0.005),
+        margin_mode=MarginMode.ISOLATED,
+        isolated_margin=300.0,
+        unknown="no maintenance table for ETH/USDT:USDT",
+    )
+    btc = _health_8_two_percent().positions[0]
+    header = AccountHeader()
+    qtbot.addWidget(header)
+    header.show_account(_snapshot(Account("part", WALLET, (btc, eth), collateral="USDT")), 101.0)
+    assert header.band_caption.text().endswith("· part unknown")
+    assert header.band_colour() == fmt.UNKNOWN_COLOUR
+    assert "no maintenance table for ETH/USDT:USDT" in header.note.text()
