@@ -15,14 +15,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from monitor.domain.report import AccountHealth, Level
+from monitor.domain.report import Level
 from monitor.service.snapshot import AccountSnapshot, SourceState
 from monitor.ui import formatting as fmt
 from monitor.ui import trader_figures as tf
 from monitor.ui.boxed_label import BoxedLabel
 from monitor.ui.demo import FirstRunChooser
 from monitor.ui.header_pools import NOT_GIVEN, POOL_COLUMNS, PoolList, set_stale
-from monitor.ui.headline_figures import EXPLANATION, EXPLANATION_TIP, Headline, headline
+from monitor.ui.headline_figures import (
+    EXPLANATION,
+    EXPLANATION_TIP,
+    Headline,
+    exchange_caption,
+    headline,
+    liquidating_moves,
+)
 from monitor.ui.pools import collateral_text, has_whatif
 from monitor.ui.pools import headline as headline_pool
 
@@ -55,27 +62,6 @@ def _figure(grid: QGridLayout, row: int, col: int, title: str, tip: str = "") ->
     grid.addWidget(caption, row * 2, col)
     grid.addWidget(BoxedLabel(value), row * 2 + 1, col)
     return value
-
-
-def _moves(snap: AccountSnapshot, h: AccountHealth | None) -> tuple[str, str]:
-    """The uniform moves down and up that liquidate the pool, in words."""
-    if h is None or h.unknown is not None:
-        return fmt.UNKNOWN, fmt.UNKNOWN
-    if h.health_ratio is not None and h.health_ratio <= snap.thresholds.liquidation:
-        return "at liquidation now", "at liquidation now"
-    if h.health_ratio is None:
-        return "no cross maintenance", "no cross maintenance"
-    down = (
-        fmt.percent(-h.liquidation_move_down, signed=True)
-        if h.liquidation_move_down is not None
-        else "none within −100 %"
-    )
-    up = (
-        fmt.percent(h.liquidation_move_up, signed=True)
-        if h.liquidation_move_up is not None
-        else "none within +1000 %"
-    )
-    return down, up
 
 
 def _band_label(name: str, text: str = "") -> QLabel:
@@ -254,14 +240,14 @@ class AccountHeader(QFrame):
         currency = pool.account.collateral if pool else None
         failing = snap.status.state in (SourceState.ERROR, SourceState.AUTH_FAILED)
         self._band(headline(snap, pool, now))
-        down, up = _moves(snap, h)
+        down, up = liquidating_moves(snap, h)
         current = snap.known
         available = tf.available(h, pool.account.positions) if pool and not failing else None
         for cell in self._available_cells:
             cell.setVisible(available is not None)
         # With what-ifs on, each figure reads real → with what-ifs (never the what-if alone).
         real = pool.baseline if pool is not None and has_whatif(pool) and h else None
-        was_down, was_up = _moves(snap, real) if real else (down, up)
+        was_down, was_up = liquidating_moves(snap, real) if real else (down, up)
         was_available = (
             tf.available(real, tuple(p for p in pool.account.positions if not p.hypothetical))
             if real and pool and not failing
@@ -286,7 +272,7 @@ class AccountHeader(QFrame):
             self.exchange.setText(fmt.UNKNOWN)
         else:
             self.exchange.setText(fmt.health(exch) if exch is not None else NOT_GIVEN)
-        self.exchange_caption.setText(_exchange_caption(snap, now))
+        self.exchange_caption.setText(exchange_caption(snap, now))
         if account is None:
             self.exchange_maintenance.setText(fmt.UNKNOWN)
         else:
@@ -333,12 +319,3 @@ class AccountHeader(QFrame):
         """The badge's background colour as set (for checks)."""
         style = self.band.styleSheet()
         return style.split("background-color: ", 1)[1].split(";", 1)[0] if style else ""
-
-
-def _exchange_caption(snap: AccountSnapshot, now: float) -> str:
-    """The venue's figures come with each REST read; streamed marks move ours in between. When
-    they are more than a couple of seconds apart, the caption says how old the venue's are."""
-    fetched = snap.status.last_success
-    if snap.marks_at is None or fetched is None or snap.marks_at - fetched <= 2.0:
-        return "Exchange's health"
-    return f"Exchange's health · {fmt.age(now - fetched)} ago"

@@ -161,3 +161,33 @@ def headline(snap: AccountSnapshot | None, pool: PoolSnapshot | None, now: float
     if not h.known:  # the pool is judged, a position in it is not: its move may be nearer
         caption, colour = f"{caption} · part unknown", fmt.UNKNOWN_COLOUR
     return Headline(move_text, caption, health, colour, level, pace, venue, venue_tip)
+
+
+def liquidating_moves(snap: AccountSnapshot, h: AccountHealth | None) -> tuple[str, str]:
+    """The uniform moves down and up that liquidate the pool, in words."""
+    if h is None or h.unknown is not None:
+        return fmt.UNKNOWN, fmt.UNKNOWN
+    if h.health_ratio is not None and h.health_ratio <= snap.thresholds.liquidation:
+        return "at liquidation now", "at liquidation now"
+    if h.health_ratio is None:
+        return "no cross maintenance", "no cross maintenance"
+    down = (
+        fmt.percent(-h.liquidation_move_down, signed=True)
+        if h.liquidation_move_down is not None
+        else "none within −100 %"
+    )
+    up = (
+        fmt.percent(h.liquidation_move_up, signed=True)
+        if h.liquidation_move_up is not None
+        else "none within +1000 %"
+    )
+    return down, up
+
+
+def exchange_caption(snap: AccountSnapshot, now: float) -> str:
+    """The venue's figures come with each REST read; streamed marks move ours in between. When
+    they are more than a couple of seconds apart, the caption says how old the venue's are."""
+    fetched = snap.status.last_success
+    if snap.marks_at is None or fetched is None or snap.marks_at - fetched <= 2.0:
+        return "Exchange's health"
+    return f"Exchange's health · {fmt.age(now - fetched)} ago"

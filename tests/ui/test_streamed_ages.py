@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from monitor.domain.model import Thresholds
 from monitor.service.snapshot import AccountSnapshot, SourceState, SourceStatus
-from monitor.ui.account_header import _exchange_caption
 from monitor.ui.formatting import status_text
+from monitor.ui.headline_figures import exchange_caption as _exchange_caption
 
 NOW = 1_000_000.0
 
