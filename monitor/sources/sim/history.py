@@ -88,7 +88,9 @@ class MarketHistory:
                 if f.interval_hours != DEFAULT_INTERVAL_HOURS
             }
 
-    def klines(self, market_id: str, start: int | None, end: int | None, limit: int) -> list[list]:
+    def klines(
+        self, market_id: str, start: int | None, end: int | None, limit: int
+    ) -> list[list[object]]:
         """Binance kline rows (open time ascending) within [start, end], at most `limit`:
         the earliest ones from `start` when given, else the latest ones."""
         with self._lock:
