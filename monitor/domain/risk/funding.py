@@ -12,7 +12,7 @@ amount a day while its maintenance stays put: the day it reaches a health h is
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +53,7 @@ class PoolFunding:
     days_to_warning: float | None
     days_to_liquidation: float | None
     reason: str | None = None
+    pool: int = 0  # the account's index in the book
 
 
 def funding_per_day(book: Book, rates: Mapping[str, FundingRate]) -> FloatArray:
@@ -74,8 +75,14 @@ def _runway(room: float, per_day: float) -> float | None:
     return room / -per_day if per_day < 0 else None
 
 
-def pool_funding(book: Book, rates: Mapping[str, FundingRate], warning: float) -> list[PoolFunding]:
-    """Every cross pool holding positions, then every isolated position."""
+def pool_funding(
+    book: Book, rates: Mapping[str, FundingRate], warning: float | Sequence[float]
+) -> list[PoolFunding]:
+    """Every cross pool holding positions, then every isolated position; `warning` is the
+    health of the warning level, one for all or one per account."""
+    warnings = (
+        [float(warning)] * len(book.accounts) if isinstance(warning, float | int) else warning
+    )
     per_row = funding_per_day(book, rates)
     ev = evaluate_arrays(book)
     positions = [p for a in book.accounts for p in a.positions]
@@ -87,7 +94,7 @@ def pool_funding(book: Book, rates: Mapping[str, FundingRate], warning: float) -
         missing = [positions[r].symbol for r in rows if math.isnan(per_row[r])]
         if missing:
             reason = f"unknown: no funding rate for {missing[0]}"
-            out.append(PoolFunding(account.name, None, None, None, None, reason))
+            out.append(PoolFunding(account.name, None, None, None, None, reason, i))
             continue
         day = float(per_row[rows].sum())
         balance, mm = float(ev.margin_balance[i]), float(ev.account_maintenance[i])
@@ -96,22 +103,32 @@ def pool_funding(book: Book, rates: Mapping[str, FundingRate], warning: float) -
                 account.name,
                 None,
                 day,
-                _runway(balance - warning * mm, day),
+                _runway(balance - warnings[i] * mm, day),
                 _runway(balance - mm, day),
+                None,
+                i,
             )
         )
     for r in np.flatnonzero(book.isolated).tolist():
         p = positions[r]
-        name = book.accounts[int(book.account_index[r])].name
+        i = int(book.account_index[r])
+        name = book.accounts[i].name
         if math.isnan(per_row[r]):
-            out.append(PoolFunding(name, p.symbol, None, None, None, "unknown: no funding rate"))
+            reason = f"unknown: no funding rate for {p.symbol}"
+            out.append(PoolFunding(name, p.symbol, None, None, None, reason, i))
             continue
         own = float(ev.maintenance[r] / book.mm_weight()[r])
         held = float(book.isolated_margin[r] + ev.unrealized_pnl[r])
         day = float(per_row[r])
         out.append(
             PoolFunding(
-                name, p.symbol, day, _runway(held - warning * own, day), _runway(held - own, day)
+                name,
+                p.symbol,
+                day,
+                _runway(held - warnings[i] * own, day),
+                _runway(held - own, day),
+                None,
+                i,
             )
         )
     return out

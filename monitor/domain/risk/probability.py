@@ -40,6 +40,7 @@ class UnitRisk:
     symbol: str | None
     by_horizon: dict[str, Estimate]
     reason: str | None = None
+    pool: int = 0  # the account's index in the book
 
 
 @dataclass(frozen=True)
@@ -114,12 +115,12 @@ def _results(
         name = book.accounts[unit.account].name
         symbol = None if unit.row is None else positions[unit.row].symbol
         if why is not None:
-            out.append(UnitRisk(name, symbol, {}, why))
+            out.append(UnitRisk(name, symbol, {}, why, unit.account))
             continue
         k = index[id(unit)]
         by: dict[str, Estimate] = {}
         for horizon, counts in hits.items():
             p = 1.0 if already[k] else float(counts[k]) / n
             by[horizon] = Estimate(p, 0.0 if already[k] else math.sqrt(p * (1.0 - p) / n))
-        out.append(UnitRisk(name, symbol, by))
+        out.append(UnitRisk(name, symbol, by, None, unit.account))
     return out
