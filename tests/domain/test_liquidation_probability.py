@@ -99,3 +99,51 @@ def test_a_bad_close_is_named():
     closes[17] = float("nan")
     with pytest.raises(ValueError, match=r"BTC/USDT:USDT: close #17"):
         joint_returns({"BTC/USDT:USDT": (stamps, closes)})
+
+
+def test_rooms_on_paths_agree_with_the_engine_at_every_sampled_step():
+    """The chunked path rooms against engine.evaluate_arrays at the same marks: tiered
+    positions walked across their brackets, an inverse contract, isolated rows."""
+    import numpy as np
+
+    from monitor.domain import evaluate_arrays
+    from monitor.domain.risk.linear_rooms import LinearRooms
+    from monitor.domain.risk.path_rooms import units_of
+    from monitor.domain.risk.paths import bootstrap_ratios
+
+    tiers = Maintenance.tiered([0, 5_000, 20_000], [0.01, 0.02, 0.05], [None] * 3)
+    jumpy = Maintenance.tiered([0, 5_000], [0.01, 0.03], [0.0, 0.0])  # amounts not continuous
+    positions = (
+        Position("BTC/USDT:USDT", Side.LONG, 49.0, 100.0, 100.0, tiers),  # notional 4,900
+        Position("ETH/USDT:USDT", Side.SHORT, 200.0, 98.0, 100.0, jumpy),  # 20,000
+        Position("BTC/USD:BTC", Side.LONG, 5_000.0, 90.0, 100.0, tiers, inverse=True),
+        Position(
+            "ETH/USDT:USDT",
+            Side.LONG,
+            48.0,
+            101.0,
+            100.0,
+            tiers,
+            margin_mode=MarginMode.ISOLATED,
+            isolated_margin=300.0,
+        ),
+    )
+    book = Book.build([Account("tiers", 3_000.0, positions)])
+    rng = np.random.default_rng(0)
+    history = rng.normal(0.0, 0.004, size=(5_000, 2))  # wide enough to cross brackets
+    ratios = bootstrap_ratios(rng, history, 40, 300, 30)
+    column = np.array([0, 1, 0, 1])
+    units = units_of(book)
+    fast = LinearRooms(book, column, units, 2)
+    rooms = fast.rooms(fast.feature_paths(ratios))
+    crossed = 0
+    for s, t in zip(rng.integers(0, 40, 60), rng.integers(0, 300, 60), strict=True):
+        marks = book.mark0 * ratios[column, s, t]
+        ev = evaluate_arrays(book, marks)
+        crossed += int(marks[0] * 49.0 >= 5_000)
+        want_pool = ev.margin_balance[0] - ev.account_maintenance[0]
+        own = ev.maintenance[3]  # the isolated row's own maintenance (USDT: weight 1)
+        want_iso = 300.0 + ev.unrealized_pnl[3] - own
+        assert rooms[0, s, t] == pytest.approx(want_pool, rel=1e-9, abs=1e-7)
+        assert rooms[1, s, t] == pytest.approx(want_iso, rel=1e-9, abs=1e-7)
+    assert crossed > 0  # some sampled steps are in the BTC long's next bracket

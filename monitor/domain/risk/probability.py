@@ -15,14 +15,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from monitor.domain.book import Book
+from monitor.domain.book import Book, IntArray
+from monitor.domain.risk.linear_rooms import LinearRooms
 from monitor.domain.risk.path_rooms import PathRooms, Unit, units_of
 from monitor.domain.risk.paths import JointReturns, bootstrap_ratios
 from monitor.domain.unknowns import usable
 
 HORIZONS_MINUTES: tuple[tuple[str, int], ...] = (("1h", 60), ("8h", 480), ("24h", 1440))
-# Bound on the float64 path block of one chunk (symbols x paths x steps).
-CHUNK_VALUES = 4_000_000
+# Bound on a chunk's float64 blocks (paths x steps x the wider of symbols and units): ~48 MB.
+CHUNK_VALUES = 6_000_000
 
 
 @dataclass(frozen=True)
@@ -82,19 +83,30 @@ def liquidation_probability(
     hits = {name: np.zeros(len(judged), dtype=np.int64) for name in steps_of}
     rooms = PathRooms(book, column)
     already = [rooms.room_now(u) <= 0 for u in judged]
+    n_sym = max(1, len(history.symbols))
+    linear = [k for k, u in enumerate(judged) if LinearRooms.linear(book, u)]
+    others = [k for k, u in enumerate(judged) if not LinearRooms.linear(book, u)]
+    fast = LinearRooms(book, column, [judged[k] for k in linear], n_sym)
     if judged and steps:
         rng = np.random.default_rng(settings.seed)
-        n_sym = max(1, len(history.symbols))
-        chunk = max(1, CHUNK_VALUES // (n_sym * steps))
+        width = max(fast.features, len(linear), n_sym)
+        chunk = max(1, CHUNK_VALUES // (width * steps))
         done = 0
         while done < settings.paths:
             size = min(chunk, settings.paths - done)
             ratios = bootstrap_ratios(rng, history.returns, size, steps, settings.block)
-            for k, unit in enumerate(judged):
-                below = rooms.room(unit, ratios) <= 0
-                first = np.where(below.any(axis=1), below.argmax(axis=1), steps)
+            firsts: list[tuple[int, IntArray]] = []
+            if linear:
+                below = fast.rooms(fast.feature_paths(ratios)) <= 0  # (units, paths, steps)
+                first = np.where(below.any(axis=2), below.argmax(axis=2), steps)
+                firsts += [(k, first[j]) for j, k in enumerate(linear)]
+                del below
+            for k in others:
+                low = rooms.room(judged[k], ratios) <= 0
+                firsts.append((k, np.where(low.any(axis=1), low.argmax(axis=1), steps)))
+            for k, first_k in firsts:
                 for name, n in steps_of.items():
-                    hits[name][k] += int((first < n).sum())
+                    hits[name][k] += int((first_k < n).sum())
             done += size
     return _results(book, units, reasons, judged, hits, already, settings.paths)
 

@@ -1,0 +1,138 @@
+"""Probability of liquidation and funding, recomputed in the background.
+
+The job listens to the service's snapshots (on the service thread, where it only notes what
+changed) and does the work on a thread of its own: for an account whose positions changed, or
+whose figures are older than `every` seconds, it reads the venue's candles and funding and
+simulates the paths (risk_figures.py) — never on the UI thread, never on the service's loop.
+Each result is handed to `publish` as an AccountRisk.
+
+Wiring (the lead's): job = RiskJob(publish=..., market_of=...); service.subscribe(job.on_snapshot);
+job.start(); ... job.stop(). A front end gets AccountRisk objects (immutable, safe to hand
+across threads) and shows e.g. "24 h: 18 % ± 1 %" from pools[i][1].probability["24h"].
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from monitor.domain.risk.probability import Settings
+from monitor.service.risk_figures import MarketInputs, PoolRisk, pool_risks, read_market
+from monitor.service.snapshot import AccountSnapshot, Snapshot
+
+log = logging.getLogger(__name__)
+
+EVERY = 300.0  # seconds: how old a figure may get before it is recomputed anyway
+
+
+@dataclass(frozen=True)
+class AccountRisk:
+    """One account's figures: per pool (its name, as PoolSnapshot.pool) the cross pool's and
+    each isolated position's PoolRisk (`symbol` set for those)."""
+
+    account_id: int
+    computed_at: float
+    paths: int
+    pools: tuple[tuple[str, PoolRisk], ...]
+
+
+MarketOf = Callable[[AccountSnapshot], tuple[str | None, str | None]]
+
+
+def venue_of(account: AccountSnapshot) -> tuple[str | None, str | None]:
+    """The account's own venue, at its default address (a simulated venue: pass market_of)."""
+    return account.venue, None
+
+
+def _structure(account: AccountSnapshot) -> tuple[object, ...]:
+    """What, when it changes, calls for new paths: the positions held (not their marks)."""
+    return tuple(
+        (pool.pool, p.symbol, p.side, p.contracts, p.margin_mode, p.isolated_margin)
+        for pool in account.pools
+        for p in pool.account.positions
+    )
+
+
+class RiskJob:
+    def __init__(
+        self,
+        publish: Callable[[AccountRisk], None],
+        *,
+        market_of: MarketOf = venue_of,
+        every: float = EVERY,
+        settings: Settings | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._publish = publish
+        self._market_of = market_of
+        self._every = every
+        self._settings = settings or Settings()
+        self._clock = clock
+        self._wake = threading.Condition()
+        self._latest: dict[int, AccountSnapshot] = {}
+        self._done: dict[int, tuple[tuple[object, ...], float]] = {}  # structure, when
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="risk-job", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        with self._wake:
+            self._stopping = True
+            self._wake.notify()
+        self._thread.join(timeout)
+
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        """A service listener: note the accounts (cheap; runs on the service thread)."""
+        with self._wake:
+            self._latest = {a.account_id: a for a in snapshot.accounts if a.known}
+            self._wake.notify()
+
+    def _due(self) -> list[AccountSnapshot]:
+        now = self._clock()
+        due = []
+        for account_id, account in self._latest.items():
+            done = self._done.get(account_id)
+            if done is None or done[0] != _structure(account) or now - done[1] >= self._every:
+                due.append(account)
+        return due
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._stopping and not (due := self._due()):
+                    self._wake.wait(timeout=max(1.0, self._every / 10))
+                if self._stopping:
+                    return
+            for account in due:
+                try:
+                    self._compute(account)
+                except Exception:  # one account's failure must not stop the others' figures
+                    log.exception("risk figures failed for account %s", account.account_id)
+                    with self._wake:
+                        self._done[account.account_id] = (_structure(account), self._clock())
+
+    def _compute(self, account: AccountSnapshot) -> None:
+        pools = [pool.account for pool in account.pools]
+        symbols = sorted({p.symbol for pool in pools for p in pool.positions})
+        venue, api_url = self._market_of(account)
+        market = (
+            asyncio.run(read_market(venue, api_url, symbols)) if symbols else MarketInputs.none()
+        )
+        warnings = [account.thresholds.warning] * len(pools)
+        risks = pool_risks(pools, warnings, market, self._settings)
+        names = [pool.pool for pool in account.pools]
+        result = AccountRisk(
+            account.account_id,
+            self._clock(),
+            self._settings.paths,
+            tuple((names[r.pool], r) for r in risks),
+        )
+        with self._wake:
+            self._done[account.account_id] = (_structure(account), result.computed_at)
+        self._publish(result)
