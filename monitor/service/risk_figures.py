@@ -9,11 +9,12 @@ gets None and the reason, in words ("unknown: no candles ...").
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from monitor.domain.book import Book
 from monitor.domain.model import Account
 from monitor.domain.risk.funding import FundingRate, pool_funding
+from monitor.domain.risk.move_bands import MoveBand
 from monitor.domain.risk.paths import JointReturns, joint_returns
 from monitor.domain.risk.probability import Estimate, Settings, liquidation_probability
 from monitor.sources.exchange.errors import SourceError
@@ -53,6 +54,8 @@ class PoolRisk:
     days_to_warning: float | None
     days_to_liquidation: float | None
     funding_unknown: str | None
+    # Per horizon, the band of the pool's market move (for the stress chart); may be empty.
+    moves: Mapping[str, MoveBand] = field(default_factory=dict)
 
 
 async def read_market(
@@ -88,15 +91,16 @@ def pool_risks(
 ) -> list[PoolRisk]:
     """Every cross pool holding positions, then every isolated position, of `pools`."""
     book = Book.build(tuple(pools))
+    moves: list[Mapping[str, MoveBand]]
     if market.history is not None:
-        units = [
-            (u.pool, u.symbol, u.by_horizon, u.reason)
-            for u in liquidation_probability(book, market.history, settings or Settings())
-        ]
+        found = liquidation_probability(book, market.history, settings or Settings())
+        units = [(u.pool, u.symbol, u.by_horizon, u.reason) for u in found]
+        moves = [u.moves for u in found]
     else:
         units = [
             (f.pool, f.symbol, {}, market.history_unknown) for f in pool_funding(book, {}, 1.0)
         ]
+        moves = [{} for _ in units]
     if market.rates is not None:
         funding = [
             (f.per_day, f.days_to_warning, f.days_to_liquidation, f.reason)
@@ -105,6 +109,6 @@ def pool_risks(
     else:
         funding = [(None, None, None, market.rates_unknown)] * len(units)
     return [
-        PoolRisk(pool, symbol, by, why, *money)
-        for (pool, symbol, by, why), money in zip(units, funding, strict=True)
+        PoolRisk(pool, symbol, by, why, *money, bands)
+        for (pool, symbol, by, why), money, bands in zip(units, funding, moves, strict=True)
     ]

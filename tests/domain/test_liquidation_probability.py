@@ -147,3 +147,20 @@ def test_rooms_on_paths_agree_with_the_engine_at_every_sampled_step():
         assert rooms[0, s, t] == pytest.approx(want_pool, rel=1e-9, abs=1e-7)
         assert rooms[1, s, t] == pytest.approx(want_iso, rel=1e-9, abs=1e-7)
     assert crossed > 0  # some sampled steps are in the BTC long's next bracket
+
+
+def test_move_bands_are_the_walks_five_percent_extremes():
+    """24 h band of a one-symbol pool on the +-s walk: P(min <= -a) = barrier_probability(n, a)
+    (and the max by symmetry), so the 5 % quantile of the lowest move sits where that
+    probability crosses 5 %."""
+    p_liq = P0 * math.exp(-(A - 0.5) * S)
+    book = Book.build(
+        [Account("walk", long_wallet(p_liq), (position("BTC/USDT:USDT", Side.LONG),))]
+    )
+    history = joint_returns({"BTC/USDT:USDT": symmetric_closes()})
+    [risk] = liquidation_probability(book, history, Settings(paths=3000, seed=8))
+    a = next(a for a in range(1, 400) if barrier_probability(1440, a) <= 0.05)
+    band = risk.moves["24h"]
+    assert math.exp(-(a + 4) * S) - 1 <= band.low <= math.exp(-(a - 5) * S) - 1, (a, band)
+    assert math.exp((a - 5) * S) - 1 <= band.high <= math.exp((a + 4) * S) - 1, (a, band)
+    assert risk.moves["1h"].low > band.low  # a shorter horizon, a narrower band

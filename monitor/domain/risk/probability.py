@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from monitor.domain.book import Book, IntArray
 from monitor.domain.risk.linear_rooms import LinearRooms
+from monitor.domain.risk.move_bands import BandCollector, MoveBand
 from monitor.domain.risk.path_rooms import PathRooms, Unit, units_of
 from monitor.domain.risk.paths import JointReturns, bootstrap_ratios
 from monitor.domain.unknowns import usable
@@ -42,6 +43,8 @@ class UnitRisk:
     by_horizon: dict[str, Estimate]
     reason: str | None = None
     pool: int = 0  # the account's index in the book
+    # The pool's market move within each horizon (move_bands.py); empty when not computed.
+    moves: dict[str, MoveBand] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ def liquidation_probability(
     linear = [k for k, u in enumerate(judged) if LinearRooms.linear(book, u)]
     others = [k for k, u in enumerate(judged) if not LinearRooms.linear(book, u)]
     fast = LinearRooms(book, column, [judged[k] for k in linear], n_sym)
+    bands = BandCollector(fast, steps_of)
     if judged and steps:
         rng = np.random.default_rng(settings.seed)
         width = max(fast.features, len(linear), n_sym)
@@ -96,6 +100,7 @@ def liquidation_probability(
             size = min(chunk, settings.paths - done)
             ratios = bootstrap_ratios(rng, history.returns, size, steps, settings.block)
             firsts: list[tuple[int, IntArray]] = []
+            bands.add(ratios)
             if linear:
                 below = fast.rooms(fast.feature_paths(ratios)) <= 0  # (units, paths, steps)
                 first = np.where(below.any(axis=2), below.argmax(axis=2), steps)
@@ -108,7 +113,8 @@ def liquidation_probability(
                 for name, n in steps_of.items():
                     hits[name][k] += int((first_k < n).sum())
             done += size
-    return _results(book, units, reasons, judged, hits, already, settings.paths)
+    moves = {k: band for k, band in zip(linear, bands.bands(), strict=True)}
+    return _results(book, units, reasons, judged, hits, already, settings.paths, moves)
 
 
 def _results(
@@ -119,6 +125,7 @@ def _results(
     hits: dict[str, np.ndarray],
     already: Sequence[bool],
     n: int,
+    moves: dict[int, dict[str, MoveBand]],
 ) -> list[UnitRisk]:
     index = {id(u): k for k, u in enumerate(judged)}
     positions = [p for a in book.accounts for p in a.positions]
@@ -134,5 +141,5 @@ def _results(
         for horizon, counts in hits.items():
             p = 1.0 if already[k] else float(counts[k]) / n
             by[horizon] = Estimate(p, 0.0 if already[k] else math.sqrt(p * (1.0 - p) / n))
-        out.append(UnitRisk(name, symbol, by, None, unit.account))
+        out.append(UnitRisk(name, symbol, by, None, unit.account, moves.get(k, {})))
     return out
