@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from monitor.domain.risk.probability import Settings
 from monitor.service.risk_figures import MarketInputs, PoolRisk, pool_risks, read_market
 from monitor.service.snapshot import AccountSnapshot, Snapshot
+from monitor.service.sources import SimResolver, exchange_settings
+from monitor.store.records import AccountRecord
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,30 @@ MarketOf = Callable[[AccountSnapshot], tuple[str | None, str | None]]
 def venue_of(account: AccountSnapshot) -> tuple[str | None, str | None]:
     """The account's own venue, at its default address (a simulated venue: pass market_of)."""
     return account.venue, None
+
+
+def stored_market(
+    record_of: Callable[[int], AccountRecord | None], sim: SimResolver | None = None
+) -> MarketOf:
+    """market_of from the accounts' stored settings (e.g. MonitorService.record and the
+    session's LocalVenue.resolve): an exchange account's venue and REST address, a manual
+    account's marks venue, a simulated account's local venue. Public reads: no keys used."""
+
+    def market_of(account: AccountSnapshot) -> tuple[str | None, str | None]:
+        record = record_of(account.account_id)
+        if record is None:
+            return account.venue, None
+        if record.kind == "manual":
+            return record.settings.get("marks_from"), record.settings.get("marks_api_url")
+        if record.kind == "simulated":
+            if sim is None:
+                return None, None
+            settings = sim(record).settings
+        else:
+            settings = exchange_settings(record)
+        return settings.exchange_id, settings.api_url
+
+    return market_of
 
 
 def _structure(account: AccountSnapshot) -> tuple[object, ...]:

@@ -9,7 +9,9 @@ import threading
 import pytest
 
 from monitor.domain.risk.probability import Settings
-from monitor.service.risk_job import AccountRisk, RiskJob
+from monitor.service.api import Credentials, ExchangeSettings
+from monitor.service.risk_job import AccountRisk, RiskJob, stored_market
+from monitor.service.sources import Connection
 from monitor.sources.sim import DEMO_CREDENTIALS, SimBook, SimPosition
 
 from .conftest import wait_for
@@ -31,6 +33,10 @@ def cross_funding(venue, rate: float = 0.0001, per_day: int = 3) -> float:
 def test_the_job_publishes_from_its_own_thread_and_follows_the_book(db, venue, make_service):
     db.accounts.add("demo", "simulated", venue="binanceusdm", settings={"interval": 0.2})
     service, _ = make_service()
+
+    def public(_record: object) -> Connection:  # the venue's public data: no keys
+        return Connection(ExchangeSettings("binanceusdm", api_url=venue.url), Credentials())
+
     results: list[tuple[str, AccountRisk]] = []
     lock = threading.Lock()
 
@@ -40,7 +46,7 @@ def test_the_job_publishes_from_its_own_thread_and_follows_the_book(db, venue, m
 
     job = RiskJob(
         publish,
-        market_of=lambda _account: ("binanceusdm", venue.url),
+        market_of=stored_market(service.record, public),
         every=3600.0,
         settings=Settings(paths=300, seed=1),
     )
