@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from monitor.domain.risk.alarm import ProbabilityAlarm
 from monitor.domain.risk.probability import Settings
 from monitor.service.risk_figures import MarketInputs, PoolRisk, pool_risks, read_market
 from monitor.service.snapshot import AccountSnapshot, Snapshot
@@ -92,12 +93,18 @@ class RiskJob:
         every: float = EVERY,
         settings: Settings | None = None,
         clock: Callable[[], float] = time.time,
+        alarm: ProbabilityAlarm | None = None,
+        on_alarm: Callable[[int, str], None] | None = None,
     ) -> None:
+        """`alarm` (off by default) rings `on_alarm(account_id, text)` when a pool's
+        probability crosses its threshold."""
         self._publish = publish
         self._market_of = market_of
         self._every = every
         self._settings = settings or Settings()
         self._clock = clock
+        self._alarm = alarm or ProbabilityAlarm()
+        self._on_alarm = on_alarm
         self._wake = threading.Condition()
         self._latest: dict[int, AccountSnapshot] = {}
         self._done: dict[int, tuple[tuple[object, ...], float]] = {}  # structure, when
@@ -162,3 +169,8 @@ class RiskJob:
         with self._wake:
             self._done[account.account_id] = (_structure(account), result.computed_at)
         self._publish(result)
+        for name, r in result.pools:
+            label = f"{account.name} {name}" if r.symbol is None else f"{account.name} {r.symbol}"
+            text = self._alarm.check(label, dict(r.probability))
+            if text and self._on_alarm is not None:
+                self._on_alarm(account.account_id, text)
