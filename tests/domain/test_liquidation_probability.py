@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from monitor.domain import Account, Book, Maintenance, MarginMode, Position, Side
@@ -164,3 +165,14 @@ def test_move_bands_are_the_walks_five_percent_extremes():
     assert math.exp(-(a + 4) * S) - 1 <= band.low <= math.exp(-(a - 5) * S) - 1, (a, band)
     assert math.exp((a - 5) * S) - 1 <= band.high <= math.exp((a + 4) * S) - 1, (a, band)
     assert risk.moves["1h"].low > band.low  # a shorter horizon, a narrower band
+
+
+def test_funding_of_a_pool_with_no_usable_mark_is_unknown_never_zero():
+    from monitor.domain.risk.funding import FundingRate, pool_funding
+
+    glitch = Position("BTC/USDT:USDT", Side.LONG, 1.0, P0, 0.0, Maintenance.flat(RATE))
+    book = Book.build([Account("glitch", 1_000.0, (glitch,))])
+    with np.errstate(all="ignore"):
+        [pool] = pool_funding(book, {"BTC/USDT:USDT": FundingRate(0.0001, 8.0)}, 2.0)
+    assert pool.per_day is None and pool.days_to_liquidation is None
+    assert pool.reason == "unknown: no usable mark for BTC/USDT:USDT"

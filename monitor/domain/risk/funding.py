@@ -19,6 +19,7 @@ import numpy as np
 
 from monitor.domain.book import Book, FloatArray
 from monitor.domain.engine import evaluate_arrays
+from monitor.domain.model import Position
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,15 @@ def funding_per_day(book: Book, rates: Mapping[str, FundingRate]) -> FloatArray:
     weight = book.mm_weight()  # settle units -> the pool's currency
     for r, p in enumerate(positions):
         rate = rates.get(p.symbol)
-        if rate is not None:
+        if rate is not None and math.isfinite(p.mark_price) and p.mark_price > 0:
             out[r] = -book.side[r] * abs(ev.notional[r]) * rate.rate * rate.per_day * weight[r]
     return out
+
+
+def _why(p: Position, rates: Mapping[str, FundingRate]) -> str:
+    if p.symbol not in rates:
+        return f"unknown: no funding rate for {p.symbol}"
+    return f"unknown: {p.unknown or f'no usable mark for {p.symbol}'}"
 
 
 def _runway(room: float, per_day: float) -> float | None:
@@ -91,9 +98,11 @@ def pool_funding(
         rows = np.flatnonzero((book.account_index == i) & ~book.isolated)
         if not rows.size:
             continue
-        missing = [positions[r].symbol for r in rows if math.isnan(per_row[r])]
+        missing = [
+            positions[r] for r in rows if not math.isfinite(per_row[r]) or positions[r].unknown
+        ]
         if missing:
-            reason = f"unknown: no funding rate for {missing[0]}"
+            reason = _why(missing[0], rates)
             out.append(PoolFunding(account.name, None, None, None, None, reason, i))
             continue
         day = float(per_row[rows].sum())
@@ -113,8 +122,8 @@ def pool_funding(
         p = positions[r]
         i = int(book.account_index[r])
         name = book.accounts[i].name
-        if math.isnan(per_row[r]):
-            reason = f"unknown: no funding rate for {p.symbol}"
+        if not math.isfinite(per_row[r]) or p.unknown:
+            reason = _why(p, rates)
             out.append(PoolFunding(name, p.symbol, None, None, None, reason, i))
             continue
         own = float(ev.maintenance[r] / book.mm_weight()[r])
