@@ -96,3 +96,37 @@ def test_a_bad_served_close_is_named(sim_venue: SimVenue) -> None:
     sim_venue.history.set_returns("BTCUSDT", returns, last=1.0)
     with pytest.raises(Malformed, match=r"binanceusdm candles BTC/USDT:USDT #\d+ close"):
         read(sim_venue, lambda r: r.candles([BTC]))
+
+
+def test_a_crash_window_replayed_on_todays_book(sim_venue: SimVenue) -> None:
+    """The venue serves a crash in its last day: flat, then 0.1 % a minute down for 150
+    minutes, then back up. Replayed on a cross long (flat 0.5 %), the minutes to each level
+    and the worst health follow from the served shape and the pool's formula, restated here."""
+    from monitor.domain.model import Thresholds
+    from monitor.domain.risk.replay import replay
+
+    down = 0.001
+    returns = np.zeros(7 * 24 * 60)
+    returns[-600:-450] = -down  # the crash starts 840 minutes into the last day
+    returns[-450:-300] = down
+    mark = sim_venue.marks()["BTCUSDT"]
+    sim_venue.history.set_returns("BTCUSDT", returns, last=mark)
+    end = sim_venue.history.klines("BTCUSDT", None, None, 1)[0][0]
+    candles = read(sim_venue, lambda r: r.candles([BTC], days=1.0, now_ms=end))
+    stamps = candles[BTC][0]
+    assert len(stamps) == 24 * 60 + 1
+
+    q, rate, wallet = 1.0, 0.005, 0.1 * mark
+    long = Position(BTC, Side.LONG, q, mark, mark, Maintenance.flat(rate))
+    limits = Thresholds(warning=4.0, critical=2.0)
+    [pool] = replay(Book.build([Account("crash", wallet, (long,))]), candles, limits)
+
+    prices = mark * np.exp(np.concatenate([[0.0], np.cumsum(returns[-1440:])]))
+    prices = prices / prices[0] * mark
+    health = (wallet + q * (prices - mark)) / (q * prices * rate)
+    for level, bound in (("warning", 4.0), ("critical", 2.0), ("liquidation", 1.0)):
+        first = np.flatnonzero(health <= bound)
+        assert pool.minutes[level] == (float(first[0]) if first.size else None), level
+    assert pool.minutes["liquidation"] is not None  # the crash liquidates this pool
+    assert pool.worst_health == pytest.approx(health.min(), rel=1e-6)
+    assert pool.worst_minute == float(np.argmin(health))
