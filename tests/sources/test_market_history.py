@@ -130,3 +130,34 @@ def test_a_crash_window_replayed_on_todays_book(sim_venue: SimVenue) -> None:
     assert pool.minutes["liquidation"] is not None  # the crash liquidates this pool
     assert pool.worst_health == pytest.approx(health.min(), rel=1e-6)
     assert pool.worst_minute == float(np.argmin(health))
+
+
+def test_replay_window_through_the_service_helper(sim_venue: SimVenue) -> None:
+    """A window the venue has candles for is replayed; a preset crash from before the venue's
+    history says unknown — never a calm replay."""
+    from monitor.domain.model import Thresholds
+    from monitor.service.crash_replay import PRESET_CRASHES, replay_window
+
+    returns = np.zeros(7 * 24 * 60)
+    returns[-300:-100] = -0.002  # -33 % over 200 minutes
+    mark = sim_venue.marks()["BTCUSDT"]
+    sim_venue.history.set_returns("BTCUSDT", returns, last=mark * float(np.exp(-0.4)))
+    end = sim_venue.history.klines("BTCUSDT", None, None, 1)[0][0]
+    long = Position(BTC, Side.LONG, 1.0, mark, mark, Maintenance.flat(0.005))
+    pools = [Account("crash", 0.2 * mark, (long,))]
+
+    def run(start: int, stop: int) -> Any:
+        coro = replay_window(pools, Thresholds(), "binanceusdm", sim_venue.url, start, stop)
+        return asyncio.run(coro)
+
+    [pool] = run(end - 6 * 3_600_000, end)
+    # The window's 361 closes relative to its first; the pool: (W + P - mark) / (0.005 P).
+    price = mark * np.exp(np.concatenate([[0.0], np.cumsum(returns[-360:])]))
+    health = (0.2 * mark + price - mark) / (0.005 * price)
+    assert pool.reason is None
+    assert pool.minutes["liquidation"] == float(np.flatnonzero(health <= 1.0)[0])
+    assert pool.worst_health == pytest.approx(health.min(), rel=1e-6)
+    start, stop = PRESET_CRASHES["2025-10-10 tariff crash"]
+    [old] = run(start, stop)
+    assert old.reason is not None and old.reason.startswith("unknown: no candles")
+    assert old.worst_health is None and old.minutes == {}
