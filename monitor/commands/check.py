@@ -6,8 +6,9 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from monitor.commands import check_risk
 from monitor.domain import AccountHealth, Thresholds, evaluate_accounts
 from monitor.domain.model import ThresholdsError
 from monitor.formats.health_json import FORMAT, exit_status, health_dict
@@ -54,6 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         action="store_true",
         help="poll every stored account once before reporting (no --portfolio)",
     )
+    check_risk.add_arguments(p)
     p.set_defaults(func=run)
 
 
@@ -86,15 +88,27 @@ def thresholds_from(args: argparse.Namespace) -> Thresholds:
     return Thresholds(warning=args.warning, critical=args.critical, **moves)
 
 
-def report(reports: tuple[AccountHealth, ...], as_json: bool) -> int:
+def report(
+    reports: tuple[AccountHealth, ...], as_json: bool, risks: dict[check_risk.Key, Any]
+) -> int:
     if as_json:
-        print(json.dumps(health_dict(reports), indent=2))
+        doc = health_dict(reports)
+        for i, entry in enumerate(doc["accounts"]):
+            entry.update(check_risk.risk_fields(risks.get((i, 0, None))))
+            for row in entry["positions"]:
+                if row.get("margin_mode") == "isolated":
+                    row.update(check_risk.risk_fields(risks.get((i, 0, row["symbol"]))))
+        print(json.dumps(doc, indent=2))
     else:
         print(health_table(reports))
+        for (i, _, _), r in risks.items():
+            print(check_risk.words(reports[i].name, "", r))
     return exit_status(reports)
 
 
-def report_pools(books: Sequence[StoredBook], as_json: bool) -> int:
+def report_pools(
+    books: Sequence[StoredBook], as_json: bool, risks: dict[check_risk.Key, Any]
+) -> int:
     """Every pool of every stored account; the exit code is the worst pool's."""
     from monitor.domain import Book, evaluate
     from monitor.sources.exchange.catalog import is_verified
@@ -112,14 +126,22 @@ def report_pools(books: Sequence[StoredBook], as_json: bool) -> int:
         for b in books
     ]
     if as_json:
-        print(
-            json.dumps({"format": FORMAT, "accounts": [pooled_dict(r) for r in reports]}, indent=2)
-        )
+        accounts = [pooled_dict(r) for r in reports]
+        for b, (book, entry) in enumerate(zip(books, accounts, strict=True)):
+            index = {p.collateral: j for j, p in enumerate(book.pools)}
+            for pool in entry["pools"]:
+                symbol = pool.get("symbol") if pool.get("margin_mode") == "isolated" else None
+                key = (b, index.get(pool["collateral"], -1), symbol)
+                pool.update(check_risk.risk_fields(risks.get(key)))
+        print(json.dumps({"format": FORMAT, "accounts": accounts}, indent=2))
     else:
         for r in reports:
             if not r.verified:
                 print(f"{r.name}: UNVERIFIED — the app's reading of this venue is not verified")
         print(health_table([h for r in reports for _, h in r.pools]))
+        for (b, j, _), r in risks.items():
+            pool = books[b].pools[j]
+            print(check_risk.words(books[b].name, pool.collateral or "", r))
     return pooled_exit_status(reports)
 
 
@@ -128,6 +150,10 @@ def run(args: argparse.Namespace) -> int:
         thresholds = thresholds_from(args)
     except ThresholdsError as exc:
         return fail(f"{FLAGS[exc.field]}: {exc}", args.json)
+    try:
+        settings = check_risk.settings_from(args)
+    except ValueError as exc:
+        return fail(str(exc), args.json)
     if not args.portfolio:
         # The stored accounts, each judged by its own stored thresholds. Imported here so a
         # file check does not load the database layer.
@@ -150,13 +176,14 @@ def run(args: argparse.Namespace) -> int:
             return fail(str(exc), args.json)
         if not books:  # nothing watched is nothing known, never "all is well"
             return fail("no accounts in the database", args.json)
-        return report_pools(books, args.json)
+        return report_pools(books, args.json, check_risk.stored_risks(books, settings))
     try:
         accounts = load_portfolio(args.portfolio)
     except PortfolioError as exc:
         return fail(str(exc), args.json)
+    risks = check_risk.file_risks(accounts, thresholds.warning)
     return report(
-        evaluate_accounts(accounts, thresholds, one_mark=not args.marks_per_row), args.json
+        evaluate_accounts(accounts, thresholds, one_mark=not args.marks_per_row), args.json, risks
     )
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, select
 
@@ -78,6 +79,16 @@ class StoredBook:
     venue: str | None
     thresholds: Thresholds
     pools: tuple[Account, ...]
+    # Where its public market data (candles, funding) is read: (ccxt id, REST base URL).
+    market: tuple[str | None, str | None] = (None, None)
+
+
+def _market_of(
+    kind: str, venue: str | None, settings: Mapping[str, Any]
+) -> tuple[str | None, str | None]:
+    if kind == "manual":
+        return settings.get("marks_from"), settings.get("marks_api_url")
+    return settings.get("exchange_id") or venue, settings.get("api_url")
 
 
 def stored_accounts(db: Database, now: float) -> tuple[StoredBook, ...]:
@@ -108,6 +119,7 @@ def stored_accounts(db: Database, now: float) -> tuple[StoredBook, ...]:
                     record.venue,
                     record.thresholds,
                     load_pools(s, row.id),
+                    _market_of(record.kind, record.venue, record.settings),
                 )
             )
         return tuple(books)

@@ -290,3 +290,57 @@ def test_a_refusal_names_no_secret(venue: str) -> None:
     assert sent == []
     assert all(venue in m for m in messages), messages
     assert [s for s in secrets for m in messages if s in m] == []
+
+
+@pytest.mark.parametrize("venue", ["binanceusdm", "binancecoinm", "bybit", "okx"])
+def test_market_history_reads_get_through_the_guard(venue: str) -> None:
+    """market_history.py's mark candles and funding reach the network (here: the recorder)
+    instead of being refused: each endpoint they take is on the allow-list."""
+    symbol = "BTC/USD:BTC" if venue == "binancecoinm" else "BTC/USDT:USDT"
+
+    async def work(exchange: Any, sent: list[Any]) -> list[ReadOnlyViolation | None]:
+        exchange.markets = {}  # no market list to load: the calls go straight to their paths
+        await refused(exchange.load_markets)
+        exchange.set_markets([_market(venue, symbol)])
+        since = exchange.milliseconds() - 7 * 86_400_000
+        calls: list[Callable[[], Any]] = [
+            lambda: exchange.fetch_ohlcv(symbol, "1m", since, 1000, {"price": "mark"}),
+            lambda: exchange.fetch_funding_rates([symbol]),
+        ]
+        if venue.startswith("binance"):
+            calls.append(lambda: exchange.fetch_funding_intervals([symbol]))
+        return [await refused(call) for call in calls]
+
+    refusals, sent, _ = run(Case("rest", venue), work, answer={})
+    assert refusals == [None] * len(refusals)
+    assert len(sent) >= len(refusals)
+
+
+def _market(venue: str, symbol: str) -> dict[str, Any]:
+    base, rest = symbol.split("/")
+    quote, settle = rest.split(":")
+    ids = {"binanceusdm": "BTCUSDT", "binancecoinm": "BTCUSD_PERP", "bybit": "BTCUSDT"}
+    inverse = settle == base
+    return {
+        "id": ids.get(venue, "BTC-USDT-SWAP"),
+        "symbol": symbol,
+        "base": base,
+        "quote": quote,
+        "settle": settle,
+        "baseId": base,
+        "quoteId": quote,
+        "settleId": settle,
+        "type": "swap",
+        "spot": False,
+        "swap": True,
+        "future": False,
+        "option": False,
+        "contract": True,
+        "linear": not inverse,
+        "inverse": inverse,
+        "active": True,
+        "contractSize": 1,
+        "precision": {"amount": 0.001, "price": 0.1},
+        "limits": {},
+        "info": {},
+    }

@@ -20,8 +20,13 @@ Endpoint = tuple[str, str, str]  # (api, HTTP method, path template)
 # Unified methods the readers call, and the ones ccxt calls inside them.
 # load_markets (not in `has`) calls fetch_markets and fetch_currencies.
 _MARKETS = ("fetch_markets", "fetch_currencies")
+# market_history.py: the venue's mark candles and funding (issue 15), read on every venue it
+# names; Binance's interval from fundingInfo.
+_HISTORY = ("fetch_ohlcv", "fetch_funding_rates")
 _BINANCE_METHODS = (
     *_MARKETS,
+    *_HISTORY,
+    "fetch_funding_intervals",
     "fetch_positions",
     "fetch_positions_risk",  # fetch_positions goes through it (options.fetchPositions)
     "fetch_balance",
@@ -41,8 +46,10 @@ _CONTRACT_METHODS = (
 READ_METHODS: dict[str, frozenset[str]] = {
     "binanceusdm": frozenset(_BINANCE_METHODS),
     "binancecoinm": frozenset(_BINANCE_METHODS),
-    "bybit": frozenset(_CONTRACT_METHODS),
-    "okx": frozenset({*_MARKETS, "fetch_positions", "fetch_balance", "fetch_mark_prices"}),
+    "bybit": frozenset({*_CONTRACT_METHODS, *_HISTORY}),
+    "okx": frozenset(
+        {*_MARKETS, *_HISTORY, "fetch_positions", "fetch_balance", "fetch_mark_prices"}
+    ),
     # The state is read by publicPostInfo; fetch_tickers gives public.py its marks.
     "hyperliquid": frozenset({*_MARKETS, "fetch_tickers"}),
     "gate": frozenset(_CONTRACT_METHODS),
@@ -71,6 +78,7 @@ _BINANCE_CURRENCIES = _get("sapi", "capital/config/getall", "margin/allPairs")
 ENDPOINTS: dict[str, frozenset[Endpoint]] = {
     "binanceusdm": frozenset(
         _get("fapiPublic", "exchangeInfo", "premiumIndex", "assetIndex")
+        | _get("fapiPublic", "markPriceKlines", "fundingInfo")  # market_history.py
         | _get("fapiPrivate", "leverageBracket", "multiAssetsMargin")
         # v2 account: the reader's fallback for the multi-assets flag
         | _get("fapiPrivateV2", "account")
@@ -79,6 +87,7 @@ ENDPOINTS: dict[str, frozenset[Endpoint]] = {
     ),
     "binancecoinm": frozenset(
         _get("dapiPublic", "exchangeInfo", "premiumIndex")
+        | _get("dapiPublic", "markPriceKlines", "fundingInfo")  # market_history.py
         | _get("dapiPrivate", "account", "positionRisk")
         | _get("dapiPrivateV2", "leverageBracket")
         | _BINANCE_CURRENCIES
@@ -90,6 +99,7 @@ ENDPOINTS: dict[str, frozenset[Endpoint]] = {
             "v5/market/tickers",
             "v5/market/risk-limit",
             "v5/spot-margin-trade/collateral",
+            "v5/market/mark-price-kline",  # market_history.py (funding: v5/market/tickers)
         )
         | _get(
             "private",
@@ -102,6 +112,13 @@ ENDPOINTS: dict[str, frozenset[Endpoint]] = {
     ),
     "okx": frozenset(
         _get("public", "public/instruments", "public/mark-price", "public/position-tiers")
+        # market_history.py: mark candles (recent, and older through history-) and funding
+        | _get(
+            "public",
+            "market/mark-price-candles",
+            "market/history-mark-price-candles",
+            "public/funding-rate",
+        )
         | _get(
             "private",
             "asset/currencies",  # fetch_currencies, with keys

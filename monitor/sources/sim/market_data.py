@@ -8,6 +8,7 @@ from typing import Any
 
 from monitor.sources.sim.collateral import COLLATERAL_ASSETS, AssetIndex
 from monitor.sources.sim.figures import dec
+from monitor.sources.sim.history import Funding
 from monitor.sources.sim.markets import SimMarket
 
 Json = dict[str, Any]
@@ -33,14 +34,17 @@ def leverage_brackets(market: SimMarket) -> Json:
     }
 
 
-def premium_index(market: SimMarket, mark: float, now_ms: int) -> Json:
-    next_funding = (now_ms // FUNDING_INTERVAL_MS + 1) * FUNDING_INTERVAL_MS
+def premium_index(
+    market: SimMarket, mark: float, now_ms: int, funding: Funding | None = None
+) -> Json:
+    interval_ms = FUNDING_INTERVAL_MS if funding is None else funding.interval_hours * 3_600_000
+    next_funding = (now_ms // interval_ms + 1) * interval_ms
     return {
         "symbol": market.id,
         "markPrice": dec(mark),
         "indexPrice": dec(mark),
         "estimatedSettlePrice": dec(mark),
-        "lastFundingRate": FUNDING_RATE,
+        "lastFundingRate": FUNDING_RATE if funding is None else f"{funding.rate:.8f}",
         "interestRate": "0.00010000",
         "nextFundingTime": next_funding,
         "time": now_ms,

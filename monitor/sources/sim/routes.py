@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from monitor.sources.sim import account_data, market_data, position_data
+from monitor.sources.sim import account_data, history, market_data, position_data
 from monitor.sources.sim.auth import INVALID_KEY, ApiError
 from monitor.sources.sim.faults import FaultKind
 from monitor.sources.sim.markets import SimMarket
@@ -46,8 +46,42 @@ def _exchange_info(venue: SimVenue, _key: str | None, _params: Params) -> Any:
 def _premium_index(venue: SimVenue, _key: str | None, params: Params) -> Any:
     one = _symbol(venue, params)
     marks, now = venue.marks(), venue.now_ms()
-    bodies = [market_data.premium_index(m, marks[m.id], now) for m in venue.markets]
+    bodies = [
+        market_data.premium_index(m, marks[m.id], now, venue.history.funding(m.id))
+        for m in venue.markets
+    ]
     return bodies if one is None else bodies[venue.markets.index(one)]
+
+
+INVALID_INTERVAL = ApiError(400, -1120, "Invalid interval.")
+
+
+def _klines(venue: SimVenue, _key: str | None, params: Params) -> Any:
+    """GET /fapi/v1/markPriceKlines, /fapi/v1/klines: 1-minute candles only."""
+    market = _symbol(venue, params)
+    if market is None:
+        raise ApiError(400, -1102, "Mandatory parameter 'symbol' was not sent.")
+    if params.get("interval") != "1m":
+        raise INVALID_INTERVAL
+    start, end = params.get("startTime"), params.get("endTime")
+    limit = min(int(params.get("limit", "500")), history.MAX_LIMIT)
+    return venue.history.klines(
+        market.id, None if start is None else int(start), None if end is None else int(end), limit
+    )
+
+
+def _funding_info(venue: SimVenue, _key: str | None, _params: Params) -> Any:
+    """GET /fapi/v1/fundingInfo: only the markets with an adjusted interval."""
+    return [
+        {
+            "symbol": market_id,
+            "adjustedFundingRateCap": "0.02000000",
+            "adjustedFundingRateFloor": "-0.02000000",
+            "fundingIntervalHours": hours,
+            "disclaimer": False,
+        }
+        for market_id, hours in venue.history.adjusted_intervals().items()
+    ]
 
 
 def _leverage_bracket(venue: SimVenue, key: str | None, params: Params) -> Any:
@@ -139,6 +173,9 @@ ROUTES: dict[str, Route] = {
     "/fapi/v1/exchangeInfo": Route(False, _exchange_info),
     "/fapi/v1/premiumIndex": Route(False, _premium_index),
     "/fapi/v1/assetIndex": Route(False, _asset_index),
+    "/fapi/v1/markPriceKlines": Route(False, _klines),
+    "/fapi/v1/klines": Route(False, _klines),
+    "/fapi/v1/fundingInfo": Route(False, _funding_info),
     "/fapi/v1/leverageBracket": Route(True, _leverage_bracket),
     "/fapi/v1/positionSide/dual": Route(True, _position_mode),
     "/fapi/v1/multiAssetsMargin": Route(True, _asset_mode),

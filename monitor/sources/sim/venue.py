@@ -27,6 +27,7 @@ from monitor.sources.sim.book import DEMO_BOOK, SimBook
 from monitor.sources.sim.collateral import AssetIndex
 from monitor.sources.sim.faults import FaultKind, Faults
 from monitor.sources.sim.figures import AccountFigures, figures, portfolio_of
+from monitor.sources.sim.history import MarketHistory
 from monitor.sources.sim.listen_keys import ListenKeys
 from monitor.sources.sim.markets import MARKETS, SimMarket, market_by_name
 from monitor.sources.sim.prices import DEMO_CRASH, PriceProcess
@@ -79,6 +80,7 @@ class SimVenue:
         self._ticker: threading.Thread | None = None
         self._ticker_stop = threading.Event()
         self.listen_keys = ListenKeys()
+        self.history = MarketHistory(self.markets, seed, self.now_ms())  # candles, funding
         # When each (api key, pool) first met the venue's liquidation condition (margin balance
         # at or below maintenance, by the reference), in time.monotonic() seconds. The venue
         # records it and keeps serving the book: how late a client learned of it is measured

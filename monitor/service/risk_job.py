@@ -1,0 +1,176 @@
+"""Probability of liquidation and funding, recomputed in the background.
+
+The job listens to the service's snapshots (on the service thread, where it only notes what
+changed) and does the work on a thread of its own: for an account whose positions changed, or
+whose figures are older than `every` seconds, it reads the venue's candles and funding and
+simulates the paths (risk_figures.py) — never on the UI thread, never on the service's loop.
+Each result is handed to `publish` as an AccountRisk.
+
+Wiring (the lead's): job = RiskJob(publish=..., market_of=...); service.subscribe(job.on_snapshot);
+job.start(); ... job.stop(). A front end gets AccountRisk objects (immutable, safe to hand
+across threads) and shows e.g. "24 h: 18 % ± 1 %" from pools[i][1].probability["24h"].
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from monitor.domain.risk.alarm import ProbabilityAlarm
+from monitor.domain.risk.probability import Settings
+from monitor.service.risk_figures import MarketInputs, PoolRisk, pool_risks, read_market
+from monitor.service.snapshot import AccountSnapshot, Snapshot
+from monitor.service.sources import SimResolver, exchange_settings
+from monitor.store.records import AccountRecord
+
+log = logging.getLogger(__name__)
+
+EVERY = 300.0  # seconds: how old a figure may get before it is recomputed anyway
+
+
+@dataclass(frozen=True)
+class AccountRisk:
+    """One account's figures: per pool (its name, as PoolSnapshot.pool) the cross pool's and
+    each isolated position's PoolRisk (`symbol` set for those)."""
+
+    account_id: int
+    computed_at: float
+    paths: int
+    pools: tuple[tuple[str, PoolRisk], ...]
+
+
+MarketOf = Callable[[AccountSnapshot], tuple[str | None, str | None]]
+
+
+def venue_of(account: AccountSnapshot) -> tuple[str | None, str | None]:
+    """The account's own venue, at its default address (a simulated venue: pass market_of)."""
+    return account.venue, None
+
+
+def stored_market(
+    record_of: Callable[[int], AccountRecord | None], sim: SimResolver | None = None
+) -> MarketOf:
+    """market_of from the accounts' stored settings (e.g. MonitorService.record and the
+    session's LocalVenue.resolve): an exchange account's venue and REST address, a manual
+    account's marks venue, a simulated account's local venue. Public reads: no keys used."""
+
+    def market_of(account: AccountSnapshot) -> tuple[str | None, str | None]:
+        record = record_of(account.account_id)
+        if record is None:
+            return account.venue, None
+        if record.kind == "manual":
+            return record.settings.get("marks_from"), record.settings.get("marks_api_url")
+        if record.kind == "simulated":
+            if sim is None:
+                return None, None
+            settings = sim(record).settings
+        else:
+            settings = exchange_settings(record)
+        return settings.exchange_id, settings.api_url
+
+    return market_of
+
+
+def _structure(account: AccountSnapshot) -> tuple[object, ...]:
+    """What, when it changes, calls for new paths: the positions held (not their marks)."""
+    return tuple(
+        (pool.pool, p.symbol, p.side, p.contracts, p.margin_mode, p.isolated_margin)
+        for pool in account.pools
+        for p in pool.account.positions
+    )
+
+
+class RiskJob:
+    def __init__(
+        self,
+        publish: Callable[[AccountRisk], None],
+        *,
+        market_of: MarketOf = venue_of,
+        every: float = EVERY,
+        settings: Settings | None = None,
+        clock: Callable[[], float] = time.time,
+        alarm: ProbabilityAlarm | None = None,
+        on_alarm: Callable[[int, str], None] | None = None,
+    ) -> None:
+        """`alarm` (off by default) rings `on_alarm(account_id, text)` when a pool's
+        probability crosses its threshold."""
+        self._publish = publish
+        self._market_of = market_of
+        self._every = every
+        self._settings = settings or Settings()
+        self._clock = clock
+        self._alarm = alarm or ProbabilityAlarm()
+        self._on_alarm = on_alarm
+        self._wake = threading.Condition()
+        self._latest: dict[int, AccountSnapshot] = {}
+        self._done: dict[int, tuple[tuple[object, ...], float]] = {}  # structure, when
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="risk-job", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        with self._wake:
+            self._stopping = True
+            self._wake.notify()
+        self._thread.join(timeout)
+
+    def on_snapshot(self, snapshot: Snapshot) -> None:
+        """A service listener: note the accounts (cheap; runs on the service thread)."""
+        with self._wake:
+            self._latest = {a.account_id: a for a in snapshot.accounts if a.known}
+            self._wake.notify()
+
+    def _due(self) -> list[AccountSnapshot]:
+        now = self._clock()
+        due = []
+        for account_id, account in self._latest.items():
+            done = self._done.get(account_id)
+            if done is None or done[0] != _structure(account) or now - done[1] >= self._every:
+                due.append(account)
+        return due
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._stopping and not (due := self._due()):
+                    self._wake.wait(timeout=max(1.0, self._every / 10))
+                if self._stopping:
+                    return
+            for account in due:
+                try:
+                    self._compute(account)
+                except Exception:  # one account's failure must not stop the others' figures
+                    log.exception("risk figures failed for account %s", account.account_id)
+                    with self._wake:
+                        self._done[account.account_id] = (_structure(account), self._clock())
+
+    def _compute(self, account: AccountSnapshot) -> None:
+        pools = [pool.account for pool in account.pools]
+        symbols = sorted({p.symbol for pool in pools for p in pool.positions})
+        venue, api_url = self._market_of(account)
+        market = (
+            asyncio.run(read_market(venue, api_url, symbols)) if symbols else MarketInputs.none()
+        )
+        warnings = [account.thresholds.warning] * len(pools)
+        risks = pool_risks(pools, warnings, market, self._settings)
+        names = [pool.pool for pool in account.pools]
+        result = AccountRisk(
+            account.account_id,
+            self._clock(),
+            self._settings.paths,
+            tuple((names[r.pool], r) for r in risks),
+        )
+        with self._wake:
+            self._done[account.account_id] = (_structure(account), result.computed_at)
+        self._publish(result)
+        for name, r in result.pools:
+            label = f"{account.name} {name}" if r.symbol is None else f"{account.name} {r.symbol}"
+            text = self._alarm.check(label, dict(r.probability))
+            if text and self._on_alarm is not None:
+                self._on_alarm(account.account_id, text)
