@@ -25,8 +25,10 @@ from monitor.store import limits as _limits  # noqa: F401  # registers the value
 from monitor.store import postgresql, sqlite
 from monitor.store.accounts import AccountStore
 from monitor.store.alerts import AlertStore
+from monitor.store.deliveries import DeliveryStore
 from monitor.store.errors import StoreError
 from monitor.store.history import HistoryStore
+from monitor.store.leases import LeaseStore
 from monitor.store.location import resolve_url
 from monitor.store.market import MarketStore
 from monitor.store.positions import PositionStore
@@ -65,6 +67,8 @@ class Database:
         self.alerts = AlertStore(self)
         self.source_status = SourceStatusStore(self)
         self.settings = SettingsStore(self)
+        self.leases = LeaseStore(self)  # collectors sharing the accounts
+        self.deliveries = DeliveryStore(self)  # alerts sent once among them
 
     @property
     def url(self) -> str:

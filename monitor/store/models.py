@@ -180,3 +180,52 @@ class SettingRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
+
+
+# Added by 0006: collectors sharing the accounts (a lease per account, one holder at a time)
+# and alerts sent once whoever computes them (a delivery row per alert, claimed by insert).
+
+
+class CollectorRow(Base):
+    """A running collector: its heartbeat, renewed with its leases."""
+
+    __tablename__ = "collectors"
+
+    holder: Mapped[str] = mapped_column(String(100), primary_key=True)
+    expires_at: Mapped[float]
+
+
+class LeaseRow(Base):
+    """Who polls, computes and alerts for an account, until when (renewed each cycle)."""
+
+    __tablename__ = "account_leases"
+
+    account_id: Mapped[int] = mapped_column(Integer, _account_fk(), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[float]
+
+
+class AlertEpisodeRow(Base):
+    """One subject's alert family (its level, staleness, ...) between a raise and its clear:
+    an alert is delivered once per episode, whichever process sees it."""
+
+    __tablename__ = "alert_episodes"
+
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True)
+    family: Mapped[str] = mapped_column(String(32), primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(Integer, _account_fk(), index=True)
+    episode: Mapped[int] = mapped_column(Integer)
+    open: Mapped[bool] = mapped_column(Boolean)
+
+
+class AlertDeliveryRow(Base):
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (Index("ux_alert_deliveries_key", "subject", "what", "episode", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(Integer, _account_fk(), index=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    what: Mapped[str] = mapped_column(String(64))  # "raised:critical", "stale", ...
+    episode: Mapped[int] = mapped_column(Integer)
+    holder: Mapped[str] = mapped_column(String(100))  # who sent it
+    at: Mapped[float]
