@@ -1,7 +1,11 @@
 """`margin-monitor watch`: the same service and alert rules as the window, without one.
 
 For a second machine or a server: prints every alert transition and sends the ringing ones to
-webhooks; stops cleanly on SIGINT or SIGTERM.
+webhooks; stops cleanly on SIGINT or SIGTERM. With --collector, one of several sharing a
+database: it runs only the accounts its leases hold (each account held by one collector; a
+dead collector's accounts move to the others within two lease periods), claims every alert in
+the database before sending it (sent once, whichever collector sees it), and tells viewer
+windows what it wrote (PostgreSQL's NOTIFY).
 """
 
 from __future__ import annotations
@@ -28,6 +32,20 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--demo", action="store_true", help="also watch the simulated demo account")
     p.add_argument(
         "--quiet", action="store_true", help="print only alerts that ring, not every transition"
+    )
+    p.add_argument(
+        "--collector",
+        action="store_true",
+        help="share the accounts with other collectors on this database (leases) and send "
+        "each alert once among them",
+    )
+    p.add_argument(
+        "--lease-seconds",
+        type=float,
+        default=None,
+        metavar="S",
+        help="collector: how long a lease lasts unrenewed (renewed every third of it); a dead "
+        "collector's accounts move within 1⅓ of it (default 2)",
     )
     p.set_defaults(func=run)
 
@@ -57,6 +75,10 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"margin-monitor watch: {exc}", file=sys.stderr)
         return 2
+    lease = args.lease_seconds
+    if lease is not None and not (args.collector and 0.3 <= lease <= 300):
+        print("margin-monitor watch: --lease-seconds: 0.3-300, with --collector", file=sys.stderr)
+        return 2
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -76,14 +98,29 @@ def run(args: argparse.Namespace) -> int:
     try:
         # Only --demo may make a database (for its demo account); else a typo in --db would
         # watch an empty new one and say nothing.
-        session = MonitorSession(args.db, demo=args.demo, webhooks=targets, create=args.demo)
+        session = MonitorSession(
+            args.db,
+            demo=args.demo,
+            webhooks=targets,
+            create=args.demo,
+            collector=args.collector,
+            **({} if lease is None else {"lease_seconds": lease}),
+        )
     except StoreError as exc:
         print(f"margin-monitor watch: {exc}", file=sys.stderr)
         return EXIT_UNKNOWN
     session.service.subscribe(lambda _snapshot: None, on_event)
     session.start()
-    names = ", ".join(a.name for a in session.db.accounts.list()) or "no accounts"
-    print(f"watching {names}; {len(targets)} webhook(s); Ctrl-C to stop", flush=True)
+    if session.leases is not None:
+        count = len(session.db.accounts.list())
+        print(
+            f"collecting as {session.leases.holder}: a share of {count} account(s); "
+            f"{len(targets)} webhook(s); Ctrl-C to stop",
+            flush=True,
+        )
+    else:
+        names = ", ".join(a.name for a in session.db.accounts.list()) or "no accounts"
+        print(f"watching {names}; {len(targets)} webhook(s); Ctrl-C to stop", flush=True)
     try:
         while not stop.wait(0.5):
             pass

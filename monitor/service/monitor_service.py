@@ -17,6 +17,7 @@ from typing import Any
 
 from monitor.contracts import configured_interval
 from monitor.domain.alerts import DEFAULT_RULES, AlertRules
+from monitor.service.account_registry import AccountRegistryMixin
 from monitor.service.account_worker import AccountWorker
 from monitor.service.alerting import AlertRunner, StoredAlert
 from monitor.service.applier import FetchApplier
@@ -56,7 +57,7 @@ STREAMING_INTERVAL = 10.0
 THIN_EVERY = 24 * 3600.0
 
 
-class MonitorService(CommandsMixin, MarkCommandsMixin, DemoCommandsMixin):
+class MonitorService(AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, DemoCommandsMixin):
     def __init__(
         self,
         db: Database,
@@ -70,7 +71,15 @@ class MonitorService(CommandsMixin, MarkCommandsMixin, DemoCommandsMixin):
         tick: float = 1.0,
         crash: Callable[[], float] | None = None,
         demo: DemoHost | None = None,
+        holder: str | None = None,
+        viewer: bool = False,
+        on_stored: Callable[[int], None] | None = None,
     ) -> None:
+        """`holder`: a collector's name — it runs only the accounts its leases hold (`hold`)
+        and claims each alert in the database before ringing it. `viewer`: a window on a
+        shared database — it polls nothing, writes no history or alert, and re-reads an
+        account when told (`reload`). `on_stored(account_id)`: after each committed write of
+        an account's figures (a collector tells the viewers)."""
         from monitor.service.loop_thread import LoopThread
 
         self.db = db
@@ -93,7 +102,10 @@ class MonitorService(CommandsMixin, MarkCommandsMixin, DemoCommandsMixin):
         self._marks: dict[int, dict[str, float]] = {}
         self._origins = MarkOrigins()  # where each account's marks came from, and when
         self._snapshots: dict[int, AccountSnapshot] = {}
-        self._alerts = AlertRunner(db, rules)
+        self.viewer = viewer
+        self._held: set[int] | None = None if holder is None else set()
+        self._on_stored = on_stored
+        self._alerts = AlertRunner(db, rules, holder=holder, log=not viewer)
         self._pace = PaceTracker()
         self._streams = AccountStreams(
             self.clock,
@@ -169,7 +181,7 @@ class MonitorService(CommandsMixin, MarkCommandsMixin, DemoCommandsMixin):
         return configured_interval(record.kind, record.settings)
 
     async def _start(self) -> None:
-        for record in self.db.accounts.list():
+        for record in self._initial_accounts():
             self._add(record)
         self._ticker = asyncio.get_running_loop().create_task(self._tick_loop())
 
@@ -187,44 +199,6 @@ class MonitorService(CommandsMixin, MarkCommandsMixin, DemoCommandsMixin):
         _, pending = await asyncio.wait(tasks, timeout=10)
         for task in pending:
             log.warning("service task did not stop in time: %s", task.get_name())
-
-    def _add(self, record: AccountRecord) -> None:
-        self._records[record.account_id] = record
-        stored = self.db.source_status.get(record.account_id)
-        if record.kind == "manual":
-            self._status[record.account_id] = SourceStatus(SourceState.MANUAL, self.clock())
-        else:
-            self._status[record.account_id] = SourceStatus(
-                SourceState.STARTING, stored.last_success, stored.last_error
-            )
-        # Exchange and simulated accounts poll their venue; manual ones only for live marks.
-        if record.kind != "manual" or record.settings.get("marks_from"):
-            worker = AccountWorker(self, record.account_id, self._backoff)
-            self._workers[record.account_id] = worker
-            self._tasks[record.account_id] = asyncio.get_running_loop().create_task(worker.run())
-        self._streams.start(record)
-        venue = public_venue(record)
-        if venue is not None:  # marks a refresh wrote before a restart: still the venue's
-            typed = self.db.positions.list(record.account_id)
-            self._origins.seed_stored(record.account_id, typed, self.db.market.marks(venue))
-        self._recompute(record.account_id)
-
-    def _drop(self, account_id: int) -> None:
-        self._records.pop(account_id, None)
-        self._workers.pop(account_id, None)
-        task = self._tasks.pop(account_id, None)
-        if task is not None:
-            task.cancel()
-        self._snapshots.pop(account_id, None)
-        self._status.pop(account_id, None)
-        self._pace.forget(account_id)
-        self._streams.stop(account_id)
-        self._origins.forget(account_id)
-        self._judged.pop(account_id, None)
-        self._streamed.discard(account_id)
-        self._stored.pop(account_id, None)
-        self._prepared.pop(account_id, None)
-        self._publish()
 
     def _refresh(self, account_id: int | None) -> None:
         for aid, worker in self._workers.items():
@@ -273,6 +247,7 @@ class MonitorService(CommandsMixin, MarkCommandsMixin, DemoCommandsMixin):
         self._streamed.discard(account_id)
         self._status[account_id] = SourceStatus(SourceState.OK, result.fetched_at)
         self._recompute(account_id)
+        self._stored_now(account_id)
 
     def _read_now(self, account_id: int) -> None:
         """A change at the venue (user data stream), or a stream that stopped: read the account
@@ -294,6 +269,11 @@ class MonitorService(CommandsMixin, MarkCommandsMixin, DemoCommandsMixin):
             self.db.source_status.set_error(account_id, self.clock(), status.last_error)
         self._status[account_id] = status
         self._recompute(account_id)
+        self._stored_now(account_id)
+
+    def _stored_now(self, account_id: int) -> None:
+        if self._on_stored is not None:
+            self._on_stored(account_id)
 
     def _on_tick(self, account_ids: Sequence[int]) -> None:
         """Streamed marks moved these accounts: recomputed together, on the positions each
@@ -352,7 +332,8 @@ class MonitorService(CommandsMixin, MarkCommandsMixin, DemoCommandsMixin):
         self._snapshots[account_id] = snap
         # History at most once a second: live marks may recompute ten times as often.
         if (
-            snap.known
+            not self.viewer  # the collectors write the history
+            and snap.known
             and snap.baseline is not None
             and snap.baseline.unknown is None  # a gap in the history, never a made-up value
             and now - self._history_at.get(account_id, -1e9) >= 1.0
@@ -403,7 +384,7 @@ class MonitorService(CommandsMixin, MarkCommandsMixin, DemoCommandsMixin):
             self._emit_alerts(self._alerts.step(self._snapshots.values(), now))
             if changed:
                 self._publish()
-            if now >= self._next_thin:
+            if now >= self._next_thin and not self.viewer:
                 self._next_thin = now + THIN_EVERY
                 self.db.history.thin(now)
 
