@@ -24,6 +24,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--theme", choices=("dark", "light"), default=None, help="colour theme")
     parser.add_argument(
+        "--viewer",
+        action="store_true",
+        help="window: show what the collectors on a shared PostgreSQL database write, polling "
+        "nothing (the default there whenever a collector is running)",
+    )
+    parser.add_argument(
         "--smoke-test",
         action="store_true",
         help="open the window on the demo, wait for the first paint and data, print the "
@@ -42,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv)
-    starter = Starter(service, args.db, demo=args.demo or args.smoke_test)
+    starter = Starter(
+        service, args.db, demo=args.demo or args.smoke_test, viewer=getattr(args, "viewer", False)
+    )
     # Start the service once the window has had its first frame: the imports behind it
     # (ccxt, SQLAlchemy) would otherwise compete with the window for the interpreter.
     QTimer.singleShot(50, app, starter.start)
@@ -68,6 +76,7 @@ class Starter:
         *,
         demo: bool,
         ask: Callable[[str, str], str | None] | None = None,
+        viewer: bool = False,
     ) -> None:
         from PySide6.QtCore import QObject, Qt, Signal, Slot
 
@@ -89,6 +98,7 @@ class Starter:
         self.service = service
         self.db = db
         self.demo = demo
+        self.viewer = viewer  # else a viewer anyway when a collector is live on the database
         self.sessions: list[Any] = []
         self._threads: list[threading.Thread] = []
         self._ask = ask or _ask_in_a_dialog
@@ -112,7 +122,7 @@ class Starter:
         try:
             from monitor.service.session import MonitorSession
 
-            session = MonitorSession(self.db, demo=self.demo)
+            session = MonitorSession(self.db, demo=self.demo, viewer=self.viewer or None)
             self.sessions.append(session)
             self.service.bind(session.start())
         except StoreError as exc:

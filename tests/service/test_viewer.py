@@ -1,0 +1,62 @@
+"""A window as a viewer of a shared database: it re-reads an account when a collector says it
+wrote it (PostgreSQL NOTIFY), and polls nothing; on a SQLite file it stays the app of one."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.domain import Account, Maintenance, Position, Side, evaluate_accounts
+from monitor.service.session import MonitorSession
+from monitor.service.store_notices import StoreNotices
+from monitor.store import StoreError, open_database
+
+from .conftest import Recorder, wait_for
+
+BTC = Position(
+    symbol="BTC/USDT:USDT",
+    side=Side.LONG,
+    contracts=0.5,
+    entry_price=60_000,
+    mark_price=60_000,
+    maintenance=Maintenance.flat(0.005),
+)
+
+
+def test_a_viewer_shows_what_a_collector_wrote_once_told(postgres_url):
+    with open_database(postgres_url) as writer:
+        account_id = writer.accounts.add("swing", "manual", wallet_balance=5_000.0)
+        viewer = MonitorSession(postgres_url, viewer=True, webhooks=[])
+        rec = Recorder()
+        try:
+            viewer.start().subscribe(rec.on_snapshot, rec.on_event)
+            wait_for(viewer.feed.listening.is_set)
+            wait_for(lambda: (s := rec.latest("swing")) is not None and s.known)
+            # A collector's write, then its notice: the viewer re-reads that account.
+            writer.positions.save(account_id, BTC)
+            notices = StoreNotices(writer.engine.url)
+            notices(account_id)
+            notices.close()
+            snap = wait_for(lambda: (s := rec.latest("swing")) and s.health.positions and s)
+            expected = evaluate_accounts([Account("swing", 5_000.0, (BTC,))])[0]
+            assert snap.health.health_ratio == expected.health_ratio
+            assert viewer.venue is None  # nothing to poll with
+        finally:
+            viewer.stop()
+        # A viewer writes nothing: no alert, no history.
+        assert writer.alerts.recent() == ()
+        assert len(writer.history.health(account_id, 0, 2e9)) == 0
+
+
+def test_a_window_on_a_sqlite_file_is_never_a_viewer(tmp_path):
+    url = f"sqlite:///{tmp_path / 'own.sqlite3'}"
+    with open_database(url) as db:
+        db.accounts.add("swing", "manual", wallet_balance=5_000.0)
+        db.leases.cycle("some-collector", 2e9, 60.0)  # even with a (stray) live collector
+    session = MonitorSession(url, viewer=None, webhooks=[])
+    session.start()
+    try:
+        assert not session.viewer and session.feed is None
+    finally:
+        session.stop()
+    with pytest.raises(StoreError, match="viewer needs PostgreSQL"):
+        MonitorSession(url, viewer=True, webhooks=[])
