@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from monitor.service.alerting import AlertRunner, StoredAlert
+    from monitor.service.local_whatifs import LocalWhatIfs
     from monitor.service.loop_thread import LoopThread
     from monitor.service.sources import ReaderFactory
     from monitor.store.database import Database
@@ -38,6 +39,7 @@ class CommandsMixin:
         _thread: LoopThread
         _workers: dict[int, Any]
         _crash: Callable[[], float] | None
+        _whatifs: LocalWhatIfs | None  # a viewer's: what-ifs stay in the window
 
         def make_reader(self, record: AccountRecord) -> Any: ...
 
@@ -69,7 +71,11 @@ class CommandsMixin:
         self, account_id: int, position: Position, position_id: int | None = None
     ) -> Future[int]:
         def run() -> int:
-            saved = self.db.positions.save(account_id, position, position_id)
+            local = self._whatifs
+            if local is not None and (position.hypothetical or local.owns(position_id)):
+                saved = local.save(account_id, position, position_id)
+            else:
+                saved = self.db.positions.save(account_id, position, position_id)
             self._recompute(account_id)
             return saved
 
@@ -77,7 +83,10 @@ class CommandsMixin:
 
     def delete_position(self, account_id: int, position_id: int) -> Future[None]:
         def run() -> None:
-            self.db.positions.delete(account_id, position_id)
+            if self._whatifs is not None and self._whatifs.owns(position_id):
+                self._whatifs.delete(account_id, position_id)
+            else:
+                self.db.positions.delete(account_id, position_id)
             self._recompute(account_id)
 
         return self._run(run)
@@ -86,7 +95,10 @@ class CommandsMixin:
         self, account_id: int, position_id: int, enabled: bool
     ) -> Future[None]:
         def run() -> None:
-            self.db.positions.set_enabled(account_id, position_id, enabled)
+            if self._whatifs is not None and self._whatifs.owns(position_id):
+                self._whatifs.set_enabled(account_id, position_id, enabled)
+            else:
+                self.db.positions.set_enabled(account_id, position_id, enabled)
             self._recompute(account_id)
 
         return self._run(run)

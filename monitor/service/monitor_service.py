@@ -25,6 +25,7 @@ from monitor.service.backoff import Backoff
 from monitor.service.commands import CommandsMixin
 from monitor.service.demo import DemoHost
 from monitor.service.demo_commands import DemoCommandsMixin
+from monitor.service.local_whatifs import LocalWhatIfs
 from monitor.service.mark_commands import MarkCommandsMixin
 from monitor.service.mark_origins import MarkOrigins, public_venue
 from monitor.service.pace import PaceTracker
@@ -103,6 +104,7 @@ class MonitorService(AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, Dem
         self._origins = MarkOrigins()  # where each account's marks came from, and when
         self._snapshots: dict[int, AccountSnapshot] = {}
         self.viewer = viewer
+        self._whatifs = LocalWhatIfs() if viewer else None
         self._held: set[int] | None = None if holder is None else set()
         self._on_stored = on_stored
         self._alerts = AlertRunner(db, rules, holder=holder, log=not viewer)
@@ -292,7 +294,10 @@ class MonitorService(AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, Dem
             if record is None:
                 continue
             if from_store or account_id not in self._stored:
-                self._stored[account_id] = self.db.positions.list(account_id)
+                stored: Sequence[StoredPosition] = self.db.positions.list(account_id)
+                if self._whatifs is not None:
+                    stored = self._whatifs.merged(account_id, stored)
+                self._stored[account_id] = stored
             stored = self._stored[account_id]
             prepared = self._prepared.get(account_id)
             if prepared is None or not prepared.made_from(record, stored):

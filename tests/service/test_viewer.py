@@ -3,6 +3,8 @@ wrote it (PostgreSQL NOTIFY), and polls nothing; on a SQLite file it stays the a
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from monitor.domain import Account, Maintenance, Position, Side, evaluate_accounts
@@ -40,6 +42,18 @@ def test_a_viewer_shows_what_a_collector_wrote_once_told(postgres_url):
             expected = evaluate_accounts([Account("swing", 5_000.0, (BTC,))])[0]
             assert snap.health.health_ratio == expected.health_ratio
             assert viewer.venue is None  # nothing to poll with
+            # A what-if stays in the window: its figures move, the shared database does not.
+            what_if = replace(BTC, symbol="ETH/USDT:USDT", entry_price=3_000, mark_price=3_000,
+                              contracts=10, hypothetical=True)  # fmt: skip
+            whatif_id = viewer.service.save_position(account_id, what_if).result(10)
+            with_it = wait_for(
+                lambda: (s := rec.latest("swing")) and len(s.health.positions) == 2 and s
+            )
+            both = evaluate_accounts([Account("swing", 5_000.0, (BTC, what_if))])[0]
+            assert with_it.health.health_ratio == both.health_ratio
+            assert [p.kind for p in writer.positions.list(account_id)] == ["manual"]
+            viewer.service.delete_position(account_id, whatif_id).result(10)
+            wait_for(lambda: len(rec.latest("swing").health.positions) == 1)
         finally:
             viewer.stop()
         # A viewer writes nothing: no alert, no history.
