@@ -111,6 +111,12 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_UNKNOWN
     session.service.subscribe(lambda _snapshot: None, on_event)
     session.start()
+    if session.leases is None and session.db.leases.live_collectors(time.time()):
+        print(
+            "margin-monitor watch: collectors are running on this database; this watch polls "
+            "and alerts on its own beside them (use --collector to share the accounts)",
+            file=sys.stderr,
+        )
     if session.leases is not None:
         count = len(session.db.accounts.list())
         print(

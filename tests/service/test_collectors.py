@@ -174,6 +174,12 @@ def test_two_collectors_and_two_viewers_on_a_crash(postgres_url, receiver, qtbot
         took = time.time() - killed_at
         assert took <= 2 * INTERVAL, f"accounts moved after {took:.2f} s"
 
+        def read_again() -> bool:
+            return all((db.source_status.get(a).last_success or 0) > killed_at for a in orphans)
+
+        wait_for(read_again, timeout=60, poll=0.1)
+        fresh = time.time() - killed_at
+
         # Every account's pool reaches liquidation, told once.
         def liquidated() -> bool:
             told = {a["account"] for a in _alerts(receiver) if a["level"] == "liquidation"}
@@ -187,7 +193,10 @@ def test_two_collectors_and_two_viewers_on_a_crash(postgres_url, receiver, qtbot
             for a in _alerts(receiver)
             if a["kind"] in ("raised", "escalated")
         )
-        print(f"moved in {took:.2f} s; {len(orphans)} orphans; {sum(received.values())} alerts")
+        print(
+            f"leases moved {took:.2f} s after the kill, all {len(orphans)} read again after "
+            f"{fresh:.2f} s; {sum(received.values())} alerts"
+        )
         repeated = {key: n for key, n in received.items() if n > 1}
         assert repeated == {}
         assert all(received[(str(a), "liquidation")] == 1 for a in ids)
