@@ -74,3 +74,25 @@ def test_a_window_on_a_sqlite_file_is_never_a_viewer(tmp_path):
         session.stop()
     with pytest.raises(StoreError, match="viewer needs PostgreSQL"):
         MonitorSession(url, viewer=True, webhooks=[])
+
+
+def test_a_viewer_that_lost_its_connection_reconnects_and_catches_up(postgres_url):
+    from tests.postgres import drop_connections
+
+    with open_database(postgres_url) as writer:
+        account_id = writer.accounts.add("swing", "manual", wallet_balance=5_000.0)
+        viewer = MonitorSession(postgres_url, viewer=True, webhooks=[])
+        rec = Recorder()
+        try:
+            viewer.start().subscribe(rec.on_snapshot, rec.on_event)
+            wait_for(viewer.feed.listening.is_set)
+            reloads = viewer.feed.reloads
+            assert drop_connections(postgres_url) >= 1  # the server ends the LISTEN session
+            # Written while the viewer was cut off, and told to nobody listening...
+            writer.positions.save(account_id, BTC)
+            # ... yet shown: on reconnecting the viewer re-reads every account.
+            wait_for(lambda: viewer.feed.reloads > reloads and viewer.feed.listening.is_set())
+            snap = wait_for(lambda: (s := rec.latest("swing")) and s.health.positions and s)
+            assert snap.health.positions[0].symbol == BTC.symbol
+        finally:
+            viewer.stop()
