@@ -57,3 +57,26 @@ def test_check_refresh_polls_the_demo_venue_before_reporting(db_url, capsys):
     out = capsys.readouterr().out
     assert status in (0, 1, 2)
     assert '"name": "demo"' in out and '"health_ratio": null' not in out.split('"positions"')[0]
+
+
+def test_a_lone_collector_holds_the_accounts_and_hands_them_back_on_sigterm(db_url):
+    import time
+
+    from monitor.store import open_database
+
+    proc = _spawn(db_url, "watch", "--collector", "--demo")
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
+    wait_for(lambda: any(line.startswith("collecting as ") for line in lines), timeout=30)
+    with open_database(db_url) as db:
+        demo = db.accounts.by_name("demo")
+        held = wait_for(lambda: db.leases.holders(time.time()), timeout=15)
+        assert list(held) == [demo.account_id]
+        assert next(iter(held.values())).split(":")[1] == str(proc.pid)
+        # It polls what it holds: the demo venue is read and stored.
+        wait_for(lambda: db.source_status.get(demo.account_id).last_success, timeout=30)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+        assert db.leases.holders(0.0) == {}  # handed back at once, not left to expire
+    assert "Traceback" not in proc.stderr.read()
