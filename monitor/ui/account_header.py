@@ -56,6 +56,10 @@ def _figure(grid: QGridLayout, row: int, col: int, title: str, tip: str = "") ->
     caption.setObjectName("figureCaption")
     value = QLabel(fmt.UNKNOWN)
     value.setObjectName("figureValue")
+    # A figure too wide for its column is cut, never the badge beside it: squeezed below
+    # their minimum, a layout's widgets clip in no set order (at 1280 px with what-ifs on
+    # the badge's own figures were cut).
+    value.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
     if tip:
         caption.setToolTip(tip)
         value.setToolTip(tip)
@@ -253,17 +257,20 @@ class AccountHeader(QFrame):
             if real and pool and not failing
             else None
         )
+        # A pair without its unit: it must fit a third of a laptop's header.
         for value_label, value, was in (
             (self.margin_balance, fmt.money(h.margin_balance, currency) if h else fmt.UNKNOWN,
-             fmt.money(real.margin_balance, currency) if real else ""),
+             fmt.money(real.margin_balance, unit=currency) if real else ""),
             (self.maintenance, fmt.money(h.maintenance_margin, currency) if h else fmt.UNKNOWN,
-             fmt.money(real.maintenance_margin, currency) if real else ""),
+             fmt.money(real.maintenance_margin, unit=currency) if real else ""),
             (self.available, fmt.money(available, currency),
-             fmt.money(was_available, currency) if real else ""),
+             fmt.money(was_available, unit=currency) if real else ""),
             (self.move_down, down, was_down),
             (self.move_up, up, was_up),
         ):  # fmt: skip
-            value_label.setText(f"{was} → {value}" if real and was != value else value)
+            bare = value.removesuffix(f" {currency}")  # a pair reads without its unit
+            moved = was not in (value, bare)
+            value_label.setText(f"{was} → {bare}" if real and moved else value)
             set_stale(value_label, not current)
         account = pool.account if pool else None
         exch = account.exchange_health_ratio if account else None

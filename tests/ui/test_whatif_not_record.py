@@ -52,8 +52,8 @@ def test_a_whatif_changes_neither_list_nor_history_nor_alerts_nor_store(
     # (Opened at its mark, the what-if leaves the balance as it is: one figure.)
     assert window.header.margin_balance.text() == fmt.money(real_report.margin_balance, "USDT")
     assert window.header.maintenance.text() == (
-        f"{fmt.money(real_report.maintenance_margin, 'USDT')} → "
-        f"{fmt.money(with_it.maintenance_margin, 'USDT')}"
+        f"{fmt.money(real_report.maintenance_margin, unit='USDT')} → "
+        f"{fmt.money(with_it.maintenance_margin, unit='USDT')}"
     )
 
     t, h = history.series(account_id)
