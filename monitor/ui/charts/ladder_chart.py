@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from pyqtgraph.graphicsItems.ScatterPlotItem import SymbolAtlas
 from pyqtgraph.Qt import internals
 from PySide6.QtCore import QLineF, QRectF
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QFontMetricsF, QPainter
 from PySide6.QtWidgets import QGraphicsItem
 
 from monitor.ui import formatting as fmt
@@ -194,6 +194,14 @@ class LadderChart(Chart):
         self._ticks: list[tuple[float, str]] | None = None
         self._extent: tuple[int, int] | None = None
 
+    def row_pixels(self, n: int) -> float:
+        """The height of one row on screen, with `n` rows shown (see the y range below)."""
+        return float(self.getPlotItem().getViewBox().height()) / (max(n, 1) + 0.4)
+
+    def line_pixels(self) -> float:
+        """The height of one line of the rows' labels."""
+        return float(QFontMetricsF(self.getPlotItem().getAxis("left").font()).lineSpacing())
+
     def show_rows(self, rows: list[PositionRow]) -> None:
         n = len(rows)
         y = np.arange(n, dtype=float)[::-1]  # first position at the top
@@ -218,17 +226,22 @@ class LadderChart(Chart):
         )
         exch = pct([r.position.exchange_liquidation_price for r in rows])
         several = len({r.pool for r in rows}) > 1  # one symbol may be held in two pools
+        item = self.getPlotItem()
+        # Each row names its liquidation price on a second line where a row has room for two
+        # lines; where it has not (many rows, a laptop's screen) they would run into each
+        # other, and the price is in the table and at the row's cross.
+        two_lines = self.row_pixels(n) >= 2.2 * self.line_pixels()
         ticks = [
             (
                 float(y[i]),
                 f"{r.position.symbol.split(':')[0]} {r.position.side.value}"
                 f"{f' · {r.pool}' if several else ''}"
-                f"{' (what-if)' if r.hypothetical else ''}\n"
-                f"liq {fmt.price(r.now.liquidation_price if r.now else None)}",
+                f"{' (what-if)' if r.hypothetical else ''}"
+                + (f"\nliq {fmt.price(r.now.liquidation_price if r.now else None)}"
+                   if two_lines else ""),
             )
             for i, r in enumerate(rows)
-        ]
-        item = self.getPlotItem()
+        ]  # fmt: skip
         span = np.abs(np.concatenate([liq, exch, before]))
         span = span[np.isfinite(span)]
         reach = float(min(max(span.max() * 1.15, 5.0), 120.0)) if span.size else 50.0
