@@ -90,6 +90,9 @@ class AccountHeader(QFrame):
         self._window_title = ""
         self.title = QLabel("no account")
         self.title.setObjectName("accountTitle")
+        # A long name is cut, never the badge (see _figure); whole on hover. A QLabel's own
+        # minimum is its whole text: 60 px lets it give way.
+        self.title.setMinimumWidth(60)
         self.unverified = QLabel("unverified venue")
         self.unverified.setObjectName("unverifiedVenue")
         self.unverified.hide()
@@ -232,6 +235,7 @@ class AccountHeader(QFrame):
         several = len(snap.pools) > 1
         title = f"{snap.label}  ·  {snap.venue or 'manual'}"
         self.title.setText(f"{title}  ·  {len(snap.pools)} pools" if several else title)
+        self.title.setToolTip(self.title.text())
         self.unverified.setVisible(not snap.verified)
         if not snap.verified:
             self.unverified.setToolTip(
