@@ -49,7 +49,11 @@ def run(args: argparse.Namespace) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv)
     starter = Starter(
-        service, args.db, demo=args.demo or args.smoke_test, viewer=getattr(args, "viewer", False)
+        service,
+        args.db,
+        demo=args.demo or args.smoke_test,
+        viewer=getattr(args, "viewer", False),
+        risk=not args.smoke_test,  # the smoke test times the start, not the paths
     )
     # Start the service once the window has had its first frame: the imports behind it
     # (ccxt, SQLAlchemy) would otherwise compete with the window for the interpreter.
@@ -77,7 +81,9 @@ class Starter:
         demo: bool,
         ask: Callable[[str, str], str | None] | None = None,
         viewer: bool = False,
+        risk: bool = False,
     ) -> None:
+        """`risk`: run the background probability-of-liquidation and funding job."""
         from PySide6.QtCore import QObject, Qt, Signal, Slot
 
         class Bridge(QObject):
@@ -99,6 +105,7 @@ class Starter:
         self.db = db
         self.demo = demo
         self.viewer = viewer  # else a viewer anyway when a collector is live on the database
+        self.risk = risk
         self.sessions: list[Any] = []
         self._threads: list[threading.Thread] = []
         self._ask = ask or _ask_in_a_dialog
@@ -122,7 +129,9 @@ class Starter:
         try:
             from monitor.service.session import MonitorSession
 
-            session = MonitorSession(self.db, demo=self.demo, viewer=self.viewer or None)
+            session = MonitorSession(
+                self.db, demo=self.demo, viewer=self.viewer or None, risk=self.risk
+            )
             self.sessions.append(session)
             self.service.bind(session.start())
         except StoreError as exc:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.contracts import configured_interval
 from monitor.domain.alerts import DEFAULT_RULES, AlertRules
@@ -47,6 +47,9 @@ from monitor.sources.exchange.catalog import is_verified
 from monitor.sources.exchange.reader import FetchResult
 from monitor.store.database import Database
 from monitor.store.records import AccountRecord, PositionMark, StoredPosition
+
+if TYPE_CHECKING:  # the risk job is started by the session, when asked for
+    from monitor.service.risk_job import AccountRisk
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +127,7 @@ class MonitorService(AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, Dem
         self._prepared: dict[int, PreparedAccount] = {}  # their pools' books, built once
         self._joins = JoinedBooks()
         self._history_at: dict[int, float] = {}
+        self._risk: dict[int, AccountRisk] = {}  # the risk job's latest, by account
         # Disagreement is judged on figures fetched together: per account, each pool's verdict
         # at the last REST read, kept while streamed marks move the book (_streamed).
         self._judged: dict[int, dict[str, str | None]] = {}
@@ -159,6 +163,19 @@ class MonitorService(AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, Dem
 
     def latest(self) -> Snapshot:
         return self._thread.call(self._snapshot).result(10)
+
+    def set_risk(self, risk: AccountRisk) -> None:
+        """An account's probability and funding figures, from the risk job's thread: kept and
+        carried on the account's snapshots from now on."""
+        self._thread.call(lambda: self._set_risk(risk))
+
+    def _set_risk(self, risk: AccountRisk) -> None:
+        snap = self._snapshots.get(risk.account_id)
+        if snap is None:  # an account removed meanwhile
+            return
+        self._risk[risk.account_id] = risk
+        self._snapshots[risk.account_id] = replace(snap, risk=risk)
+        self._publish()
 
     def _run(self, fn: Callable[[], Any]) -> Future[Any]:
         return self._thread.call(fn)
@@ -334,6 +351,8 @@ class MonitorService(AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, Dem
         else:
             snap = replace(snap, marks_at=self._streams.live.seen.get(account_id))
         snap = self._pace.observe(snap, now)  # each pool's time to liquidation at its pace
+        if account_id in self._risk:
+            snap = replace(snap, risk=self._risk[account_id])
         self._snapshots[account_id] = snap
         # History at most once a second: live marks may recompute ten times as often.
         if (

@@ -29,12 +29,14 @@ class MonitorSession:
         collector: bool = False,
         viewer: bool | None = False,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
+        risk: bool = False,
     ) -> None:
         """`create`: a missing SQLite file is made (the window's first run, `--demo`); else
         MissingDatabase. `demo`: add the simulated demo account (never added otherwise: an
         empty database opens on the window's first-run choice). `collector`: run the accounts
         this process's leases hold. `viewer`: show what collectors write (PostgreSQL only);
-        None: a viewer when a collector is live on the database, else alone."""
+        None: a viewer when a collector is live on the database, else alone. `risk`: run the
+        background job for probability of liquidation and funding (the window's)."""
         self.db = open_database(db_url, create=create)
         postgres = self.db.engine.dialect.name == "postgresql"
         if viewer is None:
@@ -74,6 +76,15 @@ class MonitorSession:
             from monitor.service.viewer_feed import ViewerFeed
 
             self.feed = ViewerFeed(self.db.engine.url, self.service)
+        self.risk: Any = None
+        if risk:
+            from monitor.service.risk_job import RiskJob, stored_market
+
+            self.risk = RiskJob(
+                self.service.set_risk,
+                market_of=stored_market(self.service.record, self.demo.resolve),
+            )
+            self.service.subscribe(self.risk.on_snapshot)
         # Alerts that ring go to the trader's webhooks, window or not.
         self.webhooks = WebhookDispatcher(targets() if webhooks is None else webhooks)
         self.service.subscribe(lambda _snapshot: None, self.webhooks.on_event)
@@ -89,10 +100,14 @@ class MonitorSession:
             self.leases.start()
         if self.feed is not None:
             self.feed.start()
+        if self.risk is not None:
+            self.risk.start()
         return self.service
 
     def stop(self) -> None:
         try:
+            if self.risk is not None:
+                self.risk.stop()
             if self.feed is not None:
                 self.feed.stop()
             if self.leases is not None:

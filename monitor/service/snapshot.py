@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from monitor.domain.model import Account, Position, Thresholds
 from monitor.domain.report import AccountHealth, Level
+
+if TYPE_CHECKING:  # the risk job builds on snapshots: a type only, no import at run time
+    from monitor.service.risk_job import AccountRisk
 
 # Put before a simulated account's name wherever it is shown or sent (list, header, window
 # title, alerts, webhooks): the demo's figures must never be taken for a real account's.
@@ -107,6 +111,9 @@ class AccountSnapshot:
     mark_origins: tuple[MarkOrigin, ...] = ()
     # The venue a manual account reads its public marks from (None: no venue set).
     marks_venue: str | None = None
+    # Probability of liquidation and funding, from the background risk job (None: not yet,
+    # or no job runs); as of its own computed_at, not of these marks.
+    risk: AccountRisk | None = None
 
     def mark_origin(self, symbol: str) -> MarkOrigin | None:
         return next((o for o in self.mark_origins if o.symbol == symbol), None)

@@ -32,6 +32,7 @@ from monitor.ui.headline_figures import (
 )
 from monitor.ui.pools import collateral_text, has_whatif
 from monitor.ui.pools import headline as headline_pool
+from monitor.ui.risk_line import RISK_TIP, risk_line
 
 __all__ = ["NOT_GIVEN", "POOL_COLUMNS", "AccountHeader"]
 
@@ -189,6 +190,12 @@ class AccountHeader(QFrame):
         top.addWidget(BoxedLabel(self.state))  # its age moves on every second
         right.addLayout(top)
         right.addWidget(self.explanation)
+        self.risk = QLabel()  # odds of liquidation and funding, once the risk job has them
+        self.risk.setObjectName("figureCaption")
+        self.risk.setToolTip(RISK_TIP)
+        self.risk.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.risk.hide()
+        right.addWidget(self.risk)
         right.addLayout(grid)
         right.addStretch(1)
         self.figures = QWidget()  # the badge and the figures, hidden while there is no account
@@ -244,6 +251,10 @@ class AccountHeader(QFrame):
             )
         self.state.setText(fmt.status_text(snap, now))
         pool = headline_pool(snap)
+        line = risk_line(snap, pool, now)
+        self.risk.setVisible(line is not None)
+        if line is not None and line != self.risk.text():
+            self.risk.setText(line)
         h = pool.health if pool else None
         currency = pool.account.collateral if pool else None
         failing = snap.status.state in (SourceState.ERROR, SourceState.AUTH_FAILED)
