@@ -25,6 +25,7 @@ from monitor.service.backoff import Backoff
 from monitor.service.commands import CommandsMixin
 from monitor.service.demo import DemoHost
 from monitor.service.demo_commands import DemoCommandsMixin
+from monitor.service.fetch_batch import FetchBatcher
 from monitor.service.local_whatifs import LocalWhatIfs
 from monitor.service.mark_commands import MarkCommandsMixin
 from monitor.service.mark_origins import MarkOrigins, public_venue
@@ -95,6 +96,7 @@ class MonitorService(AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, Dem
         self._thread = LoopThread()
         self._publisher = Publisher()
         self._applier = FetchApplier(db)
+        self._batcher = FetchBatcher(self._apply_reads)
         # Loop-thread state.
         self._records: dict[int, AccountRecord] = {}
         self._workers: dict[int, AccountWorker] = {}
@@ -231,25 +233,33 @@ class MonitorService(AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, Dem
     def _symbols(self, account_id: int) -> list[str]:
         return sorted({s.position.symbol for s in self.db.positions.list(account_id)})
 
-    def on_fetched(self, account_id: int, result: FetchResult) -> None:
-        record = self._records.get(account_id)
-        if record is None:
-            return
-        if record.kind == "manual":  # only marks: the positions are the trader's own
-            self._marks[account_id] = self._applier.manual_marks(record, result)
-            self._origins.read(account_id, self._marks[account_id], "public", result.fetched_at)
-            self._status[account_id] = SourceStatus(SourceState.MANUAL, result.fetched_at)
-            self._recompute(account_id)
-            return
-        marks = self._applier.venue_read(record, result)
-        self._streams.live.symbols[account_id] = sorted(result.symbols)
-        self._records[account_id] = self.db.accounts.get(account_id)
-        self._marks[account_id] = marks
-        self._origins.read(account_id, marks, "rest", result.fetched_at)
-        self._streamed.discard(account_id)
-        self._status[account_id] = SourceStatus(SourceState.OK, result.fetched_at)
-        self._recompute(account_id)
-        self._stored_now(account_id)
+    async def on_fetched(self, account_id: int, result: FetchResult) -> None:
+        """Store a read with the others finishing now (fetch_batch.py); raises its error."""
+        await self._batcher.submit(account_id, result)
+
+    def _apply_reads(self, reads: Sequence[tuple[int, FetchResult]]) -> dict[int, BaseException]:
+        """Store reads in one transaction, each read all or nothing (a savepoint); then
+        recompute the accounts stored, together, from what the store now holds."""
+        records = [(self._records.get(account_id), result) for account_id, result in reads]
+        # An account removed while its read was under way is dropped.
+        stored, failed = self._applier.store_reads([(r, x) for r, x in records if r is not None])
+        for record, result, marks in stored:
+            account_id = record.account_id
+            self._marks[account_id] = marks
+            if record.kind == "manual":
+                self._origins.read(account_id, marks, "public", result.fetched_at)
+                self._status[account_id] = SourceStatus(SourceState.MANUAL, result.fetched_at)
+                continue
+            self._origins.read(account_id, marks, "rest", result.fetched_at)
+            self._streams.live.symbols[account_id] = sorted(result.symbols)
+            self._records[account_id] = self.db.accounts.get(account_id)
+            self._streamed.discard(account_id)
+            self._status[account_id] = SourceStatus(SourceState.OK, result.fetched_at)
+        self._recompute_many([record.account_id for record, _, _ in stored], from_store=True)
+        for record, _, _ in stored:
+            if record.kind != "manual":
+                self._stored_now(record.account_id)
+        return failed
 
     def _read_now(self, account_id: int) -> None:
         """A change at the venue (user data stream), or a stream that stopped: read the account
@@ -315,8 +325,9 @@ class MonitorService(AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, Dem
             )
         if not jobs:
             return
-        for snap in build_snapshots(jobs, self._joins):
-            self._settle(snap, now)
+        with self.db.batch():  # every account's history row in one commit
+            for snap in build_snapshots(jobs, self._joins):
+                self._settle(snap, now)
         self._emit_alerts(self._alerts.step(self._snapshots.values(), now))
         self._publish()
 
