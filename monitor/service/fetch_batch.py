@@ -3,15 +3,16 @@
 Twenty accounts polled at once answer within milliseconds of each other; storing each read in
 its own transactions (a commit and an fsync apiece) and recomputing after each, one after
 another on the service thread, cost five times the venue's round trip. The batcher collects
-the reads that finish within BATCH_WINDOW of the first, hands them to `apply` at once (one
-store transaction, one recompute), and answers each account's worker with its own outcome:
-a read that could not be stored fails alone, the others stand.
+the reads that finish within BATCH_WINDOW of the first and hands them to `apply` at once (one
+store transaction, one recompute; the service stores them on a thread of its own, so its loop
+goes on reading the answers still coming in). Each account's worker hears its own outcome: a
+read that could not be stored fails alone, the others stand.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from monitor.sources.exchange.reader import FetchResult
 
@@ -19,7 +20,7 @@ from monitor.sources.exchange.reader import FetchResult
 BATCH_WINDOW = 0.01
 
 # apply(reads) -> each failed read's account id and error; every other read was stored.
-Apply = Callable[[Sequence[tuple[int, FetchResult]]], dict[int, BaseException]]
+Apply = Callable[[Sequence[tuple[int, FetchResult]]], Awaitable[dict[int, BaseException]]]
 
 
 class FetchBatcher:
@@ -39,17 +40,21 @@ class FetchBatcher:
         await done
 
     async def _apply_soon(self) -> None:
-        await asyncio.sleep(self._window)
-        batch, self._pending = self._pending, []
-        try:
-            failed = self._apply([(account_id, result) for account_id, result, _ in batch])
-        except Exception as exc:  # the batch's own commit failed: every read in it did
-            failed = {account_id: exc for account_id, _, _ in batch}
-        for account_id, _, done in batch:
-            if done.done():  # its worker was cancelled (account removed, shutdown)
-                continue
-            error = failed.get(account_id)
-            if error is None:
-                done.set_result(None)
-            else:
-                done.set_exception(error)
+        # Reads that arrive while a batch is being stored make the next batch.
+        while self._pending:
+            await asyncio.sleep(self._window)
+            batch, self._pending = self._pending, []
+            try:
+                failed = await self._apply(
+                    [(account_id, result) for account_id, result, _ in batch]
+                )
+            except Exception as exc:  # the batch's own commit failed: every read in it did
+                failed = {account_id: exc for account_id, _, _ in batch}
+            for account_id, _, done in batch:
+                if done.done():  # its worker was cancelled (account removed, shutdown)
+                    continue
+                error = failed.get(account_id)
+                if error is None:
+                    done.set_result(None)
+                else:
+                    done.set_exception(error)

@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -56,6 +56,13 @@ log = logging.getLogger(__name__)
 # REST reconciles (the venue's own figures, anything an event did not announce) every 10 s,
 # every 2 s again once either stops.
 STREAMING_INTERVAL = 10.0
+# What the store thread hands back: the reads stored (with their marks), the failed ones, and
+# each stored account's record and positions as they now stand.
+StoredReads = tuple[
+    list[tuple[AccountRecord, FetchResult, dict[str, float]]],
+    dict[int, BaseException],
+    dict[int, tuple[AccountRecord, tuple[StoredPosition, ...]]],
+]
 THIN_EVERY = 24 * 3600.0
 
 
@@ -97,6 +104,8 @@ class MonitorService(AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, Dem
         self._publisher = Publisher()
         self._applier = FetchApplier(db)
         self._batcher = FetchBatcher(self._apply_reads)
+        # Venue reads are stored here, off the loop: one thread, one writer of reads at a time.
+        self._store_thread = ThreadPoolExecutor(1, thread_name_prefix="monitor-store")
         # Loop-thread state.
         self._records: dict[int, AccountRecord] = {}
         self._workers: dict[int, AccountWorker] = {}
@@ -144,6 +153,7 @@ class MonitorService(AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, Dem
             self._thread.submit(self._shutdown()).result(timeout=15)
         finally:
             self._thread.stop()
+            self._store_thread.shutdown(wait=True)  # a batch being stored is finished
 
     def subscribe(
         self, on_snapshot: SnapshotListener, on_event: EventListener | None = None
@@ -237,29 +247,50 @@ class MonitorService(AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, Dem
         """Store a read with the others finishing now (fetch_batch.py); raises its error."""
         await self._batcher.submit(account_id, result)
 
-    def _apply_reads(self, reads: Sequence[tuple[int, FetchResult]]) -> dict[int, BaseException]:
-        """Store reads in one transaction, each read all or nothing (a savepoint); then
-        recompute the accounts stored, together, from what the store now holds."""
-        records = [(self._records.get(account_id), result) for account_id, result in reads]
+    async def _apply_reads(
+        self, reads: Sequence[tuple[int, FetchResult]]
+    ) -> dict[int, BaseException]:
+        """Store reads in one transaction, each read all or nothing (a savepoint), on the
+        store thread — the loop meanwhile reads the answers still coming in; then recompute
+        the accounts stored, together, from what the store now holds."""
         # An account removed while its read was under way is dropped.
-        stored, failed = self._applier.store_reads([(r, x) for r, x in records if r is not None])
+        records = [(self._records.get(aid), result) for aid, result in reads]
+        kept = [(record, result) for record, result in records if record is not None]
+        loop = asyncio.get_running_loop()
+        stored, failed, books = await loop.run_in_executor(self._store_thread, self._store, kept)
         for record, result, marks in stored:
             account_id = record.account_id
+            if account_id not in self._records:
+                continue  # removed while it was being stored
             self._marks[account_id] = marks
+            self._stored[account_id] = books[account_id][1]
             if record.kind == "manual":
                 self._origins.read(account_id, marks, "public", result.fetched_at)
                 self._status[account_id] = SourceStatus(SourceState.MANUAL, result.fetched_at)
                 continue
             self._origins.read(account_id, marks, "rest", result.fetched_at)
             self._streams.live.symbols[account_id] = sorted(result.symbols)
-            self._records[account_id] = self.db.accounts.get(account_id)
+            self._records[account_id] = books[account_id][0]
             self._streamed.discard(account_id)
             self._status[account_id] = SourceStatus(SourceState.OK, result.fetched_at)
-        self._recompute_many([record.account_id for record, _, _ in stored], from_store=True)
+        self._recompute_many([record.account_id for record, _, _ in stored], from_store=False)
         for record, _, _ in stored:
             if record.kind != "manual":
                 self._stored_now(record.account_id)
         return failed
+
+    def _store(self, reads: Sequence[tuple[AccountRecord, FetchResult]]) -> StoredReads:
+        """On the store thread: the reads, then each stored account's record and positions
+        as they now stand."""
+        stored, failed = self._applier.store_reads(reads)
+        books = {
+            record.account_id: (
+                self.db.accounts.get(record.account_id),
+                self.db.positions.list(record.account_id),
+            )
+            for record, _, _ in stored
+        }
+        return stored, failed, books
 
     def _read_now(self, account_id: int) -> None:
         """A change at the venue (user data stream), or a stream that stopped: read the account
