@@ -4,7 +4,7 @@ measured in the same run:
 * a refresh cycle of 20 accounts at 200 ms venue latency (target <= 1.5x the latency); floors:
   one bare read of one account, and 20 bare reads at once, by the same readers, no store;
 * history written (target >= 300,000 rows/s on SQLite); floor: the driver's bare executemany of
-  the same rows into a table of the same shape and index;
+  the day's first four hours into a new table of the same shape and index;
 * one account-day of 1-s history for the chart (target <= 50 ms), seven days (<= 100 ms); floor:
   a bare SELECT of one row;
 * the window's start: the last stored book shown (target within 1 s), fresh figures;
@@ -79,6 +79,15 @@ def _url(request: pytest.FixtureRequest, backend: str, tmp_path: Path, name: str
 # -- the refresh cycle ----------------------------------------------------------------------
 
 
+def _patient_reader(connection: Connection, name: str) -> Any:
+    """The test reader with two minutes for an answer instead of ccxt's 10 s: the simulated
+    venue answers 200 accounts from one process on the same two cores as the service."""
+    reader = test_reader(connection, name)
+    reader.exchange.timeout = 120_000  # ms
+    reader.exchange.options["recvWindow"] = 60_000  # Binance's largest: a signed request ages
+    return reader
+
+
 def _service(db: Database, venue: RemoteVenue, count: int) -> MonitorService:
     names = []
     for i in range(count):
@@ -93,7 +102,7 @@ def _service(db: Database, venue: RemoteVenue, count: int) -> MonitorService:
         return Connection(settings, Credentials(key, secret))
 
     service = MonitorService(
-        db, sim=sim, reader_factory=test_reader, rules=FAST_RULES, backoff=FAST_BACKOFF
+        db, sim=sim, reader_factory=_patient_reader, rules=FAST_RULES, backoff=FAST_BACKOFF
     )
     service.start()
     wait_for(lambda: sum(a.known for a in service.latest().accounts) == count, timeout=300)
@@ -132,10 +141,11 @@ def _cycles(service: MonitorService, rounds: int) -> tuple[list[float], list[flo
     for _ in range(rounds):
         start, start_cpu = time.perf_counter(), time.process_time()
         begun = time.time()
-        snapshot = service.refresh_once(timeout=120)
+        snapshot = service.refresh_once(timeout=300)
         wall.append(time.perf_counter() - start)
         cpu.append(time.process_time() - start_cpu)
-        assert all(a.known and a.status.last_success >= begun for a in snapshot.accounts)
+        behind = [a for a in snapshot.accounts if not (a.known and a.status.last_success >= begun)]
+        assert not behind, [(a.name, a.status) for a in behind[:3]]
     return wall, cpu
 
 
@@ -224,18 +234,19 @@ def test_history_written_and_read_for_the_chart(request, tmp_path, backend):
     db = open_database(_url(request, backend, tmp_path, "history"))
     try:
         ids = [db.accounts.add(f"acct-{j}", "manual", wallet_balance=1.0) for j in range(20)]
+        batches = list(_day(ids, 0, DAY))  # made before the clock starts
         start = time.perf_counter()
-        stored = sum(db.history.record_health(batch) for batch in _day(ids, 0, DAY))
+        stored = sum(db.history.record_health(batch) for batch in batches)
         rate = stored / (time.perf_counter() - start)
         assert stored == 20 * DAY
-        hour = next(_day(ids, 0, 3600))
-        bare = _bare_insert_rows_per_s(
-            db, [(s.account_id, s.at, s.margin_balance, 10.0, s.health_ratio) for s in hour]
-        )
+        hours = [(s.account_id, s.at, s.margin_balance, 10.0, s.health_ratio)
+                 for batch in batches[:4] for s in batch]  # fmt: skip
+        del batches
+        bare = _bare_insert_rows_per_s(db, hours)
         _report(
             "history written, 20 accounts x 1 day @ 1 s",
             backend,
-            f"{rate:,.0f} rows/s (floor: bare executemany {bare:,.0f} rows/s) "
+            f"{rate:,.0f} rows/s (floor: bare executemany of 4 h, fresh table {bare:,.0f} rows/s) "
             + (_verdict(rate >= 300_000) if backend == "sqlite" else "(target is SQLite's)"),
         )
         # Six more days of one account: a week to chart.
@@ -246,7 +257,8 @@ def test_history_written_and_read_for_the_chart(request, tmp_path, backend):
             conn = s.connection()
             floor, _ = _timed(lambda: conn.exec_driver_sql("SELECT 1").all())
         day, (t, h) = _timed(lambda: db.history.chart(ids[0], 6 * DAY, 7 * DAY - 1))
-        assert h.min() == _ratio(np.arange(6 * DAY, 7 * DAY, dtype=np.float64), 0).min()
+        # The day's lowest, or the row in force at its start (shown first), if lower.
+        assert h.min() == _ratio(np.arange(6 * DAY - 1, 7 * DAY, dtype=np.float64), 0).min()
         week, (tw, _) = _timed(lambda: db.history.chart(ids[0], 0, 7 * DAY - 1))
         _report(
             "chart read, 1 account-day of 1-s history",
@@ -299,10 +311,9 @@ def test_start_to_the_stored_book_and_to_fresh_figures(request, tmp_path, backen
 
 
 def _size(db: Database) -> int:
-    with db.write() as s:
+    with db.read() as s:
         conn = s.connection()
-        if db.engine.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        if db.engine.dialect.name == "sqlite":  # the pages as of now, those in the WAL too
             pages = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
             return int(pages) * int(conn.exec_driver_sql("PRAGMA page_size").scalar_one())
         return int(conn.exec_driver_sql("SELECT pg_database_size(current_database())").scalar())
