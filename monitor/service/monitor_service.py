@@ -275,7 +275,7 @@ class MonitorService(AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, Dem
             self._status[account_id] = SourceStatus(SourceState.OK, result.fetched_at)
         self._recompute_many([record.account_id for record, _, _ in stored], from_store=False)
         for record, _, _ in stored:
-            if record.kind != "manual":
+            if record.kind != "manual" and record.account_id in self._records:
                 self._stored_now(record.account_id)
         return failed
 
