@@ -1,8 +1,12 @@
-"""One venue read into the store: every pool of the account in one transaction (positions,
-wallets, collateral, the venue's own figures), the marks, the tier tables the reader fetched
-anew, and the read's success. The service then recomputes the account from what is stored."""
+"""Venue reads into the store. One read is all or nothing: every pool of the account
+(positions, wallets, collateral, the venue's own figures), the marks, the tier tables the reader
+fetched anew, and the read's success. Reads that finish together share one transaction (one
+commit), each in a savepoint of its own. The service then recomputes the accounts from what
+is stored."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from monitor.sources.exchange.errors import Malformed
 from monitor.sources.exchange.reader import FetchResult
@@ -16,6 +20,36 @@ class FetchApplier:
         # (venue, symbol) -> when its stored tier table was fetched: tables change rarely, so
         # they are written when the reader fetched them anew, not on every read.
         self._tiers_stored: dict[tuple[str, str], float] = {}
+
+    def store_reads(
+        self, reads: Sequence[tuple[AccountRecord, FetchResult]]
+    ) -> tuple[list[tuple[AccountRecord, FetchResult, dict[str, float]]], dict[int, BaseException]]:
+        """Several reads in one transaction (one commit), each read all or nothing on its own
+        (a savepoint): returns the reads stored, each with its marks, and each failed read's
+        account id and error. Only a failing commit raises (then nothing was stored)."""
+        stored: list[tuple[AccountRecord, FetchResult, dict[str, float]]] = []
+        failed: dict[int, BaseException] = {}
+        # What tier tables are stored is known only once the batch commits.
+        before_batch = dict(self._tiers_stored)
+        try:
+            with self.db.batch():
+                for record, result in reads:
+                    before_read = dict(self._tiers_stored)
+                    try:
+                        with self.db.write():
+                            if record.kind == "manual":  # only marks: the positions are theirs
+                                marks = self.manual_marks(record, result)
+                            else:
+                                marks = self.venue_read(record, result)
+                    except Exception as exc:
+                        self._tiers_stored = before_read
+                        failed[record.account_id] = exc
+                    else:
+                        stored.append((record, result, marks))
+        except BaseException:
+            self._tiers_stored = before_batch
+            raise
+        return stored, failed
 
     def manual_marks(self, record: AccountRecord, result: FetchResult) -> dict[str, float]:
         """A manual account's read: only marks (the positions are the trader's own)."""
@@ -35,7 +69,9 @@ class FetchApplier:
         self.db.market.upsert_marks(venue, marks.items(), now)
         for symbol, figures in result.symbols.items():
             fetched = figures.tiers_fetched_at
-            if fetched is not None and self._tiers_stored.get((venue, symbol)) != fetched:
+            # Each account's reader fetches the tables on its own clock: store only a newer
+            # one, or twenty readers would take turns rewriting the same table every cycle.
+            if fetched is not None and fetched > self._tiers_stored.get((venue, symbol), -1.0):
                 self.db.market.upsert_tiers(venue, symbol, figures.tiers, fetched)
                 self._tiers_stored[(venue, symbol)] = fetched
         self.db.source_status.set_success(record.account_id, now)

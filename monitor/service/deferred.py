@@ -27,6 +27,7 @@ class DeferredService:
         self._event_listeners: list[Callable[[ServiceEvent], None]] = []
         self._subscribers: list[Listener] = []
         self._orphans: list[Listener] = []  # subscribers whose subscription a failure dropped
+        self._preview: Any = None  # the stored book, shown until the service binds
 
     def bind(self, real: Any) -> None:
         with self._lock:
@@ -39,6 +40,17 @@ class DeferredService:
             real.subscribe(on_snapshot, on_event)
         for call in pending:
             call(real)
+
+    def preview(self, snapshot: Any) -> None:
+        """Before the service binds: show its subscribers `snapshot` (the last stored book,
+        stored_book.py), and any that subscribe before it binds. Once bound, ignored."""
+        with self._lock:
+            if self._real is not None:
+                return
+            self._preview = snapshot
+            listeners = [on_snapshot for on_snapshot, _ in self._subscribers]
+        for on_snapshot in listeners:
+            on_snapshot(snapshot)
 
     def retry(self) -> None:
         """Another start is on its way (another database, say): queue requests again, and
@@ -93,6 +105,9 @@ class DeferredService:
             self._subscribers.append((on_snapshot, on_event))
             if self._error is not None:  # heard by the service of a later start, if any
                 self._orphans.append((on_snapshot, on_event))
+            preview = self._preview if self._real is None else None
+        if preview is not None:
+            on_snapshot(preview)
         self._when_ready(lambda real: real and real.subscribe(on_snapshot, on_event))
 
     def refresh(self, account_id: int | None = None) -> None:

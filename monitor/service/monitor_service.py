@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ from monitor.service.backoff import Backoff
 from monitor.service.commands import CommandsMixin
 from monitor.service.demo import DemoHost
 from monitor.service.demo_commands import DemoCommandsMixin
+from monitor.service.fetch_batch import FetchBatcher
 from monitor.service.local_whatifs import LocalWhatIfs
 from monitor.service.mark_commands import MarkCommandsMixin
 from monitor.service.mark_origins import MarkOrigins, public_venue
@@ -58,6 +59,13 @@ log = logging.getLogger(__name__)
 # REST reconciles (the venue's own figures, anything an event did not announce) every 10 s,
 # every 2 s again once either stops.
 STREAMING_INTERVAL = 10.0
+# What the store thread hands back: the reads stored (with their marks), the failed ones, and
+# each stored account's record and positions as they now stand.
+StoredReads = tuple[
+    list[tuple[AccountRecord, FetchResult, dict[str, float]]],
+    dict[int, BaseException],
+    dict[int, tuple[AccountRecord, tuple[StoredPosition, ...]]],
+]
 THIN_EVERY = 24 * 3600.0
 
 
@@ -98,6 +106,9 @@ class MonitorService(AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, Dem
         self._thread = LoopThread()
         self._publisher = Publisher()
         self._applier = FetchApplier(db)
+        self._batcher = FetchBatcher(self._apply_reads)
+        # Venue reads are stored here, off the loop: one thread, one writer of reads at a time.
+        self._store_thread = ThreadPoolExecutor(1, thread_name_prefix="monitor-store")
         # Loop-thread state.
         self._records: dict[int, AccountRecord] = {}
         self._workers: dict[int, AccountWorker] = {}
@@ -146,6 +157,7 @@ class MonitorService(AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, Dem
             self._thread.submit(self._shutdown()).result(timeout=15)
         finally:
             self._thread.stop()
+            self._store_thread.shutdown(wait=True)  # a batch being stored is finished
 
     def subscribe(
         self, on_snapshot: SnapshotListener, on_event: EventListener | None = None
@@ -248,25 +260,54 @@ class MonitorService(AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, Dem
     def _symbols(self, account_id: int) -> list[str]:
         return sorted({s.position.symbol for s in self.db.positions.list(account_id)})
 
-    def on_fetched(self, account_id: int, result: FetchResult) -> None:
-        record = self._records.get(account_id)
-        if record is None:
-            return
-        if record.kind == "manual":  # only marks: the positions are the trader's own
-            self._marks[account_id] = self._applier.manual_marks(record, result)
-            self._origins.read(account_id, self._marks[account_id], "public", result.fetched_at)
-            self._status[account_id] = SourceStatus(SourceState.MANUAL, result.fetched_at)
-            self._recompute(account_id)
-            return
-        marks = self._applier.venue_read(record, result)
-        self._streams.live.symbols[account_id] = sorted(result.symbols)
-        self._records[account_id] = self.db.accounts.get(account_id)
-        self._marks[account_id] = marks
-        self._origins.read(account_id, marks, "rest", result.fetched_at)
-        self._streamed.discard(account_id)
-        self._status[account_id] = SourceStatus(SourceState.OK, result.fetched_at)
-        self._recompute(account_id)
-        self._stored_now(account_id)
+    async def on_fetched(self, account_id: int, result: FetchResult) -> None:
+        """Store a read with the others finishing now (fetch_batch.py); raises its error."""
+        await self._batcher.submit(account_id, result)
+
+    async def _apply_reads(
+        self, reads: Sequence[tuple[int, FetchResult]]
+    ) -> dict[int, BaseException]:
+        """Store reads in one transaction, each read all or nothing (a savepoint), on the
+        store thread — the loop meanwhile reads the answers still coming in; then recompute
+        the accounts stored, together, from what the store now holds."""
+        # An account removed while its read was under way is dropped.
+        records = [(self._records.get(aid), result) for aid, result in reads]
+        kept = [(record, result) for record, result in records if record is not None]
+        loop = asyncio.get_running_loop()
+        stored, failed, books = await loop.run_in_executor(self._store_thread, self._store, kept)
+        for record, result, marks in stored:
+            account_id = record.account_id
+            if account_id not in self._records:
+                continue  # removed while it was being stored
+            self._marks[account_id] = marks
+            self._stored[account_id] = books[account_id][1]
+            if record.kind == "manual":
+                self._origins.read(account_id, marks, "public", result.fetched_at)
+                self._status[account_id] = SourceStatus(SourceState.MANUAL, result.fetched_at)
+                continue
+            self._origins.read(account_id, marks, "rest", result.fetched_at)
+            self._streams.live.symbols[account_id] = sorted(result.symbols)
+            self._records[account_id] = books[account_id][0]
+            self._streamed.discard(account_id)
+            self._status[account_id] = SourceStatus(SourceState.OK, result.fetched_at)
+        self._recompute_many([record.account_id for record, _, _ in stored], from_store=False)
+        for record, _, _ in stored:
+            if record.kind != "manual" and record.account_id in self._records:
+                self._stored_now(record.account_id)
+        return failed
+
+    def _store(self, reads: Sequence[tuple[AccountRecord, FetchResult]]) -> StoredReads:
+        """On the store thread: the reads, then each stored account's record and positions
+        as they now stand."""
+        stored, failed = self._applier.store_reads(reads)
+        books = {
+            record.account_id: (
+                self.db.accounts.get(record.account_id),
+                self.db.positions.list(record.account_id),
+            )
+            for record, _, _ in stored
+        }
+        return stored, failed, books
 
     def _read_now(self, account_id: int) -> None:
         """A change at the venue (user data stream), or a stream that stopped: read the account
@@ -332,8 +373,9 @@ class MonitorService(AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, Dem
             )
         if not jobs:
             return
-        for snap in build_snapshots(jobs, self._joins):
-            self._settle(snap, now)
+        with self.db.batch():  # every account's history row in one commit
+            for snap in build_snapshots(jobs, self._joins):
+                self._settle(snap, now)
         self._emit_alerts(self._alerts.step(self._snapshots.values(), now))
         self._publish()
 

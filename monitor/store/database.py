@@ -8,6 +8,7 @@ interleaving or failing mid-way; a read transaction sees one consistent state th
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,6 +70,7 @@ class Database:
         self.settings = SettingsStore(self)
         self.leases = LeaseStore(self)  # collectors sharing the accounts
         self.deliveries = DeliveryStore(self)  # alerts sent once among them
+        self._batch = threading.local()  # this thread's open batch() session, if any
 
     @property
     def url(self) -> str:
@@ -76,11 +78,34 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction: committed on normal exit, rolled back on any exception."""
+        """One write transaction: committed on normal exit, rolled back on any exception.
+        Inside batch() (same thread) it is a savepoint of the batch's transaction instead:
+        all or nothing on its own, committed with the batch."""
+        outer: Session | None = getattr(self._batch, "session", None)
+        if outer is not None:
+            with outer.begin_nested():
+                yield outer
+            return
         with self.engine.connect() as conn:
             conn.execution_options(**{_TRANSACTION: "write"})
             with Session(bind=conn, expire_on_commit=False) as session, session.begin():
                 yield session
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group this thread's writes into one transaction (one commit, one fsync, instead of
+        one per write). Each write() inside stays atomic (a savepoint): one that fails rolls
+        back alone and raises, the others commit. Reads inside do not see the batch's
+        writes until it ends."""
+        if getattr(self._batch, "session", None) is not None:
+            yield  # already batching: the outer batch commits
+            return
+        with self.write() as session:
+            self._batch.session = session
+            try:
+                yield
+            finally:
+                self._batch.session = None
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -3,7 +3,6 @@ position's mark and liquidation price at most once a minute."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +11,7 @@ from numpy.typing import NDArray
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
+from monitor.store import health_minutes
 from monitor.store.limits import check_values
 from monitor.store.models import HealthRow, PositionMarkRow
 from monitor.store.records import HealthSample, HealthSeries, MarkSeries, PositionMark
@@ -22,14 +22,8 @@ if TYPE_CHECKING:
     from monitor.store.database import Database
 
 MARK_INTERVAL = 60.0  # seconds between two stored marks of one position
-
-
-def _figures(sample: HealthSample) -> tuple[float, float, float | None]:
-    ratio = sample.health_ratio
-    # NaN means "no requirement" too; NULL compares equal to itself, NaN would not.
-    if ratio is not None and math.isnan(ratio):
-        ratio = None
-    return (sample.margin_balance, sample.maintenance, ratio)
+CHART_POINTS = 2_000  # columns of a wide chart: more points than it can show cost, add nothing
+RAW_SPAN = 2 * 3600.0  # up to two hours a chart reads every row (7,200 at most)
 
 
 def _last_figures(session: Session, account_id: int) -> tuple[Any, ...] | None:
@@ -91,15 +85,21 @@ class HistoryStore:
         rows: list[tuple[Any, ...]] = []
         with self._db.write() as s:
             previous: dict[int, tuple[Any, ...] | None] = {}
-            for sample in samples:
-                if sample.account_id not in previous:
-                    previous[sample.account_id] = _last_figures(s, sample.account_id)
-                figures = _figures(sample)
-                if figures == previous[sample.account_id]:
+            for sample in samples:  # a bulk load passes millions: kept to plain steps
+                account_id = sample.account_id
+                ratio = sample.health_ratio
+                # NaN means "no requirement" too; NULL compares equal to itself, NaN would not.
+                if ratio is not None and ratio != ratio:
+                    ratio = None
+                figures = (sample.margin_balance, sample.maintenance, ratio)
+                if account_id not in previous:
+                    previous[account_id] = _last_figures(s, account_id)
+                if figures == previous[account_id]:
                     continue
-                previous[sample.account_id] = figures
-                rows.append((sample.account_id, sample.at, *figures))
+                previous[account_id] = figures
+                rows.append((account_id, sample.at, *figures))
             insert_rows(s.connection(), HealthRow, HEALTH_COLUMNS, rows)
+            health_minutes.store(s.connection(), health_minutes.fold(rows))
         return len(rows)
 
     def record_account_health(
@@ -169,6 +169,33 @@ class HistoryStore:
             ).all()
         table = _columns([*before, *rows], 4)
         return HealthSeries(*(np.ascontiguousarray(table[:, i]) for i in range(4)))
+
+    def chart(
+        self, account_id: int, since: float, until: float, points: int = CHART_POINTS
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Health ratio over [since, until] as a chart of `points` columns can show it: (times,
+        ratios), NaN where there was no ratio (a gap). A span of up to RAW_SPAN is every stored
+        row; a longer one per bucket of a column's width (a minute at least) its lowest and
+        highest ratio at their times and its first gap — never an average. The row in force at
+        `since` comes first either way."""
+        if until - since <= RAW_SPAN:
+            series = self.health(account_id, since, until)
+            return series.at, series.health_ratio
+        with self._db.read() as s:
+            conn = s.connection()
+            before = conn.execute(
+                select(HealthRow.at, HealthRow.health_ratio)
+                .where(HealthRow.account_id == account_id, HealthRow.at < since)
+                .order_by(HealthRow.at.desc())
+                .limit(1)
+            ).all()
+            minutes = health_minutes.read(conn, account_id, since, until)
+        width = max((until - since) / max(1, points), health_minutes.MINUTE)
+        t, h = health_minutes.envelope(minutes, since, width)
+        if before:
+            head = _columns(before, 2)
+            t, h = np.r_[head[:, 0], t], np.r_[head[:, 1], h]
+        return t, h
 
     def marks(
         self, account_id: int, symbol: str, side: str, since: float, until: float

@@ -136,6 +136,24 @@ class HealthRow(Base):
     health_ratio: Mapped[float | None]  # None: no maintenance requirement
 
 
+class HealthMinuteRow(Base):
+    """Account health per minute, for charts of hours and days: the minute's lowest and
+    highest ratio with their times (a dip is never averaged away) and its first row without a
+    ratio (a gap on the chart). Kept with every write of account_health (history.py)."""
+
+    __tablename__ = "account_health_minutes"
+
+    account_id: Mapped[int] = mapped_column(_account_fk(), primary_key=True)
+    minute: Mapped[float] = mapped_column(primary_key=True)  # epoch seconds, a multiple of 60
+    first_at: Mapped[float]
+    last_at: Mapped[float]
+    low: Mapped[float | None]
+    low_at: Mapped[float | None]
+    high: Mapped[float | None]
+    high_at: Mapped[float | None]
+    gap_at: Mapped[float | None]  # the minute's first row with no ratio
+
+
 class PositionMarkRow(Base):
     __tablename__ = "position_marks"
     __table_args__ = (Index("ix_position_marks_account_at", "account_id", "at"),)

@@ -34,10 +34,23 @@ def add_position(
     kind: PositionKind,
     pool: str | None = None,
 ) -> int:
-    row = fill_row(PositionRow(account_id=account_id, kind=kind, enabled=True, pool=pool), position)
-    session.add(row)
+    row = stage_position(session, account_id, position, kind, pool)
     session.flush()
     return row.id
+
+
+def stage_position(
+    session: Session,
+    account_id: int,
+    position: Position,
+    kind: PositionKind,
+    pool: str | None = None,
+) -> PositionRow:
+    """Add a row without flushing: a refresh's positions go in together at the next flush
+    (one INSERT, not a round trip each)."""
+    row = fill_row(PositionRow(account_id=account_id, kind=kind, enabled=True, pool=pool), position)
+    session.add(row)
+    return row
 
 
 def load_account(session: Session, account_id: int, with_hypothetical: bool = True) -> Account:
@@ -146,7 +159,7 @@ class PositionStore:
             )
             for pool in pools:
                 for p in pool.positions:
-                    add_position(s, account_id, p, "live", pool_name(pool))
+                    stage_position(s, account_id, p, "live", pool_name(pool))
             account.wallet_balance = pools[0].wallet_balance
             account.exchange_health_ratio = pools[0].exchange_health_ratio
             account.positions_fetched_at = fetched_at

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from monitor.contracts import ExchangeInfo
 from monitor.sources.exchange.build import ADDRESS_ONLY, SUPPORTED
+from monitor.sources.exchange.verified import VERIFIED, is_verified
 
-# Venues whose rules the app reads as the venue computes them, checked against the venue's
-# recorded payloads and an independent stand-in of its documented rules. The others are read
-# on a best-effort mapping of ccxt's fields and are shown as unverified.
-VERIFIED = ("binanceusdm", "binancecoinm", "bybit", "okx", "hyperliquid")
-
-
-def is_verified(exchange_id: str | None) -> bool:
-    return exchange_id in VERIFIED
+__all__ = ["VERIFIED", "is_verified", "supported_exchanges"]
 
 
 def supported_exchanges() -> list[ExchangeInfo]:

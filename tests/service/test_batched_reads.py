@@ -1,0 +1,120 @@
+"""Venue reads stored together (one transaction, a savepoint each) leave the same rows as the
+same reads stored one at a time; a read that cannot be stored fails alone."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+from typing import Any
+
+import pytest
+
+from monitor.service.api import Credentials, ExchangeSettings
+from monitor.service.applier import FetchApplier
+from monitor.service.sources import Connection
+from monitor.sources.exchange.errors import Malformed
+from monitor.sources.exchange.reader import FetchResult
+from monitor.sources.sim.book import DEMO_BOOK
+from monitor.sources.sim.venue import SimVenue
+from monitor.store.database import Database
+from monitor.store.records import AccountRecord
+from tests.service.conftest import test_reader
+
+BOOKS = 3
+
+
+def _read_books(venue: SimVenue, count: int) -> list[FetchResult]:
+    """One real read per book, from the simulated venue over loopback."""
+
+    async def read_all() -> list[FetchResult]:
+        results = []
+        for i in range(count):
+            creds = venue.add_book(DEMO_BOOK.scaled(f"book-{i}", 1 + i / 4))
+            settings = ExchangeSettings("binanceusdm", api_url=venue.url)
+            connection = Connection(settings, Credentials(creds.api_key, creds.secret))
+            reader = test_reader(connection, "x")
+            try:
+                results.append(await reader.fetch(time.time()))
+            finally:
+                await reader.close()
+        return results
+
+    return asyncio.run(read_all())
+
+
+def _accounts(db: Database, prefix: str, count: int) -> list[AccountRecord]:
+    ids = [db.accounts.add(f"{prefix}-{i}", "simulated", venue="binanceusdm") for i in range(count)]
+    return [db.accounts.get(account_id) for account_id in ids]
+
+
+def _rows(db: Database, record: AccountRecord) -> dict[str, Any]:
+    """What the store holds for an account, without its ids and name."""
+    account = db.accounts.get(record.account_id)
+    positions = sorted(
+        (dataclasses.astuple(p.position), p.kind, p.enabled, p.pool)
+        for p in db.positions.list(record.account_id)
+    )
+    return {
+        "wallet": account.wallet_balance,
+        "ratio": account.exchange_health_ratio,
+        "fetched": account.positions_fetched_at,
+        "pools": account.pools,
+        "positions": positions,
+        "success": db.source_status.get(record.account_id).last_success,
+    }
+
+
+@pytest.fixture
+def reads(venue: SimVenue) -> list[FetchResult]:
+    return _read_books(venue, BOOKS)
+
+
+def test_reads_stored_together_leave_the_rows_stored_one_by_one(db, reads):
+    one_by_one = _accounts(db, "single", BOOKS)
+    together = _accounts(db, "batch", BOOKS)
+    single = FetchApplier(db)
+    for record, result in zip(one_by_one, reads, strict=True):
+        single.venue_read(record, result)  # the path before batching: its own transactions
+    marks_alone = db.market.marks("binanceusdm")
+    tiers_alone = {symbol: db.market.tiers("binanceusdm", symbol) for symbol in reads[0].symbols}
+
+    stored, failed = FetchApplier(db).store_reads(list(zip(together, reads, strict=True)))
+
+    assert failed == {}
+    assert [r.account_id for r, _, _ in stored] == [r.account_id for r in together]
+    for alone, batched in zip(one_by_one, together, strict=True):
+        assert _rows(db, batched) == _rows(db, alone)
+    assert db.market.marks("binanceusdm") == marks_alone  # the same reads: the same marks
+    for symbol, table in tiers_alone.items():
+        assert table is not None and db.market.tiers("binanceusdm", symbol) == table
+    for (_, _, marks), read in zip(stored, reads, strict=True):
+        assert marks == {symbol: figures.mark for symbol, figures in read.symbols.items()}
+
+
+def _over_long_symbol(read: FetchResult) -> FetchResult:
+    """The read with one more symbol, too long to store: it fails after its positions were
+    written, at the marks."""
+    figures = next(iter(read.symbols.values()))
+    symbols = {**read.symbols, "X" * 101: figures}
+    return dataclasses.replace(read, symbols=symbols, fetched_at=read.fetched_at + 5)
+
+
+def test_a_read_that_cannot_be_stored_fails_alone_and_keeps_its_last_rows(db, reads):
+    first, broken, last = _accounts(db, "acct", BOOKS)
+    applier = FetchApplier(db)
+    applier.venue_read(broken, reads[1])  # an earlier good read of the broken account
+    kept = _rows(db, broken)
+    no_pool = dataclasses.replace(reads[1], accounts=())
+
+    for bad in (_over_long_symbol(reads[1]), no_pool):
+        stored, failed = applier.store_reads([(first, reads[0]), (broken, bad), (last, reads[2])])
+
+        assert [r.account_id for r, _, _ in stored] == [first.account_id, last.account_id]
+        assert set(failed) == {broken.account_id}
+        assert _rows(db, broken) == kept  # nothing of the failed read (a savepoint), nothing lost
+        assert _rows(db, first)["success"] == reads[0].fetched_at
+        assert _rows(db, last)["success"] == reads[2].fetched_at
+        assert len(db.positions.list(last.account_id)) == len(DEMO_BOOK.positions)
+    assert isinstance(failed[broken.account_id], Malformed)
+    assert "acct-1" in str(failed[broken.account_id])  # names the account
