@@ -13,6 +13,7 @@ from monitor.cli import main
 from monitor.domain.model import Maintenance, Position, Side
 from monitor.formats.portfolio import load_portfolio
 from monitor.store import ENV_VAR, open_database
+from tests.domain.test_vectors import _marks_differ
 from tests.store.conftest import EXAMPLE, vector_cases
 
 HEADER = "symbol,side,contracts,entry_price,mark_price,margin_mode,isolated_margin,maintenance_rate"
@@ -159,9 +160,12 @@ def test_check_json_reports_the_stored_accounts_as_the_published_figures(
 ):
     # Every published case is imported; `check --json` with no --portfolio must give each
     # account its published figures. The database is chosen by the environment variable.
+    # Cases that value rows of one symbol at different marks are left out: a stored account
+    # is judged at one mark per market (domain/market_marks.py); those cases are reproduced
+    # from their files with --marks-per-row (tests/domain/test_vectors.py).
     monkeypatch.setenv(ENV_VAR, db_url)
     expected = {}
-    for case in CASES:
+    for case in [c for c in CASES if not _marks_differ(c["portfolio"])]:
         portfolio = case["portfolio"]
         for i, account in enumerate(portfolio["accounts"]):
             name = f"{case['id']}-{account['name']}"
