@@ -24,6 +24,7 @@ from monitor.ui.chart_slot import ChartSlot
 from monitor.ui.history import HealthHistory
 from monitor.ui.positions_model import PositionsModel
 from monitor.ui.redraw_stress import StressCurves, StressWorker
+from monitor.ui.risk_line import move_band
 from monitor.ui.rows import position_rows
 from monitor.ui.status import service_status
 from monitor.ui.stress import STRESS_MOVES
@@ -190,6 +191,7 @@ class SnapshotPresenter(QObject):
                         curves.source.thresholds,
                         pool=curves.pool,
                     )
+                self.views.stress.chart().show_band(move_band(account, curves.pool))
                 return
         # Nothing to show (yet) for this account: an empty chart.
         empty = account.account_id if account is not None else -1
@@ -200,6 +202,7 @@ class SnapshotPresenter(QObject):
             self.views.stress.chart().show_curves(
                 STRESS_MOVES, nothing, None, None, (None, None), thresholds
             )
+            self.views.stress.chart().show_band(None)
 
     def _stress_landed(self) -> None:
         # Curves that land after the render that asked for them are drawn now; while a render

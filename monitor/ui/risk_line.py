@@ -49,3 +49,14 @@ def risk_line(snap: AccountSnapshot | None, pool: PoolSnapshot | None, now: floa
         if figures.days_to_warning is not None:
             funding += f", warning in {figures.days_to_warning:,.0f} days"
     return f"{odds}  ·  {funding}  ({risk.paths:,} paths, {_age(now - risk.computed_at)})"
+
+
+def move_band(snap: AccountSnapshot | None, pool: str) -> tuple[float, float] | None:
+    """The risk job's 24 h market-move band for the cross pool `pool` ("": the account's
+    only pool, as the stress chart names it) (None: none yet)."""
+    if snap is None or snap.risk is None:
+        return None
+    pool = pool or (snap.pools[0].pool if len(snap.pools) == 1 else "")
+    figures = next((r for name, r in snap.risk.pools if name == pool and r.symbol is None), None)
+    band = None if figures is None else figures.moves.get("24h")
+    return None if band is None else (band.low, band.high)

@@ -5,11 +5,16 @@ Monte-Carlo error) and its funding a day (issue 15, points 1 and 2, in the heade
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
-from monitor.domain.risk.probability import Settings
+import pytest
+
+from monitor.domain.risk.move_bands import MoveBand
+from monitor.domain.risk.probability import Estimate, Settings
 from monitor.service.api import Credentials, ExchangeSettings
 from monitor.service.monitor_service import MonitorService
+from monitor.service.risk_figures import PoolRisk
 from monitor.service.risk_job import AccountRisk, RiskJob, stored_market
 from monitor.service.sources import Connection
 from monitor.ui.app import MainWindow
@@ -57,3 +62,25 @@ def test_the_header_shows_the_jobs_odds_and_funding(
         assert selected is not None and selected.risk is published[0]
     finally:
         job.stop()
+
+
+def test_the_stress_chart_shades_the_jobs_24h_move_band(
+    qtbot: Any, window: MainWindow, service: MonitorService, rig: Rig
+) -> None:
+    window.tabs.setCurrentWidget(window.stress_chart)
+    chart = window.stress_chart.chart()
+    qtbot.waitUntil(lambda: window.presenter.selected() is not None)
+    assert not chart.band.isVisible()
+    none = Estimate(0.0, 0.0)
+    figures = PoolRisk(
+        pool=0, symbol=None, probability={"1h": none, "8h": none, "24h": Estimate(0.03, 0.002)},
+        probability_unknown=None, funding_per_day=-47.8, days_to_warning=179.0,
+        days_to_liquidation=200.0, funding_unknown=None,
+        moves={"24h": MoveBand(-0.051, 0.082)},
+    )  # fmt: skip
+    service.set_risk(AccountRisk(rig.demo_id, time.time(), 300, (("USDT", figures),)))
+    qtbot.waitUntil(chart.band.isVisible, timeout=10_000)
+    low, high = chart.band.getRegion()
+    assert (low, high) == pytest.approx((-5.1, 8.2))  # in % on the chart's move axis
+    assert "24 h 3.0 % ± 0.2" in window.header.risk.text()
+    assert "funding -47.80 USDT a day, warning in 179 days" in window.header.risk.text()

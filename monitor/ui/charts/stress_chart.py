@@ -15,6 +15,9 @@ from monitor.ui.charts.axes import Axis, HealthAxis
 from monitor.ui.charts.base import Chart, ThresholdLines, fit_health, log_health_axis
 from monitor.ui.charts.drawn import Drawn, place, symbol_style
 
+BAND_COLOUR = (74, 163, 255, 45)
+BAND_LEGEND = "market move within 24 h (90 % of paths)"
+
 
 class StressChart(Chart):
     """Pool health against a uniform move of every cross mark, −50 % … +50 %."""
@@ -48,6 +51,17 @@ class StressChart(Chart):
             name="liquidation",
         )
         self.thresholds = ThresholdLines(item)
+        # The range of the pool's market move within 24 h on 90 % of the risk job's simulated
+        # paths (5 % ... 95 % quantiles): how far the market is likely to go, beside how far
+        # it must go to liquidate. Shown once the job has figures for the pool.
+        self.band = pg.LinearRegionItem(
+            values=(0.0, 0.0), movable=False, brush=pg.mkBrush(BAND_COLOUR), pen=pg.mkPen(None)
+        )
+        self.band.setZValue(-10)
+        self.band.hide()
+        item.addItem(self.band, ignoreBounds=True)
+        self._band_entry = pg.PlotDataItem([], [], pen=pg.mkPen(BAND_COLOUR, width=10))
+        self._band_shown: tuple[float, float] | None = None
         item.setXRange(-50, 50, padding=0.02)
         self.pool = ""  # the pool drawn, named when the account has several
         self._drawn = Drawn()
@@ -100,3 +114,17 @@ class StressChart(Chart):
         self._drawn.set(self.crossings, cx, [thresholds.liquidation] * len(cx), slack=True)
         self.thresholds.set(thresholds)
         fit_health(self.getPlotItem(), after, thresholds, health_now)
+
+    def show_band(self, band: tuple[float, float] | None) -> None:
+        """The 24 h move range (fractions: -0.05 is 5 % down), or None: none to show."""
+        if band == self._band_shown:
+            return
+        if band is None:
+            self.band.hide()
+            self.legend.removeItem(self._band_entry)
+        else:
+            if self._band_shown is None:
+                self.legend.addItem(self._band_entry, BAND_LEGEND)
+            self.band.setRegion((band[0] * 100, band[1] * 100))
+            self.band.show()
+        self._band_shown = band
