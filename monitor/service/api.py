@@ -25,6 +25,34 @@ from monitor.service.snapshot import Snapshot
 class ConnectionReport:
     ok: bool
     message: str  # what was found ("3 positions, wallet 2,000 USDT") or why it failed
+    # Where the trader fixes it: "api_url", "apiKey", "secret", "password", "walletAddress",
+    # "exchange" (the venue itself), "clock" (this computer's); None when nothing is at fault.
+    field: str | None = None
+
+
+@dataclass(frozen=True)
+class KeyStorage:
+    """Where an exchange account's keys are kept: the OS keyring; nowhere (the environment
+    variables are read at every start); or a credentials file the trader chose (chmod 600)."""
+
+    kind: str = "keyring"  # "keyring" | "environment" | "file"
+    path: str | None = None  # the credentials file, for "file"
+
+
+@dataclass(frozen=True)
+class KeyStorageOptions:
+    keyring: bool  # an OS keyring is usable on this machine
+    environment: tuple[str, ...]  # the variables "environment" reads (key, secret, passphrase)
+    environment_set: bool  # whether they are set for this run
+
+
+class FieldProblem(ValueError):
+    """A command refused because of one thing the trader typed or chose; `field` names it
+    ("name", "storage", "credentials_file", ...) so a dialog can show it there."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -62,15 +90,24 @@ class ServiceApi(Protocol):
 
     # Exchange accounts.
     def exchange_catalog(self) -> Future[list[ExchangeInfo]]: ...
+    def key_storage_options(self) -> Future[KeyStorageOptions]: ...
     def add_exchange_account(
-        self, name: str, settings: ExchangeSettings, credentials: Credentials
+        self,
+        name: str,
+        settings: ExchangeSettings,
+        credentials: Credentials,
+        storage: KeyStorage | None = None,
     ) -> Future[int]: ...
     def exchange_settings(self, account_id: int) -> Future[ExchangeSettings]: ...
     def market_marks(self, account_id: int) -> Future[dict[str, float]]: ...
     # A manual account's typed marks replaced by its venue's public marks (symbol -> mark).
     def refresh_marks(self, account_id: int) -> Future[dict[str, float]]: ...
     def update_exchange_account(
-        self, account_id: int, settings: ExchangeSettings, credentials: Credentials | None
+        self,
+        account_id: int,
+        settings: ExchangeSettings,
+        credentials: Credentials | None,
+        storage: KeyStorage | None = None,
     ) -> Future[None]: ...
     def test_connection(
         self, settings: ExchangeSettings, credentials: Credentials

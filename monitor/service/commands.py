@@ -3,19 +3,27 @@ one transaction and recomputes the account, so the answer arrives as a new Snaps
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 from monitor.contracts import interval_problem
 from monitor.domain import Position, Thresholds
-from monitor.service.api import ConnectionReport, Credentials, ExchangeInfo, ExchangeSettings
+from monitor.service import key_storage
+from monitor.service.api import (
+    ConnectionReport,
+    Credentials,
+    ExchangeInfo,
+    ExchangeSettings,
+    FieldProblem,
+    KeyStorage,
+    KeyStorageOptions,
+)
+from monitor.service.connection_test import try_connection
 from monitor.service.mark_origins import public_venue
-from monitor.service.sources import Connection, exchange_settings
+from monitor.service.sources import exchange_settings, stored_settings
 from monitor.sources.exchange import credentials as keyring_credentials
 from monitor.sources.exchange.catalog import supported_exchanges
-from monitor.sources.exchange.errors import SourceError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -110,26 +118,35 @@ class CommandsMixin:
 
         return self._run(run)
 
+    def key_storage_options(self) -> Future[KeyStorageOptions]:
+        """Whether this machine has an OS keyring, and the environment's alternative."""
+        return self._run(key_storage.options)
+
     def add_exchange_account(
-        self, name: str, settings: ExchangeSettings, credentials: Credentials
+        self,
+        name: str,
+        settings: ExchangeSettings,
+        credentials: Credentials,
+        storage: KeyStorage | None = None,
     ) -> Future[int]:
         def run() -> int:
+            if not name.strip():
+                raise FieldProblem("name", "Give the account a name.")
             if self.db.accounts.by_name(name) is not None:
-                raise ValueError(f"account '{name}': an account of that name already exists")
-            reference = None
-            if credentials.api_key or credentials.secret or credentials.password:
-                reference = name
-                keyring_credentials.save(reference, credentials)  # NoKeyring says why
+                raise FieldProblem(
+                    "name", f"account '{name}': an account of that name already exists"
+                )
+            reference, stored = key_storage.keep(
+                name,
+                credentials,
+                storage or KeyStorage(),
+                stored_settings(settings),
+            )
             account_id = self.db.accounts.add(
                 name,
                 "exchange",
                 venue=settings.exchange_id,
-                settings={
-                    "exchange_id": settings.exchange_id,
-                    "sandbox": settings.sandbox,
-                    "api_url": settings.api_url,
-                    "wallet_address": settings.wallet_address,
-                },
+                settings=stored,
                 credentials_ref=reference,
             )
             self._add(self.db.accounts.get(account_id))
@@ -163,26 +180,30 @@ class CommandsMixin:
         return self._run(lambda: exchange_settings(self.db.accounts.get(account_id)))
 
     def update_exchange_account(
-        self, account_id: int, settings: ExchangeSettings, credentials: Credentials | None
+        self,
+        account_id: int,
+        settings: ExchangeSettings,
+        credentials: Credentials | None,
+        storage: KeyStorage | None = None,
     ) -> Future[None]:
-        """New settings and, unless None (keep the stored ones), new keys; the account then
-        polls afresh with them (an account stopped by a bad key starts again)."""
+        """New settings and, unless None (keep the stored ones), new keys, kept where the
+        account keeps them (or in `storage`); the account then polls afresh with them (an
+        account stopped by a bad key starts again)."""
 
         def run() -> None:
             record = self.db.accounts.get(account_id)
             if record.kind != "exchange":
                 raise ValueError(f"account '{record.name}': only exchange accounts have settings")
             reference = record.credentials_ref
-            if credentials is not None and (credentials.api_key or credentials.secret):
-                reference = record.name
-                keyring_credentials.save(reference, credentials)
-            merged = {
-                **record.settings,
-                "exchange_id": settings.exchange_id,
-                "sandbox": settings.sandbox,
-                "api_url": settings.api_url,
-                "wallet_address": settings.wallet_address,
-            }
+            merged = {**record.settings, **stored_settings(settings)}
+            given = credentials is not None and bool(credentials.api_key or credentials.secret)
+            if given or (storage is not None and storage.kind == "environment"):
+                reference, merged = key_storage.keep(
+                    record.name,
+                    credentials or Credentials(),
+                    storage or key_storage.current(record.settings),
+                    merged,
+                )
             self.db.accounts.update(
                 account_id, venue=settings.exchange_id, settings=merged, credentials_ref=reference
             )
@@ -194,26 +215,10 @@ class CommandsMixin:
     def test_connection(
         self, settings: ExchangeSettings, credentials: Credentials
     ) -> Future[ConnectionReport]:
-        async def run() -> ConnectionReport:
-            reader: Any = None
-            try:
-                reader = self._reader_factory(Connection(settings, credentials), "test")
-                result = await asyncio.wait_for(reader.fetch(self.clock()), 60)
-            except (SourceError, TimeoutError, Exception) as exc:
-                return ConnectionReport(False, str(exc) or type(exc).__name__)
-            finally:
-                if reader is not None:
-                    await reader.close()
-            parts = []
-            for pool in result.accounts:
-                currency = pool.collateral or ""
-                parts.append(
-                    f"{len(pool.positions)} position(s), wallet {pool.counted_wallet:,.2f} "
-                    f"{currency}".rstrip()
-                )
-            return ConnectionReport(True, "; ".join(parts) or "connected: no margin pools")
-
-        return self._thread.submit(run())
+        """One read with these settings and keys, on the service's loop."""
+        return self._thread.submit(
+            try_connection(self._reader_factory, settings, credentials, self.clock())
+        )
 
     def remove_account(self, account_id: int) -> Future[None]:
         def run() -> None:

@@ -36,6 +36,16 @@ def exchange_settings(record: AccountRecord) -> ExchangeSettings:
     )
 
 
+def stored_settings(settings: ExchangeSettings) -> dict[str, Any]:
+    """What the store keeps of an exchange account's settings (exchange_settings' inverse)."""
+    return {
+        "exchange_id": settings.exchange_id,
+        "sandbox": settings.sandbox,
+        "api_url": settings.api_url,
+        "wallet_address": settings.wallet_address,
+    }
+
+
 def connection_for(record: AccountRecord, sim: SimResolver | None) -> Connection:
     """Settings and credentials of an exchange or simulated account.
 

@@ -183,17 +183,22 @@ class Commands(QObject):
                 pool.shutdown(wait=False)
         return self._catalog
 
-    def add_exchange_account(self) -> None:
+    def add_exchange_account(self) -> ExchangeDialog:
+        """The dialog stores the account itself (through the service) and stays open, with
+        the reason beside the field, until that succeeds or the trader cancels."""
         dialog = ExchangeDialog(
-            self.catalog(), self.hub.when_done, self.service.test_connection, self.window
+            self.catalog(),
+            self.hub.when_done,
+            self.service.test_connection,
+            self.window,
+            save=lambda name, settings, keys, storage: self.service.add_exchange_account(
+                name, settings, keys, storage
+            ),
+            key_options=self.service.key_storage_options(),
         )
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._call(
-                "adding the exchange account",
-                self.service.add_exchange_account(
-                    dialog.account_name(), dialog.settings(), dialog.credentials()
-                ),
-            )
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
 
     def edit_exchange_account(self) -> None:
         snap = self.presenter.selected()
@@ -209,19 +214,24 @@ class Commands(QObject):
         if future.exception() is not None:
             self._report(f"editing {name}: {future.exception()}")
             return
+
+        def save(_name: str, settings: Any, keys: Any, storage: Any) -> Future[Any]:
+            keep = not (keys.api_key or keys.secret or keys.password)  # the stored keys stay
+            return self.service.update_exchange_account(
+                account_id, settings, None if keep else keys, storage
+            )
+
         dialog = ExchangeDialog(
-            self.catalog(), self.hub.when_done, self.service.test_connection, self.window
+            self.catalog(),
+            self.hub.when_done,
+            self.service.test_connection,
+            self.window,
+            save=save,
+            key_options=self.service.key_storage_options(),
         )
         dialog.edit(name, future.result())
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            creds = dialog.credentials()
-            keep = not (creds.api_key or creds.secret or creds.password)
-            self._call(
-                f"updating {name}",
-                self.service.update_exchange_account(
-                    account_id, dialog.settings(), None if keep else creds
-                ),
-            )
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
 
     def edit_thresholds(self) -> None:
         snap = self.presenter.selected()

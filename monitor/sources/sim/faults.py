@@ -18,6 +18,13 @@ class FaultKind(str, Enum):
     SERVER_ERROR = "server_error"  # value: HTTP status (5xx)
     MALFORMED = "malformed"  # a 200 whose JSON body is cut short
     AUTH = "auth"  # Binance's 401 -2015 whatever the signature
+    # A key without the permission to read (Binance's 401 -1002) on signed endpoints; public
+    # market data still answers, as it does for such a key at the real venue.
+    PERMISSION = "permission"
+    # value: seconds the venue's clock runs ahead of the caller's (negative: behind); signed
+    # requests then fall outside recvWindow (-1021) and /fapi/v1/time says the venue's time
+    CLOCK_SKEW = "clock_skew"
+    MAINTENANCE = "maintenance"  # 503 {"code": 1, "msg": "System is under maintenance."}
     HANG = "hang"  # never answers until the fault is cleared or the venue stops
     LIQUIDATION_OFFSET = "liquidation_offset"  # value: fraction added to reported liq prices
     # positionRisk serves markPrice "0" for one position (a venue's glitch on one symbol):
@@ -29,7 +36,7 @@ class FaultKind(str, Enum):
 
 
 _DEFAULTS = {FaultKind.RATE_LIMIT: 1.0, FaultKind.SERVER_ERROR: 503.0}
-_NEEDS_VALUE = {FaultKind.LATENCY, FaultKind.LIQUIDATION_OFFSET}
+_NEEDS_VALUE = {FaultKind.LATENCY, FaultKind.LIQUIDATION_OFFSET, FaultKind.CLOCK_SKEW}
 
 
 @dataclass

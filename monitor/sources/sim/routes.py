@@ -35,8 +35,9 @@ def _symbol(venue: SimVenue, params: Params) -> SimMarket | None:
     raise INVALID_SYMBOL
 
 
-def _time(venue: SimVenue, _key: str | None, _params: Params) -> Any:
-    return {"serverTime": venue.now_ms()}
+def _time(venue: SimVenue, key: str | None, _params: Params) -> Any:
+    skew = venue.faults.value(FaultKind.CLOCK_SKEW, key)  # a clock_skew fault: the venue's time
+    return {"serverTime": venue.now_ms() + round(skew * 1000)}
 
 
 def _exchange_info(venue: SimVenue, _key: str | None, _params: Params) -> Any:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from monitor.sources.sim.venue import SimVenue
 
 HOST = "127.0.0.1"
+NOT_AUTHORIZED = ApiError(401, -1002, "You are not authorized to execute this request.")
+MAINTENANCE = ApiError(503, 1, "System is under maintenance.")
 RATE_LIMIT_MSG = (
     "Too many requests; current limit of IP(127.0.0.1) is 2400 requests per minute. "
     "Please use the websocket for live updates to avoid polling the API."
@@ -80,6 +82,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return 0
         if faults.take(FaultKind.AUTH, api_key, path) is not None:
             return self._send_error(INVALID_KEY)
+        if faults.take(FaultKind.MAINTENANCE, api_key, path) is not None:
+            return self._send_error(MAINTENANCE)
         limited = faults.take(FaultKind.RATE_LIMIT, api_key, path)
         if limited is not None:
             retry_after = str(max(1, math.ceil(limited.value)))
@@ -105,7 +109,10 @@ class _Handler(BaseHTTPRequestHandler):
         if route is None:
             raise not_served(path)
         if route.private:
-            check_signed(raw_query, api_key, venue.secrets(), venue.now_ms())
+            skew = venue.faults.value(FaultKind.CLOCK_SKEW, api_key)
+            check_signed(raw_query, api_key, venue.secrets(), venue.now_ms() + round(skew * 1000))
+            if venue.faults.take(FaultKind.PERMISSION, api_key, path) is not None:
+                raise NOT_AUTHORIZED  # the key is the venue's, its permissions are not enough
         params = dict(parse_qsl(raw_query))
         return route.handler(venue, api_key, params)
 
