@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -34,7 +35,7 @@ from monitor.service.api import (
     KeyStorage,
     KeyStorageOptions,
 )
-from monitor.ui.field_error import FieldWithError, error_label, show_error
+from monitor.ui.field_error import ERROR_STYLE, FieldWithError, error_label, show_error
 from monitor.ui.key_storage_box import KeyStorageBox
 
 _LABELS = {
@@ -73,6 +74,10 @@ class ExchangeDialog(QDialog):
         self.saved: Any = None  # the service's answer once stored (the new account's id)
         self.search = QLineEdit(placeholderText="search exchanges…")
         self.list = QListWidget()
+        # The list takes what room is left (a few rows at least), so the whole form still
+        # fits a 1280×800 screen with the key-storage choices open.
+        self.list.setMinimumHeight(90)
+        self.list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.venue_error = error_label()  # the venue itself: maintenance, down, refusing
         self.name = QLineEdit(placeholderText="account name")
         self.inputs = {k: QLineEdit() for k in _LABELS}
@@ -236,12 +241,17 @@ class ExchangeDialog(QDialog):
             self.storage.set_error(field, message)
             self.storage.show()
         else:
-            self.report.setText(f"✖ {message}")
+            self._say(f"✖ {message}", failed=True)
             return
         where = {"exchange": "the exchange list", "storage": "where to keep the keys"}
         label = self.form.labelForField(self.rows[field]) if field in self.rows else None
         place = label.text() if isinstance(label, QLabel) else where.get(field, "the file path")
-        self.report.setText(f"✖ see {place} above")
+        self._say(f"✖ see {place} above", failed=True)
+
+    def _say(self, text: str, failed: bool = False) -> None:
+        """The line under "Test connection": red when something failed."""
+        self.report.setText(text)
+        self.report.setStyleSheet(ERROR_STYLE if failed else "")
 
     def clear_problems(self) -> None:
         for row in self.rows.values():
@@ -258,7 +268,7 @@ class ExchangeDialog(QDialog):
     def run_test(self) -> None:
         self.test.setEnabled(False)
         self.clear_problems()
-        self.report.setText("testing… (on the service's thread)")
+        self._say("testing… (on the service's thread)")
         future = self._test_connection(self.settings(), self.credentials())
         self._when_done(future, self._tested)
 
@@ -270,7 +280,7 @@ class ExchangeDialog(QDialog):
             return
         report: ConnectionReport = future.result()
         if report.ok:
-            self.report.setText("✔ " + report.message)
+            self._say("✔ " + report.message)
         else:
             self.show_problem(report.field, report.message)
 
@@ -281,7 +291,7 @@ class ExchangeDialog(QDialog):
             return
         self.clear_problems()
         self.buttons.setEnabled(False)
-        self.report.setText("saving…")
+        self._say("saving…")
         future = self._save(
             self.account_name(), self.settings(), self.credentials(), self.key_storage()
         )

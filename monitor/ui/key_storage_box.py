@@ -30,6 +30,7 @@ class KeyStorageBox(QGroupBox):
         self.environment = QRadioButton("Environment variables")
         self.env_note = QLabel()
         self.env_note.setWordWrap(True)
+        self.env_note.setIndent(20)  # under its choice, as the file's path is
         self.file = QRadioButton("A credentials file (readable by you only, chmod 600)")
         self.path = QLineEdit(placeholderText="full path, e.g. ~/.config/margin-monitor/keys.json")
         self.choose = QPushButton("Choose…")

@@ -213,3 +213,42 @@ def test_bad_fault_settings_are_clear_errors(sim_venue: SimVenue) -> None:
         sim_venue.faults.set("latency")
     with pytest.raises(ValueError, match="500 to 599"):
         sim_venue.faults.set("server_error", 404)
+
+
+def test_permission_fault_refuses_signed_reads_only(
+    sim_venue: SimVenue, sim_client: SimClientFactory
+) -> None:
+    """A key that may not read: Binance's 401 -1002 on signed endpoints, public data served."""
+    client = ready(sim_client())
+    sim_venue.faults.set("permission", api_key=KEY)
+    with pytest.raises(ccxt.BaseError, match="-1002"):
+        client.fetch_positions()
+    assert client.fetch_time() > 0  # public: answered
+    sim_venue.faults.clear("permission")
+    assert len(client.fetch_positions()) == 6
+
+
+def test_clock_skew_fault_moves_the_venues_clock(
+    sim_venue: SimVenue, sim_client: SimClientFactory
+) -> None:
+    """The venue 30 s ahead: its /time says so, and a signed request stamped now is outside
+    Binance's default 5 s recvWindow (-1021, ccxt's InvalidNonce)."""
+    client = ready(sim_client())
+    sim_venue.faults.set("clock_skew", 30.0)
+    before = time.time() * 1000
+    served = client.fetch_time()
+    assert before + 29_000 <= served <= time.time() * 1000 + 31_000
+    with pytest.raises(ccxt.InvalidNonce, match="-1021"):
+        client.fetch_positions()
+    sim_venue.faults.clear("clock_skew")
+    assert len(client.fetch_positions()) == 6
+
+
+def test_maintenance_fault_is_ccxts_on_maintenance(
+    sim_venue: SimVenue, sim_client: SimClientFactory
+) -> None:
+    client = ready(sim_client())
+    sim_venue.faults.set("maintenance", times=1)
+    with pytest.raises(ccxt.OnMaintenance):
+        client.fetch_positions()
+    assert len(client.fetch_positions()) == 6  # the one answer spent

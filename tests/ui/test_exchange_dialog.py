@@ -117,9 +117,7 @@ def test_each_failure_is_said_in_words_beside_its_field(
         assert field not in errors(dialog)
 
 
-def test_clock_skew_is_said_under_test_connection(
-    qtbot: Any, window: MainWindow, rig: Rig
-) -> None:
+def test_clock_skew_is_said_under_test_connection(qtbot: Any, window: MainWindow, rig: Rig) -> None:
     """The venue's clock 30 s ahead of this computer's: outside Binance's 5 s recvWindow."""
     rig.venue.faults.set("clock_skew", 30.0)
     dialog = open_dialog(qtbot, window)
