@@ -69,6 +69,7 @@ class ExchangeDialog(QDialog):
         self._save = save
         self._keyring = True  # until the service says otherwise
         self._storage_asked = False  # the service refused the keyring: offer the others
+        self._editing = False  # an account's keys stay where they are unless that fails
         self._infos: dict[str, ExchangeInfo] = {}
         self._wanted: str | None = None  # the exchange to select once the list has loaded
         self.saved: Any = None  # the service's answer once stored (the new account's id)
@@ -179,12 +180,13 @@ class ExchangeDialog(QDialog):
 
     def _offer_storage(self, wanted: tuple[str, ...]) -> bool:
         keyed = any(k in wanted for k in _KEYED)
-        return keyed and (not self._keyring or self._storage_asked)
+        return keyed and (self._storage_asked or not (self._keyring or self._editing))
 
     def edit(self, name: str, settings: ExchangeSettings) -> None:
         """Edit an existing account: its settings shown, its name fixed; empty key fields keep
         the stored keys (they are never read back out of the keyring)."""
         self.setWindowTitle(f"Edit {name}")
+        self._editing = True
         self.name.setText(name)
         self.name.setEnabled(False)
         self.search.setText(settings.exchange_id)

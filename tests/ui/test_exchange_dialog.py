@@ -223,3 +223,36 @@ def test_without_a_keyring_the_environment_can_hold_the_keys(
     stored = rig.db.accounts.by_name("binance-main")
     assert stored is not None and stored.settings["credentials_from"] == "environment"
     assert stored.credentials_ref is None
+
+
+def test_editing_keeps_new_keys_where_the_account_keeps_them(
+    qtbot: Any, window: MainWindow, rig: Rig, tmp_path: Path, no_keyring: None
+) -> None:
+    """No keyring, keys in a file: new keys typed in the edit go to that file, no question."""
+    from monitor.service.api import Credentials, ExchangeSettings, KeyStorage
+
+    path = tmp_path / "keys.json"
+    settings = ExchangeSettings("binanceusdm", api_url=rig.venue.url)
+    first = Credentials(KEY, "an-old-secret")
+    rig.service.add_exchange_account(
+        "binance-main", settings, first, KeyStorage("file", str(path))
+    ).result(10)
+    account_id = rig.db.accounts.by_name("binance-main").account_id
+    window.commands._edit_with(account_id, "binance-main", _done(settings))
+    dialog = next(d for d in window.findChildren(ExchangeDialog) if d.isVisible())
+    qtbot.waitUntil(lambda: dialog.list.currentItem() is not None)
+    qtbot.waitUntil(lambda: bool(dialog.storage.env_note.text()))  # the service's answer in
+    assert dialog.storage.isHidden()  # the account's file is used, nothing asked
+    dialog.inputs["secret"].setText(SECRET)
+    save_accepted(qtbot, dialog)
+    assert SECRET in path.read_text() and "an-old-secret" not in path.read_text()
+    stored = rig.db.accounts.by_name("binance-main")
+    assert stored is not None and stored.settings["credentials_file"] == str(path)
+
+
+def _done(value: Any) -> Any:
+    from concurrent.futures import Future
+
+    future: Future[Any] = Future()
+    future.set_result(value)
+    return future
