@@ -12,7 +12,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -20,9 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -35,16 +33,9 @@ from monitor.service.api import (
     KeyStorage,
     KeyStorageOptions,
 )
+from monitor.ui.exchange_form import ADVICE, KEYED, LABELS, ShortList
 from monitor.ui.field_error import ERROR_STYLE, FieldWithError, error_label, show_error
 from monitor.ui.key_storage_box import KeyStorageBox
-
-_LABELS = {
-    "apiKey": "API key",
-    "secret": "Secret",
-    "password": "Passphrase",
-    "walletAddress": "Wallet address",
-}
-_KEYED = ("apiKey", "secret", "password")  # what the keyring (or its alternatives) keeps
 
 WhenDone = Callable[[Future[Any], Callable[[Future[Any]], None]], None]
 # (account name, settings, keys, where to keep them) -> the service's Future
@@ -64,6 +55,7 @@ class ExchangeDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Add exchange account")
+        self.setMinimumWidth(540)  # sentences beside the fields read in two or three lines
         self._when_done = when_done
         self._test_connection = test_connection
         self._save = save
@@ -74,14 +66,10 @@ class ExchangeDialog(QDialog):
         self._wanted: str | None = None  # the exchange to select once the list has loaded
         self.saved: Any = None  # the service's answer once stored (the new account's id)
         self.search = QLineEdit(placeholderText="search exchanges…")
-        self.list = QListWidget()
-        # The list takes what room is left (a few rows at least), so the whole form still
-        # fits a 1280×800 screen with the key-storage choices open.
-        self.list.setMinimumHeight(90)
-        self.list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.list = ShortList()
         self.venue_error = error_label()  # the venue itself: maintenance, down, refusing
         self.name = QLineEdit(placeholderText="account name")
-        self.inputs = {k: QLineEdit() for k in _LABELS}
+        self.inputs = {k: QLineEdit() for k in LABELS}
         for key in ("secret", "password"):
             self.inputs[key].setEchoMode(QLineEdit.EchoMode.Password)
         self.testnet = QCheckBox("testnet / sandbox")
@@ -100,21 +88,15 @@ class ExchangeDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.advice = QLabel(
-            "Use a <b>read-only</b> API key (no trading, no withdrawals). Margin Monitor only "
-            "reads balances and positions and refuses every order, transfer and withdrawal "
-            "itself — a read-only key makes sure nothing else can either, should this "
-            "computer or the key ever leak. Hyperliquid and dYdX need only a wallet address: "
-            "never enter a private key."
-        )
+        self.advice = QLabel(ADVICE)
         self.advice.setWordWrap(True)
         self.form = QFormLayout()
         self.form.addRow("Name", self.rows["name"])
-        for key, label in _LABELS.items():
+        for key, label in LABELS.items():
             self.form.addRow(label, self.rows[key])
         self.form.addRow("", self.testnet)
         self.form.addRow("API URL", self.rows["api_url"])
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         above: tuple[QWidget, ...] = (self.search, self.list, self.venue_error, self.advice)
         for widget in above:
             layout.addWidget(widget, 1 if widget is self.list else 0)
@@ -177,9 +159,10 @@ class ExchangeDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(info is not None)
         self.test.setEnabled(info is not None)
+        QTimer.singleShot(0, self._fit)  # the key-storage choices may have appeared
 
     def _offer_storage(self, wanted: tuple[str, ...]) -> bool:
-        keyed = any(k in wanted for k in _KEYED)
+        keyed = any(k in wanted for k in KEYED)
         return keyed and (self._storage_asked or not (self._keyring or self._editing))
 
     def edit(self, name: str, settings: ExchangeSettings) -> None:
@@ -194,7 +177,7 @@ class ExchangeDialog(QDialog):
         self.testnet.setChecked(settings.sandbox)
         self.api_url.setText(settings.api_url or "")
         self.inputs["walletAddress"].setText(settings.wallet_address or "")
-        for key in _KEYED:
+        for key in KEYED:
             self.inputs[key].setPlaceholderText("unchanged")
         self._select_wanted()
 
@@ -254,6 +237,15 @@ class ExchangeDialog(QDialog):
         """The line under "Test connection": red when something failed."""
         self.report.setText(text)
         self.report.setStyleSheet(ERROR_STYLE if failed else "")
+        QTimer.singleShot(0, self._fit)  # once the new sentences are laid out
+
+    def _fit(self) -> None:
+        """Grow to hold sentences that just appeared: a window's minimum does not count
+        wrapped lines, so without this a field would be squeezed and a sentence cut."""
+        width = self.width()
+        need = max(self._layout.totalHeightForWidth(width), self.heightForWidth(width))
+        if need > self.height():
+            self.resize(width, need)
 
     def clear_problems(self) -> None:
         for row in self.rows.values():
@@ -263,7 +255,7 @@ class ExchangeDialog(QDialog):
 
     def _edited(self, key: str, row: FieldWithError) -> None:
         row.set_error("")
-        if key in _KEYED:  # a new key or secret may answer the venue's complaint
+        if key in KEYED:  # a new key or secret may answer the venue's complaint
             show_error(self.venue_error, "")
 
     # ---- test and save, on the service's thread ------------------------------------------------

@@ -109,6 +109,14 @@ def test_each_failure_is_said_in_words_beside_its_field(
     for word in words:
         assert word in shown[field]
     no_library_text(shown[field] + report)
+    if field in dialog.rows:  # the window grows: the field keeps its height, the sentence
+        row = dialog.rows[field]  # all its lines
+        qtbot.waitUntil(
+            lambda: (
+                row.field.height() >= row.field.sizeHint().height()
+                and row.error.height() >= row.error.heightForWidth(row.error.width())
+            )
+        )
     # Nothing typed is lost, and typing in the field answers its complaint.
     assert dialog.name.text() == "binance-main"
     if field in dialog.rows:
