@@ -111,3 +111,12 @@ def require_json(exchange: Any) -> Any:
 
     exchange.fetch = fetch
     return exchange
+
+
+def build_public_exchange(
+    exchange_id: str, api_url: str | None = None, *, enable_rate_limit: bool = True
+) -> Any:
+    """A keyless instance for a venue's public data (marks, candles, funding): read-only by
+    construction. The placeholder wallet address satisfies the venues that ask for one."""
+    settings = ExchangeSettings(exchange_id, api_url=api_url, wallet_address="public")
+    return build_exchange(settings, Credentials(), enable_rate_limit=enable_rate_limit)

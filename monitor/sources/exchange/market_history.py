@@ -16,9 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from monitor.contracts import Credentials, ExchangeSettings
 from monitor.domain.risk.funding import FundingRate
-from monitor.sources.exchange.build import build_exchange
+from monitor.sources.exchange.build import build_public_exchange
 from monitor.sources.exchange.errors import Malformed, NotSupported, translate
 from monitor.sources.exchange.numbers import number
 
@@ -49,9 +48,8 @@ class MarketHistoryReader:
         self, exchange_id: str, *, api_url: str | None = None, enable_rate_limit: bool = True
     ) -> None:
         self.exchange_id = exchange_id
-        settings = ExchangeSettings(exchange_id, api_url=api_url, wallet_address="public")
-        self._exchange: Any = build_exchange(
-            settings, Credentials(), enable_rate_limit=enable_rate_limit
+        self._exchange: Any = build_public_exchange(
+            exchange_id, api_url, enable_rate_limit=enable_rate_limit
         )
 
     async def candles(

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from monitor.contracts import Credentials, ExchangeSettings
-from monitor.sources.exchange.build import build_exchange
+from monitor.sources.exchange.build import build_public_exchange
 from monitor.sources.exchange.errors import Malformed, translate
 from monitor.sources.exchange.numbers import number
 
@@ -18,9 +17,8 @@ class PublicMarks:
         self, exchange_id: str, *, api_url: str | None = None, enable_rate_limit: bool = True
     ) -> None:
         self.exchange_id = exchange_id
-        settings = ExchangeSettings(exchange_id, api_url=api_url, wallet_address="public")
-        self._exchange: Any = build_exchange(
-            settings, Credentials(), enable_rate_limit=enable_rate_limit
+        self._exchange: Any = build_public_exchange(
+            exchange_id, api_url, enable_rate_limit=enable_rate_limit
         )
 
     async def fetch(self, symbols: Sequence[str]) -> Mapping[str, float]:
