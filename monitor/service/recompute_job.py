@@ -1,0 +1,168 @@
+"""MonitorService's recompute: positions and marks -> snapshots, kept, with their history,
+pace and risk figures, then alerts and one publish (a fetch's write, a streamed tick, a command).
+Runs on the service's loop thread; the service provides what is declared here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from monitor.service.mark_origins import public_venue
+from monitor.service.prepared import prepare
+from monitor.service.recompute import SnapshotJob, build_snapshots
+from monitor.service.snapshot import AccountSnapshot, SourceState, SourceStatus
+from monitor.sources.exchange.catalog import is_verified
+from monitor.store.records import AccountRecord, PositionMark, StoredPosition
+
+if TYPE_CHECKING:
+    from monitor.service.alerting import AlertRunner, StoredAlert
+    from monitor.service.local_whatifs import LocalWhatIfs
+    from monitor.service.loop_thread import LoopThread
+    from monitor.service.mark_origins import MarkOrigins
+    from monitor.service.pace import PaceTracker
+    from monitor.service.prepared import JoinedBooks, PreparedAccount
+    from monitor.service.risk_job import AccountRisk
+    from monitor.service.streams import AccountStreams
+    from monitor.store.database import Database
+
+
+class RecomputeMixin:
+    if TYPE_CHECKING:
+        db: Database
+        viewer: bool
+        _thread: LoopThread
+        _records: dict[int, AccountRecord]
+        _stored: dict[int, Sequence[StoredPosition]]
+        _prepared: dict[int, PreparedAccount]
+        _joins: JoinedBooks
+        _whatifs: LocalWhatIfs | None
+        _streamed: set[int]
+        _judged: dict[int, dict[str, str | None]]
+        _marks: dict[int, dict[str, float]]
+        _origins: MarkOrigins
+        _streams: AccountStreams
+        _pace: PaceTracker
+        _risk: dict[int, AccountRisk]
+        _snapshots: dict[int, AccountSnapshot]
+        _history_at: dict[int, float]
+        _alerts: AlertRunner
+
+        def clock(self) -> float: ...
+        def status(self, account_id: int) -> SourceStatus: ...
+        def interval(self, record: AccountRecord) -> float: ...
+        def _publish(self) -> None: ...
+        def _emit_alerts(self, events: list[StoredAlert]) -> None: ...
+
+    def set_risk(self, risk: AccountRisk) -> None:
+        """An account's probability and funding figures, from the risk job's thread: kept and
+        carried on the account's snapshots from now on."""
+        self._thread.call(lambda: self._set_risk(risk))
+
+    def _set_risk(self, risk: AccountRisk) -> None:
+        snap = self._snapshots.get(risk.account_id)
+        if snap is None:  # an account removed meanwhile
+            return
+        self._risk[risk.account_id] = risk
+        self._snapshots[risk.account_id] = replace(snap, risk=risk)
+        self._publish()
+
+    def _on_tick(self, account_ids: Sequence[int]) -> None:
+        """Streamed marks moved these accounts: recomputed together, on the positions each
+        holds already."""
+        self._recompute_many([a for a in account_ids if a in self._stored], from_store=False)
+
+    def _recompute(self, account_id: int) -> None:
+        """After a write (a fetch, a command): from what the store now holds."""
+        self._recompute_many([account_id], from_store=True)
+
+    def _recompute_many(self, account_ids: Sequence[int], *, from_store: bool) -> None:
+        now = self.clock()
+        jobs = []
+        for account_id in account_ids:
+            record = self._records.get(account_id)
+            if record is None:
+                continue
+            if from_store or account_id not in self._stored:
+                stored: Sequence[StoredPosition] = self.db.positions.list(account_id)
+                if self._whatifs is not None:
+                    stored = self._whatifs.merged(account_id, stored)
+                self._stored[account_id] = stored
+            stored = self._stored[account_id]
+            prepared = self._prepared.get(account_id)
+            if prepared is None or not prepared.made_from(record, stored):
+                prepared = self._prepared[account_id] = prepare(record, stored)
+            streamed = account_id in self._streamed
+            jobs.append(
+                SnapshotJob(
+                    prepared,
+                    self._effective_status(account_id, now),
+                    self._marks.get(account_id, {}),
+                    self.interval(record),
+                    verified=record.kind != "exchange" or is_verified(record.venue),
+                    judged=self._judged.get(account_id) if streamed else None,
+                )
+            )
+        if not jobs:
+            return
+        with self.db.batch():  # every account's history row in one commit
+            for snap in build_snapshots(jobs, self._joins):
+                self._settle(snap, now)
+        self._emit_alerts(self._alerts.step(self._snapshots.values(), now))
+        self._publish()
+
+    def _settle(self, snap: AccountSnapshot, now: float) -> None:
+        """Keep one account's fresh snapshot: its judged disagreement, its pace, its history."""
+        account_id = snap.account_id
+        record = self._records.get(account_id)
+        snap = replace(
+            snap,
+            mark_origins=self._origins.of(account_id),
+            marks_venue=public_venue(record) if record is not None else None,
+        )
+        if account_id not in self._streamed:
+            self._judged[account_id] = {p.pool: p.exchange_disagreement for p in snap.pools}
+        else:
+            snap = replace(snap, marks_at=self._streams.live.seen.get(account_id))
+        snap = self._pace.observe(snap, now)  # each pool's time to liquidation at its pace
+        if account_id in self._risk:
+            snap = replace(snap, risk=self._risk[account_id])
+        self._snapshots[account_id] = snap
+        # History at most once a second: live marks may recompute ten times as often.
+        if (
+            not self.viewer  # the collectors write the history
+            and snap.known
+            and snap.baseline is not None
+            and snap.baseline.unknown is None  # a gap in the history, never a made-up value
+            and now - self._history_at.get(account_id, -1e9) >= 1.0
+        ):
+            self._history_at[account_id] = now
+            self._record_history(account_id, snap, now)
+
+    def _effective_status(self, account_id: int, now: float) -> SourceStatus:
+        """An OK source whose data outlived the stale window is STALE, never shown as current."""
+        status = self.status(account_id)
+        record = self._records[account_id]
+        window = self._alerts.rules.stale_after(self.interval(record))
+        age = status.age(now)
+        streamed = self._streams.live.seen.get(account_id)
+        if age is not None and streamed is not None and status.state is SourceState.OK:
+            age = min(age, max(0.0, now - streamed))  # stale only when REST and stream both are
+        fetched = status.state is SourceState.OK or (
+            status.state is SourceState.MANUAL and record.settings.get("marks_from")
+        )
+        if fetched and age is not None and age > window:
+            return replace(status, state=SourceState.STALE)
+        return status
+
+    def _record_history(self, account_id: int, snap: AccountSnapshot, now: float) -> None:
+        health = snap.baseline
+        assert health is not None
+        self.db.history.record_account_health(
+            account_id, now, health.margin_balance, health.maintenance_margin, health.health_ratio
+        )
+        marks = [
+            PositionMark(p.symbol, p.side.value, p.mark_price, p.liquidation_price)
+            for p in health.positions
+        ]
+        self.db.history.record_position_marks(account_id, now, marks)
