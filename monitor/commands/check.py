@@ -107,7 +107,10 @@ def report(
 
 
 def report_pools(
-    books: Sequence[StoredBook], as_json: bool, risks: dict[check_risk.Key, Any]
+    books: Sequence[StoredBook],
+    as_json: bool,
+    risks: dict[check_risk.Key, Any],
+    missing: str = "unknown: no positions",
 ) -> int:
     """Every pool of every stored account; the exit code is the worst pool's."""
     from monitor.domain import Book, evaluate
@@ -132,7 +135,7 @@ def report_pools(
             for pool in entry["pools"]:
                 symbol = pool.get("symbol") if pool.get("margin_mode") == "isolated" else None
                 key = (b, index.get(pool["collateral"], -1), symbol)
-                pool.update(check_risk.risk_fields(risks.get(key)))
+                pool.update(check_risk.risk_fields(risks.get(key), missing))
         print(json.dumps({"format": FORMAT, "accounts": accounts}, indent=2))
     else:
         for r in reports:
@@ -176,6 +179,8 @@ def run(args: argparse.Namespace) -> int:
             return fail(str(exc), args.json)
         if not books:  # nothing watched is nothing known, never "all is well"
             return fail("no accounts in the database", args.json)
+        if args.no_odds:
+            return report_pools(books, args.json, {}, check_risk.SKIPPED)
         return report_pools(books, args.json, check_risk.stored_risks(books, settings))
     try:
         accounts = load_portfolio(args.portfolio)

@@ -30,6 +30,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--paths", type=int, default=10_000, help="simulated price paths for the probability"
     )
     p.add_argument("--seed", type=int, default=None, help="fix the paths (repeatable figures)")
+    p.add_argument(
+        "--no-odds",
+        action="store_true",
+        help="skip the odds of liquidation and funding: no candles are read (a quick check)",
+    )
+
+
+SKIPPED = "not computed (--no-odds)"
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -60,11 +68,10 @@ def stored_risks(books: Sequence[StoredBook], settings: Settings) -> dict[Key, P
     return out
 
 
-def risk_fields(r: PoolRisk | None) -> dict[str, Any]:
+def risk_fields(r: PoolRisk | None, missing: str = "unknown: no positions") -> dict[str, Any]:
+    """The pool's JSON fields; `missing`: why there are no figures when `r` is None."""
     if r is None:
-        r = PoolRisk(
-            0, None, {}, "unknown: no positions", None, None, None, "unknown: no positions"
-        )
+        r = PoolRisk(0, None, {}, missing, None, None, None, missing)
     known = bool(r.probability)
     fields: dict[str, Any] = {
         "liquidation_probability": {h: r.probability[h].p if known else None for h in HORIZONS},

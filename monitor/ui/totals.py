@@ -103,9 +103,11 @@ class TotalsBar(QLabel):
     def show_totals(self, totals: tuple[Totals, ...], current: bool) -> None:
         if self._shown == (totals, current):
             return  # unchanged: no new text, no relayout
+        was_current = self._shown is None or self._shown[1]
         self._shown = (totals, current)
         self.setText(totals_html(totals, current))
-        self.setStyleSheet("" if current else f"color: {fmt.STALE_COLOUR};")
+        if current != was_current or not current:  # a style sheet set anew restyles the label
+            self.setStyleSheet("" if current else f"color: {fmt.STALE_COLOUR};")
         self.setVisible(bool(totals))
 
 

@@ -55,6 +55,12 @@ def test_check_json_reports_probability_and_funding(db_url, capsys, monkeypatch,
         main(["--db", db_url, "check", "--refresh", "--json", "--paths", "3000", "--seed", "9"])
         out, err = capsys.readouterr()
         reported = venue.reported(key.api_key).pool("USDT")
+        # --no-odds: a quick check that reads no candles, and says so (never a 0).
+        served = venue.requests.count("/fapi/v1/markPriceKlines")
+        assert served > 0  # the odds were worked out on the venue's candles
+        main(["--db", db_url, "check", "--json", "--no-odds"])
+        quick = json.loads(capsys.readouterr().out)["accounts"][0]["pools"][0]
+        assert venue.requests.count("/fapi/v1/markPriceKlines") == served
     finally:
         venue.stop()
     (account,) = json.loads(out)["accounts"]
@@ -68,6 +74,9 @@ def test_check_json_reports_probability_and_funding(db_url, capsys, monkeypatch,
     assert pool["funding_per_day"] == pytest.approx(expected, rel=1e-9)
     room = reported.margin_balance - reported.maintenance_margin
     assert pool["funding_runway_days"] == pytest.approx(room / -expected, rel=1e-6)
+    assert quick["liquidation_probability"] == {"1h": None, "8h": None, "24h": None}
+    assert quick["liquidation_probability_unknown"] == "not computed (--no-odds)"
+    assert quick["funding_per_day"] is None
 
 
 def test_a_portfolio_file_says_unknown_never_zero(capsys):

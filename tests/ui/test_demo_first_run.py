@@ -146,7 +146,7 @@ def test_the_window_s_start_makes_the_demo_only_with_demo_flag(tmp_path: Path, d
 def test_the_other_two_choices_open_their_dialogs_and_make_no_demo(
     qtbot: Any, first_window: MainWindow, session: MonitorSession, monkeypatch: Any
 ) -> None:
-    from PySide6.QtWidgets import QDialog
+    from PySide6.QtWidgets import QApplication, QDialog
 
     from monitor.ui.account_dialog import ManualAccountDialog
     from monitor.ui.exchange_dialog import ExchangeDialog
@@ -154,22 +154,25 @@ def test_the_other_two_choices_open_their_dialogs_and_make_no_demo(
     window = first_window
     opened: list[str] = []
 
-    def exchange_cancelled(dialog: ExchangeDialog) -> QDialog.DialogCode:
-        opened.append("exchange")
-        return QDialog.DialogCode.Rejected
-
     def manual_typed(dialog: ManualAccountDialog) -> QDialog.DialogCode:
         opened.append("manual")
         dialog.name.setText("swing")
         dialog.wallet.setText("2500")
         return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(ExchangeDialog, "exec", exchange_cancelled)
     monkeypatch.setattr(ManualAccountDialog, "exec", manual_typed)
     chooser = window.header.first_run
     qtbot.waitUntil(lambda: chooser.isVisible(), timeout=5000)
     qtbot.mouseClick(chooser.exchange_button, Qt.MouseButton.LeftButton)
-    assert opened == ["exchange"] and not session.db.accounts.list()
+
+    def exchange_dialogs() -> list[ExchangeDialog]:  # it opens without blocking (open())
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, ExchangeDialog)]
+
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in exchange_dialogs()), timeout=5000)
+    opened.append("exchange")
+    for dialog in exchange_dialogs():
+        dialog.reject()  # cancelled
+    assert not session.db.accounts.list()
     qtbot.mouseClick(chooser.manual_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _names(window) == ["swing"], timeout=5000)
     assert opened == ["exchange", "manual"]
