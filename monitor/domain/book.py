@@ -108,6 +108,31 @@ class Book:
         )
 
     @cached_property
+    def static_unknown(self) -> bool:
+        """Whether a position came in unknown (a reason from its source, fixed with the book)."""
+        return any(reason is not None for reason in self.report_columns.unknown)
+
+    @cached_property
+    def mm_entry(self) -> FloatArray:
+        """Maintenance at the entry prices (entry-basis venues): fixed with the book, so a mark
+        tick does not recompute it."""
+        from monitor.domain.maintenance import maintenance_margin  # maintenance imports book
+
+        result: FloatArray = maintenance_margin(self, self.z_entry)
+        result.flags.writeable = False  # shared by every evaluation of this book
+        return result
+
+    @cached_property
+    def pool_rows(self) -> tuple[list[int], dict[int, list[int]]]:
+        """Where each pool's rows start (and, last, the end), and each pool's isolated rows."""
+        m = len(self.accounts)
+        starts: list[int] = np.searchsorted(self.account_index, np.arange(m + 1)).tolist()
+        isolated_of: dict[int, list[int]] = {}
+        for row in np.flatnonzero(self.isolated).tolist():
+            isolated_of.setdefault(int(self.account_index[row]), []).append(row)
+        return starts, isolated_of
+
+    @cached_property
     def shares_marks(self) -> bool:
         """Whether any row takes another row's mark (two rows of one symbol in an account)."""
         return bool((self.mark_lead != np.arange(self.size)).any())

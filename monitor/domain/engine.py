@@ -77,7 +77,7 @@ def evaluate_arrays(book: Book, marks: FloatArray | None = None) -> Evaluation:
     with np.errstate(invalid="ignore"):
         distance = book.side * (marks - liq_price) / marks
     if book.groups:
-        mm_entry = maintenance_margin(book, book.z_entry)
+        mm_entry = book.mm_entry
         for group in book.groups:
             t = group_liquidation_t(book, z, group, mm_entry)
             rows = group.rows
@@ -108,7 +108,11 @@ def evaluate_arrays(book: Book, marks: FloatArray | None = None) -> Evaluation:
 
 def _nullable(values: FloatArray) -> list[float | None]:
     """Each value as a Python float, None where not finite."""
-    finite = np.where(np.isfinite(values), values, np.nan).tolist()
+    finite_mask = np.isfinite(values)
+    if finite_mask.all():  # the usual case, without a Python pass over the values
+        result: list[float | None] = values.tolist()
+        return result
+    finite = np.where(finite_mask, values, np.nan).tolist()
     return [None if v != v else v for v in finite]
 
 
@@ -135,7 +139,7 @@ def evaluate(
     z = book.to_z(ev.marks)
     m = len(book.accounts)
     per_account = thresholds if isinstance(thresholds, tuple) else (thresholds,) * m
-    mm_entry = maintenance_margin(book, book.z_entry)
+    mm_entry = book.mm_entry
     # Plain pools' moves in one vectorised walk; the others (collateral, multi-asset) one by one.
     plain = plain_pools(book)
     plain_down, plain_up = plain_moves(book, z, mm_entry, np.flatnonzero(plain))
@@ -179,10 +183,7 @@ def evaluate(
                 account_health[i] = downs[i] = ups[i] = None
         for r in np.flatnonzero(bad & ~book.isolated).tolist():  # a PnL from no price
             balance[int(book.account_index[r])] = math.nan
-    starts = np.searchsorted(book.account_index, np.arange(m + 1)).tolist()
-    isolated_of: dict[int, list[int]] = {}
-    for row in np.flatnonzero(book.isolated).tolist():
-        isolated_of.setdefault(int(book.account_index[row]), []).append(row)
+    starts, isolated_of = book.pool_rows
     reports = []
     for i in range(m):
         limits = per_account[i]

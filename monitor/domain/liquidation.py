@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from monitor.domain.book import Book, BoolArray, FloatArray, Group, IntArray
-from monitor.domain.maintenance import bracket_index, maintenance_margin, maintenance_rows, take
+from monitor.domain.maintenance import bracket_index, maintenance_rows, take
 
 # Relative slack when testing that a root lies inside its bracket: a root on a bracket
 # boundary must not fall through both neighbours by rounding.
@@ -159,7 +159,7 @@ def move_roots(
     # Maintenance at the entry notional (what entry-basis positions keep whatever the move);
     # the caller computes it once for the whole book.
     if mm_entry_all is None:
-        mm_entry_all = maintenance_margin(book, book.z_entry)
+        mm_entry_all = book.mm_entry
     mm_entry = mm_entry_all[sel] * weight
     z_entry = book.z_entry[sel]
 

@@ -76,8 +76,20 @@ def plain_moves(
     # u-space ends of each walk: below 1 and above 1.
     low_end = np.where(inverse, 1.0 / (1.0 + MOVE_UP_LIMIT), 1.0 - MOVE_DOWN_LIMIT)
     high_end = np.where(inverse, 1.0 / _INVERSE_FLOOR, 1.0 + MOVE_UP_LIMIT)
-    u_low = _first_sign_change(alpha1, beta1, b_pool, b_u, -b_da, -b_db, low_end, upward=False)
-    u_high = _first_sign_change(alpha1, beta1, b_pool, b_u, b_da, b_db, high_end, upward=True)
+    # Both walks in one pass (numpy's per-call cost is most of a tick's): walk j < k is pool
+    # j's downward one, walk k + j its upward one.
+    below = (b_u < 1.0) & (b_u > low_end[b_pool])
+    above = (b_u > 1.0) & (b_u < high_end[b_pool])
+    u_both = _first_sign_change(
+        np.concatenate([alpha1, alpha1]),
+        np.concatenate([beta1, beta1]),
+        np.concatenate([b_pool[below], b_pool[above] + k]),
+        np.concatenate([b_u[below], b_u[above]]),
+        np.concatenate([-b_da[below], b_da[above]]),
+        np.concatenate([-b_db[below], b_db[above]]),
+        np.concatenate([low_end, high_end]),
+    )
+    u_low, u_high = u_both[:k], u_both[k:]
     u_low[~healthy] = np.nan
     u_high[~healthy] = np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -102,21 +114,19 @@ def _first_sign_change(
     b_da: FloatArray,
     b_db: FloatArray,
     u_end: FloatArray,
-    *,
-    upward: bool,
 ) -> FloatArray:
-    """Walk each pool from u = 1 to its u_end through the boundaries on that side, adding each
-    boundary's step to alpha and beta; the first u where f = alpha + beta u changes sign."""
+    """Walk each of k walks from u = 1 to its u_end through its boundaries (b_*: each
+    strictly between 1 and its walk's end), adding each boundary's step to alpha and beta;
+    the first u where f = alpha + beta u changes sign."""
     k = alpha1.shape[0]
-    side = (b_u > 1.0) & (b_u < u_end[b_pool]) if upward else (b_u < 1.0) & (b_u > u_end[b_pool])
     pool_ids = np.arange(k)
-    # Events: each pool's start at u = 1, its boundaries on this side, its end at u_end.
-    ev_pool = np.concatenate([pool_ids, b_pool[side], pool_ids])
-    ev_u = np.concatenate([np.ones(k), b_u[side], u_end])
-    ev_da = np.concatenate([np.zeros(k), b_da[side], np.zeros(k)])
-    ev_db = np.concatenate([np.zeros(k), b_db[side], np.zeros(k)])
+    # Events: each walk's start at u = 1, its boundaries, its end at u_end.
+    ev_pool = np.concatenate([pool_ids, b_pool, pool_ids])
+    ev_u = np.concatenate([np.ones(k), b_u, u_end])
+    ev_da = np.concatenate([np.zeros(k), b_da, np.zeros(k)])
+    ev_db = np.concatenate([np.zeros(k), b_db, np.zeros(k)])
     kind = np.concatenate(
-        [np.zeros(k, np.int64), np.ones(int(side.sum()), np.int64), np.full(k, 2, np.int64)]
+        [np.zeros(k, np.int64), np.ones(b_u.size, np.int64), np.full(k, 2, np.int64)]
     )
     distance = np.abs(ev_u - 1.0)
     order = np.lexsort((distance, kind == 2, kind != 0, ev_pool))

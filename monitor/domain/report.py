@@ -6,8 +6,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import partial
 from typing import Any, NamedTuple
 
+from monitor.domain.dict_init import dict_init
 from monitor.domain.model import MarginMode, Side, Thresholds
 
 
@@ -76,6 +78,7 @@ class PositionHealth(NamedTuple):
     unknown: str | None = None
 
 
+@dict_init
 @dataclass(frozen=True)
 class AccountHealth:
     name: str
@@ -123,5 +126,5 @@ class AccountHealth:
 
 def position_healths(*columns: Sequence[Any]) -> list[PositionHealth]:
     """One PositionHealth per row of `columns`, given in field order."""
-    new = tuple.__new__
-    return [new(PositionHealth, values) for values in zip(*columns, strict=True)]
+    # map over a partial runs the construction in C, without a Python frame per row.
+    return list(map(partial(tuple.__new__, PositionHealth), zip(*columns, strict=True)))

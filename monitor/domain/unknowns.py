@@ -50,7 +50,7 @@ def find_unknowns(
     holds_cross = np.bincount(book.account_index[cross], minlength=m) > 0
     no_pool_mm = holds_cross & ~(pool_mm > 0)
     no_own_mm = book.isolated & ~(own_mm > 0)
-    static = any(reason is not None for reason in columns.unknown)
+    static = book.static_unknown
     if not (bad.any() or no_pool_mm.any() or no_own_mm.any() or static):
         return None
 

@@ -16,6 +16,7 @@ import numpy as np
 from monitor.domain import AccountHealth
 from monitor.domain.book import Book, FloatArray
 from monitor.domain.book_concat import concat_books
+from monitor.domain.dict_init import dict_init
 from monitor.domain.engine import evaluate
 from monitor.domain.model import Account, Position, Thresholds
 from monitor.service.snapshot import PositionRef
@@ -91,8 +92,7 @@ class PreparedAccount:
         return self.record is record and self.stored is stored
 
     def marks_of(self, pool: PreparedPool, marks: Mapping[str, float]) -> list[float]:
-        get = marks.get
-        return [get(s, m) for s, m in zip(pool.symbols, pool.stored_marks, strict=True)]
+        return list(map(marks.get, pool.symbols, pool.stored_marks))
 
 
 def prepare(record: AccountRecord, stored: Sequence[StoredPosition]) -> PreparedAccount:
@@ -135,6 +135,7 @@ def prepare(record: AccountRecord, stored: Sequence[StoredPosition]) -> Prepared
     return PreparedAccount(record, stored, tuple(pools), disabled)
 
 
+@dict_init
 @dataclass(frozen=True)
 class PoolResult:
     account: Account  # at the marks evaluated
@@ -160,19 +161,31 @@ def evaluate_prepared(
     book = concat_books(books) if joins is None else joins.join(books)
     mark_array: FloatArray = np.array(marks, dtype=np.float64)
     healths = evaluate(book, mark_array, tuple(limits))
+    # Only the rows whose mark moved get a new position: a tick moves one symbol of a pool.
+    changed = np.flatnonzero(mark_array != book.mark0).tolist()
+    changed.append(len(marks))  # a sentinel past the last row
     out: list[list[PoolResult]] = []
     at = 0
     row = 0
+    c = 0
     for prepared, _ in jobs:
         results = []
         for pool in prepared.pools:
             health = healths[at]
             baseline = healths[at + 1] if pool.whatif else health
-            n = len(pool.account.positions)
-            now = marks[row : row + n]
-            moved = tuple(at_mark(p, m) for p, m in zip(pool.account.positions, now, strict=True))
-            results.append(PoolResult(with_positions(pool.account, moved), health, baseline))
-            at += len(pool.book.accounts)
+            account = pool.account
+            end = row + len(account.positions)
+            if changed[c] < end:
+                positions = list(account.positions)
+                while changed[c] < end:
+                    r = changed[c]
+                    positions[r - row] = at_mark(positions[r - row], marks[r])
+                    c += 1
+                account = with_positions(account, tuple(positions))
             row += pool.book.size
+            while changed[c] < row:  # the rows of the pool without its what-ifs
+                c += 1
+            results.append(PoolResult(account, health, baseline))
+            at += len(pool.book.accounts)
         out.append(results)
     return out

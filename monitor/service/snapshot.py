@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
+from monitor.domain.dict_init import dict_init
 from monitor.domain.model import Account, Position, Thresholds
 from monitor.domain.report import AccountHealth, Level
 
@@ -57,6 +58,7 @@ class MarkOrigin:
     price: float
 
 
+@dict_init
 @dataclass(frozen=True)
 class PoolSnapshot:
     """One margin pool of an account: a cross pool per settle currency, or a venue's USD-valued
@@ -80,12 +82,14 @@ def _worst_first(pool: PoolSnapshot) -> tuple[int, int, float]:
     and before a known pool of the same level."""
     health = pool.baseline
     level = int(health.status)
-    if not health.known:
+    known = health.known
+    if not known:
         level = max(level, int(Level.WARNING))
     ratio = health.health_ratio
-    return (-level, 0 if not health.known else 1, ratio if ratio is not None else float("inf"))
+    return (-level, 0 if not known else 1, ratio if ratio is not None else float("inf"))
 
 
+@dict_init
 @dataclass(frozen=True)
 class AccountSnapshot:
     account_id: int
@@ -120,6 +124,8 @@ class AccountSnapshot:
 
     @staticmethod
     def order(pools: tuple[PoolSnapshot, ...] | list[PoolSnapshot]) -> tuple[PoolSnapshot, ...]:
+        if len(pools) < 2:  # most accounts have one pool, and a mark tick orders every one
+            return tuple(pools)
         return tuple(sorted(pools, key=_worst_first))
 
     @property
