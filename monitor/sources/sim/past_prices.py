@@ -99,7 +99,8 @@ def _shape(window: tuple[int, int], market_id: str, into: np.ndarray) -> np.ndar
     rng = np.random.default_rng(_seed("crash", window[0], market_id))
     walk = np.concatenate([[0.0], np.cumsum(rng.normal(0.0, NOISE, length))])
     noise = walk - np.linspace(0.0, walk[-1], length + 1)
-    return multiple * (btc + noise[np.clip(into, 0, length)])
+    shape: np.ndarray = multiple * (btc + noise[np.clip(into, 0, length)])
+    return shape
 
 
 def past_closes(
@@ -113,4 +114,5 @@ def past_closes(
         inside = (minutes >= first) & (minutes <= last)
         if inside.any():
             logs[inside] += _shape(window, market_id, minutes[inside] - first)
-    return start_price * np.exp(logs)
+    closes: np.ndarray = start_price * np.exp(logs)
+    return closes
