@@ -31,6 +31,7 @@ from monitor.service.mark_commands import MarkCommandsMixin
 from monitor.service.mark_origins import MarkOrigins, public_venue
 from monitor.service.pace import PaceTracker
 from monitor.service.prepared import JoinedBooks, PreparedAccount
+from monitor.service.probability_alerts import ProbabilityAlertsMixin
 from monitor.service.publisher import EventListener, Publisher, SnapshotListener
 from monitor.service.recompute_job import RecomputeMixin
 from monitor.service.replay_commands import ReplayCommandsMixin
@@ -76,6 +77,7 @@ class MonitorService(
     DemoCommandsMixin,
     RecomputeMixin,
     ReplayCommandsMixin,
+    ProbabilityAlertsMixin,
 ):
     def __init__(
         self,

@@ -78,11 +78,13 @@ class MonitorSession:
             self.feed = ViewerFeed(self.db.engine.url, self.service)
         self.risk: Any = None
         if risk:
-            from monitor.service.risk_job import RiskJob, stored_market
+            from monitor.service.risk_job import RiskJob, stored_alert, stored_market
 
             self.risk = RiskJob(
                 self.service.set_risk,
                 market_of=stored_market(self.service.record, self.demo.resolve),
+                alert_of=stored_alert(self.service.record),
+                on_alarm=self.service.probability_alert,
             )
             self.service.subscribe(self.risk.on_snapshot)
         # Alerts that ring go to the trader's webhooks, window or not.
