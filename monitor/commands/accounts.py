@@ -14,11 +14,10 @@ from pathlib import Path
 from monitor.contracts import MAX_INTERVAL, MIN_INTERVAL, endpoint_problem
 from monitor.contracts import interval_problem as refresh_interval_problem
 from monitor.service.api import Credentials
+from monitor.service.probability_alerts import PROBABILITY_ALERT
 from monitor.sources.exchange import credentials as vault
 from monitor.sources.exchange.build import ADDRESS_ONLY, SUPPORTED
 from monitor.store import StoreError, open_database
-
-PROBABILITY_ALERT = "probability_alert"  # as service/risk_job.py reads it
 
 EXIT_FAILED = 1
 

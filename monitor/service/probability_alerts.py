@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from monitor.service.alerting import AlertRunner, StoredAlert
+    from monitor.store.database import Database
+    from monitor.store.records import AccountRecord
+
+PROBABILITY_ALERT = "probability_alert"  # the account setting: a fraction; absent: off
 
 
 class ProbabilityAlertsMixin:
@@ -23,6 +27,8 @@ class ProbabilityAlertsMixin:
 
     if TYPE_CHECKING:
         _alerts: AlertRunner
+        db: Database
+        _records: dict[int, AccountRecord]
 
         def clock(self) -> float: ...
         def _run(self, fn: Callable[[], Any]) -> Future[Any]: ...
@@ -40,3 +46,30 @@ class ProbabilityAlertsMixin:
             self._emit_alerts(self._alerts.record([event], now))
 
         self._run(run)
+
+    def probability_alert_setting(self, account_id: int) -> Future[float | None]:
+        """The account's threshold (0.10: a 10 % chance within 24 h), None: off."""
+
+        def run() -> float | None:
+            value = self.db.accounts.get(account_id).settings.get(PROBABILITY_ALERT)
+            return None if value is None else float(value)
+
+        return self._run(run)
+
+    def set_probability_alert(self, account_id: int, fraction: float | None) -> Future[None]:
+        """Ring when the account's odds of liquidation within 24 h reach `fraction` (None:
+        off). The risk job reads it with its next figures (at most its `every` later)."""
+
+        def run() -> None:
+            record = self.db.accounts.get(account_id)
+            if fraction is not None and not 0.0 < fraction <= 1.0:
+                raise ValueError(
+                    f"account '{record.name}': the probability alert must be above 0 and at "
+                    f"most 100 %, got {fraction * 100:g} %"
+                )
+            settings = {k: v for k, v in record.settings.items() if k != PROBABILITY_ALERT}
+            if fraction is not None:
+                settings[PROBABILITY_ALERT] = float(fraction)
+            self._records[account_id] = self.db.accounts.update(account_id, settings=settings)
+
+        return self._run(run)

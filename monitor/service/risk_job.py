@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from monitor.domain.risk.alarm import ProbabilityAlarm
 from monitor.domain.risk.probability import Settings
+from monitor.service.probability_alerts import PROBABILITY_ALERT
 from monitor.service.risk_figures import MarketInputs, PoolRisk, pool_risks, read_market
 from monitor.service.snapshot import AccountSnapshot, Snapshot
 from monitor.service.sources import SimResolver, exchange_settings
@@ -48,7 +49,6 @@ MarketOf = Callable[[AccountSnapshot], tuple[str | None, str | None]]
 AlertOf = Callable[[AccountSnapshot], float | None]
 # on_alarm(account_id, subject key, text, ringing): ringing False when it re-armed.
 OnAlarm = Callable[[int, str, str, bool], None]
-PROBABILITY_ALERT = "probability_alert"  # the account setting (a fraction; absent: off)
 
 
 def no_alert(_account: AccountSnapshot) -> float | None:

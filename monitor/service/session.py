@@ -79,7 +79,9 @@ class MonitorSession:
             self.feed = ViewerFeed(self.db.engine.url, self.service)
         self.risk: Any = None
         if risk is None:
-            risk = any(r.settings.get("probability_alert") for r in self.db.accounts.list())
+            from monitor.service.probability_alerts import PROBABILITY_ALERT
+
+            risk = any(r.settings.get(PROBABILITY_ALERT) for r in self.db.accounts.list())
         if risk:
             from monitor.service.risk_job import RiskJob, stored_alert, stored_market
 

@@ -44,6 +44,7 @@ from monitor.ui.positions_model import (
     PositionsModel,
 )
 from monitor.ui.presenter import SnapshotPresenter, Views
+from monitor.ui.probability_alert_ask import ask_probability_alert
 from monitor.ui.settings import WindowSettings
 from monitor.ui.table_view import sortable_view
 from monitor.ui.theme import apply_theme
@@ -198,6 +199,9 @@ class MainWindow(QMainWindow):
         self.marks_action = account.addAction("Refresh &marks from the venue", c.refresh_marks)
         account.addAction(
             "Crash re&play…", lambda: open_crash_replay(self.hub, self.presenter.selected, self)
+        )
+        account.addAction(
+            "Probability &alert…", lambda: ask_probability_alert(self.hub, self.presenter, self)
         )
         account.aboutToShow.connect(self._enable_account_actions)
         view = self.menuBar().addMenu("&View")
