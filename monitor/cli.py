@@ -22,6 +22,7 @@ COMMANDS = {  # command: (module in monitor.commands, one line for --help)
     "export": ("export", "write stored accounts as a portfolio file"),
     "accounts": ("accounts", "add, list or remove exchange accounts"),
     "webhooks": ("webhooks", "add, list or remove the webhooks alerts are sent to"),
+    "replay": ("replay", "replay a past crash (a preset or any dates) on today's book"),
     "sim": ("sim", "run the simulated exchange on 127.0.0.1 and print its demo credentials"),
 }
 

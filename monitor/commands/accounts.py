@@ -14,6 +14,7 @@ from pathlib import Path
 from monitor.contracts import MAX_INTERVAL, MIN_INTERVAL, endpoint_problem
 from monitor.contracts import interval_problem as refresh_interval_problem
 from monitor.service.api import Credentials
+from monitor.service.probability_alerts import PROBABILITY_ALERT
 from monitor.sources.exchange import credentials as vault
 from monitor.sources.exchange.build import ADDRESS_ONLY, SUPPORTED
 from monitor.store import StoreError, open_database
@@ -47,9 +48,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help=f"seconds between refreshes, {MIN_INTERVAL:g}-{MAX_INTERVAL:g} (default 2)",
     )  # fmt: skip
     add.set_defaults(func=run_add)
-    set_ = actions.add_parser("set", help="change an account's refresh interval")
+    set_ = actions.add_parser(
+        "set", help="change an account's refresh interval or its probability alert"
+    )
     set_.add_argument("name", metavar="NAME")
-    set_.add_argument("--interval", metavar="S", type=float, required=True)
+    set_.add_argument("--interval", metavar="S", type=float)
+    set_.add_argument(
+        "--probability-alert", metavar="PCT|off",
+        help="alert when the chance of liquidation within 24 h reaches PCT percent (off by "
+        "default; the window and `watch` compute it)",
+    )  # fmt: skip
     set_.set_defaults(func=run_set)
     actions.add_parser("list", help="list stored accounts").set_defaults(func=run_list)
     remove = actions.add_parser("remove", help="remove an account and its stored secrets")
@@ -148,21 +156,53 @@ def run_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def probability_alert(text: str) -> float | None:
+    """'10' -> 0.10; 'off' -> None; ValueError naming the flag otherwise."""
+    if text.strip().lower() == "off":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 100:  # NaN fails too
+        raise ValueError(
+            f"--probability-alert: a percentage above 0 and at most 100, got {text!r} (or 'off')"
+        )
+    return value / 100
+
+
 def run_set(args: argparse.Namespace) -> int:
-    problem = interval_problem(args.interval)
+    if args.interval is None and args.probability_alert is None:
+        return fail("accounts set: nothing to set: give --interval or --probability-alert")
+    problem = None if args.interval is None else interval_problem(args.interval)
     if problem:
         return fail(problem)
+    try:
+        alert = (
+            None if args.probability_alert is None else probability_alert(args.probability_alert)
+        )
+    except ValueError as exc:
+        return fail(str(exc))
     try:
         with open_database(args.db, create=False) as db:
             record = db.accounts.by_name(args.name)
             if record is None:
                 return fail(f"account '{args.name}': no such account")
-            db.accounts.update(
-                record.account_id, settings={**record.settings, "interval": args.interval}
-            )
+            settings = dict(record.settings)
+            if args.interval is not None:
+                settings["interval"] = args.interval
+            if args.probability_alert is not None:
+                settings.pop(PROBABILITY_ALERT, None)
+                if alert is not None:
+                    settings[PROBABILITY_ALERT] = alert
+            db.accounts.update(record.account_id, settings=settings)
     except StoreError as exc:
         return fail(str(exc))
-    print(f"{args.name}: refreshed every {args.interval:g} s")
+    if args.interval is not None:
+        print(f"{args.name}: refreshed every {args.interval:g} s")
+    if args.probability_alert is not None:
+        said = "off" if alert is None else f"alert at a {alert * 100:g} % chance"
+        print(f"{args.name}: probability {said} of liquidation within 24 h")
     return 0
 
 

@@ -104,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
             webhooks=targets,
             create=args.demo,
             collector=args.collector,
+            risk=None,  # the odds are worked out only for an account's probability alert
             **({} if lease is None else {"lease_seconds": lease}),
         )
     except StoreError as exc:

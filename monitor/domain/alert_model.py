@@ -34,6 +34,10 @@ class EventKind(StrEnum):
     KNOWN = "known"  # its figures can be computed again
     ACKNOWLEDGED = "acknowledged"
     REMOVED = "removed"  # the position closed or the account left the book
+    # The odds of liquidation within the horizon rose to the account's probability alert
+    # (the risk job's ProbabilityAlarm), and fell clearly back below it.
+    PROBABILITY = "probability"
+    PROBABILITY_CLEARED = "probability_cleared"
 
 
 @dataclass(frozen=True)

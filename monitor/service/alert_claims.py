@@ -21,12 +21,14 @@ _OPENS = {
     EventKind.SOURCE_ERROR: "source",
     EventKind.DISAGREEMENT: "disagreement",
     EventKind.UNKNOWN: "unknown",
+    EventKind.PROBABILITY: "probability",
 }
 _CLOSES = {
     EventKind.FRESH: "stale",
     EventKind.SOURCE_RECOVERED: "source",
     EventKind.DISAGREEMENT_RESOLVED: "disagreement",
     EventKind.KNOWN: "unknown",
+    EventKind.PROBABILITY_CLEARED: "probability",
 }
 
 

@@ -156,6 +156,11 @@ class AlertRunner:
         self.state, events = acknowledge(self.state, key, now)
         return self._store(events, now)
 
+    def record(self, events: list[AlertEvent], now: float) -> list[StoredAlert]:
+        """Events raised outside the state machine (the probability alert): claimed among
+        collectors and logged like the others."""
+        return self._store(events, now)
+
     def claimed(self, events: list[AlertEvent], now: float) -> list[AlertEvent]:
         """Each event that would ring rings only if this process's claim lands."""
         if self._holder is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 # Shared with the sources, which must not import the service: they live in monitor.contracts
 # and are named here too for the front ends.
@@ -19,6 +19,9 @@ from monitor.contracts import ExchangeInfo as ExchangeInfo
 from monitor.contracts import ExchangeSettings as ExchangeSettings
 from monitor.domain.model import Position, Thresholds
 from monitor.service.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from monitor.service.replay_commands import ReplayResult
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,11 @@ class ServiceApi(Protocol):
     # The simulated demo: opened by the trader's choice, removed (venue stopped) in one go.
     def open_demo(self) -> Future[int]: ...
     def remove_demo(self, account_id: int) -> Future[None]: ...
+    # The probability alert (a fraction within 24 h; None: off), per account.
+    def probability_alert_setting(self, account_id: int) -> Future[float | None]: ...
+    def set_probability_alert(self, account_id: int, fraction: float | None) -> Future[None]: ...
+    # A past window's candles replayed on the account's book (off every thread but its own).
+    def crash_replay(self, account_id: int, start_ms: int, end_ms: int) -> Future[ReplayResult]: ...
 
     # History kept in the store, for charts: (epoch seconds, health ratio; NaN: none).
     def health_history(

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC, datetime
+
+import numpy as np
 
 from monitor.domain.book import Book
 from monitor.domain.model import Account, Thresholds
 from monitor.domain.risk.replay import Replay, replay
 from monitor.sources.exchange.errors import SourceError
-from monitor.sources.exchange.market_history import MINUTE_MS, MarketHistoryReader
+from monitor.sources.exchange.market_history import MINUTE_MS, MarketHistoryReader, Series
 
 # Well-known crashes, (start, end) in UTC epoch ms. A venue serves 1-minute candles of its
 # markets that far back only where they were listed then.
@@ -47,4 +50,27 @@ async def replay_window(
         return [replace(r, reason=why) for r in replay(book, {}, thresholds)]
     finally:
         await reader.close()
+    short = _short_of(candles, symbols, start_ms, end_ms)
+    if short:
+        return [replace(r, reason=f"unknown: {short}") for r in replay(book, {}, thresholds)]
     return replay(book, candles, thresholds)
+
+
+def _short_of(candles: dict[str, Series], symbols: Sequence[str], start: int, end: int) -> str:
+    """Why the candles do not span the window ('' when they do): a market listed later, or a
+    window reaching past the venue's last minute, would otherwise replay a part as the whole."""
+    first, last = -(-start // MINUTE_MS) * MINUTE_MS, end // MINUTE_MS * MINUTE_MS
+    for symbol in symbols:
+        times = candles.get(symbol, (np.zeros(0, dtype=np.int64), None))[0]
+        if not times.size:
+            return f"no candles for {symbol} in the window"
+        if times[0] > first or times[-1] < last:
+            return (
+                f"no candles for {symbol} over the whole window (the venue has "
+                f"{_utc(int(times[0]))} .. {_utc(int(times[-1]))})"
+            )
+    return ""
+
+
+def _utc(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")

@@ -31,8 +31,10 @@ from monitor.service.mark_commands import MarkCommandsMixin
 from monitor.service.mark_origins import MarkOrigins, public_venue
 from monitor.service.pace import PaceTracker
 from monitor.service.prepared import JoinedBooks, PreparedAccount
+from monitor.service.probability_alerts import ProbabilityAlertsMixin
 from monitor.service.publisher import EventListener, Publisher, SnapshotListener
 from monitor.service.recompute_job import RecomputeMixin
+from monitor.service.replay_commands import ReplayCommandsMixin
 from monitor.service.snapshot import AccountSnapshot, Snapshot, SourceState, SourceStatus
 from monitor.service.sources import (
     ManualMarksReader,
@@ -69,7 +71,13 @@ THIN_EVERY = 24 * 3600.0
 
 
 class MonitorService(
-    AccountRegistryMixin, CommandsMixin, MarkCommandsMixin, DemoCommandsMixin, RecomputeMixin
+    AccountRegistryMixin,
+    CommandsMixin,
+    MarkCommandsMixin,
+    DemoCommandsMixin,
+    RecomputeMixin,
+    ReplayCommandsMixin,
+    ProbabilityAlertsMixin,
 ):
     def __init__(
         self,

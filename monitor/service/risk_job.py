@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from monitor.domain.risk.alarm import ProbabilityAlarm
 from monitor.domain.risk.probability import Settings
+from monitor.service.probability_alerts import PROBABILITY_ALERT
 from monitor.service.risk_figures import MarketInputs, PoolRisk, pool_risks, read_market
 from monitor.service.snapshot import AccountSnapshot, Snapshot
 from monitor.service.sources import SimResolver, exchange_settings
@@ -44,6 +45,25 @@ class AccountRisk:
 
 
 MarketOf = Callable[[AccountSnapshot], tuple[str | None, str | None]]
+# The account's probability alert (0.10: ring at a 10 % chance within 24 h), None: off.
+AlertOf = Callable[[AccountSnapshot], float | None]
+# on_alarm(account_id, subject key, text, ringing): ringing False when it re-armed.
+OnAlarm = Callable[[int, str, str, bool], None]
+
+
+def no_alert(_account: AccountSnapshot) -> float | None:
+    return None
+
+
+def stored_alert(record_of: Callable[[int], AccountRecord | None]) -> AlertOf:
+    """alert_of from the accounts' stored settings (`accounts set NAME --probability-alert`)."""
+
+    def alert_of(account: AccountSnapshot) -> float | None:
+        record = record_of(account.account_id)
+        value = None if record is None else record.settings.get(PROBABILITY_ALERT)
+        return None if value is None else float(value)
+
+    return alert_of
 
 
 def venue_of(account: AccountSnapshot) -> tuple[str | None, str | None]:
@@ -93,17 +113,19 @@ class RiskJob:
         every: float = EVERY,
         settings: Settings | None = None,
         clock: Callable[[], float] = time.time,
-        alarm: ProbabilityAlarm | None = None,
-        on_alarm: Callable[[int, str], None] | None = None,
+        alert_of: AlertOf = no_alert,
+        on_alarm: OnAlarm | None = None,
     ) -> None:
-        """`alarm` (off by default) rings `on_alarm(account_id, text)` when a pool's
-        probability crosses its threshold."""
+        """`alert_of` (off by default) gives each account's probability threshold; a pool
+        whose 24 h probability rises to it rings `on_alarm` once (ProbabilityAlarm), and again
+        only after it fell clearly back."""
         self._publish = publish
         self._market_of = market_of
         self._every = every
         self._settings = settings or Settings()
         self._clock = clock
-        self._alarm = alarm or ProbabilityAlarm()
+        self._alert_of = alert_of
+        self._alarms: dict[int, ProbabilityAlarm] = {}  # per account, at its threshold
         self._on_alarm = on_alarm
         self._wake = threading.Condition()
         self._latest: dict[int, AccountSnapshot] = {}
@@ -169,8 +191,24 @@ class RiskJob:
         with self._wake:
             self._done[account.account_id] = (_structure(account), result.computed_at)
         self._publish(result)
+        self._ring(account, result)
+
+    def _ring(self, account: AccountSnapshot, result: AccountRisk) -> None:
+        """Each pool's figures through the account's ProbabilityAlarm (kept while its
+        threshold stands, so one crossing rings once however often the figures come)."""
+        threshold = self._alert_of(account)
+        alarm = self._alarms.get(account.account_id)
+        if alarm is None or alarm.threshold != threshold:
+            alarm = self._alarms[account.account_id] = ProbabilityAlarm(threshold)
+        if threshold is None or self._on_alarm is None:
+            return
         for name, r in result.pools:
-            label = f"{account.name} {name}" if r.symbol is None else f"{account.name} {r.symbol}"
-            text = self._alarm.check(label, dict(r.probability))
-            if text and self._on_alarm is not None:
-                self._on_alarm(account.account_id, text)
+            label = f"{account.label} {name}" if r.symbol is None else f"{account.label} {r.symbol}"
+            subject = f"{account.account_id}:probability:{name}:{r.symbol or 'pool'}"
+            was = alarm.rung(label)
+            text = alarm.check(label, dict(r.probability))
+            if text:
+                self._on_alarm(account.account_id, subject, text, True)
+            elif was and not alarm.rung(label):
+                back = f"{label}: liquidation within 24 h back below {threshold * 100:g} %"
+                self._on_alarm(account.account_id, subject, back, False)

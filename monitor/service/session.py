@@ -29,14 +29,15 @@ class MonitorSession:
         collector: bool = False,
         viewer: bool | None = False,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
-        risk: bool = False,
+        risk: bool | None = False,
     ) -> None:
         """`create`: a missing SQLite file is made (the window's first run, `--demo`); else
         MissingDatabase. `demo`: add the simulated demo account (never added otherwise: an
         empty database opens on the window's first-run choice). `collector`: run the accounts
         this process's leases hold. `viewer`: show what collectors write (PostgreSQL only);
         None: a viewer when a collector is live on the database, else alone. `risk`: run the
-        background job for probability of liquidation and funding (the window's)."""
+        background job for probability of liquidation and funding (the window's); None: only
+        when some account asks for a probability alert (`watch`: the paths cost CPU)."""
         self.db = open_database(db_url, create=create)
         postgres = self.db.engine.dialect.name == "postgresql"
         if viewer is None:
@@ -77,12 +78,18 @@ class MonitorSession:
 
             self.feed = ViewerFeed(self.db.engine.url, self.service)
         self.risk: Any = None
+        if risk is None:
+            from monitor.service.probability_alerts import PROBABILITY_ALERT
+
+            risk = any(r.settings.get(PROBABILITY_ALERT) for r in self.db.accounts.list())
         if risk:
-            from monitor.service.risk_job import RiskJob, stored_market
+            from monitor.service.risk_job import RiskJob, stored_alert, stored_market
 
             self.risk = RiskJob(
                 self.service.set_risk,
                 market_of=stored_market(self.service.record, self.demo.resolve),
+                alert_of=stored_alert(self.service.record),
+                on_alarm=self.service.probability_alert,
             )
             self.service.subscribe(self.risk.on_snapshot)
         # Alerts that ring go to the trader's webhooks, window or not.

@@ -17,9 +17,10 @@ _ENDS = {
     EventKind.FRESH: "stale",
     EventKind.SOURCE_RECOVERED: "source_error",
     EventKind.DISAGREEMENT_RESOLVED: "disagreement",
+    EventKind.PROBABILITY_CLEARED: "probability",
 }
 _FEEDS = {EventKind.STALE: "stale", EventKind.SOURCE_ERROR: "source_error",
-          EventKind.DISAGREEMENT: "disagreement"}  # fmt: skip
+          EventKind.DISAGREEMENT: "disagreement", EventKind.PROBABILITY: "probability"}  # fmt: skip
 _LEVEL_EVENTS = {EventKind.RAISED, EventKind.ESCALATED, EventKind.CLEARED, EventKind.REMOVED}
 SNOOZE_CHOICES = (("15 minutes", 900.0), ("1 hour", 3600.0), ("4 hours", 14_400.0))
 MAX_CHARS = 180

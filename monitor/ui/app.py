@@ -32,6 +32,7 @@ from monitor.ui.boxed_label import BoxedLabel
 from monitor.ui.chart_slot import ChartSlot
 from monitor.ui.column_fit import ColumnFit, hold_columns
 from monitor.ui.commands import Commands
+from monitor.ui.crash_replay_dialog import open_crash_replay
 from monitor.ui.demo import DemoControls
 from monitor.ui.hub import ServiceHub
 from monitor.ui.keyed_table import KEY_ROLE, SORT_ROLE
@@ -43,6 +44,7 @@ from monitor.ui.positions_model import (
     PositionsModel,
 )
 from monitor.ui.presenter import SnapshotPresenter, Views
+from monitor.ui.probability_alert_ask import ask_probability_alert
 from monitor.ui.settings import WindowSettings
 from monitor.ui.table_view import sortable_view
 from monitor.ui.theme import apply_theme
@@ -195,6 +197,12 @@ class MainWindow(QMainWindow):
         account.addAction("Re&fresh", QKeySequence.StandardKey.Refresh, c.refresh)
         self.crash_action = account.addAction("Play &crash (simulated account)", c.play_crash)
         self.marks_action = account.addAction("Refresh &marks from the venue", c.refresh_marks)
+        account.addAction(
+            "Crash re&play…", lambda: open_crash_replay(self.hub, self.presenter.selected, self)
+        )
+        account.addAction(
+            "Probability &alert…", lambda: ask_probability_alert(self.hub, self.presenter, self)
+        )
         account.aboutToShow.connect(self._enable_account_actions)
         view = self.menuBar().addMenu("&View")
         group = QActionGroup(self)

@@ -133,10 +133,10 @@ def test_a_crash_window_replayed_on_todays_book(sim_venue: SimVenue) -> None:
 
 
 def test_replay_window_through_the_service_helper(sim_venue: SimVenue) -> None:
-    """A window the venue has candles for is replayed; a preset crash from before the venue's
-    history says unknown — never a calm replay."""
+    """A window the venue has candles for is replayed; a window it has none for (here: one
+    that has not happened yet) says unknown — never a calm replay."""
     from monitor.domain.model import Thresholds
-    from monitor.service.crash_replay import PRESET_CRASHES, replay_window
+    from monitor.service.crash_replay import replay_window
 
     returns = np.zeros(7 * 24 * 60)
     returns[-300:-100] = -0.002  # -33 % over 200 minutes
@@ -157,7 +157,9 @@ def test_replay_window_through_the_service_helper(sim_venue: SimVenue) -> None:
     assert pool.reason is None
     assert pool.minutes["liquidation"] == float(np.flatnonzero(health <= 1.0)[0])
     assert pool.worst_health == pytest.approx(health.min(), rel=1e-6)
-    start, stop = PRESET_CRASHES["2025-10-10 tariff crash"]
-    [old] = run(start, stop)
-    assert old.reason is not None and old.reason.startswith("unknown: no candles")
-    assert old.worst_health is None and old.minutes == {}
+    [later] = run(end + 3_600_000, end + 7 * 3_600_000)
+    assert later.reason is not None and later.reason.startswith("unknown: no candles")
+    assert later.worst_health is None and later.minutes == {}
+    # Candles that cover only part of the window are no replay of it either.
+    [part] = run(end - 3_600_000, end + 3_600_000)
+    assert part.reason is not None and part.reason.startswith("unknown: no candles")

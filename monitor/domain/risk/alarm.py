@@ -24,6 +24,10 @@ class ProbabilityAlarm:
         if self.threshold is not None and not 0.0 < self.threshold <= 1.0:
             raise ValueError(f"probability threshold must be in (0, 1], got {self.threshold!r}")
 
+    def rung(self, pool: str) -> bool:
+        """Whether `pool`'s alert has rung and not yet re-armed."""
+        return pool in self._rung
+
     def check(self, pool: str, by_horizon: dict[str, Estimate]) -> str | None:
         """The alert text when `pool` (a name the trader knows) just crossed the threshold."""
         estimate = by_horizon.get(self.horizon)

@@ -5,7 +5,8 @@ ignore, closeTime, ...] rows; GET /fapi/v1/premiumIndex carries lastFundingRate 
 nextFundingTime; GET /fapi/v1/fundingInfo lists the markets whose interval is not the default
 8 hours, with fundingIntervalHours. By default each market's week of candles is a seeded walk
 with its own daily volatility and its beta on a common factor (fat-tailed: Student-t minutes);
-a test serves exact returns with `set_returns`, and funding with `set_funding`.
+a test serves exact returns with `set_returns`, and funding with `set_funding`. Any earlier
+window (a crash replay's) is served from past_prices.py, a recorded-shape crash among them.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from decimal import Decimal
 import numpy as np
 
 from monitor.sources.sim.markets import SimMarket
+from monitor.sources.sim.past_prices import past_closes
 
 MINUTE_MS = 60_000
 WEEK_MINUTES = 7 * 24 * 60
@@ -92,40 +94,55 @@ class MarketHistory:
         self, market_id: str, start: int | None, end: int | None, limit: int
     ) -> list[list[object]]:
         """Binance kline rows (open time ascending) within [start, end], at most `limit`:
-        the earliest ones from `start` when given, else the latest ones."""
+        the earliest ones from `start` when given (before the seeded week: the distant past of
+        past_prices.py, at any date), else the latest ones of the week."""
         with self._lock:
             if market_id not in self._candles:
                 self._default_candles()
             c = self._candles[market_id]
         n = len(c.closes)
-        opens = c.end_ms - MINUTE_MS * np.arange(n - 1, -1, -1, dtype=np.int64)
-        keep = np.ones(n, dtype=bool)
-        if start is not None:
-            keep &= opens >= start
-        if end is not None:
-            keep &= opens <= end
-        rows = np.flatnonzero(keep)
-        rows = rows[:limit] if start is not None else rows[-limit:]
-        out = []
-        for i in rows.tolist():
-            close = float(c.closes[i])
-            first = float(c.closes[i - 1]) if i > 0 else close
-            high, low = max(first, close), min(first, close)
-            t = int(opens[i])
-            out.append(
-                [
-                    t,
-                    f"{first:.8f}",
-                    f"{high:.8f}",
-                    f"{low:.8f}",
-                    f"{close:.8f}",
-                    "0",
-                    t + MINUTE_MS - 1,
-                    "0",
-                    60,
-                    "0",
-                    "0",
-                    "0",
-                ]
+        week = c.end_ms - MINUTE_MS * np.arange(n - 1, -1, -1, dtype=np.int64)
+        if start is None:
+            keep = week <= end if end is not None else np.ones(n, dtype=bool)
+            opens = week[np.flatnonzero(keep)[-limit:]]
+        else:
+            first = -(-start // MINUTE_MS) * MINUTE_MS
+            last = c.end_ms if end is None else min(end, c.end_ms)
+            opens = np.arange(first, last + 1, MINUTE_MS, dtype=np.int64)[:limit]
+        if not opens.size:
+            return []
+        closes = self._closes(
+            market_id, c, week[0], np.concatenate([[opens[0] - MINUTE_MS], opens])
+        )
+        return [_row(int(t), float(closes[i]), float(closes[i + 1])) for i, t in enumerate(opens)]
+
+    def _closes(self, market_id: str, c: Candles, week_start: int, opens: np.ndarray) -> np.ndarray:
+        """Closes at these open times: the week's where it has them, else the distant past's."""
+        out = np.empty(opens.size)
+        stored = opens >= week_start
+        out[stored] = c.closes[(opens[stored] - week_start) // MINUTE_MS]
+        if (~stored).any():
+            m = self._markets[market_id]
+            out[~stored] = past_closes(
+                market_id, m.start_price, m.daily_volatility, self._seed, opens[~stored].tolist()
             )
         return out
+
+
+def _row(t: int, first: float, close: float) -> list[object]:
+    """One Binance kline row; the open is the previous close."""
+    high, low = max(first, close), min(first, close)
+    return [
+        t,
+        f"{first:.8f}",
+        f"{high:.8f}",
+        f"{low:.8f}",
+        f"{close:.8f}",
+        "0",
+        t + MINUTE_MS - 1,
+        "0",
+        60,
+        "0",
+        "0",
+        "0",
+    ]
