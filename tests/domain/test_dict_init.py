@@ -55,7 +55,7 @@ def test_builds_what_the_generated_init_builds(args: tuple, kwargs: dict) -> Non
     CALLS.clear()
     plain, quick = Plain(*args, **kwargs), Quick(*args, **kwargs)
     assert _fields(quick) == _fields(plain)
-    assert CALLS == [f"plain {plain.name}", f"quick {quick.name}"]  # __post_init__ ran once
+    assert [f"plain {plain.name}", f"quick {quick.name}"] == CALLS  # __post_init__ ran once
 
 
 def test_refuses_what_the_generated_init_refuses() -> None:
