@@ -15,11 +15,12 @@ RATE = 0.005
 WEEK = 7 * 24 * 60
 
 
-def symmetric_closes(seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    """A week of 1-minute closes whose log returns are a shuffled, exactly balanced +-S."""
+def symmetric_closes(seed: int = 3, drift: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """A week of 1-minute closes whose log returns are a shuffled, exactly balanced +-S, each
+    plus `drift` (the week's trend: drift x WEEK in log terms)."""
     signs = np.array([1.0, -1.0] * (WEEK // 2))
     np.random.default_rng(seed).shuffle(signs)
-    closes = P0 * np.exp(np.concatenate([[0.0], np.cumsum(signs * S)]))
+    closes = P0 * np.exp(np.concatenate([[0.0], np.cumsum(signs * S + drift)]))
     stamps = 1_700_000_000_000 + 60_000 * np.arange(len(closes), dtype=np.int64)
     return stamps, closes
 

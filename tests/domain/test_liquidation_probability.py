@@ -50,6 +50,21 @@ def test_one_long_matches_the_random_walk_barrier_probability():
     assert risk.by_horizon["24h"].p > 0.2  # the check above is not about an empty tail
 
 
+@pytest.mark.parametrize("drift", [S / 20, -S / 20])  # the week rose (fell) ~50 % (~-40 %)
+def test_a_weeks_trend_is_not_carried_into_the_odds(drift: float) -> None:
+    # A week's trend is no forecast (its own standard error is about its size): the paths
+    # keep the week's moves, not its direction, so a long in a rising week is judged on the
+    # same walk as in a flat one, never talked safe by the trend (nor alarmed by a fall).
+    p_liq = P0 * math.exp(-(A - 0.5) * S)
+    book = Book.build(
+        [Account("walk", long_wallet(p_liq), (position("BTC/USDT:USDT", Side.LONG),))]
+    )
+    history = joint_returns({"BTC/USDT:USDT": symmetric_closes(drift=drift)})
+    [risk] = liquidation_probability(book, history, Settings(paths=4000, seed=11))
+    got, expected = risk.by_horizon["24h"], barrier_probability(1440, A)
+    assert abs(got.p - expected) <= got.error + 0.02, (got, expected)
+
+
 def test_two_perfectly_correlated_opposite_legs_are_near_zero():
     stamps, closes = symmetric_closes()
     history = joint_returns(

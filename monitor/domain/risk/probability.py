@@ -19,7 +19,7 @@ from monitor.domain.book import Book, IntArray
 from monitor.domain.risk.linear_rooms import LinearRooms
 from monitor.domain.risk.move_bands import BandCollector, MoveBand
 from monitor.domain.risk.path_rooms import PathRooms, Unit, units_of
-from monitor.domain.risk.paths import JointReturns, bootstrap_ratios
+from monitor.domain.risk.paths import JointReturns, bootstrap_ratios, without_drift
 from monitor.domain.unknowns import usable
 
 HORIZONS_MINUTES: tuple[tuple[str, int], ...] = (("1h", 60), ("8h", 480), ("24h", 1440))
@@ -93,12 +93,13 @@ def liquidation_probability(
     bands = BandCollector(fast, steps_of)
     if judged and steps:
         rng = np.random.default_rng(settings.seed)
+        returns = without_drift(history.returns)  # why: paths.py
         width = max(fast.features, len(linear), n_sym)
         chunk = max(1, CHUNK_VALUES // (width * steps))
         done = 0
         while done < settings.paths:
             size = min(chunk, settings.paths - done)
-            ratios = bootstrap_ratios(rng, history.returns, size, steps, settings.block)
+            ratios = bootstrap_ratios(rng, returns, size, steps, settings.block)
             firsts: list[tuple[int, IntArray]] = []
             bands.add(ratios)
             if linear:
