@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from monitor.cli import main
+from tests.vector_marks import marks_differ
 
 CASES = json.loads((Path(__file__).parents[1] / "data" / "vectors" / "cases.json").read_text())[
     "cases"
@@ -41,24 +42,13 @@ def _compare(got: dict[str, Any], expected: dict[str, Any], rel: float, where: s
     return problems
 
 
-def _marks_differ(portfolio: dict[str, Any]) -> bool:
-    """Whether rows of one symbol in one account carry different marks."""
-    for account in portfolio["accounts"]:
-        marks: dict[str, set[float]] = {}
-        for p in account["positions"]:
-            marks.setdefault(p["symbol"], set()).add(p["mark_price"])
-        if any(len(m) > 1 for m in marks.values()):
-            return True
-    return False
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_check_json_reproduces_case(case, tmp_path, capsys):
     path = tmp_path / f"{case['id']}.json"
     path.write_text(json.dumps(case["portfolio"]))
     # Some derived examples value each row at its own mark, lots of one symbol at different
     # marks solved apart; the app's default is one mark per symbol (test_one_mark.py).
-    per_row = ["--marks-per-row"] if _marks_differ(case["portfolio"]) else []
+    per_row = ["--marks-per-row"] if marks_differ(case["portfolio"]) else []
     status = main(["check", "--portfolio", str(path), "--json", *per_row])
     report = json.loads(capsys.readouterr().out)
     assert report["format"] == "margin-monitor.health/1"

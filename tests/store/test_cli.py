@@ -13,8 +13,8 @@ from monitor.cli import main
 from monitor.domain.model import Maintenance, Position, Side
 from monitor.formats.portfolio import load_portfolio
 from monitor.store import ENV_VAR, open_database
-from tests.domain.test_vectors import _marks_differ
 from tests.store.conftest import EXAMPLE, vector_cases
+from tests.vector_marks import marks_differ
 
 HEADER = "symbol,side,contracts,entry_price,mark_price,margin_mode,isolated_margin,maintenance_rate"
 
@@ -165,7 +165,7 @@ def test_check_json_reports_the_stored_accounts_as_the_published_figures(
     # from their files with --marks-per-row (tests/domain/test_vectors.py).
     monkeypatch.setenv(ENV_VAR, db_url)
     expected = {}
-    for case in [c for c in CASES if not _marks_differ(c["portfolio"])]:
+    for case in [c for c in CASES if not marks_differ(c["portfolio"])]:
         portfolio = case["portfolio"]
         for i, account in enumerate(portfolio["accounts"]):
             name = f"{case['id']}-{account['name']}"
