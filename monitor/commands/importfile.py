@@ -7,6 +7,7 @@ import argparse
 import csv
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +117,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             accounts = load_portfolio(path)
         with open_database(args.db) as db:
-            import_accounts(db, accounts, replace=args.replace)
+            # The marks enter the app now: their age counts from the import.
+            import_accounts(db, accounts, replace=args.replace, typed_at=time.time())
     except (PortfolioError, StoreError) as exc:
         print(f"margin-monitor import: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -81,9 +81,9 @@ class CommandsMixin:
         def run() -> int:
             local = self._whatifs
             if local is not None and (position.hypothetical or local.owns(position_id)):
-                saved = local.save(account_id, position, position_id)
+                saved = local.save(account_id, position, position_id, self.clock())
             else:
-                saved = self.db.positions.save(account_id, position, position_id)
+                saved = self.db.positions.save(account_id, position, position_id, self.clock())
             self._recompute(account_id)
             return saved
 

@@ -21,15 +21,27 @@ class LocalWhatIfs:
     def owns(position_id: int | None) -> bool:
         return position_id is not None and position_id < 0
 
-    def save(self, account_id: int, position: Position, position_id: int | None) -> int:
+    def save(
+        self,
+        account_id: int,
+        position: Position,
+        position_id: int | None,
+        typed_at: float | None = None,
+    ) -> int:
+        """Add or replace a what-if; `typed_at` is its mark's time unless the mark is kept."""
         mine = self._by_account.setdefault(account_id, {})
         if position_id is None:
             position_id, self._next_id = self._next_id, self._next_id - 1
             enabled = True
         else:
-            enabled = self._get(account_id, position_id).enabled
+            old = self._get(account_id, position_id)
+            enabled = old.enabled
+            if old.position.mark_price == position.mark_price:
+                typed_at = old.mark_typed_at
         hypothetical = replace(position, hypothetical=True)
-        mine[position_id] = StoredPosition(position_id, "hypothetical", enabled, hypothetical)
+        mine[position_id] = StoredPosition(
+            position_id, "hypothetical", enabled, hypothetical, mark_typed_at=typed_at
+        )
         return position_id
 
     def delete(self, account_id: int, position_id: int) -> None:

@@ -117,7 +117,12 @@ def prepare(record: AccountRecord, stored: Sequence[StoredPosition]) -> Prepared
             PreparedPool(
                 pool=pool,
                 refs=tuple(
-                    PositionRef(s.position_id if s.kind != "live" else None, s.kind, s.enabled)
+                    PositionRef(
+                        s.position_id if s.kind != "live" else None,
+                        s.kind,
+                        s.enabled,
+                        s.mark_typed_at,
+                    )
                     for s in members
                 ),
                 account=account,

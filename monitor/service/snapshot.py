@@ -45,6 +45,7 @@ class PositionRef:
     position_id: int | None  # None for live exchange rows (replaced every refresh)
     kind: str  # "live" | "manual" | "hypothetical"
     enabled: bool = True  # hypothetical rows can be switched off
+    mark_typed_at: float | None = None  # when its mark was typed (None: read, or not known)
 
 
 @dataclass(frozen=True)

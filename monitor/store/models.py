@@ -104,6 +104,9 @@ class PositionRow(Base):
     exchange_maintenance_margin: Mapped[float | None]
     # Added by 0005: why the position cannot be judged, as its source said (None: it can).
     unknown: Mapped[str | None] = mapped_column(Text)
+    # Added by 0008: when the trader typed the mark (epoch seconds; None: read from a venue,
+    # or typed before the time was kept).
+    mark_typed_at: Mapped[float | None]
 
 
 class MarkRow(Base):

@@ -19,10 +19,15 @@ from monitor.store.positions import add_position, load_pools
 
 
 def import_accounts(
-    db: Database, accounts: Sequence[Account], *, replace: bool = False
+    db: Database,
+    accounts: Sequence[Account],
+    *,
+    replace: bool = False,
+    typed_at: float | None = None,
 ) -> tuple[int, ...]:
     """Add the accounts as manual ones, all or none. A name already stored is refused unless
-    `replace`, which removes the stored account (history included) first."""
+    `replace`, which removes the stored account (history included) first. `typed_at`: when
+    their marks entered the app (a file does not say when they were typed)."""
     with db.write() as s:
         ids = []
         for account in accounts:
@@ -42,7 +47,8 @@ def import_accounts(
                 wallet_balance=account.wallet_balance,
             )
             for p in account.positions:
-                add_position(s, account_id, p, "hypothetical" if p.hypothetical else "manual")
+                kind = "hypothetical" if p.hypothetical else "manual"
+                add_position(s, account_id, p, kind, typed_at=typed_at)
             ids.append(account_id)
         return tuple(ids)
 

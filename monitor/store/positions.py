@@ -33,8 +33,10 @@ def add_position(
     position: Position,
     kind: PositionKind,
     pool: str | None = None,
+    typed_at: float | None = None,
 ) -> int:
     row = stage_position(session, account_id, position, kind, pool)
+    row.mark_typed_at = typed_at
     session.flush()
     return row.id
 
@@ -109,7 +111,7 @@ class PositionStore:
         with self._db.read() as s:
             account_row(s, account_id)
             return tuple(
-                StoredPosition(r.id, r.kind, r.enabled, to_position(r), r.pool)  # type: ignore[arg-type]
+                StoredPosition(r.id, r.kind, r.enabled, to_position(r), r.pool, r.mark_typed_at)  # type: ignore[arg-type]
                 for r in _rows(s, account_id)
             )
 
@@ -165,29 +167,40 @@ class PositionStore:
             account.positions_fetched_at = fetched_at
             account.pools = pools_to_json(pools)
 
-    def save(self, account_id: int, position: Position, position_id: int | None = None) -> int:
+    def save(
+        self,
+        account_id: int,
+        position: Position,
+        position_id: int | None = None,
+        typed_at: float | None = None,
+    ) -> int:
         """Insert (no id) or update a manual position, or a hypothetical one when
-        `position.hypothetical`; returns its id. Live positions belong to the refresh."""
+        `position.hypothetical`; returns its id. Live positions belong to the refresh.
+        `typed_at` is when the trader typed it: its mark's time, kept while the mark stays."""
         kind: PositionKind = "hypothetical" if position.hypothetical else "manual"
         with self._db.write() as s:
             account_row(s, account_id)
             if position_id is None:
-                return add_position(s, account_id, position, kind)
+                return add_position(s, account_id, position, kind, typed_at=typed_at)
             row = self._own_row(s, account_id, position_id)
             if row.kind == "live":
                 raise StoreError(f"position #{position_id}: live positions come from the venue")
+            if row.mark_price != position.mark_price:
+                row.mark_typed_at = typed_at
             row.kind = kind
             fill_row(row, position)
             return row.id
 
     def set_marks(self, account_id: int, marks: Mapping[str, float]) -> int:
-        """The typed (manual and hypothetical) positions of these symbols take these marks,
-        in one transaction; returns how many changed. Live positions belong to the refresh."""
+        """The typed (manual and hypothetical) positions of these symbols take these marks
+        (a venue's: no longer typed), in one transaction; returns how many changed. Live
+        positions belong to the refresh."""
         with self._db.write() as s:
             account_row(s, account_id)
             rows = [r for r in _rows(s, account_id) if r.kind != "live" and r.symbol in marks]
             for row in rows:
                 row.mark_price = marks[row.symbol]
+                row.mark_typed_at = None
             return len(rows)
 
     def delete(self, account_id: int, position_id: int) -> None:

@@ -56,6 +56,8 @@ class StoredPosition:
     enabled: bool
     position: Position
     pool: str | None = None  # None: the account's first pool
+    # When the trader typed its mark (epoch seconds); None: read from a venue, or not known.
+    mark_typed_at: float | None = None
 
 
 @dataclass(frozen=True)

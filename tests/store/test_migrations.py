@@ -62,6 +62,7 @@ def test_a_database_of_the_first_schema_moves_forward_with_its_data(db_url, tmp_
         assert (record.exchange_health_ratio, record.positions_fetched_at) == (120.5, 1.7e9)
         (stored,) = db.positions.list(record.account_id)
         assert (stored.kind, stored.enabled) == ("live", True)
+        assert stored.mark_typed_at is None  # 0008: a venue's mark, never typed
         assert stored.position == Position(
             symbol="BTC/USDT:USDT", side=Side.LONG, contracts=0.04, entry_price=50000.0,
             mark_price=46000.0, maintenance=Maintenance.flat(0.005), leverage=10.0,
