@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -142,10 +143,28 @@ def report_pools(
             if not r.verified:
                 print(f"{r.name}: UNVERIFIED — the app's reading of this venue is not verified")
         print(health_table([h for r in reports for _, h in r.pools]))
+        for line in mark_lines(books, time.time()):
+            print(line)
         for (b, j, _), r in risks.items():
             pool = books[b].pools[j]
             print(check_risk.words(books[b].name, pool.collateral or "", r))
     return pooled_exit_status(reports)
+
+
+def mark_lines(books: Sequence[StoredBook], now: float) -> list[str]:
+    """Where each manual account's marks come from, and how old they are: a typed mark
+    never moves with the market, so its age is what the trader needs to judge it."""
+    from monitor.formats.mark_age import ago, typed_age
+
+    lines = []
+    for book in books:
+        for m in book.marks:
+            if m.source == "public" and m.at is not None:
+                words = f"from {m.venue} public ticker, read {ago(now - m.at)}"
+            else:
+                words = typed_age(m.at, now) + ("" if m.at is not None else ", when not kept")
+            lines.append(f"{book.name}: {m.symbol} mark {words}")
+    return lines
 
 
 def run(args: argparse.Namespace) -> int:
@@ -160,8 +179,6 @@ def run(args: argparse.Namespace) -> int:
     if not args.portfolio:
         # The stored accounts, each judged by its own stored thresholds. Imported here so a
         # file check does not load the database layer.
-        import time
-
         from monitor.store import StoreError, open_database
         from monitor.store.portfolio_io import stored_accounts
 

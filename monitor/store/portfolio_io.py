@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from monitor.contracts import configured_interval
 from monitor.domain.alerts import DEFAULT_RULES
@@ -14,8 +15,9 @@ from monitor.domain.model import Account, Thresholds
 from monitor.store.accounts import add_account, to_record
 from monitor.store.database import Database
 from monitor.store.errors import StoreError
-from monitor.store.models import AccountRow
+from monitor.store.models import AccountRow, MarkRow, PositionRow
 from monitor.store.positions import add_position, load_pools
+from monitor.store.records import PositionKind
 
 
 def import_accounts(
@@ -47,7 +49,7 @@ def import_accounts(
                 wallet_balance=account.wallet_balance,
             )
             for p in account.positions:
-                kind = "hypothetical" if p.hypothetical else "manual"
+                kind: PositionKind = "hypothetical" if p.hypothetical else "manual"
                 add_position(s, account_id, p, kind, typed_at=typed_at)
             ids.append(account_id)
         return tuple(ids)
@@ -87,6 +89,44 @@ class StoredBook:
     pools: tuple[Account, ...]
     # Where its public market data (candles, funding) is read: (ccxt id, REST base URL).
     market: tuple[str | None, str | None] = (None, None)
+    # A manual account's marks: where each came from and when (see typed_marks).
+    marks: tuple[MarkAge, ...] = ()
+
+
+@dataclass(frozen=True)
+class MarkAge:
+    """Where a typed position's mark came from: "typed" (at: when, None if never kept) or
+    "public" (the venue's public ticker, read at `at`)."""
+
+    symbol: str
+    source: str
+    at: float | None
+    venue: str | None = None
+
+
+def typed_marks(session: Session, account_id: int, venue: str | None) -> tuple[MarkAge, ...]:
+    """The marks of a manual account's rows (what-ifs switched on included), one per symbol
+    and age: a mark still at the venue's last public read is the venue's, as of that read."""
+    rows = session.scalars(
+        select(PositionRow)
+        .where(PositionRow.account_id == account_id, PositionRow.kind != "live")
+        .order_by(PositionRow.id)
+    ).all()
+    public = {}
+    if venue:
+        public = {
+            m.symbol: m for m in session.scalars(select(MarkRow).where(MarkRow.venue == venue))
+        }
+    ages: dict[MarkAge, None] = {}
+    for r in rows:
+        if r.kind == "hypothetical" and not r.enabled:
+            continue
+        read = public.get(r.symbol)
+        if r.mark_typed_at is None and read is not None and read.price == r.mark_price:
+            ages[MarkAge(r.symbol, "public", read.fetched_at, venue)] = None
+        else:
+            ages[MarkAge(r.symbol, "typed", r.mark_typed_at)] = None
+    return tuple(ages)
 
 
 def _market_of(
@@ -118,6 +158,10 @@ def stored_accounts(db: Database, now: float) -> tuple[StoredBook, ...]:
                         f"account '{record.name}': data too stale to judge ({age}, "
                         f"stale after {window:g} s)"
                     )
+            market = _market_of(record.kind, record.venue, record.settings)
+            marks: tuple[MarkAge, ...] = ()
+            if record.kind == "manual":
+                marks = typed_marks(s, row.id, market[0] or record.venue)
             books.append(
                 StoredBook(
                     record.name,
@@ -125,7 +169,8 @@ def stored_accounts(db: Database, now: float) -> tuple[StoredBook, ...]:
                     record.venue,
                     record.thresholds,
                     load_pools(s, row.id),
-                    _market_of(record.kind, record.venue, record.settings),
+                    market,
+                    marks,
                 )
             )
         return tuple(books)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import time
 
 from monitor.domain.model import Position
+from monitor.formats.mark_age import TYPED, ago, typed_age
 from monitor.service.snapshot import AccountSnapshot
 from monitor.ui import formatting as fmt
 
-TYPED = "typed"
 WORDS = {
     "stream": "live stream",
     "rest": "REST read",
@@ -22,20 +22,23 @@ WORDS = {
 }
 
 
-def mark_source(position: Position, kind: str, snap: AccountSnapshot) -> tuple[str, float | None]:
+def mark_source(
+    position: Position, kind: str, snap: AccountSnapshot, typed_at: float | None = None
+) -> tuple[str, float | None]:
     """(source, epoch seconds of the mark or None) for a row of `kind` ("live", "manual",
-    "hypothetical"). A symbol's origin counts only while the row's mark is the price read:
-    a mark typed since is the trader's."""
+    "hypothetical"); `typed_at` is when the row's mark was typed, if the store knows. A
+    symbol's origin counts only while the row's mark is the price read: a mark typed since
+    is the trader's."""
     origin = snap.mark_origin(position.symbol)
     if origin is not None and origin.price == position.mark_price:
         return origin.source, origin.at
     if kind == "live":  # a venue's row, read with the account
         return "rest", snap.status.last_success
-    return TYPED, None
+    return TYPED, typed_at
 
 
-def mark_cell(price: str, source: str) -> str:
-    return f"{price} · {TYPED}" if source == TYPED else price
+def mark_cell(price: str, source: str, at: float | None = None) -> str:
+    return f"{price} · {typed_age(at, time.time())}" if source == TYPED else price
 
 
 def mark_tooltip(source: str, at: float | None, venue: str | None) -> str:
@@ -45,7 +48,8 @@ def mark_tooltip(source: str, at: float | None, venue: str | None) -> str:
     manual account's polled marks, say when they were read."""
     if source == TYPED:
         where = f"; Account ▸ Refresh marks from {venue} reads the venue's" if venue else ""
-        return f"mark: typed by hand, not a market price{where}"
+        when = "" if at is None else f" {ago(time.time() - at)} (at {read_time(at)})"
+        return f"mark: typed by hand{when}, not a market price{where}"
     if source == "public":
         return f"mark: {venue or 'the venue'} public ticker, read at {read_time(at)}"
     return f"mark: {WORDS.get(source, source)} from the venue, as old as the account's data"

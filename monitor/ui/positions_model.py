@@ -118,7 +118,7 @@ def render_position(
         symbol,
         p.side.value,
         tf.size_text(p, fmt.amount(p.contracts)),
-        mark_cell(fmt.price(h.mark_price if h else p.mark_price), row.mark_source),
+        mark_cell(fmt.price(h.mark_price if h else p.mark_price), row.mark_source, row.mark_at),
         fmt.money(h.unrealized_pnl, unit=unit) if h else fmt.UNKNOWN,
         fmt.percent(roe, signed=True),
         liq_text(row, whatif),

@@ -26,7 +26,7 @@ class PositionRow:
     pool: str = ""  # the margin pool it counts in
     rank: int = 0  # its pool's place, the worst pool 0
     # Where its mark comes from ("stream", "rest", "public", "typed") and when (epoch seconds;
-    # None: typed, when is not known). See mark_source.py.
+    # None: not known). See mark_source.py.
     mark_source: str = "typed"
     mark_at: float | None = None
 
@@ -44,7 +44,7 @@ def position_rows(snap: AccountSnapshot) -> list[PositionRow]:
 
 
 def _with_mark_source(row: PositionRow, snap: AccountSnapshot) -> PositionRow:
-    source, at = mark_source(row.position, row.ref.kind, snap)
+    source, at = mark_source(row.position, row.ref.kind, snap, row.ref.mark_typed_at)
     return replace(row, mark_source=source, mark_at=at)
 
 

@@ -241,3 +241,24 @@ def test_check_and_the_window_call_the_same_data_stale(db_url, capsys):
     status, _, err = _cli(capsys, "--db", db_url, "check")
     assert status == 3
     assert "data too stale to judge (fetched 45 s ago, stale after 30 s)" in err
+
+
+def test_check_says_how_old_each_typed_mark_is(db_url, capsys):
+    with open_database(db_url) as db:
+        account = db.accounts.add(
+            "hand", "manual", venue="binanceusdm", collateral="USDT", wallet_balance=10_000.0
+        )
+        now = time.time()
+        eth = Position("ETH/USDT:USDT", Side.LONG, 2, 3_000, 3_000, Maintenance.flat(0.005))
+        btc = Position("BTC/USDT:USDT", Side.SHORT, 0.1, 60_000, 61_000, Maintenance.flat(0.005))
+        sol = Position("SOL/USDT:USDT", Side.LONG, 10, 150, 151, Maintenance.flat(0.005))
+        db.positions.save(account, eth, typed_at=now - (3 * 3600 + 300))
+        db.positions.save(account, btc, typed_at=now - 1_000.0)
+        db.positions.save(account, sol)  # typed before the time was kept
+        # ... and one refreshed from the venue: its mark is the venue's, read 2 min ago.
+        db.market.upsert_marks("binanceusdm", [("SOL/USDT:USDT", 151.0)], now - 125)
+    status, out, _ = _cli(capsys, "--db", db_url, "check", "--no-odds")
+    assert status in (0, 1, 2)
+    assert "hand: ETH/USDT:USDT mark typed 3 h ago" in out
+    assert "hand: BTC/USDT:USDT mark typed 16 min ago" in out
+    assert "hand: SOL/USDT:USDT mark from binanceusdm public ticker, read 2 min ago" in out

@@ -4,6 +4,7 @@ Binance on loopback, through the real ccxt), which survive a restart as the venu
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -104,3 +105,33 @@ def test_refreshing_marks_without_a_venue_is_refused_in_words(
     failure = service.refresh_marks(account_id).exception(timeout=10)
     assert isinstance(failure, ValueError)
     assert "'book'" in str(failure) and "no venue" in str(failure)
+
+
+def test_a_typed_mark_says_how_long_ago_it_was_typed(
+    qtbot: Any, tmp_path: Any, db: Database, make_service: Callable[..., Any]
+) -> None:
+    account_id = db.accounts.add("book", "manual", collateral="USDT", wallet_balance=5_000.0)
+    typed_at = time.time() - (3 * 3600 + 120)  # three hours and two minutes ago
+    db.positions.save(account_id, ETH, typed_at=typed_at)
+    service, _ = make_service()
+    service.start()
+    window = open_window(qtbot, service, tmp_path)
+    row = window.positions_model.position_row(0)
+    assert row is not None and (row.mark_source, row.mark_at) == ("typed", typed_at)
+    text, tip = mark_cell(window)
+    assert text == "3,000.0 · typed 3 h ago"
+    assert "typed by hand 3 h ago" in tip
+    assert time.strftime("%H:%M", time.localtime(typed_at)) in tip  # and at what clock time
+
+
+def test_the_service_stamps_a_saved_mark_with_its_clock(
+    db: Database, make_service: Callable[..., Any]
+) -> None:
+    account_id = db.accounts.add("book", "manual", collateral="USDT", wallet_balance=5_000.0)
+    service, recorder = make_service(clock=lambda: 1_800_000_000.0)
+    service.start()
+    service.save_position(account_id, ETH).result(timeout=10)
+    (stored,) = db.positions.list(account_id)
+    assert stored.mark_typed_at == 1_800_000_000.0
+    snap = wait_for(lambda: recorder.latest("book"))
+    assert snap.pools[0].refs[0].mark_typed_at == 1_800_000_000.0
