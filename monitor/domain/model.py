@@ -36,6 +36,9 @@ class Tier:
     floor: float
     rate: float
     amount: float
+    # The venue's own maximum leverage in this bracket (OKX maxLever, Binance initialLeverage,
+    # Bybit maxLeverage); None when it gave none (safe_size then derives 1 / (2 x rate)).
+    max_leverage: float | None = None
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,16 @@ class Maintenance:
         )
 
     @staticmethod
-    def tiered(floors: list[float], rates: list[float], amounts: list[float | None]) -> Maintenance:
+    def tiered(
+        floors: list[float],
+        rates: list[float],
+        amounts: list[float | None],
+        max_leverages: list[float | None] | None = None,
+    ) -> Maintenance:
         """Bracket table; a missing amount follows the continuity recurrence
-        cum_n = cum_{n-1} + floor_n * (rate_n - rate_{n-1})."""
+        cum_n = cum_{n-1} + floor_n * (rate_n - rate_{n-1}). `max_leverages`: the venue's
+        maximum leverage per bracket, where it gives one."""
+        levers = max_leverages or [None] * len(floors)
         order = sorted(range(len(floors)), key=lambda i: floors[i])
         tiers: list[Tier] = []
         given = all(a is not None for a in amounts)
@@ -79,7 +89,15 @@ class Maintenance:
                     amount = prev.amount + floors[i] * (rates[i] - prev.rate)
                 else:
                     amount = 0.0
-            tiers.append(Tier(float(floors[i]), float(rates[i]), float(amount)))
+            lever = levers[i]
+            tiers.append(
+                Tier(
+                    float(floors[i]),
+                    float(rates[i]),
+                    float(amount),
+                    None if lever is None else float(lever),
+                )
+            )
         return Maintenance(tiers=tuple(tiers), kind="tiers", amounts_given=given)
 
 

@@ -21,8 +21,10 @@ Limits, each a phi (the smallest root wins):
 - isolated: the order's own health and its own distance to liquidation likewise, its initial
   margin (notional / leverage) leaving the cross wallet;
 - leverage: the typed leverage must not exceed the venue's maximum for the bracket the size
-  lands in (max_leverage tables as given; bracket tables as 1 / (2 x rate), the relation of
-  Binance's and Bybit's standard tables, since brackets here carry no leverage of their own).
+  lands in: the venue's own figure where its table gives one (OKX maxLever, Binance
+  initialLeverage, Bybit maxLeverage; max_leverage tables as given), else derived as
+  1 / (2 x rate), the relation of Binance's and Bybit's standard tables (OKX's is lower:
+  100x at a 0.4 % rate, where the relation says 125x).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from monitor.domain.book import Book, FloatArray, IntArray
+from monitor.domain.book import Book, BoolArray, FloatArray, IntArray
 from monitor.domain.engine import evaluate_arrays
 from monitor.domain.model import Account, MaintenanceBasis, MarginMode, Position
 
@@ -46,9 +48,16 @@ class SafeSize:
     binding: str  # which limit binds: "health", "move down", "move up", "leverage", "own health",
     # "own move", "" (none) — in words for the trader via `reason`
     leverage: float | None  # the leverage the size was computed with (None: cross, none typed)
+    # True: the binding maximum leverage was derived (1 / (2 x rate)), the venue gave none.
+    leverage_derived: bool = False
 
     @property
     def reason(self) -> str:
+        if self.binding == "leverage" and self.leverage_derived:
+            return (
+                "the maximum leverage for that size, taken as 1 / (2 × maintenance rate): "
+                "the venue gave no maximum of its own"
+            )
         return {
             "health": "the warning health",
             "move down": "the warning move (a fall)",
@@ -62,14 +71,18 @@ class SafeSize:
         }[self.binding]
 
 
-def tier_max_leverage(position: Position) -> FloatArray:
-    """(K,) the venue's maximum leverage in each of the position's brackets."""
+def tier_max_leverage(position: Position) -> tuple[FloatArray, BoolArray]:
+    """(K,) the maximum leverage in each of the position's brackets, and (K,) whether it was
+    derived (1 / (2 x rate)) because the venue gave none for that bracket."""
     m = position.maintenance
     if m.kind == "max_leverage" and m.max_leverage:
-        return np.full(len(m.tiers), float(m.max_leverage))
+        return np.full(len(m.tiers), float(m.max_leverage)), np.zeros(len(m.tiers), dtype=bool)
     rates = np.array([t.rate for t in m.tiers], dtype=np.float64)
+    given = np.array([t.max_leverage or np.nan for t in m.tiers], dtype=np.float64)
+    derived = np.isnan(given)
     with np.errstate(divide="ignore"):
-        return np.where(rates > 0, 1.0 / (2.0 * rates), np.inf)
+        fallback = np.where(rates > 0, 1.0 / (2.0 * rates), np.inf)
+    return np.where(derived, fallback, given), derived
 
 
 def first_root(
@@ -213,13 +226,16 @@ def largest_safe_size(
             pnl, per = per_contract(t)
             own = first_root(0.0, margin + pnl, h, 1.0, per, floors, rates, amounts)
             limits.append((name, own))
+    derived = False
     if leverage:
         _, per = per_contract(1.0)
-        too_high = np.flatnonzero(tier_max_leverage(p) < leverage)
+        maxima, guessed = tier_max_leverage(p)
+        too_high = np.flatnonzero(maxima < leverage)
         if too_high.size:
             cap = (floors[too_high[0]] - held_notional(1.0)) / per
             limits.append(("leverage", max(cap, 0.0)))
+            derived = bool(guessed[too_high[0]])
     name, size = min(limits, key=lambda item: item[1])
     if not math.isfinite(size):
         return SafeSize(math.inf, "", leverage)
-    return SafeSize(max(0.0, size * (1.0 - _SAFE)), name, leverage)
+    return SafeSize(max(0.0, size * (1.0 - _SAFE)), name, leverage, derived)

@@ -16,11 +16,19 @@ from monitor.store.models import PositionRow
 
 
 def tiers_to_json(tiers: Sequence[Tier]) -> list[list[float]]:
-    return [[t.floor, t.rate, t.amount] for t in tiers]
+    """[[floor, rate, amount], ...], a fourth figure where the venue gave its maximum
+    leverage for the tier (rows written before it was kept have three)."""
+    return [
+        [t.floor, t.rate, t.amount] + ([] if t.max_leverage is None else [t.max_leverage])
+        for t in tiers
+    ]
 
 
 def tiers_from_json(rows: Sequence[Sequence[float]]) -> tuple[Tier, ...]:
-    return tuple(Tier(float(f), float(r), float(a)) for f, r, a in rows)
+    return tuple(
+        Tier(float(r[0]), float(r[1]), float(r[2]), float(r[3]) if len(r) > 3 else None)
+        for r in rows
+    )
 
 
 def fill_row(row: PositionRow, p: Position) -> PositionRow:

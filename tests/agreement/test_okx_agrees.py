@@ -76,6 +76,15 @@ def test_the_band_is_chosen_by_contracts_for_the_whole_position(venue):
     assert [(t.rate, t.amount) for t in position.maintenance.tiers] == [(0.005, 0.0)]
 
 
+def test_the_band_carries_the_venues_own_maximum_leverage(venue):
+    """The position-tiers row's maxLever (66.66 for the second BTC-USDT-SWAP band, as the
+    simulated OKX serves it), not 1 / (2 x 0.5 %) = 100: largest safe size caps by it."""
+    c = venue.add_book(BOOKS["second band"])
+    (pool,) = fetch("okx", venue.url, Credentials(c.api_key, c.secret, c.passphrase))
+    (position,) = pool.positions
+    assert [t.max_leverage for t in position.maintenance.tiers] == [66.66]
+
+
 def test_the_exchanges_own_ratio_is_read_per_currency(venue):
     c = venue.add_book(BOOKS["demo"])
     pools = fetch("okx", venue.url, Credentials(c.api_key, c.secret, c.passphrase))

@@ -71,6 +71,30 @@ def test_the_typed_leverage_caps_the_size_at_the_brackets_that_allow_it():
     assert largest_safe_size(rich, order, 2.0, 0.03).contracts > 10.0
 
 
+def test_the_venues_own_maximum_leverage_per_bracket_caps_the_size():
+    # OKX's BTC-USDT-SWAP bands (the simulated OKX serves them: mmr 0.4 %, 0.5 %, 0.75 %,
+    # maxLever 100, 66.66, 50; 1 / (2 x rate) would say 125x, 100x, 66.7x). Floors in notional
+    # at 60,000: 0, 1,000.01 x 0.01 BTC, 5,000.01 x 0.01 BTC. At 75x the venue refuses the
+    # second band: the order stops at its floor; the derived maxima would allow it.
+    floors = [0.0, 1_000.01 * 0.01 * 60_000.0, 5_000.01 * 0.01 * 60_000.0]
+    rates = [0.004, 0.005, 0.0075]
+    okx = Maintenance.tiered(floors, rates, [None] * 3, [100.0, 66.66, 50.0])
+    rich = Account("rich", 1_000_000.0)
+    order = Position(BTC, Side.LONG, 0.0, 60_000.0, 60_000.0, okx)
+    result = largest_safe_size(rich, order, 2.0, 0.03, leverage=75.0)
+    assert result.binding == "leverage" and not result.leverage_derived
+    assert math.isclose(result.contracts, floors[1] / 60_000.0, rel_tol=1e-8)
+    assert result.reason == "the venue's maximum leverage for that size"
+    # 110x: above even the first band's 100x, so nothing is allowed (derived: 125x allowed it).
+    assert largest_safe_size(rich, order, 2.0, 0.03, leverage=110.0).contracts == 0.0
+    # The same table without the venue's figures: derived, and the reason says so.
+    bare = replace(order, maintenance=Maintenance.tiered(floors, rates, [None] * 3))
+    derived = largest_safe_size(rich, bare, 2.0, 0.03, leverage=75.0)
+    assert derived.binding == "leverage" and derived.leverage_derived
+    assert math.isclose(derived.contracts, floors[2] / 60_000.0, rel_tol=1e-8)
+    assert "the venue gave no maximum of its own" in derived.reason
+
+
 def test_an_isolated_order_is_sized_at_its_typed_leverage_not_the_venues_maximum():
     # 20x on a 10,600 wallet: 64,000 / 20 = 3,200 of margin per BTC, so 10,600 / 3,200 BTC
     # (212,000 of notional, 20x the wallet). Its own health is 10, and a 3 % fall leaves

@@ -66,6 +66,10 @@ def test_every_position_field_survives_a_restart_bit_for_bit(db_url):
         _position(
             symbol="X/USD:X", maintenance=Maintenance.tiered([0, 10], [0.01, 0.02], [0.5, 7])
         ),
+        _position(  # the venue's own maximum leverage in one tier, none in the other
+            symbol="Y/USD:Y",
+            maintenance=Maintenance.tiered([0, 10], [0.01, 0.02], [0, 0.1], [40.0, None]),
+        ),
     )
     with open_database(db_url) as db:
         account_id = db.accounts.add("manual-1", "manual", wallet_balance=-AWKWARD[1])
@@ -230,9 +234,9 @@ def test_an_exchange_account_never_fetched_has_no_book(db):
 
 def test_market_data_upserts_and_survives_a_restart(db_url):
     tiers = (
-        Tier(0.0, 0.004, 0.0),
-        Tier(50_000.0, 0.005, 50.0),
-        Tier(AWKWARD[3], 1 / 3, AWKWARD[0]),
+        Tier(0.0, 0.004, 0.0, 125.0),  # the venue's own maximum leverage, kept
+        Tier(50_000.0, 0.005, 50.0),  # none given: stays none
+        Tier(AWKWARD[3], 1 / 3, AWKWARD[0], 66.66),
     )
     with open_database(db_url) as db:
         db.market.upsert_marks("binanceusdm", [("BTC/USDT:USDT", 1.0), ("ETH/USDT:USDT", 2.0)], 5.0)

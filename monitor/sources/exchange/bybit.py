@@ -23,7 +23,6 @@ from monitor.domain.model import (
     MarginMode,
     Position,
     Side,
-    Tier,
 )
 from monitor.sources.exchange.bybit_unified import BybitRules, fee_to_close
 from monitor.sources.exchange.errors import Malformed
@@ -37,7 +36,7 @@ def with_fee_to_close(maintenance: Maintenance, fee: float) -> Maintenance:
     """MM = value x rate - deduction + fee: a constant fee lowers every tier's deduction."""
     return replace(
         maintenance,
-        tiers=tuple(Tier(t.floor, t.rate, t.amount - fee) for t in maintenance.tiers),
+        tiers=tuple(replace(t, amount=t.amount - fee) for t in maintenance.tiers),
         amounts_given=True,
     )
 

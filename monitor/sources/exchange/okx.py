@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from monitor.domain.model import Account, Maintenance, MarginMode, Position, Side
@@ -35,7 +36,9 @@ class OkxRules:
     rates, fetched on first need and kept for a day."""
 
     def __init__(self) -> None:
-        self._bands: dict[tuple[str, str], tuple[list[tuple[float, float]], float]] = {}
+        # (maxSz, mmr, maxLever or None) per band, and when read.
+        self._bands: dict[tuple[str, str], tuple[list[tuple[float, float, float | None]], float]]
+        self._bands = {}
         self._fees: tuple[Mapping[str, Any], float] | None = None
 
     async def load(self, ex: Any, families: set[tuple[str, str]], now: float) -> None:
@@ -58,7 +61,14 @@ class OkxRules:
             where = f"okx position tiers {family} {mode}"
             rows = answer.get("data") or []
             # No bands for a family (a new listing): its positions are unknown, not the account.
-            bands = sorted((field(r, "maxSz", where), field(r, "mmr", where)) for r in rows)
+            bands = sorted(
+                (
+                    field(r, "maxSz", where),
+                    field(r, "mmr", where),
+                    optional_number(r.get("maxLever"), f"{where} maxLever"),
+                )
+                for r in rows
+            )
             self._bands[(family, mode)] = (bands, now)
         if self._fees is None or now - self._fees[1] > TIER_MAX_AGE:
             answer = await ex.privateGetAccountTradeFee({"instType": "SWAP"})
@@ -73,10 +83,18 @@ class OkxRules:
         bands, _ = self._bands[(family, mode)]
         if not bands:
             return 0.0, "the venue gave no position tiers for it"
-        for max_sz, mmr in bands:
+        for max_sz, mmr, _lever in bands:
             if contracts <= max_sz:
                 return mmr, None
         return 0.0, f"{contracts:g} contracts, beyond the venue's largest position tier"
+
+    def maintenance(self, family: str, mode: str, contracts: float) -> Maintenance:
+        """The band's one rate for the whole position, with the band's maxLever."""
+        rate, _ = self.rate(family, mode, contracts)
+        bands, _ = self._bands[(family, mode)]
+        lever = next((lv for max_sz, _, lv in bands if contracts <= max_sz), None)
+        flat = Maintenance.flat(rate)
+        return replace(flat, tiers=(replace(flat.tiers[0], max_leverage=lever),))
 
     def taker(self, settle: str, where: str) -> float:
         assert self._fees is not None
@@ -133,7 +151,7 @@ def okx_accounts(
         family = str((market.get("info") or {}).get("instFamily") or "")
         settle = settle_of(symbol)
         mark = field(raw, "markPx", at)
-        rate, unknown = rules.rate(family, mode.value, abs(pos))
+        _, unknown = rules.rate(family, mode.value, abs(pos))
         pooled.append(
             PooledPosition(
                 settle,
@@ -144,7 +162,7 @@ def okx_accounts(
                     contract_size=number(market.get("contractSize"), f"{at} ctVal"),
                     entry_price=field(raw, "avgPx", at),
                     mark_price=mark,
-                    maintenance=Maintenance.flat(rate),
+                    maintenance=rules.maintenance(family, mode.value, abs(pos)),
                     close_fee_rate=rules.taker(settle, where),
                     margin_mode=mode,
                     isolated_margin=field(raw, "margin", at)
