@@ -68,6 +68,7 @@ class ServiceEvent:
     at: float
     payload: object = None
     alert_id: int | None = None  # the stored alert's id, for acknowledging it
+    simulated: bool = False  # about a simulated (demo) account: never to be taken for real
 
 
 class ServiceApi(Protocol):

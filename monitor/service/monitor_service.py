@@ -357,4 +357,4 @@ class MonitorService(
         self._publisher.snapshot(self._snapshot())
 
     def _emit_alerts(self, events: list[StoredAlert]) -> None:
-        self._publisher.alerts(events)
+        self._publisher.alerts(events, lambda i: getattr(self.record(i), "kind", "") == "simulated")

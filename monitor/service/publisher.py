@@ -40,7 +40,11 @@ class Publisher:
             except Exception:
                 log.exception("event listener failed")
 
-    def alerts(self, events: list[StoredAlert]) -> None:
+    def alerts(
+        self, events: list[StoredAlert], simulated: Callable[[int], bool] = lambda _: False
+    ) -> None:
+        """`simulated(account_id)`: whether the account is simulated (its alerts say so)."""
         for e, alert_id in events:
             account_id = int(e.account) if e.account.isdigit() else None
-            self.event(ServiceEvent("alert", account_id, e.message, e.at, e, alert_id))
+            fake = account_id is not None and simulated(account_id)
+            self.event(ServiceEvent("alert", account_id, e.message, e.at, e, alert_id, fake))

@@ -96,7 +96,7 @@ class WebhookDispatcher:
         alert = event.payload
         if event.kind != "alert" or not isinstance(alert, AlertEvent) or not alert.notify:
             return
-        note = Notification.from_event(alert)
+        note = Notification.from_event(alert, simulated=event.simulated)
         for target, sender in self._targets:
             sender.send(build_request(target, note))
 

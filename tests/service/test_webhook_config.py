@@ -6,9 +6,11 @@ import json
 
 from monitor.cli import main
 from monitor.domain import Level
+from monitor.domain.model import Maintenance, Position, Side
 from monitor.service import webhook_config
 from monitor.service.session import MonitorSession
 from monitor.sources.sim.venue import DEMO_CREDENTIALS
+from monitor.store import open_database
 from tests.sources.test_exchange_credentials import memory  # noqa: F401  (in-memory keyring)
 
 from .conftest import wait_for
@@ -54,5 +56,24 @@ def test_the_session_sends_ringing_alerts_to_configured_webhooks(db_url, receive
 
         sent = wait_for(critical_received, timeout=30)
         assert sent[0]["message"].startswith("[SIMULATED] demo: ")  # never taken for real
+        assert sent[0]["simulated"] is True  # for a machine reading the JSON, too
+    finally:
+        session.stop()
+
+
+def test_a_real_accounts_alert_says_it_is_not_simulated(db_url, receiver, monkeypatch):
+    monkeypatch.setenv(webhook_config.ENV, f"json={receiver.url('/alerts')}")
+    with open_database(db_url) as db:
+        account = db.accounts.add("hand", "manual", collateral="USDT", wallet_balance=1_000.0)
+        # 1 BTC long at 60,000, 1,000 wallet, mark 59,600 (-400): balance 600, maintenance
+        # 0.8 % x 59,600 = 476.8, health 600 / 476.8 = 1.26: below the 2.0 warning.
+        btc = Position("BTC/USDT:USDT", Side.LONG, 1, 60_000, 59_600, Maintenance.flat(0.008))
+        db.positions.save(account, btc)
+    session = MonitorSession(db_url)
+    session.start()
+    try:
+        sent = json.loads(receiver.wait_for(1, timeout=30)[0].body)
+        assert sent["account"] == str(account) and sent["message"].startswith("hand")
+        assert sent["simulated"] is False
     finally:
         session.stop()

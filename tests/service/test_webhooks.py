@@ -116,6 +116,7 @@ def test_generic_json_carries_every_field(receiver, make_sender):
         "title": "Margin Monitor: critical",
         "message": MESSAGE,
         "at": 1_764_100_000.5,
+        "simulated": False,  # a real account's alert (a simulated one's says true)
     }
 
 

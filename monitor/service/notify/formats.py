@@ -36,9 +36,10 @@ class Notification:
     account: str
     message: str
     at: float  # epoch seconds
+    simulated: bool = False  # a simulated (demo) account's: the JSON says so for machines
 
     @staticmethod
-    def from_event(event: AlertEvent) -> Notification:
+    def from_event(event: AlertEvent, simulated: bool = False) -> Notification:
         return Notification(
             kind=str(event.kind),
             level=event.level,
@@ -46,6 +47,7 @@ class Notification:
             account=event.account,
             message=event.message,
             at=event.at,
+            simulated=simulated,
         )
 
     @property
@@ -83,6 +85,7 @@ def generic_json(url: str, note: Notification, name: str = "") -> WebhookRequest
         "title": note.title,
         "message": note.message,
         "at": note.at,
+        "simulated": note.simulated,
     }
     return WebhookRequest(url, _json(payload), dict(_JSON), name or "json webhook")
 
