@@ -229,10 +229,18 @@ def run_remove(args: argparse.Namespace) -> int:
             db.accounts.remove(record.account_id)
     except StoreError as exc:
         return fail(str(exc))
-    if record.credentials_ref and "credentials_file" not in record.settings:
-        try:
-            vault.delete(record.credentials_ref)
-        except vault.NoKeyring as exc:
-            return fail(f"account removed, but its secrets could not be deleted: {exc}")
-    print(f"removed {args.name}")
+    from monitor.service.key_storage import forget
+
+    try:
+        done = forget(record.credentials_ref, record.settings)
+    except vault.NoKeyring as exc:
+        return fail(f"account removed, but its secrets could not be deleted: {exc}")
+    except (OSError, ValueError) as exc:
+        where = record.settings.get("credentials_file")
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not readable"
+        return fail(
+            f"account removed, but its entry in the credentials file {where} could not be "
+            f"deleted ({reason}): remove the entry '{record.credentials_ref}' by hand"
+        )
+    print(f"removed {args.name}" + (f"; {done}" if done else ""))
     return 0

@@ -3,7 +3,7 @@ one transaction and recomputes the account, so the answer arrives as a new Snaps
 
 from __future__ import annotations
 
-import contextlib
+import logging
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +22,9 @@ from monitor.service.api import (
 from monitor.service.connection_test import try_connection
 from monitor.service.mark_origins import public_venue
 from monitor.service.sources import exchange_settings, stored_settings
-from monitor.sources.exchange import credentials as keyring_credentials
 from monitor.sources.exchange.catalog import supported_exchanges
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -225,10 +226,14 @@ class CommandsMixin:
             record = self.db.accounts.get(account_id)
             self._drop(account_id)
             self.db.accounts.remove(account_id)
-            if record.credentials_ref:
-                # The entry may never have existed; the account is gone either way.
-                with contextlib.suppress(Exception):
-                    keyring_credentials.delete(record.credentials_ref)
+            try:
+                key_storage.forget(record.credentials_ref, record.settings)
+            except Exception as exc:  # the account is gone either way; say why, no secret
+                log.warning(
+                    "account %r removed; its keys could not be deleted (%s)",
+                    record.name,
+                    type(exc).__name__,
+                )
 
         return self._run(run)
 

@@ -88,3 +88,18 @@ def _to_file(name: str, credentials: Credentials, where: str | None) -> Path:
             "credentials; choose a new file.",
         ) from None
     return path
+
+
+def forget(reference: str | None, settings: Mapping[str, Any]) -> str:
+    """Delete a removed account's keys from where they were kept: its credentials file's
+    entry, or the keyring's. Returns what was done, in words (the file's path, never a
+    secret). OSError / ValueError (file) and vault.NoKeyring (keyring) say it failed."""
+    if not reference or settings.get(FROM) == "environment":
+        return ""  # read by address alone, or from the environment: nothing kept
+    if settings.get(FILE):
+        path = Path(str(settings[FILE]))
+        if vault.delete_from_file(path, reference):
+            return f"its keys deleted from {path}"
+        return ""
+    vault.delete(reference)
+    return "its keys deleted from the keyring"

@@ -93,6 +93,24 @@ def save_to_file(path: Path, reference: str, credentials: Credentials) -> None:
     os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
 
 
+def delete_from_file(path: Path, reference: str) -> bool:
+    """Remove the account's entry from a credentials file (the others stay, the file stays
+    owner-only); False when it had none. OSError / ValueError: the file cannot be rewritten
+    or is not a credentials file (the caller names the file, never its contents)."""
+    if not path.exists():
+        return False
+    data = json.loads(path.read_text())
+    if not isinstance(data, dict):
+        raise ValueError(f"credentials file {path}: not a credentials file")
+    if data.pop(reference, None) is None:
+        return False
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(data, handle)
+    os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+    return True
+
+
 def load_from_file(path: Path, reference: str) -> Credentials:
     """Read back what `save_to_file` wrote; every failure names the file and the account."""
     try:
