@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from monitor.service.backoff import Backoff
 from monitor.service.snapshot import SourceState, SourceStatus
+from monitor.sources.exchange.diagnosis import status_sentence
 from monitor.sources.exchange.errors import (
     AuthFailed,
     PermissionDenied,
@@ -89,7 +90,9 @@ class AccountWorker:
             await self._close_reader()
             self.host.on_status(
                 self.account_id,
-                SourceStatus(SourceState.AUTH_FAILED, last_success, str(exc), None),
+                SourceStatus(
+                    SourceState.AUTH_FAILED, last_success, str(exc), None, _advice(record, exc)
+                ),
             )
             return float("inf"), failures + 1
         except Exception as exc:  # SourceError, TimeoutError, or anything unforeseen
@@ -99,7 +102,8 @@ class AccountWorker:
             message = _describe(exc)
             state = SourceState.ERROR
             self.host.on_status(
-                self.account_id, SourceStatus(state, last_success, message, now + delay)
+                self.account_id,
+                SourceStatus(state, last_success, message, now + delay, _advice(record, exc)),
             )
             if not isinstance(exc, SourceError):
                 await self._close_reader()  # an unknown failure: start from a fresh session
@@ -112,6 +116,20 @@ class AccountWorker:
             # A broken or hung session must neither stop the worker nor hold up a shutdown.
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(reader.close(), CLOSE_DEADLINE)
+
+
+def _advice(record: AccountRecord, exc: BaseException) -> str | None:
+    """The failure in a trader's words; None when even that fails (the raw text remains)."""
+    if isinstance(exc, TimeoutError):
+        return (
+            f"Cannot reach the venue: no answer within {FETCH_DEADLINE:.0f} s. Check your "
+            "network, a proxy or a firewall; the app keeps retrying."
+        )
+    venue = str(record.settings.get("exchange_id") or record.venue or "the venue")
+    try:
+        return status_sentence(exc, venue, record.settings.get("api_url"))
+    except Exception:  # a diagnosis must never stop the polling
+        return None
 
 
 def _describe(exc: BaseException) -> str:

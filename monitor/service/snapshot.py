@@ -31,8 +31,11 @@ class SourceState(str, Enum):
 class SourceStatus:
     state: SourceState
     last_success: float | None = None  # epoch seconds of the last good fetch
-    last_error: str | None = None  # why the last attempt failed, in words for the trader
+    last_error: str | None = None  # why the last attempt failed, as the library said (cleaned)
     next_retry: float | None = None  # epoch seconds
+    # The failure in a trader's words (what failed, what to do; diagnosis.py); None: not
+    # diagnosed (e.g. read back from the store), last_error is all there is.
+    advice: str | None = None
 
     def age(self, now: float) -> float | None:
         return None if self.last_success is None else max(0.0, now - self.last_success)

@@ -308,8 +308,12 @@ class AccountHeader(QFrame):
         set_stale(self.collateral, not current)
         self.pools_box.show_pools(snap if several else None, failing)
         notes = []
+        detail = ""
         if failing:
-            notes.append(f"✖ {snap.status.last_error or 'the venue is not answering'}")
+            status = snap.status
+            notes.append(f"✖ {status.advice or status.last_error or 'the venue is not answering'}")
+            # The library's own text, for whoever needs it (query strings already cut out).
+            detail = f"details: {status.last_error}" if status.advice and status.last_error else ""
         elif not snap.known and h is not None:
             notes.append("⚠ figures are the last known, not current")
         if snap.known and not failing:
@@ -317,6 +321,7 @@ class AccountHeader(QFrame):
         if snap.exchange_disagreement:
             notes.append(f"exchange differs: {snap.exchange_disagreement}")
         self.note.setText("   ".join(notes))
+        self.note.setToolTip(detail)
 
     def _set_window_title(self, title: str) -> None:
         if title != self._window_title:

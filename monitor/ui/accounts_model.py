@@ -34,7 +34,10 @@ def render_account(snap: AccountSnapshot, now: float) -> RenderedRow:
     stale = not snap.known
     tooltip = _pools_tip(snap)
     if state in (SourceState.ERROR, SourceState.AUTH_FAILED):
-        tooltip = snap.status.last_error or "the venue is not answering"
+        status = snap.status
+        tooltip = status.advice or status.last_error or "the venue is not answering"
+        if status.advice and status.last_error:
+            tooltip = f"{tooltip}\ndetails: {status.last_error}"
     elif state is SourceState.STALE:
         tooltip = "no fresh data: figures are the last known, not current"
     elif snap.known and snap.unknowns:

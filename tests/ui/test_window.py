@@ -56,7 +56,9 @@ def test_a_failing_account_never_shows_a_health_figure(
     error = selected(window).status.last_error or ""
     assert "502 Bad Gateway" in error  # what ccxt reported of the venue's answer
     assert window.header.health_text() == fmt.UNKNOWN
-    assert "502 Bad Gateway" in window.header.note.text()
+    # In words in the note (test_failure_words.py), the library's text in its tooltip.
+    assert "answered HTTP 502" in window.header.note.text()
+    assert "502 Bad Gateway" in window.header.note.toolTip()
     tooltip = window.accounts_model.index(0, 3).data(3)  # ToolTipRole
     assert "502 Bad Gateway" in tooltip
     # No row is tinted as safe or unsafe: figures from a failing source are greyed.

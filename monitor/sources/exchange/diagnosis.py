@@ -229,3 +229,16 @@ def _own_field(message: str) -> str | None:
     if "private key" in message:
         return "walletAddress"
     return None
+
+
+# A connection test is run again by the trader; a watched account is retried by the app.
+_AGAIN = re.compile(r"\s*[Tt]est again( later| in a minute)?\.$")
+_AND_AGAIN = re.compile(r" and test again\.$")
+
+
+def status_sentence(exc: BaseException, exchange_id: str, api_url: str | None = None) -> str:
+    """A watched account's failure for its status line: what failed and what to do, the
+    diagnosis a connection test gives, told of an account the app keeps retrying."""
+    sentence = diagnose(exc, exchange_id, api_url).sentence
+    sentence = _AND_AGAIN.sub(".", sentence)
+    return _AGAIN.sub(" The app keeps retrying.", sentence)
