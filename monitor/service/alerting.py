@@ -95,7 +95,8 @@ def feed(snap: AccountSnapshot, now: float) -> AccountFeed:
         label=snap.label,
         interval=snap.interval,
         age=0.0 if manual else status.age(now),
-        error=status.last_error
+        # In words where diagnosed (the banner, the status bar and webhooks read it).
+        error=(status.advice or status.last_error)
         if status.state in (SourceState.ERROR, SourceState.AUTH_FAILED)
         else None,
         disagreement=snap.exchange_disagreement,

@@ -29,3 +29,8 @@ def test_a_failing_venue_is_told_in_a_traders_sentence(
     model = window.accounts_model
     tips = [str(model.item(0, c).toolTip()) for c in range(model.columnCount())]
     assert any("the venue is down or overloaded" in t and "details: " in t for t in tips)
+    # The alert it raises (the banner, the status bar, the webhooks) says it in words too.
+    qtbot.waitUntil(lambda: "source error" in window.banner.text.text(), timeout=10_000)
+    banner = window.banner.text.text()
+    assert "answered HTTP 502: the venue is down or overloaded" in banner
+    assert "ExchangeNotAvailable" not in banner and "http://" not in banner
