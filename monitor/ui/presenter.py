@@ -122,6 +122,15 @@ class SnapshotPresenter(QObject):
             self.views.accounts.update(self.latest.accounts, now)
             self.views.header.show_account(self.selected(), now)
             self.views.status(service_status(self.latest, now))
+            self._typed_ages_move_on()
+
+    def _typed_ages_move_on(self) -> None:
+        """A typed mark's age ("typed 3 h ago") moves on with nothing new published: redraw
+        the table then, only when it shows such an age (changed cells only are repainted)."""
+        account = self.selected()
+        rows = self.views.positions.rows_of(account) if account is not None else None
+        if rows and any(r.mark_source == "typed" and r.mark_at is not None for r in rows):
+            self.views.positions.update(account)
 
     def render(self) -> None:
         self._dirty = False

@@ -135,3 +135,17 @@ def test_the_service_stamps_a_saved_mark_with_its_clock(
     assert stored.mark_typed_at == 1_800_000_000.0
     snap = wait_for(lambda: recorder.latest("book"))
     assert snap.pools[0].refs[0].mark_typed_at == 1_800_000_000.0
+
+
+def test_a_typed_marks_age_keeps_counting_with_nothing_new(
+    qtbot: Any, tmp_path: Any, db: Database, make_service: Callable[..., Any]
+) -> None:
+    """A manual book publishes nothing new while nobody types: its typed marks' ages still
+    move on ("just now" -> "1 min ago"), as the header's ages do."""
+    account_id = db.accounts.add("book", "manual", collateral="USDT", wallet_balance=5_000.0)
+    db.positions.save(account_id, ETH, typed_at=time.time() - 58.5)
+    service, _ = make_service()
+    service.start()
+    window = open_window(qtbot, service, tmp_path)
+    assert mark_cell(window)[0] == "3,000.0 · typed just now"
+    qtbot.waitUntil(lambda: mark_cell(window)[0] == "3,000.0 · typed 1 min ago", timeout=5_000)
