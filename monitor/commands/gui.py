@@ -44,6 +44,12 @@ def run(args: argparse.Namespace) -> int:
     if args.smoke_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     service = DeferredService()
+    # The stored book is read now, beside the window's own imports, so that it is there for
+    # the window's first frames (read after them, it came half a second after the paint).
+    stored_book = threading.Thread(
+        target=show_stored_book, args=(service, args.db), name="monitor-stored-book", daemon=True
+    )
+    stored_book.start()
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -54,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         demo=args.demo or args.smoke_test,
         viewer=getattr(args, "viewer", False),
         risk=not args.smoke_test,  # the smoke test times the start, not the paths
+        stored_book=stored_book,
     )
     # Start the service once the window has had its first frame: the imports behind it
     # (ccxt, SQLAlchemy) would otherwise compete with the window for the interpreter.
@@ -82,8 +89,10 @@ class Starter:
         ask: Callable[[str, str], str | None] | None = None,
         viewer: bool = False,
         risk: bool = False,
+        stored_book: threading.Thread | None = None,
     ) -> None:
-        """`risk`: run the background probability-of-liquidation and funding job."""
+        """`risk`: run the background probability-of-liquidation and funding job.
+        `stored_book`: the thread already showing the stored book (else the start shows it)."""
         from PySide6.QtCore import QObject, Qt, Signal, Slot
 
         class Bridge(QObject):
@@ -106,6 +115,7 @@ class Starter:
         self.demo = demo
         self.viewer = viewer  # else a viewer anyway when a collector is live on the database
         self.risk = risk
+        self._stored_book = stored_book
         self.sessions: list[Any] = []
         self._threads: list[threading.Thread] = []
         self._ask = ask or _ask_in_a_dialog
@@ -126,7 +136,10 @@ class Starter:
     def _open(self) -> None:
         from monitor.store.errors import StoreError
 
-        self._show_stored_book()
+        if self._stored_book is None:
+            self._show_stored_book()
+        else:  # its reads before the service's imports (ccxt: a second), not beside them
+            self._stored_book.join()
         try:
             from monitor.service.session import MonitorSession
 
@@ -145,17 +158,7 @@ class Starter:
             self.service.fail(exc, time.time())
 
     def _show_stored_book(self) -> None:
-        """The last stored book, with its age, in the window before the service (ccxt, the
-        venues) has started: seconds sooner. Only a database that exists is read; anything
-        wrong with it is the real start's to report, just after."""
-        try:
-            from monitor.service.stored_book import stored_snapshot
-            from monitor.store import open_database
-
-            with open_database(self.db, create=False) as db:
-                self.service.preview(stored_snapshot(db, time.time()))
-        except Exception:  # reported by the start that follows
-            pass
+        show_stored_book(self.service, self.db)
 
     def _on_trouble(self, where: str, reason: str) -> None:
         """On the GUI thread: ask for another database, or quit."""
@@ -170,6 +173,20 @@ class Starter:
         self.db = chosen
         self.service.retry()
         self.start()
+
+
+def show_stored_book(service: Any, url: str | None) -> None:
+    """The last stored book, with its age, in the window before the service (ccxt, the
+    venues) has started: seconds sooner. Only a database that exists is read; anything
+    wrong with it is the real start's to report, just after."""
+    try:
+        from monitor.service.stored_book import stored_snapshot
+        from monitor.store import open_database
+
+        with open_database(url, create=False) as db:
+            service.preview(stored_snapshot(db, time.time()))
+    except Exception:  # reported by the start that follows
+        pass
 
 
 def _ask_in_a_dialog(where: str, reason: str) -> str | None:
