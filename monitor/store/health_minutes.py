@@ -11,12 +11,14 @@ of highs, the first gap.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, select
 
+from monitor.store.bulk_insert import insert_rows
 from monitor.store.models import HealthMinuteRow
 
 MINUTE = 60.0
@@ -27,42 +29,55 @@ Figures = list[Any]
 
 def fold(rows: Sequence[tuple[Any, ...]]) -> dict[tuple[int, float], Figures]:
     """(account_id, at, margin_balance, maintenance, health_ratio) rows, by account and
-    minute. In numpy: a bulk load folds hundreds of thousands of rows at a time."""
+    minute. In numpy, one sort and a few passes: a bulk load folds hundreds of thousands of
+    rows at a time, and this is a fifth of its cost."""
     if not rows:
         return {}
-    table = np.array(rows, dtype=np.float64)  # None (no ratio) becomes NaN
-    account, at, ratio = table[:, 0], table[:, 1], table[:, 4]
+    # Only the three columns used, each on its own: a 2-D array of all five costs 4x more.
+    count = len(rows)
+    account = np.fromiter(map(itemgetter(0), rows), dtype=np.float64, count=count)
+    at = np.fromiter(map(itemgetter(1), rows), dtype=np.float64, count=count)
+    ratio = np.array([row[4] for row in rows], dtype=np.float64)  # None (no ratio): NaN
     minute = at - at % MINUTE
-    missing = np.isnan(ratio)
-    # Sorted so that each (account, minute) group's first row is the one wanted: the lowest
-    # ratio, the highest, the first without one (ties: the earliest row).
-    lows = np.lexsort((at, np.where(missing, np.inf, ratio), minute, account))
-    highs = np.lexsort((at, np.where(missing, np.inf, -ratio), minute, account))
-    gaps = np.lexsort((at, ~missing, minute, account))
+    # Each (account, minute) group in time order (ties: as given), so that "the first row
+    # of a group that ..." is the earliest one.
+    order = np.lexsort((at, minute, account))
+    account, at, ratio, minute = account[order], at[order], ratio[order], minute[order]
     starts = np.flatnonzero(
-        np.r_[
-            True,
-            (account[lows][1:] != account[lows][:-1]) | (minute[lows][1:] != minute[lows][:-1]),
-        ]
+        np.r_[True, (account[1:] != account[:-1]) | (minute[1:] != minute[:-1])]
     )
-    low, high, gap = lows[starts], highs[starts], gaps[starts]
-    by_time = np.lexsort((at, minute, account))
-    first = by_time[starts]
-    last = by_time[np.r_[starts[1:], len(at)] - 1]
-    minutes: dict[tuple[int, float], Figures] = {}
-    for i in range(len(starts)):
-        lo, hi, g = low[i], high[i], gap[i]
-        known = not missing[lo]
-        minutes[(int(account[lo]), float(minute[lo]))] = [
-            float(at[first[i]]),
-            float(at[last[i]]),
-            float(ratio[lo]) if known else None,
-            float(at[lo]) if known else None,
-            float(ratio[hi]) if known else None,
-            float(at[hi]) if known else None,
-            float(at[g]) if missing[g] else None,
-        ]
-    return minutes
+    sizes = np.diff(np.r_[starts, len(at)])
+    missing = np.isnan(ratio)
+    low_key = np.where(missing, np.inf, ratio)  # a row without a ratio is never the lowest
+    high_key = np.where(missing, -np.inf, ratio)
+    low = _first_where(low_key == np.repeat(np.minimum.reduceat(low_key, starts), sizes), starts)
+    high = _first_where(high_key == np.repeat(np.maximum.reduceat(high_key, starts), sizes), starts)
+    gap = _first_where(missing, starts)
+    known = ~missing[low]  # a group whose lowest is a row without a ratio has none
+    nothing = np.full(len(starts), np.nan)
+    columns = (
+        at[starts],
+        at[np.r_[starts[1:], len(at)] - 1],
+        np.where(known, ratio[low], nothing),
+        np.where(known, at[low], nothing),
+        np.where(known, ratio[high], nothing),
+        np.where(known, at[high], nothing),
+        np.where(missing[gap], at[gap], nothing),
+    )
+    keys = zip(account[starts].astype(np.int64).tolist(), minute[starts].tolist(), strict=True)
+    figures = zip(*(column.tolist() for column in columns), strict=True)
+    return {
+        key: [None if value != value else value for value in values]  # NaN: None (NULL)
+        for key, values in zip(keys, figures, strict=True)
+    }
+
+
+def _first_where(chosen: NDArray[np.bool_], starts: NDArray[np.intp]) -> NDArray[np.intp]:
+    """Per group (a run beginning at `starts`): the index of its first chosen row, or of its
+    first row if none is chosen."""
+    index = np.arange(len(chosen))
+    first: NDArray[np.intp] = np.minimum.reduceat(np.where(chosen, index, len(chosen)), starts)
+    return np.where(first == len(chosen), starts, first)
 
 
 def merge(a: Figures, b: Figures) -> Figures:
@@ -113,12 +128,11 @@ def store(connection: Connection, minutes: dict[tuple[int, float], Figures]) -> 
         merged[key] = merge(figures, merged[key]) if key in merged else list(figures)
     if stored:
         connection.execute(delete(HealthMinuteRow).where(*span))
-    connection.execute(
-        insert(HealthMinuteRow),
-        [
-            dict(account_id=account_id, minute=minute, **dict(zip(COLUMNS, f, strict=True)))
-            for (account_id, minute), f in merged.items()
-        ],
+    insert_rows(
+        connection,
+        HealthMinuteRow,
+        ("account_id", "minute", *COLUMNS),
+        [(account_id, minute, *f) for (account_id, minute), f in merged.items()],
     )
 
 

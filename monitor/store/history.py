@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from monitor.store import health_minutes
+from monitor.store.bulk_insert import insert_rows
 from monitor.store.limits import check_values
 from monitor.store.models import HealthRow, PositionMarkRow
 from monitor.store.records import HealthSample, HealthSeries, MarkSeries, PositionMark
@@ -40,34 +41,6 @@ HEALTH_COLUMNS = ("account_id", "at", "margin_balance", "maintenance", "health_r
 MARK_COLUMNS = ("account_id", "at", "symbol", "side", "mark", "liquidation_price")
 
 
-def insert_rows(
-    connection: Connection,
-    model: type[HealthRow] | type[PositionMarkRow],
-    columns: Sequence[str],
-    rows: list[tuple[Any, ...]],
-) -> None:
-    """executemany straight to the driver with a statement the dialect compiled.
-
-    A day of 1-s history is millions of rows; SQLAlchemy's per-row parameter processing
-    would more than double the time, and these columns (numbers, short strings) need none.
-    Portable: positional drivers get tuples in the compiled order, named ones get dicts.
-    """
-    if not rows:
-        return
-    compiled = insert(model).compile(dialect=connection.dialect, column_keys=list(columns))
-    params: list[Any]
-    if compiled.positional:
-        order = [list(columns).index(name) for name in compiled.positiontup or ()]
-        params = (
-            rows
-            if order == list(range(len(columns)))
-            else [tuple(row[i] for i in order) for row in rows]
-        )
-    else:
-        params = [dict(zip(columns, row, strict=True)) for row in rows]
-    connection.exec_driver_sql(compiled.string, params)
-
-
 def _columns(rows: Sequence[Sequence[Any]], width: int) -> NDArray[np.float64]:
     # Plain tuples first: numpy would probe each Row for array interfaces, slowly.
     # None (SQL NULL) becomes NaN in a float array.
@@ -83,21 +56,27 @@ class HistoryStore:
         previous stored row; samples of one account must come in time order. Returns how
         many rows were stored."""
         rows: list[tuple[Any, ...]] = []
+        append = rows.append
         with self._db.write() as s:
             previous: dict[int, tuple[Any, ...] | None] = {}
-            for sample in samples:  # a bulk load passes millions: kept to plain steps
+            last = previous.get
+            unseen = ()  # no stored figures are (): told apart from None, "no row stored"
+            # A bulk load passes millions: plain steps, names bound once, one lookup each.
+            for sample in samples:
                 account_id = sample.account_id
                 ratio = sample.health_ratio
-                # NaN means "no requirement" too; NULL compares equal to itself, NaN would not.
-                if ratio is not None and ratio != ratio:
+                # NaN means "no requirement" too; NULL compares equal to itself, NaN would not
+                # (None != None is False: only a NaN is replaced).
+                if ratio != ratio:
                     ratio = None
                 figures = (sample.margin_balance, sample.maintenance, ratio)
-                if account_id not in previous:
-                    previous[account_id] = _last_figures(s, account_id)
-                if figures == previous[account_id]:
+                before = last(account_id, unseen)
+                if before is unseen:
+                    before = previous[account_id] = _last_figures(s, account_id)
+                if figures == before:
                     continue
                 previous[account_id] = figures
-                rows.append((account_id, sample.at, *figures))
+                append((account_id, sample.at, figures[0], figures[1], ratio))
             insert_rows(s.connection(), HealthRow, HEALTH_COLUMNS, rows)
             health_minutes.store(s.connection(), health_minutes.fold(rows))
         return len(rows)
