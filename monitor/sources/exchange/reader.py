@@ -131,31 +131,37 @@ class ExchangeReader:
         # The reads at once: a refresh costs one round trip. The v3 account no longer says
         # whether Multi-Assets mode is on: /fapi/v1/multiAssetsMargin does (USDⓈ-M only).
         # Without that route: the flag older account answers carry.
-        # The route weighs 30 of Binance's 2,400 a minute: asked once a minute, not per refresh.
+        # The route weighs 30 of Binance's 2,400 a minute: asked once a minute, not per refresh,
+        # and after this refresh's reads. ccxt's rate limiter makes the request after it wait
+        # 30 x 50 ms: asked with the reads, it held the positions back 1.5 s — every first read
+        # of an account (a collector taking twenty over: seconds) and once a minute after.
         cached = self._multi_assets
         ask = venue == "binanceusdm" and (cached is None or now - cached[1] > MODE_MAX_AGE)
-        mode: Any = (
-            optional(ex.fapiPrivateGetMultiAssetsMargin(), "binance multiAssetsMargin")
-            if ask
-            else _none()
+        # Multi-Assets as last known: the asset index comes with the reads.
+        indexed = cached is not None and cached[0]
+        positions, balance, index = await asyncio.gather(
+            ex.fetch_positions(),
+            ex.fetch_balance(),
+            optional(ex.fapiPublicGetAssetIndex(), "binance assetIndex") if indexed else _none(),
         )
-        positions, balance, multi = await asyncio.gather(
-            ex.fetch_positions(), ex.fetch_balance(), mode
-        )
-        if ask and multi is None and "multiAssetsMargin" not in balance["info"]:
-            multi = await optional(ex.fapiPrivateV2GetAccount(), "binance v2 account")
+        await self._refresh_tiers(now, [p["symbol"] for p in positions])
+        multi: Any = None
+        if ask:
+            multi = await optional(
+                ex.fapiPrivateGetMultiAssetsMargin(), "binance multiAssetsMargin"
+            )
+            if multi is None and "multiAssetsMargin" not in balance["info"]:
+                multi = await optional(ex.fapiPrivateV2GetAccount(), "binance v2 account")
         if ask or cached is None:
             flags = multi if multi is not None else balance["info"]
             cached = (bool(flags.get("multiAssetsMargin", False)), now)
             self._multi_assets = cached
         multi_assets = cached[0]
         # Without the asset index the USD pool is the venue's own figures, frozen.
-        index = (
-            await optional(ex.fapiPublicGetAssetIndex(), "binance assetIndex")
-            if multi_assets
-            else None
-        )
-        await self._refresh_tiers(now, [p["symbol"] for p in positions])
+        if multi_assets and not indexed:  # the mode just learnt: one more request, once
+            index = await optional(ex.fapiPublicGetAssetIndex(), "binance assetIndex")
+        elif not multi_assets:
+            index = None  # read while the mode was on: not for a single-asset pool
         return binance_accounts(
             self.account, venue, positions, balance["info"], ex.markets, self._maintenance,
             multi_assets=multi_assets if venue == "binanceusdm" else None, asset_index=index,
