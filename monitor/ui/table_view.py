@@ -4,6 +4,8 @@ look changed, each drawn in one pass.
 - A cell whose sort value alone moved (an age, a figure below its last shown digit) is
   announced with the sort role only (KeyedTableModel): the sort proxy re-sorts on it, and the
   view, with nothing new to show, does not repaint it.
+- The sort proxy (SortProxy) sorts on the sort role, and tells a KeyedTableModel which
+  column it sorts by before it sorts: the model keeps only that column's sort values current.
 - Cells are drawn by QItemDelegate, which lays a cell's text out once, where
   QStyledItemDelegate, through the style, lays it out three times (to size it, to elide it,
   to draw it): the same pixels (tests/ui/test_table_redraw.py), a third of the work. Column
@@ -14,7 +16,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, QSortFilterProxyModel
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -25,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from monitor.ui.keyed_table import SORT_ROLE
+from monitor.ui.keyed_table import SORT_ROLE, KeyedTableModel
 
 _SORT_ROLE = int(SORT_ROLE)
 
@@ -42,6 +51,21 @@ class CellDelegate(QItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         return self._sizes.sizeHint(option, index)
+
+
+class SortProxy(QSortFilterProxyModel):
+    """Sorts `source` by its sort role; a KeyedTableModel is told the column first."""
+
+    def __init__(self, source: QAbstractItemModel) -> None:
+        super().__init__()
+        self.setSourceModel(source)
+        self.setSortRole(SORT_ROLE)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if isinstance(source, KeyedTableModel):
+            source.keep_sorted_by(column)
+        super().sort(column, order)
 
 
 class SortAwareView(QTableView):
