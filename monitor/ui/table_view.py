@@ -92,7 +92,7 @@ class SortAwareView(QTableView):
         bottom_right: QModelIndex | QPersistentModelIndex,
         roles: Any = (),
     ) -> None:
-        if roles and all(int(role) == _SORT_ROLE for role in roles):
+        if len(roles) == 1 and int(roles[0]) == _SORT_ROLE:
             return  # the text and look as they were: nothing to repaint
         super().dataChanged(top_left, bottom_right, roles)
 
