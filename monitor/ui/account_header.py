@@ -19,7 +19,7 @@ from monitor.domain.report import Level
 from monitor.service.snapshot import AccountSnapshot, SourceState
 from monitor.ui import formatting as fmt
 from monitor.ui import trader_figures as tf
-from monitor.ui.boxed_label import BoxedLabel
+from monitor.ui.boxed_label import Boxed, BoxedLabel
 from monitor.ui.demo import FirstRunChooser
 from monitor.ui.header_pools import NOT_GIVEN, POOL_COLUMNS, PoolList, set_stale
 from monitor.ui.headline_figures import (
@@ -201,7 +201,7 @@ class AccountHeader(QFrame):
         self.figures = QWidget()  # the badge and the figures, hidden while there is no account
         row = QHBoxLayout(self.figures)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.band, 0, Qt.AlignmentFlag.AlignTop)
+        row.addWidget(Boxed(self.band), 0, Qt.AlignmentFlag.AlignTop)  # its figures tick
         row.addLayout(right, 1)
         # An empty database: what to watch first, chosen by the trader (never a silent demo).
         self.first_run = FirstRunChooser()

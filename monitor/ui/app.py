@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,7 +35,7 @@ from monitor.ui.commands import Commands
 from monitor.ui.crash_replay_dialog import open_crash_replay
 from monitor.ui.demo import DemoControls
 from monitor.ui.hub import ServiceHub
-from monitor.ui.keyed_table import KEY_ROLE, SORT_ROLE
+from monitor.ui.keyed_table import KEY_ROLE
 from monitor.ui.positions_model import (
     DISTANCE_COLUMN,
     DROP_ORDER,
@@ -46,7 +46,7 @@ from monitor.ui.positions_model import (
 from monitor.ui.presenter import SnapshotPresenter, Views
 from monitor.ui.probability_alert_ask import ask_probability_alert
 from monitor.ui.settings import WindowSettings
-from monitor.ui.table_view import sortable_view
+from monitor.ui.table_view import SortProxy, sortable_view
 from monitor.ui.theme import apply_theme
 from monitor.ui.totals import TotalsBar, with_totals
 from monitor.ui.whatif_panel import WhatIfPanel
@@ -60,13 +60,6 @@ def _chart(name: str) -> QWidget:
 
     widget: QWidget = getattr(charts, name)()
     return widget
-
-
-def _proxy(source: object) -> QSortFilterProxyModel:
-    proxy = QSortFilterProxyModel()
-    proxy.setSourceModel(source)  # type: ignore[arg-type]
-    proxy.setSortRole(SORT_ROLE)
-    return proxy
 
 
 class MainWindow(QMainWindow):
@@ -85,8 +78,8 @@ class MainWindow(QMainWindow):
         self.theme = theme or self.settings.theme("dark")
         self.accounts_model = AccountsModel(self)
         self.positions_model = PositionsModel(self)
-        self.accounts_view = sortable_view(_proxy(self.accounts_model))
-        self.positions_view = sortable_view(_proxy(self.positions_model))
+        self.accounts_view = sortable_view(SortProxy(self.accounts_model))
+        self.positions_view = sortable_view(SortProxy(self.positions_model))
         self.header = AccountHeader()
         self.header.window_title.connect(self.setWindowTitle)  # "[SIMULATED] demo" shows there too
         self.totals = TotalsBar()

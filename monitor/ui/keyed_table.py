@@ -1,7 +1,7 @@
 """A table model of rows identified by key, updated in place.
 
 Each update renders every row to plain values once; only the cells whose rendering changed are
-announced (a `dataChanged` per rectangle of changed cells: see _announce), so views keep
+announced (a `dataChanged` per rectangle of changed cells: see cell_changes), so views keep
 selection and scroll, and repaint only what changed.
 Rows that appear or disappear go through begin/endInsertRows and begin/endRemoveRows.
 
@@ -10,6 +10,11 @@ paint, its sort proxy and their index look-ups then read them in C++. A Python `
 `rowCount()` and `columnCount()` are called through the bindings for every cell, role and
 index of every paint (some 2,500 calls a refresh of 20 accounts × 25 positions, most of the
 UI thread's time); the items are called only for what changed.
+
+Sort values: once a view sorts through SortProxy (table_view.py), only the sorted column's
+are written at each update; another column's are written when a sort by it asks for them
+(keep_sorted_by). A tick then writes half the cells it did, and its new texts elsewhere are
+announced without the sort role, so the proxy has nothing to re-sort for them.
 
 Cells without letters (figures, "—", "12.3 %") are drawn without text shaping
 (QFont.PreferNoShaping): for digits and punctuation it changes no pixel, and the shaping is
@@ -27,6 +32,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 
+from monitor.ui.cell_changes import announce, blocks
 from monitor.ui.rendered_row import RenderedRow as RenderedRow  # re-exported: its home before
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -39,6 +45,7 @@ _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _FONT = Qt.ItemDataRole.FontRole
 _ROLES = [_DISPLAY, _FOREGROUND, _BACKGROUND, _TOOLTIP, _FONT, SORT_ROLE]
 _VALUE_ROLES = [_DISPLAY, SORT_ROLE]  # what a tick changes: the text and its sort value
+_TEXT_ROLES = [_DISPLAY]  # the text of a column whose sort value is kept for later
 _SORT_ROLES = [SORT_ROLE]  # a sort value alone (the text as it was): nothing to repaint
 # Read-only cells, as a QAbstractTableModel's: selectable, never edited, dragged or parents.
 _FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
@@ -51,6 +58,9 @@ _LETTER = re.compile(r"[^\W\d_]")
 def _plain(text: str) -> bool:
     """Text without letters: digits, signs and punctuation, drawn the same unshaped."""
     return _LETTER.search(text) is None
+
+
+_ALL, _NONE = -2, -1  # every column's sort values kept current; none (the view sorts by none)
 
 
 def _sort_value(value: Any) -> Any:
@@ -76,6 +86,8 @@ class KeyedTableModel(QStandardItemModel):
         self._rows: list[RenderedRow] = []
         self._items: list[list[QStandardItem]] = []  # the model's cells, by row and column
         self._brushes: dict[str, QBrush] = {}
+        # The column whose sort values are kept current (_ALL: every column's; _NONE: none).
+        self._sorted_by = _ALL
         italic = QFont()
         italic.setItalic(True)
         plain = QFont()  # only the strategy set: the rest comes from the view's font
@@ -151,6 +163,30 @@ class KeyedTableModel(QStandardItemModel):
         finally:
             self.blockSignals(was)
 
+    # ---- sorting ----------------------------------------------------------------------------
+    def keep_sorted_by(self, column: int) -> None:
+        """From now on keep only `column`'s sort values current (-1: none): the proxy sorts by
+        it. Its values as of the rows shown are written first, unannounced: the proxy asking
+        is about to sort on them."""
+        if column == self._sorted_by:
+            return
+        self._sorted_by = column if 0 <= column < len(self._headers) else _NONE
+        if self._sorted_by != _NONE:
+            with self._quiet():
+                for row, items in zip(self._rows, self._items, strict=True):
+                    items[column].setData(_sort_value(row.sort[column]), SORT_ROLE)
+
+    def _kept_sorted(self) -> range | tuple[int, ...]:
+        """The columns whose sort values an update writes."""
+        if self._sorted_by == _ALL:
+            return range(len(self._headers))
+        return () if self._sorted_by == _NONE else (self._sorted_by,)
+
+    def _value_roles(self, column: int) -> list[Any]:
+        """The roles a new text in `column` is announced with."""
+        kept = self._sorted_by in (_ALL, column)
+        return _VALUE_ROLES if kept else _TEXT_ROLES
+
     # ---- updates --------------------------------------------------------------------------
     def row(self, i: int) -> RenderedRow:
         return self._rows[i]
@@ -215,6 +251,7 @@ class KeyedTableModel(QStandardItemModel):
         restyled: list[int] = []  # rows whose look changed: announced whole
         changed = 0
         fonts = self._fonts
+        kept = self._kept_sorted()
         with self._quiet():
             for i, old in enumerate(self._rows):
                 new = wanted[old.key]
@@ -240,13 +277,13 @@ class KeyedTableModel(QStandardItemModel):
                             cells[c].append(i)
                 was_sorted, sorted_by = old.sort, new.sort
                 if was_sorted != sorted_by:
-                    for c in [c for c in range(width) if sorted_by[c] != was_sorted[c]]:
+                    for c in [c for c in kept if sorted_by[c] != was_sorted[c]]:
                         items[c].setData(_sort_value(sorted_by[c]), SORT_ROLE)
                         if not look and shown[c] == was_shown[c]:
                             sorts[c].append(i)
-        for first, last in _blocks(restyled):
+        for first, last in blocks(restyled):
             self.dataChanged.emit(self.index(first, 0), self.index(last, width - 1), _ROLES)
-        self._announce(cells)
+        announce(self, cells, self._value_roles)
         # Sort values alone: one rectangle around them all. Nothing is repainted for them, and
         # the proxy re-sorts the rows a rectangle spans in its sort column (no more cheaply
         # than these rows one by one): a signal per scattered cell would cost more than that.
@@ -258,30 +295,3 @@ class KeyedTableModel(QStandardItemModel):
                 self.index(top, re_valued[0]), self.index(bottom, re_valued[-1]), _SORT_ROLES
             )
         return changed
-
-    def _announce(self, cells: list[list[int]]) -> None:
-        """One `dataChanged` per block of adjacent rows over a run of adjacent columns whose
-        same rows changed: on a tick, typically a few rectangles (every row's marks, prices
-        and figures), not one per row. Each signal costs the sort proxy and the view a round
-        of work; each cell is still announced once, and only when it changed."""
-        spans = [_blocks(rows) for rows in cells]
-        col = 0
-        while col < len(spans):
-            blocks = spans[col]
-            end = col
-            while end + 1 < len(spans) and spans[end + 1] == blocks:
-                end += 1
-            for first, last in blocks:
-                self.dataChanged.emit(self.index(first, col), self.index(last, end), _VALUE_ROLES)
-            col = end + 1
-
-
-def _blocks(rows: list[int]) -> list[tuple[int, int]]:
-    """Ascending row numbers as blocks (first, last) of adjacent ones."""
-    blocks: list[tuple[int, int]] = []
-    for row in rows:
-        if blocks and blocks[-1][1] == row - 1:
-            blocks[-1] = (blocks[-1][0], row)
-        else:
-            blocks.append((row, row))
-    return blocks

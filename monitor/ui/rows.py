@@ -8,7 +8,7 @@ In each pool, `account.positions[i]` pairs with `health.positions[i]` and `refs[
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from monitor.domain.model import Position
 from monitor.domain.report import PositionHealth
@@ -45,7 +45,10 @@ def position_rows(snap: AccountSnapshot) -> list[PositionRow]:
 
 def _with_mark_source(row: PositionRow, snap: AccountSnapshot) -> PositionRow:
     source, at = mark_source(row.position, row.ref.kind, snap, row.ref.mark_typed_at)
-    return replace(row, mark_source=source, mark_at=at)
+    # Built directly: dataclasses.replace looks the fields up anew for every row of a tick.
+    return PositionRow(
+        row.key, row.position, row.ref, row.now, row.before, row.pool, row.rank, source, at
+    )
 
 
 def pool_rows(pool: PoolSnapshot, rank: int = 0) -> list[PositionRow]:

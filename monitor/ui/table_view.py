@@ -4,6 +4,8 @@ look changed, each drawn in one pass.
 - A cell whose sort value alone moved (an age, a figure below its last shown digit) is
   announced with the sort role only (KeyedTableModel): the sort proxy re-sorts on it, and the
   view, with nothing new to show, does not repaint it.
+- The sort proxy (SortProxy) sorts on the sort role, and tells a KeyedTableModel which
+  column it sorts by before it sorts: the model keeps only that column's sort values current.
 - Cells are drawn by QItemDelegate, which lays a cell's text out once, where
   QStyledItemDelegate, through the style, lays it out three times (to size it, to elide it,
   to draw it): the same pixels (tests/ui/test_table_redraw.py), a third of the work. Column
@@ -14,7 +16,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, QSortFilterProxyModel
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -25,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from monitor.ui.keyed_table import SORT_ROLE
+from monitor.ui.keyed_table import SORT_ROLE, KeyedTableModel
 
 _SORT_ROLE = int(SORT_ROLE)
 
@@ -44,8 +54,37 @@ class CellDelegate(QItemDelegate):
         return self._sizes.sizeHint(option, index)
 
 
+class SortProxy(QSortFilterProxyModel):
+    """Sorts `source` by its sort role; a KeyedTableModel is told the column first."""
+
+    def __init__(self, source: QAbstractItemModel) -> None:
+        super().__init__()
+        self.setSourceModel(source)
+        self.setSortRole(SORT_ROLE)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if isinstance(source, KeyedTableModel):
+            source.keep_sorted_by(column)
+        super().sort(column, order)
+
+
 class SortAwareView(QTableView):
-    """A table view that repaints on a change of what it shows, not of a sort value alone."""
+    """A table view that repaints on a change of what it shows, not of a sort value alone,
+    and repaints only itself for it.
+
+    A style sheet that gives the view a background turns its viewport's background fill off
+    (the style draws it instead), and Qt then counts the viewport as transparent: every cell
+    repainted also repainted the widgets behind it (the pane, both splitters, the window, each
+    its own style-sheet background: a few tenths of a millisecond a tick). The viewport fills
+    its background again after each polish, with the palette colour the style sheet set, under
+    the style's own fill of the same colour: the same pixels, and Qt repaints nothing behind."""
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() in (QEvent.Type.Polish, QEvent.Type.StyleChange):
+            self.viewport().setAutoFillBackground(True)
+        return handled
 
     def dataChanged(
         self,
@@ -53,7 +92,7 @@ class SortAwareView(QTableView):
         bottom_right: QModelIndex | QPersistentModelIndex,
         roles: Any = (),
     ) -> None:
-        if roles and all(int(role) == _SORT_ROLE for role in roles):
+        if len(roles) == 1 and int(roles[0]) == _SORT_ROLE:
             return  # the text and look as they were: nothing to repaint
         super().dataChanged(top_left, bottom_right, roles)
 

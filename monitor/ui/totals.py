@@ -9,13 +9,12 @@ are unknown makes its currency's sums unknown ("—"), never a smaller number.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from monitor.ui import formatting as fmt
 from monitor.ui.boxed_label import BoxedLabel
@@ -53,39 +52,86 @@ def book_totals(rows: Sequence[PositionRow]) -> tuple[Totals, ...]:
     return tuple(Totals(c, long, short, pnl) for c, (long, short, pnl) in sums.items())
 
 
-def _pnl_html(pnl: float, unit: str, coloured: bool) -> str:
-    text = html.escape(fmt.money(pnl, unit=unit))
-    if not coloured or not math.isfinite(pnl):
-        return text
-    return f'<span style="color:{PROFIT_COLOUR if pnl >= 0 else LOSS_COLOUR}">{text}</span>'
+_FIGURES = ("long", "short", "net", "uPnL")
+_GAP = 22  # px between one figure and the next caption
+_CAPTION_GAP = 4  # px between a caption and its figure
 
 
-_GAP = '<td width="22"></td>'  # between one figure and the next caption
+def figure_texts(t: Totals) -> tuple[str, str, str, str]:
+    """Long, short, net (signed) and uPnL as shown, in the pool's currency (unnamed)."""
+    unit = t.currency
+    net = fmt.money(t.net, unit=unit)
+    net = f"+{net}" if math.isfinite(t.net) and t.net > 0 else net
+    return (fmt.money(t.long, unit=unit), fmt.money(t.short, unit=unit), net,
+            fmt.money(t.pnl, unit=unit))  # fmt: skip
 
 
-def totals_html(totals: Sequence[Totals], current: bool) -> str:
-    """A line per currency, 'Total USDT  long …  short …  net …  uPnL …', as the rows of one
-    table so that each figure sits under the same figure of the other currencies."""
-    lines = []
-    for t in totals:
-        unit = t.currency
-        net = fmt.money(t.net, unit=unit)
-        net = f"+{net}" if math.isfinite(t.net) and t.net > 0 else net
-        figures = (
-            ("long", html.escape(fmt.money(t.long, unit=unit))),
-            ("short", html.escape(fmt.money(t.short, unit=unit))),
-            ("net", html.escape(net)),
-            ("uPnL", _pnl_html(t.pnl, unit, current)),
+def pnl_sign(pnl: float, current: bool) -> str:
+    """The uPnL's colour rule ("" uncoloured: not current, or unknown)."""
+    if not current or not math.isfinite(pnl):
+        return ""
+    return "profit" if pnl >= 0 else "loss"
+
+
+def _style(current: bool) -> str:
+    """The bar's own rules: a title in bold, the uPnL coloured by its sign; everything grey
+    when the figures are not current. Set on a change of state only (a new style sheet
+    restyles every label of the bar)."""
+    rules = "QLabel#totalsTitle { font-weight: bold; }"
+    if current:
+        return (
+            f'{rules} QLabel#totalsPnl[sign="profit"] {{ color: {PROFIT_COLOUR}; }}'
+            f' QLabel#totalsPnl[sign="loss"] {{ color: {LOSS_COLOUR}; }}'
         )
-        cells = [f"<td><b>Total{' ' + html.escape(unit) if unit else ''}</b></td>"]
-        for caption, value in figures:
-            cells.append(f'{_GAP}<td>{caption}&nbsp;</td><td align="right">{value}</td>')
-        lines.append(f"<tr>{''.join(cells)}</tr>")
-    return f'<table cellspacing="0" cellpadding="0">{"".join(lines)}</table>'
+    return f"QLabel {{ color: {fmt.STALE_COLOUR}; }} {rules}"
 
 
-class TotalsBar(QLabel):
-    """The totals, a line per currency, under the table."""
+class _Line:
+    """One currency's labels: its title, then a caption and a figure for each total."""
+
+    def __init__(self, grid: QGridLayout, row: int, currency: str) -> None:
+        self.currency = currency
+        self.title = QLabel(f"Total {currency}" if currency else "Total")
+        self.title.setObjectName("totalsTitle")
+        grid.addWidget(self.title, row, 0)
+        self.figures: list[QLabel] = []
+        for i, caption in enumerate(_FIGURES):
+            name = QLabel(caption)
+            name.setContentsMargins(0, 0, _CAPTION_GAP, 0)
+            grid.addWidget(name, row, 2 + 3 * i)
+            value = QLabel(fmt.UNKNOWN)
+            value.setTextFormat(Qt.TextFormat.PlainText)
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if caption == "uPnL":
+                value.setObjectName("totalsPnl")
+            # Boxed: a new figure as wide as the last lays out nothing (see BoxedLabel).
+            grid.addWidget(BoxedLabel(value), row, 3 + 3 * i)
+            self.figures.append(value)
+        self.pnl = self.figures[-1]
+
+    def show(self, t: Totals, current: bool) -> None:
+        for label, text in zip(self.figures, figure_texts(t), strict=True):
+            label.setText(text)
+        sign = pnl_sign(t.pnl, current)
+        if self.pnl.property("sign") != sign:  # repolished on a change of sign only
+            self.pnl.setProperty("sign", sign)
+            self.pnl.style().unpolish(self.pnl)
+            self.pnl.style().polish(self.pnl)
+
+    def text(self) -> str:
+        figures = "  ".join(
+            f"{caption} {label.text()}"
+            for caption, label in zip(_FIGURES, self.figures, strict=True)
+        )
+        return f"{self.title.text()}  {figures}"
+
+
+class TotalsBar(QWidget):
+    """The totals, a line per currency, under the table: plain labels in a grid, so that each
+    figure sits under the same figure of the other currencies, right-aligned as the table's.
+
+    Plain text: a rich-text label lays its text out as a document at every new text (the
+    uPnL changes at every tick), 1 to 2 ms of the UI thread's."""
 
     TIP = (
         "notional long, short and net (long − short) at the marks, and the unrealised PnL, of "
@@ -95,29 +141,58 @@ class TotalsBar(QLabel):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("positionTotals")
-        self.setTextFormat(Qt.TextFormat.RichText)
         self.setToolTip(self.TIP)
-        self.setContentsMargins(6, 3, 6, 3)
+        self._lines: list[_Line] = []
         self._shown: tuple[tuple[Totals, ...], bool] | None = None
+        self._current = True
+        self.setStyleSheet(_style(True))
+        self._build(())
+
+    def _build(self, currencies: tuple[str, ...]) -> None:
+        """A grid for these currencies (another account's; rare): the old one goes."""
+        old = self.layout()
+        if old is not None:
+            QWidget().setLayout(old)  # the old grid and its labels go with a throw-away parent
+        grid = QGridLayout(self)
+        grid.setContentsMargins(6, 3, 6, 3)
+        grid.setHorizontalSpacing(0)
+        grid.setVerticalSpacing(0)
+        self._lines = [_Line(grid, row, c) for row, c in enumerate(currencies)]
+        for i in range(len(_FIGURES)):
+            grid.setColumnMinimumWidth(1 + 3 * i, _GAP)
+        grid.setColumnStretch(1 + 3 * len(_FIGURES), 1)  # the figures packed to the left
 
     def show_totals(self, totals: tuple[Totals, ...], current: bool) -> None:
         if self._shown == (totals, current):
-            return  # unchanged: no new text, no relayout
-        was_current = self._shown is None or self._shown[1]
+            return  # unchanged: no new text
         self._shown = (totals, current)
-        self.setText(totals_html(totals, current))
-        if current != was_current or not current:  # a style sheet set anew restyles the label
-            self.setStyleSheet("" if current else f"color: {fmt.STALE_COLOUR};")
+        currencies = tuple(t.currency for t in totals)
+        if currencies != tuple(line.currency for line in self._lines):
+            self._build(currencies)
+        if current != self._current:
+            self._current = current
+            self.setStyleSheet(_style(current))
+        for line, t in zip(self._lines, totals, strict=True):
+            line.show(t, current)
         self.setVisible(bool(totals))
+
+    def text(self) -> str:
+        """The totals as shown, a line per currency ("Total USDT  long 1.00  short …")."""
+        return "\n".join(line.text() for line in self._lines)
+
+    def pnl_colour(self, currency: str) -> str:
+        """The uPnL's colour as drawn (its palette's text colour), for checks."""
+        line = next(line for line in self._lines if line.currency == currency)
+        line.pnl.ensurePolished()
+        return str(line.pnl.palette().color(line.pnl.foregroundRole()).name())
 
 
 def with_totals(table: QWidget, totals: TotalsBar) -> QWidget:
-    """The table with its totals under it. Boxed: the PnL changes at every tick, and a label's
-    new text would otherwise re-lay out the window (see BoxedLabel)."""
+    """The table with its totals under it."""
     pane = QWidget()
     layout = QVBoxLayout(pane)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.setSpacing(0)
     layout.addWidget(table, 1)
-    layout.addWidget(BoxedLabel(totals))
+    layout.addWidget(totals)
     return pane

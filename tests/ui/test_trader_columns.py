@@ -185,16 +185,14 @@ def test_totals_of_the_real_book_stay_under_the_table_whatever_the_sort(
         + 400 * (UI_MARKS["SOL"] - 152)
         - 40 * (UI_MARKS["ETH"] - 3_000)
     )
-    figure = '<td>{}&nbsp;</td><td align="right">{}</td>'.format  # a caption, its figure
-    expected = [
-        "<b>Total USDT</b>",
-        figure("long", f"{long:,.2f}"),
-        figure("short", f"{short:,.2f}"),
-        figure("net", f"+{long - short:,.2f}"),
-        figure("uPnL", f'<span style="color:{RED}">{pnl:,.2f}</span>'),
-    ]
+    # One line per currency, each caption before its figure; the loss in red.
+    expected = (
+        f"Total USDT  long {long:,.2f}  short {short:,.2f}  net +{long - short:,.2f}  "
+        f"uPnL {pnl:,.2f}"
+    )
     totals = window.totals
-    qtbot.waitUntil(lambda: all(part in totals.text() for part in expected))
+    qtbot.waitUntil(lambda: totals.text() == expected)
+    assert pnl < 0 and totals.pnl_colour("USDT") == RED
     rows = window.positions_model.rowCount()
 
     # A what-if is not the record: the totals stay the real book's.
@@ -203,7 +201,7 @@ def test_totals_of_the_real_book_stay_under_the_table_whatever_the_sort(
     )
     service.save_position(selected(window).account_id, whatif).result(5)
     qtbot.waitUntil(lambda: window.positions_model.rowCount() == rows + 1)
-    assert all(part in totals.text() for part in expected)
+    assert totals.text() == expected
 
     # Sorted any way, the totals are no row of the table: under it, in the same place.
     view = window.positions_view
