@@ -160,8 +160,19 @@ class AccountHeader(QFrame):
         self.exchange_maintenance = _figure(
             grid, 0, 2, "Exchange's maintenance", "the venue's own maintenance margin of this pool"
         )
-        self.move_down = _figure(grid, 1, 0, "Move down to liquidation")
-        self.move_up = _figure(grid, 1, 1, "Move up to liquidation")
+        self.move_down = _figure(
+            grid,
+            1,
+            0,
+            "Move down to liquidation",
+            "the fall of every mark at once that brings the pool to health 1.0; "
+            "none: no fall, down to −100 %, does",
+        )
+        self.move_up = _figure(
+            grid, 1, 1, "Move up to liquidation",
+            "the rise of every mark at once that brings the pool to health 1.0; "
+            "none: no rise, up to +1000 %, does",
+        )  # fmt: skip
         # Available as the venues define it (balance − initial margin), shown only where the
         # book carries every cross position's leverage: balance − maintenance is no venue's.
         self.available = _figure(grid, 1, 2, "Available", AVAILABLE_TIP)

@@ -174,12 +174,12 @@ def liquidating_moves(snap: AccountSnapshot, h: AccountHealth | None) -> tuple[s
     down = (
         fmt.percent(-h.liquidation_move_down, signed=True)
         if h.liquidation_move_down is not None
-        else "none within −100 %"
+        else "none"  # within −100 %: the figure's tooltip says so (a third of a laptop's header)
     )
     up = (
         fmt.percent(h.liquidation_move_up, signed=True)
         if h.liquidation_move_up is not None
-        else "none within +1000 %"
+        else "none"  # within +1000 %
     )
     return down, up
 

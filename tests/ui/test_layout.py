@@ -93,3 +93,36 @@ def test_a_rows_tooltip_lists_what_its_hidden_columns_hold(qtbot: Any, window: M
     assert "Entry 62,500.0" in text  # UI_BOOK's BTC entry
     assert "BTC/USDT:USDT" in text  # the cell's own tooltip first: the unified symbol
     QToolTip.hideText()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1366, 768)])
+def test_every_header_figure_is_read_whole_on_a_laptop_screen(
+    qtbot: Any, window: MainWindow, service: MonitorService, size: tuple[int, int]
+) -> None:
+    # A long-only book: no rise liquidates it, the longest words the move-up figure can say
+    # (it read "none within +100(" under the Available figure at 1280).
+    # With leverage set, Available shows beside it, negative: the widest figures there are.
+    account_id = service.create_manual_account("longs", 2_000, "USDT", None).result(5)
+    for symbol, price in (("BTC/USDT:USDT", 60_000.0), ("ETH/USDT:USDT", 3_000.0)):
+        held = Position(
+            symbol, Side.LONG, 20_000 / price, price, price * 0.99, Maintenance.flat(0.005),
+            leverage=5.0,
+        )  # fmt: skip
+        service.save_position(account_id, held).result(5)
+    window.presenter.select(account_id)
+    header = window.header
+    qtbot.waitUntil(lambda: header.move_up.text() not in ("", "—") and header.available.isVisible())
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.width() == size[0])
+    # The account list as wide as the README's screenshots have it (names and venues whole).
+    window.splitters["main"].setSizes([470, size[0] - 470])
+    qtbot.waitUntil(lambda: window.splitters["main"].sizes()[0] == 470)
+    figures = (
+        header.margin_balance, header.maintenance, header.exchange_maintenance,
+        header.move_down, header.move_up, header.available,
+    )  # fmt: skip
+    for label in figures:
+        if label.isVisible():
+            text_width = label.fontMetrics().horizontalAdvance(label.text())
+            assert text_width <= label.width(), (label.text(), text_width, label.width())
+    assert header.move_up.text() == "none" and "+1000 %" in header.move_up.toolTip()
