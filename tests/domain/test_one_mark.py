@@ -157,8 +157,10 @@ def test_two_rows_of_a_symbol_are_one_merged_row(account, data, share, entry_fac
     assert _close(one.liquidation_move_down, two.liquidation_move_down, 1.0)
     assert _close(one.liquidation_move_up, two.liquidation_move_up, 1.0)
     price = one.positions[i].liquidation_price
-    if price is not None and price > whole.mark_price * GROUP_UP_LIMIT:
-        price = None  # legs moving together are looked for up to a million times the mark
+    # Legs moving together are looked for up to a million times the mark they are valued at:
+    # the market's (the symbol's first held row's), not the mark this row was typed at.
+    if price is not None and price > one.positions[i].mark_price * GROUP_UP_LIMIT:
+        price = None
     assert _close(two.positions[i].liquidation_price, price, whole.mark_price)
     assert _close(two.positions[-1].liquidation_price, price, whole.mark_price)
     for r, row in enumerate(one.positions):
