@@ -250,8 +250,14 @@ class Book:
         result: FloatArray = value * scale
         return result
 
+    @cached_property
+    def any_inverse(self) -> bool:
+        return bool(self.inverse.any())
+
     def mm_weight(self) -> FloatArray:
         """USD per unit of each position's maintenance: its settle asset's ask, else 1."""
+        if self.asset_ask.size == 0:  # no settle assets (most books): a tick skips the gather
+            return np.ones(self.size)
         ask = np.append(self.asset_ask, 1.0)  # row -1 reads the appended 1
         weight: FloatArray = ask[self.pos_asset]
         return weight
@@ -271,6 +277,8 @@ class Book:
 
     def pool_collateral(self, marks: FloatArray | None = None) -> FloatArray:
         """(m,) collateral value per account."""
+        if self.coll_account.size == 0:
+            return np.zeros(len(self.accounts))
         return np.bincount(
             self.coll_account, weights=self.collateral_value(marks), minlength=len(self.accounts)
         ).astype(np.float64)
@@ -280,9 +288,13 @@ class Book:
         return self.one_mark(self.mark0.copy())
 
     def to_z(self, prices: FloatArray) -> FloatArray:
+        if not self.any_inverse:  # linear contracts only: z is the price (no division made)
+            return prices
         return np.where(self.inverse, 1.0 / prices, prices)
 
     def from_z(self, z: FloatArray) -> FloatArray:
+        if not self.any_inverse:
+            return z
         with np.errstate(divide="ignore"):
             return np.where(self.inverse, 1.0 / z, z)
 

@@ -16,6 +16,8 @@ not). The first change of sign along each walk is the root.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from monitor.domain.book import Book, BoolArray, FloatArray, IntArray
@@ -32,6 +34,55 @@ def plain_pools(book: Book) -> BoolArray:
     return plain
 
 
+@dataclass(frozen=True)
+class _PlainRows:
+    """What plain_moves takes from the book alone (not the marks) for one set of pools: kept
+    with the book, so a mark tick does not gather it again."""
+
+    rows: IntArray  # the pools' cross rows
+    pool: IntArray  # each row's pool, as an index into `pools`
+    q: FloatArray
+    sigma: FloatArray
+    const_entry: FloatArray  # -sigma q zE
+    mark: BoolArray  # mark-basis rows
+    floors: FloatArray
+    rates: FloatArray  # with the close fee
+    amounts: FloatArray
+    d_alpha: FloatArray
+    d_rate: FloatArray  # rate_j - rate_{j-1}, per boundary
+
+
+def _plain_rows(book: Book, pools: IntArray) -> _PlainRows:
+    cache: dict[bytes, _PlainRows] = book.__dict__.setdefault("_plain_rows", {})
+    key = pools.tobytes()
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    m, k = len(book.accounts), len(pools)
+    slot = np.full(m, -1, dtype=np.int64)
+    slot[pools] = np.arange(k)
+    rows = np.flatnonzero(~book.isolated & (slot[book.account_index] >= 0))
+    q, sigma = book.q[rows], book.sigma[rows]
+    rates = book.rates[rows] + book.fee[rows][:, None]
+    amounts = book.amounts[rows]
+    made = _PlainRows(
+        rows=rows,
+        pool=slot[book.account_index[rows]],
+        q=q,
+        sigma=sigma,
+        const_entry=-sigma * q * book.z_entry[rows],
+        mark=~book.entry_basis[rows],
+        floors=book.floors[rows],
+        rates=rates,
+        amounts=amounts,
+        d_alpha=amounts[:, 1:] - amounts[:, :-1],
+        d_rate=rates[:, 1:] - rates[:, :-1],
+    )
+    if len(cache) < 8:  # a book is evaluated for one set of pools, rarely a few
+        cache[key] = made
+    return made
+
+
 def plain_moves(
     book: Book, z: FloatArray, mm_entry: FloatArray, pools: IntArray
 ) -> tuple[FloatArray, FloatArray]:
@@ -42,22 +93,14 @@ def plain_moves(
     up = np.full(k, np.nan)
     if k == 0:
         return down, up
-    m = len(book.accounts)
-    slot = np.full(m, -1, dtype=np.int64)
-    slot[pools] = np.arange(k)
-    rows = np.flatnonzero(~book.isolated & (slot[book.account_index] >= 0))
-    pool = slot[book.account_index[rows]]
-    q, sigma, z0 = book.q[rows], book.sigma[rows], z[rows]
-    qz = q * z0
-    mark = ~book.entry_basis[rows]
-    floors = book.floors[rows]
-    rates = book.rates[rows] + book.fee[rows][:, None]
-    amounts = book.amounts[rows]
+    pr = _plain_rows(book, pools)
+    pool, q, sigma, mark = pr.pool, pr.q, pr.sigma, pr.mark
+    qz = q * z[pr.rows]
 
     # f at u = 1 as alpha1 + beta1 * u, with each row's bracket at its mark.
-    idx = bracket_index(floors, qz)
-    const = -sigma * q * book.z_entry[rows] + np.where(mark, take(amounts, idx), -mm_entry[rows])
-    slope = sigma * qz - np.where(mark, take(rates, idx) * qz, 0.0)
+    idx = bracket_index(pr.floors, qz)
+    const = pr.const_entry + np.where(mark, take(pr.amounts, idx), -mm_entry[pr.rows])
+    slope = sigma * qz - np.where(mark, take(pr.rates, idx) * qz, 0.0)
     alpha1: FloatArray = book.wallet[pools] + np.bincount(pool, const, k)
     beta1: FloatArray = np.bincount(pool, slope, k).astype(np.float64)
     healthy = alpha1 + beta1 > 0
@@ -65,12 +108,11 @@ def plain_moves(
     # Bracket boundaries as u: crossing boundary j (between brackets j-1 and j) upwards adds
     # amount_j - amount_{j-1} to alpha and -(rate_j - rate_{j-1}) q z0 to beta.
     with np.errstate(divide="ignore", invalid="ignore"):
-        bound = floors[:, 1:] / qz[:, None]
-    d_alpha = amounts[:, 1:] - amounts[:, :-1]
-    d_beta = -(rates[:, 1:] - rates[:, :-1]) * qz[:, None]
+        bound = pr.floors[:, 1:] / qz[:, None]
+    d_beta = -pr.d_rate * qz[:, None]
     ok = np.isfinite(bound) & (bound > 0) & mark[:, None]
     b_pool = np.broadcast_to(pool[:, None], bound.shape)[ok]
-    b_u, b_da, b_db = bound[ok], d_alpha[ok], d_beta[ok]
+    b_u, b_da, b_db = bound[ok], pr.d_alpha[ok], d_beta[ok]
 
     inverse = book.inverse_account[pools]
     # u-space ends of each walk: below 1 and above 1.
