@@ -3,7 +3,8 @@
 A real venue answers from another machine: its work must not share the service's interpreter
 (and its GIL), or the benchmark measures the simulation as much as the service. This one
 serves `books` on loopback from a child process; `latency` is set on request, as on a real
-venue's round trip.
+venue's round trip. With `tick`, its prices walk a step every `tick` seconds, as a live
+market's do (the history stored only when figures change then grows as it would).
 """
 
 from __future__ import annotations
@@ -44,11 +45,18 @@ def hedged_book(name: str, positions: int, factor: float = 1.0) -> SimBook:
     return SimBook(name, 200_000.0 * factor, tuple(legs), hedge=True)
 
 
-def _serve(conn: Connection, books: Sequence[SimBook], markets: Sequence[SimMarket]) -> None:
+def _serve(
+    conn: Connection,
+    books: Sequence[SimBook],
+    markets: Sequence[SimMarket],
+    tick: float | None = None,
+) -> None:
     from monitor.sources.sim.venue import SimVenue
 
     venue = SimVenue(seed=5, markets=markets, demo_book=None)
     url = venue.start()
+    if tick is not None:
+        venue.start_ticker(tick)
     keys = [venue.add_book(book) for book in books]
     conn.send((url, [(k.api_key, k.secret) for k in keys]))
     try:
@@ -63,14 +71,26 @@ def _serve(conn: Connection, books: Sequence[SimBook], markets: Sequence[SimMark
 
 
 class RemoteVenue:
-    def __init__(self, books: Sequence[SimBook], markets: Sequence[SimMarket] = MARKETS) -> None:
+    def __init__(
+        self,
+        books: Sequence[SimBook],
+        markets: Sequence[SimMarket] = MARKETS,
+        tick: float | None = None,
+    ) -> None:
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child, books, markets), daemon=True)
+        self._process = context.Process(
+            target=_serve, args=(child, books, markets, tick), daemon=True
+        )
         self._process.start()
         if not self._conn.poll(120):
             raise RuntimeError("the simulated venue did not start within 120 s")
         self.url, self.keys = self._conn.recv()
+
+    @property
+    def pid(self) -> int | None:
+        """The venue's process (for its CPU time)."""
+        return self._process.pid
 
     def set_latency(self, seconds: float) -> None:
         self._conn.send(seconds)

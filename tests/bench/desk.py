@@ -1,0 +1,136 @@
+"""Measuring a desk from outside: `margin-monitor` processes, their CPU time from /proc, and
+what a PostgreSQL database holds and how much it grew. For tests/bench/test_desk_bench.py."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import text
+
+from monitor.store.database import Database
+
+TICKS = os.sysconf("SC_CLK_TCK")
+# The tables a collector writes as it runs (the rest hold settings, accounts, leases).
+HISTORY_TABLES = ("account_health", "account_health_minutes", "position_marks")
+
+
+class Proc:
+    """A `margin-monitor` process whose output lines are collected as they come."""
+
+    def __init__(self, *args: str, env: dict[str, str]) -> None:
+        self.popen = subprocess.Popen(
+            [sys.executable, "-m", "monitor.cli", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        self.lines: list[str] = []
+        self.errors: list[str] = []
+        for stream, into in ((self.popen.stdout, self.lines), (self.popen.stderr, self.errors)):
+            threading.Thread(target=lambda s=stream, i=into: i.extend(s), daemon=True).start()
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def stop(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(30)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait(5)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process, all its threads (/proc/PID/stat)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()  # the name may hold spaces
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime: fields 14 and 15
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of a process and its living children (PostgreSQL's backends are children
+    of its postmaster); a child that ended meanwhile is missing from the sum."""
+    total = 0.0
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            total += cpu_seconds(current)
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo.extend(int(c) for c in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
+def postmaster_pid(url: str) -> int:
+    """The pid of the PostgreSQL server at `url` (its data directory's postmaster.pid)."""
+    import psycopg
+
+    with psycopg.connect(url.replace("+psycopg", "", 1), autocommit=True) as conn:
+        row = conn.execute("SHOW data_directory").fetchone()
+    assert row is not None
+    return int((Path(row[0]) / "postmaster.pid").read_text().split()[0])
+
+
+@dataclass(frozen=True)
+class StoreFigures:
+    database_bytes: int
+    table_bytes: dict[str, int]
+    rows: dict[str, int]
+
+
+def store_figures(db: Database) -> StoreFigures:
+    with db.read() as s:
+        size = s.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+        tables = {
+            str(name): int(bytes_)
+            for name, bytes_ in s.execute(
+                text("SELECT relname, pg_total_relation_size(relid) FROM pg_stat_user_tables")
+            )
+        }
+        rows = {
+            t: int(s.execute(text(f"SELECT count(*) FROM {t}")).scalar_one())
+            for t in HISTORY_TABLES
+        }
+    return StoreFigures(int(size), tables, rows)
+
+
+def health_times(db: Database, since: float, until: float) -> dict[int, np.ndarray]:
+    """Each account's account_health row times within [since, until], in order: a row is
+    stored at each recompute whose figures changed, which with prices moving every second is
+    every read."""
+    by_account: dict[int, list[float]] = defaultdict(list)
+    with db.read() as s:
+        rows = s.execute(
+            text(
+                "SELECT account_id, at FROM account_health WHERE at >= :a AND at <= :b "
+                "ORDER BY account_id, at"
+            ),
+            {"a": since, "b": until},
+        )
+        for account_id, at in rows:
+            by_account[int(account_id)].append(float(at))
+    return {a: np.array(t) for a, t in by_account.items()}
+
+
+def read_errors(db: Database, since: float) -> dict[int, str]:
+    """Accounts whose last failed read came after `since`, with its reason."""
+    with db.read() as s:
+        rows = s.execute(
+            text("SELECT account_id, last_error FROM source_status WHERE last_error_at >= :since"),
+            {"since": since},
+        )
+        return {int(a): str(e) for a, e in rows}

@@ -1,0 +1,272 @@
+"""Issue 14's desk benchmark: 200 accounts x 25 positions on two collectors.
+
+A throw-away PostgreSQL (tests/postgres.py); the simulated Binance venue in a process of its
+own (remote_venue.py) serving 200 hedged books of 25 positions, its prices stepping every
+second and each request answered after LATENCY; two real `margin-monitor watch --collector`
+processes sharing the accounts by lease. After a warm-up (every account read, the leases
+split), over SPAN seconds:
+
+* accounts held by each collector, and lease moves during the span (churn);
+* the refresh cycle: per account, the time between two consecutive account_health rows.
+  Each account is polled by its own task (read, store, sleep INTERVAL), so a collector has no
+  "pass" of its own; a row is stored at every recompute whose figures changed, and with prices
+  moving every second that is every read. The account's period minus INTERVAL is what one
+  read, its store and its recompute take under the collector's load;
+* CPU per collector from /proc (fraction of a core, CPU seconds per cycle), and of the venue
+  and PostgreSQL beside them;
+* the database's growth (pg_database_size, pg_total_relation_size per table) over the span,
+  per hour and per day, and history rows written per second.
+
+Floors in the same run: one account's bare read (the collector's ccxt call pair, nothing
+stored), and the same span with one collector holding all 200 (the other stopped).
+
+The figures are printed; a benchmark never fails on a time. It fails when the desk does not
+run at all (an account never read, a collector dead). SPAN is DESK_BENCH_SPAN seconds (180).
+Run: pytest tests/bench/test_desk_bench.py --benchmark-enable -s
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from monitor.service.api import Credentials, ExchangeSettings
+from monitor.service.sources import Connection, default_reader
+from monitor.sources.exchange.credentials import save_to_file
+from monitor.store import open_database
+from monitor.store.database import Database
+from tests.bench.desk import (
+    Proc,
+    StoreFigures,
+    cpu_seconds,
+    health_times,
+    postmaster_pid,
+    read_errors,
+    store_figures,
+    tree_cpu_seconds,
+)
+from tests.bench.remote_venue import RemoteVenue, hedged_book, wide_markets
+from tests.service.conftest import wait_for
+
+ACCOUNTS, POSITIONS = 200, 25
+INTERVAL = float(os.environ.get("DESK_BENCH_INTERVAL", "2"))  # each account's read (default 2)
+LATENCY = 0.2  # the venue's answer to each request, as test_scale_bench's
+SPAN = float(os.environ.get("DESK_BENCH_SPAN", "180"))
+# 200 accounts' first reads (markets, tiers) on two loaded cores. A desk that has not read
+# every account by then is measured as it is, the accounts never read counted.
+WARM_UP = 240.0
+HOUR, DAY = 3600.0, 86_400.0
+
+
+def _bare_read(venue: RemoteVenue) -> float:
+    """Median seconds of one account's read alone: the collector's reader (rate limiter on),
+    after its first read loaded markets and tiers; nothing stored or computed."""
+
+    async def run() -> float:
+        key, secret = venue.keys[0]
+        settings = ExchangeSettings("binanceusdm", api_url=venue.url)
+        reader = default_reader(Connection(settings, Credentials(key, secret)), "bare")
+        try:
+            await reader.fetch(time.time())
+            times = []
+            for _ in range(5):
+                start = time.perf_counter()
+                await reader.fetch(time.time())
+                times.append(time.perf_counter() - start)
+            return statistics.median(times)
+        finally:
+            await reader.close()
+
+    return asyncio.run(run())
+
+
+def _add_accounts(db: Database, venue: RemoteVenue, keys_file: Path) -> list[int]:
+    """The 200 accounts as a desk adds them: each its own key, kept in a credentials file."""
+    ids = []
+    for i, (key, secret) in enumerate(venue.keys):
+        name = f"desk-{i:03d}"
+        save_to_file(keys_file, name, Credentials(key, secret))
+        ids.append(
+            db.accounts.add(
+                name,
+                "exchange",
+                venue="binanceusdm",
+                credentials_ref=name,
+                settings={
+                    "exchange_id": "binanceusdm",
+                    "api_url": venue.url,
+                    "credentials_file": str(keys_file),
+                    "interval": INTERVAL,
+                },
+            )
+        )
+    return ids
+
+
+@dataclass
+class Span:
+    """What happened between two moments of a running desk."""
+
+    seconds: float
+    cpu: dict[str, float]  # process -> CPU seconds in the span
+    before: StoreFigures
+    after: StoreFigures
+    periods: dict[int, np.ndarray]  # account -> seconds between its consecutive reads
+    holders: dict[int, str]  # account -> its collector at the end
+    moves: int  # lease changes of holder seen during the span
+    errors: dict[int, str]
+
+
+def _measure(db: Database, processes: dict[str, int], span: float) -> Span:
+    """Sample leases every second for `span` seconds (a fixed span: this is the measurement),
+    with CPU and the database's figures at both ends."""
+    cpu0 = {name: _cpu(name, pid) for name, pid in processes.items()}
+    before = store_figures(db)
+    start = time.time()
+    moves = 0
+    holders = db.leases.holders(start)
+    tick = threading.Event()
+    while time.time() - start < span:
+        tick.wait(1.0)
+        now = db.leases.holders(time.time())
+        moves += sum(1 for a, h in now.items() if holders.get(a, h) != h)
+        holders.update(now)
+    end = time.time()
+    cpu = {name: _cpu(name, pid) - cpu0[name] for name, pid in processes.items()}
+    after = store_figures(db)
+    periods = {a: np.diff(t) for a, t in health_times(db, start, end).items()}
+    return Span(end - start, cpu, before, after, periods, holders, moves, read_errors(db, start))
+
+
+def _cpu(name: str, pid: int) -> float:
+    return tree_cpu_seconds(pid) if name == "postgresql" else cpu_seconds(pid)
+
+
+def _unread_since(db: Database, ids: list[int], since: float) -> int:
+    statuses = [db.source_status.get(a) for a in ids]
+    return sum((s.last_success or 0) <= since for s in statuses)
+
+
+def _warm_up(db: Database, ids: list[int], since: float) -> str:
+    """Wait until every account was read after `since`, up to WARM_UP; what it came to."""
+    try:
+        wait_for(lambda: _unread_since(db, ids, since) == 0, timeout=WARM_UP, poll=2.0)
+    except AssertionError:
+        unread = _unread_since(db, ids, since)
+        return f"{unread} account(s) NOT read within {WARM_UP:.0f} s; measured as it is"
+    return f"every account read {time.time() - since:.0f} s later"
+
+
+def _report(title: str, span: Span, collectors: dict[str, str]) -> list[str]:
+    """Lines of figures: per collector (its holder name -> a label), then the store's."""
+    lines = [f"{title} — {span.seconds:.0f} s measured"]
+    held = Counter(span.holders.values())
+    for holder, label in collectors.items():
+        mine = [a for a, h in span.holders.items() if h == holder]
+        gaps = np.concatenate([span.periods[a] for a in mine if a in span.periods] or [[]])
+        unread = [a for a in mine if len(span.periods.get(a, ())) == 0]
+        cpu = span.cpu[label]
+        if len(gaps):
+            period, p95 = float(np.median(gaps)), float(np.percentile(gaps, 95))
+            cycles = span.seconds / period
+            lines.append(
+                f"  {label}: {held[holder]} accounts; refresh period median {period:.2f} s, "
+                f"p95 {p95:.2f} s, max {gaps.max():.2f} s (interval {INTERVAL:g} s: read + "
+                f"store + recompute {period - INTERVAL:.2f} s); CPU {cpu / span.seconds:.2f} "
+                f"core = {cpu / cycles:.2f} CPU s per cycle; {len(unread)} account(s) with "
+                "under two reads in the span"
+            )
+        else:
+            lines.append(f"  {label}: {held[holder]} accounts, NO read twice in the span")
+    for name in ("venue", "postgresql"):
+        lines.append(f"  {name}: CPU {span.cpu[name] / span.seconds:.2f} core")
+    grown = span.after.database_bytes - span.before.database_bytes
+    rows = {t: span.after.rows[t] - span.before.rows[t] for t in span.after.rows}
+    per_table = ", ".join(
+        f"{t} {(span.after.table_bytes.get(t, 0) - span.before.table_bytes.get(t, 0)) / 1e6:+.1f}"
+        " MB"
+        for t in sorted(span.after.table_bytes)
+        if span.after.table_bytes.get(t, 0) != span.before.table_bytes.get(t, 0)
+    )
+    lines.append(
+        f"  database: {span.before.database_bytes / 1e6:.1f} -> "
+        f"{span.after.database_bytes / 1e6:.1f} MB, {grown / span.seconds * HOUR / 1e6:.1f} MB/h"
+        f" = {grown / span.seconds * DAY / 1e9:.2f} GB/day ({per_table})"
+    )
+    lines.append(
+        "  rows written: "
+        + ", ".join(f"{t} {n / span.seconds:,.0f}/s" for t, n in rows.items())
+        + f" (total {sum(rows.values()) / span.seconds:,.0f}/s); lease moves {span.moves}; "
+        f"{len(span.errors)} account(s) with a failed read"
+        + (f", e.g. {next(iter(span.errors.values()))}" if span.errors else "")
+    )
+    return lines
+
+
+def test_200_accounts_of_25_positions_on_two_collectors(postgres_url, tmp_path):
+    books = [hedged_book(f"book-{i}", POSITIONS, 1 + i / 100) for i in range(ACCOUNTS)]
+    venue = RemoteVenue(books, wide_markets((POSITIONS + 1) // 2), tick=1.0)
+    procs: list[Proc] = []
+    db = open_database(postgres_url)
+    lines: list[str] = []
+    try:
+        ids = _add_accounts(db, venue, tmp_path / "keys.json")
+        venue.set_latency(LATENCY)
+        bare = _bare_read(venue)
+        lines.append(
+            f"floor: one account's bare read (ccxt call pair, {LATENCY * 1000:.0f} ms venue "
+            f"latency, no load) {bare * 1000:.0f} ms; machine load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
+        env = dict(os.environ, MARGIN_MONITOR_DB=postgres_url)
+        started = time.time()
+        procs.extend(Proc("watch", "--collector", "--quiet", env=env) for _ in "ab")
+
+        def split() -> bool:
+            counts = Counter(db.leases.holders(time.time()).values())
+            return len(counts) == 2 and sum(counts.values()) == ACCOUNTS
+
+        wait_for(split, timeout=120, poll=0.5)
+        lines.append(f"collectors started, leases split: {_warm_up(db, ids, started)}")
+        assert all(p.popen.poll() is None for p in procs), [p.errors[-3:] for p in procs]
+
+        pg = postmaster_pid(postgres_url)
+        label = {f"{p.pid}": f"collector {n}" for p, n in zip(procs, "AB", strict=True)}
+        holding = set(db.leases.holders(time.time()).values())
+        holder_of = {h: label[h.split(":")[1]] for h in holding}
+        processes = {name: int(pid) for pid, name in label.items()}
+        processes |= {"venue": venue.pid or 0, "postgresql": pg}
+        two = _measure(db, processes, SPAN)
+        lines += _report("two collectors, 200 accounts", two, holder_of)
+
+        # The floor beside it: one collector holds all 200 once the other stops.
+        procs[1].stop()
+        alone = next(h for h, name in holder_of.items() if name == "collector A")
+        wait_for(
+            lambda: Counter(db.leases.holders(time.time()).values())[alone] == ACCOUNTS,
+            timeout=60,
+            poll=0.5,
+        )
+        lines.append(f"collector B stopped, A holds 200: {_warm_up(db, ids, time.time())}")
+        del processes["collector B"]
+        one = _measure(db, processes, SPAN)
+        lines += _report("one collector, 200 accounts", one, {alone: "collector A"})
+        tracebacks = [line for p in procs for line in p.errors if "Traceback" in line]
+        lines.append(f"collector stderr: {sum(len(p.errors) for p in procs)} line(s)")
+        lines += [f"  {line.rstrip()}" for p in procs for line in p.errors[-5:]]
+    finally:
+        print("\n" + "\n".join(lines))
+        for proc in reversed(procs):
+            proc.stop()
+        db.close()
+        venue.stop()
+    assert not tracebacks, tracebacks[:3]
+    assert two.periods and one.periods, "no account was read twice in a span"
