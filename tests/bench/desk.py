@@ -134,3 +134,10 @@ def read_errors(db: Database, since: float) -> dict[int, str]:
             {"since": since},
         )
         return {int(a): str(e) for a, e in rows}
+
+
+def read_since(db: Database, since: float) -> int:
+    """How many accounts were read (successfully) after `since`: one query, not one each."""
+    with db.read() as s:
+        query = text("SELECT count(*) FROM source_status WHERE last_success > :since")
+        return int(s.execute(query, {"since": since}).scalar_one())
