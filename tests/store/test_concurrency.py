@@ -15,7 +15,7 @@ from sqlalchemy import delete, event, text
 
 from monitor.cli import main
 from monitor.domain.model import Maintenance, Position, Side
-from monitor.store import database, open_database
+from monitor.store import open_database
 from monitor.store.models import PositionRow
 from monitor.store.positions import add_position
 from tests.postgres import lock_waiters
@@ -87,7 +87,10 @@ def test_two_refreshes_at_once_leave_one_whole_set(postgres_url):
 
 
 def test_two_programs_opening_a_new_database_at_once_both_get_it(postgres_url, monkeypatch):
-    real_upgrade = database.command.upgrade
+    # The store imports Alembic only when a database is behind head: patch it where it lives.
+    from alembic import command as alembic_command
+
+    real_upgrade = alembic_command.upgrade
     migrated, release = threading.Event(), threading.Event()
 
     def upgrade_then_hold(config: Any, revision: str) -> None:
@@ -96,7 +99,7 @@ def test_two_programs_opening_a_new_database_at_once_both_get_it(postgres_url, m
             migrated.set()
             release.wait(30)
 
-    monkeypatch.setattr(database.command, "upgrade", upgrade_then_hold)
+    monkeypatch.setattr(alembic_command, "upgrade", upgrade_then_hold)
     outcome: dict[str, object] = {}
 
     def open_it(name: str) -> None:
