@@ -15,7 +15,7 @@ from sqlalchemy import delete, event, text
 
 from monitor.cli import main
 from monitor.domain.model import Maintenance, Position, Side
-from monitor.store import open_database
+from monitor.store import database, open_database
 from monitor.store.models import PositionRow
 from monitor.store.positions import add_position
 from tests.postgres import lock_waiters
