@@ -1,8 +1,9 @@
 """Probability of liquidation and funding, recomputed in the background.
 
 The job listens to the service's snapshots (on the service thread, where it only notes what
-changed) and does the work on a thread of its own: for an account whose positions changed, or
-whose figures are older than `every` seconds, it reads the venue's candles and funding and
+changed) and does the work on a thread of its own: for an account whose positions changed,
+whose distance to liquidation moved by a tenth, or whose figures are older than `every`
+seconds, it reads the venue's candles and funding and
 simulates the paths (risk_figures.py) — never on the UI thread, never on the service's loop.
 Each result is handed to `publish` as an AccountRisk.
 
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from monitor.domain.model import MarginMode
 from monitor.domain.risk.alarm import ProbabilityAlarm
 from monitor.domain.risk.probability import Settings
 from monitor.service.probability_alerts import PROBABILITY_ALERT
@@ -30,7 +32,12 @@ from monitor.store.records import AccountRecord
 
 log = logging.getLogger(__name__)
 
-EVERY = 300.0  # seconds: how old a figure may get before it is recomputed anyway
+# Paths cost seconds of CPU (about 4 s for the demo's six positions): recomputed when what
+# they depend on changed — the positions held, or how far the market is from liquidating a
+# pool or isolated position (MOVE_CHANGE of it) — and otherwise every EVERY seconds for the
+# newest candles and funding. A window left open on a quiet book stays idle.
+EVERY = 1800.0
+MOVE_CHANGE = 0.10
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,49 @@ def _structure(account: AccountSnapshot) -> tuple[object, ...]:
     )
 
 
+def _distances(account: AccountSnapshot) -> tuple[float | None, ...]:
+    """How far each pool (its nearer liquidating move) and each isolated position (its
+    distance) is from liquidation: the odds follow these."""
+    out: list[float | None] = []
+    for pool in account.pools:
+        out.append(pool.baseline.liquidation_move)
+        out.extend(
+            p.distance_to_liquidation
+            for p in pool.baseline.positions
+            if p.margin_mode is MarginMode.ISOLATED
+        )
+    return tuple(out)
+
+
+def _moved(then: tuple[float | None, ...], now: tuple[float | None, ...]) -> bool:
+    if len(then) != len(now):
+        return True
+    for a, b in zip(then, now, strict=True):
+        if (a is None) != (b is None):
+            return True
+        if a is not None and b is not None and abs(b - a) > MOVE_CHANGE * abs(a):
+            return True
+    return False
+
+
+Stamp = tuple[tuple[object, ...], tuple[float | None, ...], float]
+
+
+def stamp(account: AccountSnapshot, at: float) -> Stamp:
+    """What an account's figures are computed from (its positions and distances), and when."""
+    return _structure(account), _distances(account), at
+
+
+def paths_stale(done: Stamp | None, account: AccountSnapshot, now: float, every: float) -> bool:
+    """Whether the account's figures (computed as `done` says) call for new paths now."""
+    return (
+        done is None
+        or done[0] != _structure(account)
+        or _moved(done[1], _distances(account))
+        or now - done[2] >= every
+    )
+
+
 class RiskJob:
     def __init__(
         self,
@@ -129,7 +179,8 @@ class RiskJob:
         self._on_alarm = on_alarm
         self._wake = threading.Condition()
         self._latest: dict[int, AccountSnapshot] = {}
-        self._done: dict[int, tuple[tuple[object, ...], float]] = {}  # structure, when
+        # structure, distances and when, as last computed
+        self._done: dict[int, Stamp] = {}
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name="risk-job", daemon=True)
 
@@ -150,12 +201,11 @@ class RiskJob:
 
     def _due(self) -> list[AccountSnapshot]:
         now = self._clock()
-        due = []
-        for account_id, account in self._latest.items():
-            done = self._done.get(account_id)
-            if done is None or done[0] != _structure(account) or now - done[1] >= self._every:
-                due.append(account)
-        return due
+        return [
+            account
+            for account_id, account in self._latest.items()
+            if paths_stale(self._done.get(account_id), account, now, self._every)
+        ]
 
     def _run(self) -> None:
         while True:
@@ -170,7 +220,10 @@ class RiskJob:
                 except Exception:  # one account's failure must not stop the others' figures
                     log.exception("risk figures failed for account %s", account.account_id)
                     with self._wake:
-                        self._done[account.account_id] = (_structure(account), self._clock())
+                        self._done[account.account_id] = self._stamp(account)
+
+    def _stamp(self, account: AccountSnapshot, at: float | None = None) -> Stamp:
+        return stamp(account, self._clock() if at is None else at)
 
     def _compute(self, account: AccountSnapshot) -> None:
         pools = [pool.account for pool in account.pools]
@@ -189,7 +242,7 @@ class RiskJob:
             tuple((names[r.pool], r) for r in risks),
         )
         with self._wake:
-            self._done[account.account_id] = (_structure(account), result.computed_at)
+            self._done[account.account_id] = self._stamp(account, result.computed_at)
         self._publish(result)
         self._ring(account, result)
 

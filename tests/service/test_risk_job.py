@@ -5,12 +5,13 @@ rate it serves, and a change of positions brings new figures."""
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 
 from monitor.domain.risk.probability import Settings
 from monitor.service.api import Credentials, ExchangeSettings
-from monitor.service.risk_job import AccountRisk, RiskJob, stored_market
+from monitor.service.risk_job import AccountRisk, RiskJob, paths_stale, stamp, stored_market
 from monitor.service.sources import Connection
 from monitor.sources.sim import DEMO_CREDENTIALS, SimBook, SimPosition
 
@@ -72,3 +73,36 @@ def test_the_job_publishes_from_its_own_thread_and_follows_the_book(db, venue, m
         assert len(results) == 2
     finally:
         job.stop()
+
+
+def test_new_paths_when_the_book_nears_liquidation_not_for_a_quiet_tick(db, venue, make_service):
+    # Paths cost seconds of CPU: a window left open on a quiet book must not redo them every
+    # few minutes (idle CPU), yet a market that brought liquidation a tenth nearer must.
+    db.accounts.add("demo", "simulated", venue="binanceusdm", settings={"interval": 0.2})
+    service, _ = make_service()
+    seen: list[Any] = []
+    service.subscribe(lambda snapshot: seen.extend(a for a in snapshot.accounts if a.known))
+    service.start()
+    first = wait_for(lambda: seen[-1:], timeout=30)[0]
+    cross = first.pools[0].baseline
+    assert cross.liquidation_move_down is not None  # the demo is long: a fall liquidates it
+    done = stamp(first, 1_000.0)
+    base = venue.marks()
+
+    def at(factor: float) -> Any:
+        venue.set_marks({m: p * factor for m, p in base.items()})
+        btc = base["BTCUSDT"] * factor
+        return wait_for(
+            lambda: next((a for a in reversed(seen) if dict(a.markets)["BTC/USDT:USDT"] == btc),
+                         None),
+            timeout=30,
+        )  # fmt: skip
+
+    # Every mark 0.1 % lower: the fall that liquidates shrinks by ~0.1 point of ~6: ~2 %.
+    quiet = at(0.999)
+    assert not paths_stale(done, quiet, 1_000.0 + 60.0, every=1800.0)
+    assert paths_stale(done, quiet, 1_000.0 + 1800.0, every=1800.0)  # the newest candles
+    # Every mark 1.5 % lower: the fall that liquidates is a quarter shorter.
+    nearer = at(0.985)
+    assert nearer.pools[0].baseline.liquidation_move_down < 0.9 * cross.liquidation_move_down
+    assert paths_stale(done, nearer, 1_000.0 + 60.0, every=1800.0)
