@@ -148,6 +148,9 @@ class Starter:
             )
             self.sessions.append(session)
             self.service.bind(session.start())
+            from monitor.service.heap import settle_heap
+
+            settle_heap()  # the window and the service are built: see heap.py
         except StoreError as exc:
             from monitor.redact import without_password
             from monitor.store.location import resolve_url

@@ -64,6 +64,7 @@ def _line(event: object, quiet: bool) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from monitor.service.heap import settle_heap
     from monitor.service.notify import TELEGRAM_API
     from monitor.service.session import MonitorSession
     from monitor.service.webhook_config import targets as configured
@@ -112,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_UNKNOWN
     session.service.subscribe(lambda _snapshot: None, on_event)
     session.start()
+    settle_heap()  # the service is built: see heap.py
     if session.leases is None and session.db.leases.live_collectors(time.time()):
         print(
             "margin-monitor watch: collectors are running on this database; this watch polls "

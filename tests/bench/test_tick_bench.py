@@ -8,7 +8,8 @@ books prepared when their positions were last read (kept by the service between 
 reads, as here) — pools, health, liquidation prices, the moves that liquidate and the levels,
 and the snapshots the front ends draw. The floor: every position's PnL and maintenance and
 every account's health in plain numpy over all 500 rows at once (no tiers, no liquidation
-prices, no moves).
+prices, no moves). The process's heap is settled as the app settles its own once started
+(service/heap.py: gc.freeze and a larger young generation).
 Figures are printed (run with -s); benchmarks do not gate the default run.
 """
 
@@ -21,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from monitor.domain.model import Maintenance, Position, Side
+from monitor.service.heap import settle_heap
 from monitor.service.prepared import JoinedBooks, prepare
 from monitor.service.recompute import SnapshotJob, build_snapshots
 from monitor.service.snapshot import SourceState, SourceStatus
@@ -73,6 +75,7 @@ def test_bench_one_mark_tick_recomputes_only_its_holders(tmp_path: Path) -> None
 
     prepared = [prepare(record, rows) for record, rows in stored]
     joins = JoinedBooks()  # as the service keeps them
+    settle_heap()  # as the window and `watch` do once started (heap.py)
 
     def tick(symbol: int) -> None:
         name = f"S{symbol:03d}/USDT:USDT"
