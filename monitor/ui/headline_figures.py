@@ -147,7 +147,11 @@ def headline(snap: AccountSnapshot | None, pool: PoolSnapshot | None, now: float
         caption = f"last known · stale {fmt.age(snap.status.age(now))}"
         return Headline(move_text, caption, health, fmt.STALE_COLOUR, None, "", venue, venue_tip)
     level = badge_level(h, move, t)
-    if move is None or move.subject != "the pool":
+    if h.health_ratio is not None and h.health_ratio <= t.liquidation:
+        # The pool itself: an isolated position's move, the nearest left, is not what is
+        # at liquidation.
+        what = "pool at liquidation"
+    elif move is None or move.subject != "the pool":
         what = "no move liquidates" if move is None else move.subject
     else:
         what = "fall to liquidation" if move.fraction < 0 else "rise to liquidation"

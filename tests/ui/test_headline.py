@@ -148,3 +148,22 @@ def test_a_position_that_cannot_be_judged_never_leaves_a_level_colour(qtbot):
     assert header.band_caption.text().endswith("· part unknown")
     assert header.band_colour() == fmt.UNKNOWN_COLOUR
     assert "no maintenance table for ETH/USDT:USDT" in header.note.text()
+
+
+def test_a_pool_past_liquidation_is_named_not_an_isolated_position_beside_it(qtbot, qapp):
+    # The demo's crash screenshot: the cross pool at health 0.66 and an isolated DOGE long 7 %
+    # from its own liquidation; the badge said "DOGE/USDT:USDT long (isolated) · liquidation".
+    btc = Position("BTC/USDT:USDT", Side.LONG, 1.0, MARK, MARK * 0.99, Maintenance.flat(RATE))
+    doge = Position(
+        "DOGE/USDT:USDT", Side.LONG, 10_000.0, 0.15, 0.15, Maintenance.flat(0.01),
+        margin_mode=MarginMode.ISOLATED, isolated_margin=150.0,
+    )  # fmt: skip
+    # Wallet so that balance (W - 500) is 0.66 of the BTC maintenance (49,500 x RATE).
+    wallet = 500.0 + 0.66 * MARK * 0.99 * RATE
+    header = AccountHeader()
+    qtbot.addWidget(header)
+    header.show_account(_snapshot(Account("lev", wallet, (btc, doge), collateral="USDT")), 101.0)
+    assert header.move_text() == "at liquidation"
+    assert header.band_level is Level.LIQUIDATION
+    assert header.band_caption.text() == "pool at liquidation · liquidation"
+    assert "DOGE" not in header.band_caption.text()
