@@ -4,10 +4,6 @@ what a PostgreSQL database holds and how much it grew. For tests/bench/test_desk
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,36 +16,6 @@ from monitor.store.database import Database
 TICKS = os.sysconf("SC_CLK_TCK")
 # The tables a collector writes as it runs (the rest hold settings, accounts, leases).
 HISTORY_TABLES = ("account_health", "account_health_minutes", "position_marks")
-
-
-class Proc:
-    """A `margin-monitor` process whose output lines are collected as they come."""
-
-    def __init__(self, *args: str, env: dict[str, str]) -> None:
-        self.popen = subprocess.Popen(
-            [sys.executable, "-m", "monitor.cli", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        self.lines: list[str] = []
-        self.errors: list[str] = []
-        for stream, into in ((self.popen.stdout, self.lines), (self.popen.stderr, self.errors)):
-            threading.Thread(target=lambda s=stream, i=into: i.extend(s), daemon=True).start()
-
-    @property
-    def pid(self) -> int:
-        return self.popen.pid
-
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGTERM)
-            try:
-                self.popen.wait(30)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait(5)
 
 
 def cpu_seconds(pid: int) -> float:

@@ -49,7 +49,6 @@ from monitor.sources.exchange.credentials import save_to_file
 from monitor.store import open_database
 from monitor.store.database import Database
 from tests.bench.desk import (
-    Proc,
     StoreFigures,
     cpu_seconds,
     health_times,
@@ -60,6 +59,7 @@ from tests.bench.desk import (
     tree_cpu_seconds,
 )
 from tests.bench.remote_venue import RemoteVenue, hedged_book, wide_markets
+from tests.cli_process import Proc
 from tests.service.conftest import wait_for
 
 ACCOUNTS, POSITIONS = 200, 25

@@ -11,9 +11,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
-import threading
 import time
 from collections import Counter
 
@@ -23,6 +20,7 @@ from monitor.service.session import MonitorSession
 from monitor.sources.sim.venue import DEMO_CREDENTIALS
 from monitor.store import open_database
 from monitor.ui.app import MainWindow
+from tests.cli_process import Proc
 
 from .conftest import Receiver, wait_for
 
@@ -33,32 +31,6 @@ INTERVAL = 2.0  # each account's refresh, and the collectors' lease
 # of the kill, which needs ~15 s on a loaded 2-core machine to read twenty accounts it just
 # took (a reader each), first sees them at a level already told.
 CRASH = ("--crash", "4", "--crash-delay", "10", "--crash-floor", "40")
-
-
-class Proc:
-    """A `margin-monitor` process whose output lines are collected as they come."""
-
-    def __init__(self, *args: str, env: dict[str, str]) -> None:
-        self.popen = subprocess.Popen(
-            [sys.executable, "-m", "monitor.cli", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        self.lines: list[str] = []
-        self.errors: list[str] = []
-        for stream, into in ((self.popen.stdout, self.lines), (self.popen.stderr, self.errors)):
-            threading.Thread(target=lambda s=stream, i=into: i.extend(s), daemon=True).start()
-
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGTERM)
-            try:
-                self.popen.wait(20)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait(5)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QPainter, QPen, QPicture
 from PySide6.QtWidgets import QApplication
 
@@ -34,6 +34,7 @@ from monitor.ui.redraw_stress import StressWorker
 from monitor.ui.rows import position_rows
 from monitor.ui.stress import STRESS_MOVES
 from monitor.ui.whatif_panel import WhatIfPanel
+from tests.ui.event_counter import EventCounter
 
 
 def _position(symbol: str, side: Side, mark: float, *, hypothetical: bool = False) -> Position:
@@ -215,17 +216,6 @@ def test_stress_curves_are_asked_for_once_the_render_is_drawn(qtbot: Any) -> Non
     presenter.stress.close()
 
 
-class _LayoutRequests(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:
-            self.count += 1
-        return False
-
-
 def test_a_ticking_figure_re_lays_out_the_header_only_when_it_needs_more_room(qtbot: Any) -> None:
     header = AccountHeader()
     qtbot.addWidget(header)
@@ -236,7 +226,7 @@ def test_a_ticking_figure_re_lays_out_the_header_only_when_it_needs_more_room(qt
     figure.setText("1,234.56 USDT")
     for _ in range(5):  # the header laid out for it (a request may post the next one)
         QApplication.processEvents()
-    requests = _LayoutRequests()
+    requests = EventCounter(QEvent.Type.LayoutRequest)
     header.installEventFilter(requests)
     figure.setText("9,876.54 USDT")  # as wide: the label's box takes it alone
     for _ in range(5):

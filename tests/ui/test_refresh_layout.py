@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from monitor.domain import Account, Maintenance, Position, Side, Thresholds, evaluate_accounts
@@ -29,6 +29,7 @@ from monitor.service.snapshot import (
 )
 from monitor.store.database import open_database
 from monitor.ui.app import MainWindow
+from tests.ui.event_counter import EventCounter
 
 # A cross book on 10,000 USDT: long 1 BTC at 60,000, short 5 ETH at 3,000.
 ENTRIES = (60_000.0, 3_000.0)
@@ -50,17 +51,6 @@ def _account(marks: tuple[float, float], now: float) -> AccountSnapshot:
 
 def _snapshot(marks: tuple[float, float], now: float) -> Snapshot:
     return Snapshot(taken_at=now, accounts=(_account(marks, now),))
-
-
-class _LayoutRequests(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:
-            self.count += 1
-        return False
 
 
 @pytest.fixture
@@ -85,7 +75,7 @@ def _show(window: MainWindow, snap: Snapshot) -> None:
     layout asks the one above it (a splitter, then the window) a round of events later."""
     window.presenter.on_snapshot(snap)
     window.presenter.render()
-    requests = _LayoutRequests()
+    requests = EventCounter(QEvent.Type.LayoutRequest)
     app = QApplication.instance()
     app.installEventFilter(requests)  # any widget's
     for _ in range(50):
@@ -101,7 +91,7 @@ def test_a_tick_that_moves_figures_does_not_re_lay_out_the_window(window: MainWi
     now = 1_000.0
     _show(window, _snapshot((60_100.0, 3_010.0), now))  # laid out for this account, once
     _show(window, _snapshot((60_200.0, 3_020.0), now))
-    requests = _LayoutRequests()
+    requests = EventCounter(QEvent.Type.LayoutRequest)
     window.installEventFilter(requests)
     # Marks up 100 and 10 more: uPnL 100.00 → 150.00, margin balance 10,100.00 → 10,150.00,
     # notionals 60,200.00 → 60,300.00 and 15,100.00 → 15,150.00: the same widths.

@@ -8,27 +8,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from monitor.ui.keyed_table import KeyedTableModel, RenderedRow
 from monitor.ui.table_view import SortProxy, sortable_view
 from monitor.ui.theme import apply_theme
+from tests.ui.event_counter import EventCounter
 
 
 def _row(key: str, price: float) -> RenderedRow:
     return RenderedRow(key, (key, f"{price:,.2f}"), (key, price))
-
-
-class _Paints(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
 
 
 @pytest.fixture
@@ -55,7 +45,7 @@ def test_a_changed_cell_repaints_the_table_alone_in_either_theme(
     apply_theme(app, "light")
     with qtbot.waitExposed(pane):
         pane.show()
-    behind, cells = _Paints(), _Paints()
+    behind, cells = EventCounter(QEvent.Type.Paint), EventCounter(QEvent.Type.Paint)
     pane.installEventFilter(behind)
     view.viewport().installEventFilter(cells)
     for price, theme in ((150.0, "dark"), (160.0, "light")):

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QRectF, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QRectF, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QStyledItemDelegate
 
@@ -20,6 +20,7 @@ from monitor.ui.keyed_table import KEY_ROLE, SORT_ROLE, KeyedTableModel, Rendere
 from monitor.ui.stress import STRESS_MOVES
 from monitor.ui.table_view import sortable_view
 from monitor.ui.theme import apply_theme
+from tests.ui.event_counter import EventCounter
 
 HEADERS = ("Name", "Price", "Move")
 
@@ -215,17 +216,6 @@ def test_a_sort_value_alone_is_announced_once_with_the_sort_role(qtbot: Any) -> 
     assert (9, 2) in seen.cells and model.index(9, 2).data(SORT_ROLE) == pytest.approx(1.009)
 
 
-class _Paints(QObject):
-    def __init__(self) -> None:
-        super().__init__()
-        self.count = 0
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            self.count += 1
-        return False
-
-
 def test_the_view_repaints_for_new_texts_not_for_sort_values_alone(qtbot: Any) -> None:
     model = KeyedTableModel(HEADERS)
     model.update_rows([_row(f"r{i}", 100.0 + i) for i in range(5)])
@@ -237,7 +227,7 @@ def test_the_view_repaints_for_new_texts_not_for_sort_values_alone(qtbot: Any) -
     view.sortByColumn(2, Qt.SortOrder.AscendingOrder)
     with qtbot.waitExposed(view):
         view.show()
-    paints = _Paints()
+    paints = EventCounter(QEvent.Type.Paint)
     view.viewport().installEventFilter(paints)
     QApplication.processEvents()
     paints.count = 0
