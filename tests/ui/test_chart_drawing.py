@@ -48,7 +48,10 @@ def _time(plot: pg.PlotWidget, axis: Any) -> None:
 
 
 class _LogAxis(pg.AxisItem):  # type: ignore[misc]
-    """pyqtgraph's axis labelled as the health axis is."""
+    """pyqtgraph's axis labelled as the health axis is (its ticks chosen as the health axis
+    chooses them: this compares the drawing, not the choice)."""
+
+    logTickValues = chart_axes.HealthAxis.logTickValues
 
     def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [f"{10**v:g}" for v in values]

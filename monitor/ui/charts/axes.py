@@ -11,6 +11,7 @@ again), and drawn from those: pixel for pixel what pyqtgraph's picture draws.
 
 from __future__ import annotations
 
+import math
 from itertools import pairwise
 from typing import Any
 
@@ -18,6 +19,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QFontMetricsF,
     QGuiApplication,
     QPainter,
     QPen,
@@ -158,8 +160,34 @@ class DateAxis(DirectAxis, OpaqueGrid, pg.DateAxisItem):  # type: ignore[misc]
         return [strings[(v, *how)] for v in values]
 
 
+# Health values labelled on a log axis, most wanted first: 1 (liquidation), then the decades,
+# then 2 and 5 of each, then 3 of each.
+_HEALTH_LABELS = (
+    1.0,
+    *(10.0**k for k in (1, 2, 3, -1)),
+    *(m * 10.0**k for m in (2.0, 5.0) for k in (-1, 0, 1, 2)),
+    *(3.0 * 10.0**k for k in (-1, 0, 1, 2)),
+)
+
+
 class HealthAxis(Axis):
-    """Log axis labelled 0.5, 1, 2, 10 rather than pyqtgraph's 10^x notation."""
+    """Log axis labelled 0.5, 1, 2, 10 rather than pyqtgraph's 10^x notation, and only as many
+    as fit: pyqtgraph labels every minor tick of a decade (1, 0.9, 0.8 ... ran into each other
+    on a laptop's short chart)."""
+
+    def logTickValues(
+        self, minVal: float, maxVal: float, size: float, stdTicks: list[Any]
+    ) -> list[Any]:
+        span = maxVal - minVal
+        if span <= 0 or size <= 0:
+            return list(super().logTickValues(minVal, maxVal, size, stdTicks))
+        gap = 1.4 * QFontMetricsF(self.font()).height() * span / size  # in log10 units
+        kept: list[float] = []
+        for value in _HEALTH_LABELS:
+            at = math.log10(value)
+            if minVal <= at <= maxVal and all(abs(at - k) >= gap for k in kept):
+                kept.append(at)
+        return [(None, sorted(kept))]
 
     def logTickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [f"{10**v:g}" for v in values]
