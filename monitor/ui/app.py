@@ -1,5 +1,5 @@
-"""The main window and `run_app`: layout, menus, settings; rendering lives in presenter.py,
-commands in commands.py, so this file only wires them together."""
+"""The main window and `run_app`: layout and settings; rendering lives in presenter.py,
+commands in commands.py, the menu bar in main_menu.py, so this file only wires them together."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -32,10 +32,10 @@ from monitor.ui.boxed_label import BoxedLabel
 from monitor.ui.chart_slot import ChartSlot
 from monitor.ui.column_fit import ColumnFit, hold_columns
 from monitor.ui.commands import Commands
-from monitor.ui.crash_replay_dialog import open_crash_replay
 from monitor.ui.demo import DemoControls
 from monitor.ui.hub import ServiceHub
 from monitor.ui.keyed_table import KEY_ROLE
+from monitor.ui.main_menu import MainMenu
 from monitor.ui.positions_model import (
     DISTANCE_COLUMN,
     DROP_ORDER,
@@ -44,7 +44,6 @@ from monitor.ui.positions_model import (
     PositionsModel,
 )
 from monitor.ui.presenter import SnapshotPresenter, Views
-from monitor.ui.probability_alert_ask import ask_probability_alert
 from monitor.ui.settings import WindowSettings
 from monitor.ui.table_view import SortProxy, sortable_view
 from monitor.ui.theme import apply_theme
@@ -112,7 +111,7 @@ class MainWindow(QMainWindow):
         self.hub = ServiceHub(service, self)
         self.commands = Commands(self.hub, self.presenter, self, exchange_catalog)
         self._build_layout()
-        self._build_menus()
+        self.menu = MainMenu(self)
         self.demo = DemoControls(self)  # first-run chooser, Account ▸ Remove demo
         self._splitters_restored = False
         self._lent = {1: 0, 2: 0}  # height the header's pane took from the table and the tabs
@@ -166,58 +165,6 @@ class MainWindow(QMainWindow):
         hold_columns(main, 0, self.accounts_view, HEALTH_COLUMN)  # the health never hidden
         self.setCentralWidget(main)
         self.resize(1560, 960)
-
-    def _build_menus(self) -> None:
-        c = self.commands
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction("&Import portfolio…", lambda: c.import_file())
-        file_menu.addAction("&Export portfolio…", lambda: c.export_file())
-        file_menu.addSeparator()
-        file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
-        account = self.menuBar().addMenu("&Account")
-        account.addAction("New &manual account…", c.new_manual_account)
-        account.addAction("Add &exchange account…", c.add_exchange_account)
-        account.addAction("E&dit exchange account…", c.edit_exchange_account)
-        account.addAction("Alert &thresholds…", c.edit_thresholds)
-        account.addAction("Refresh &interval…", c.edit_interval)
-        account.addAction("&Remove account…", c.remove_account)
-        account.addSeparator()
-        account.addAction("Add &position…", lambda: c.edit_position(False))
-        account.addAction("Add &what-if…", lambda: c.edit_position(True))
-        account.addAction("&Edit selected position…", self.edit_selected_position)
-        account.addAction("&Delete selected position", self.delete_selected_position)
-        account.addSeparator()
-        account.addAction("Re&fresh", QKeySequence.StandardKey.Refresh, c.refresh)
-        self.crash_action = account.addAction("Play &crash (simulated account)", c.play_crash)
-        self.marks_action = account.addAction("Refresh &marks from the venue", c.refresh_marks)
-        account.addAction(
-            "Crash re&play…", lambda: open_crash_replay(self.hub, self.presenter.selected, self)
-        )
-        account.addAction(
-            "Probability &alert…", lambda: ask_probability_alert(self.hub, self.presenter, self)
-        )
-        account.aboutToShow.connect(self._enable_account_actions)
-        view = self.menuBar().addMenu("&View")
-        group = QActionGroup(self)
-        self.theme_actions: dict[str, QAction] = {}
-        for name in ("dark", "light"):
-            action = QAction(f"{name.title()} theme", self, checkable=True)
-            action.triggered.connect(partial(self.set_theme, name))
-            view.addAction(action)
-            group.addAction(action)
-            self.theme_actions[name] = action
-        view.addSeparator()
-        self.mute_action = QAction("&Mute alert sounds", self, checkable=True)
-        self.mute_action.setChecked(self.sounds.muted)
-        self.mute_action.toggled.connect(self.set_muted)
-        view.addAction(self.mute_action)
-
-    def _enable_account_actions(self) -> None:
-        selected = self.presenter.selected()
-        self.crash_action.setEnabled(selected is not None and selected.kind == "simulated")
-        venue = selected.marks_venue if selected is not None else None  # manual accounts only
-        self.marks_action.setEnabled(venue is not None)
-        self.marks_action.setText(f"Refresh &marks from {venue or 'the venue'}")
 
     def _default_sorts(self) -> None:
         # Accounts by name; positions nearest to liquidation first.
@@ -357,7 +304,7 @@ class MainWindow(QMainWindow):
             palette = apply_theme(app, self.theme)
             for chart in (self.history_chart, self.stress_chart, self.ladder_chart):
                 chart.set_background(palette.background)
-        self.theme_actions[self.theme].setChecked(True)
+        self.menu.theme_actions[self.theme].setChecked(True)
         self.settings.set_theme(self.theme)
 
     def _restore(self) -> None:

@@ -69,10 +69,10 @@ def test_typed_marks_are_labelled_and_refresh_to_the_venues_marks(
     assert text == "3,000.0 · typed"  # what the trader typed, and that it was typed
     assert "typed by hand" in tip and "Refresh marks from binanceusdm" in tip
 
-    window._enable_account_actions()  # as when the Account menu opens
-    assert window.marks_action.isEnabled()
-    assert window.marks_action.text() == "Refresh &marks from binanceusdm"
-    window.marks_action.trigger()
+    window.menu.enable_account_actions()  # as when the Account menu opens
+    assert window.menu.marks_action.isEnabled()
+    assert window.menu.marks_action.text() == "Refresh &marks from binanceusdm"
+    window.menu.marks_action.trigger()
 
     venue_mark = venue.marks()["ETHUSDT"]  # the simulated venue's own figure
     assert venue_mark == 3_210.0
@@ -98,8 +98,8 @@ def test_refreshing_marks_without_a_venue_is_refused_in_words(
     service, _ = make_service()
     service.start()
     window = open_window(qtbot, service, tmp_path)
-    window._enable_account_actions()
-    assert not window.marks_action.isEnabled()
+    window.menu.enable_account_actions()
+    assert not window.menu.marks_action.isEnabled()
     text, tip = mark_cell(window)
     assert text == "3,000.0 · typed" and "Refresh marks" not in tip
     failure = service.refresh_marks(account_id).exception(timeout=10)

@@ -39,7 +39,7 @@ def test_theme_and_splitter_sizes_are_remembered(
     second = open_window(qtbot, service, tmp_path)
     assert second.height() == first.height()
     assert second.theme == "light"
-    assert second.theme_actions["light"].isChecked()
+    assert second.menu.theme_actions["light"].isChecked()
     assert second.splitters["right"].sizes() == sizes
     second.set_theme("dark")
 

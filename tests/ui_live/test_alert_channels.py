@@ -78,7 +78,7 @@ def test_critical_alert_shows_rings_and_can_be_acknowledged(live, qtbot):
 
 def test_muted_sounds_stay_silent_but_the_banner_still_escalates(live, qtbot):
     window, venue, _ = live
-    window.mute_action.setChecked(True)
+    window.menu.mute_action.setChecked(True)
     assert window.settings.muted()
     venue.shift_all(venue.factor_for_health(KEY, 0.95))  # past liquidation
     qtbot.waitUntil(
