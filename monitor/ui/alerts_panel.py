@@ -8,12 +8,35 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from monitor.domain.alert_model import AlertEvent, EventKind
+from monitor.domain.report import Level
 from monitor.service.api import ServiceEvent
 from monitor.ui import formatting as fmt
 from monitor.ui.keyed_table import KeyedTableModel, RenderedRow
 
 HEADERS = ("When", "Account", "Kind", "Message")
 MAX_ALERTS = 500
+
+# What each kind of alert is, in the trader's words; a level event (raised, escalated) reads
+# as its level instead: "warning", "critical", "liquidation".
+_KIND_WORDS = {
+    EventKind.CLEARED: "cleared",
+    EventKind.STALE: "stale",
+    EventKind.FRESH: "fresh again",
+    EventKind.SOURCE_ERROR: "source error",
+    EventKind.SOURCE_RECOVERED: "source back",
+    EventKind.DISAGREEMENT: "venue disagrees",
+    EventKind.DISAGREEMENT_RESOLVED: "venue agrees",
+    EventKind.SNOOZED: "snoozed",
+    EventKind.SNOOZE_CANCELLED: "snooze cancelled",
+    EventKind.SNOOZE_EXPIRED: "snooze over",
+    EventKind.UNKNOWN: "figures unknown",
+    EventKind.KNOWN: "figures back",
+    EventKind.ACKNOWLEDGED: "acknowledged",
+    EventKind.REMOVED: "removed",
+    EventKind.PROBABILITY: "probability",
+    EventKind.PROBABILITY_CLEARED: "probability cleared",
+}
 
 
 def alert_id(event: ServiceEvent) -> int | None:
@@ -25,6 +48,18 @@ def alert_id(event: ServiceEvent) -> int | None:
         return payload
     value = getattr(payload, "alert_id", None)
     return value if isinstance(value, int) else None
+
+
+def kind_words(event: ServiceEvent) -> str:
+    """The Kind column: what the alert is about (every alert event's kind is "alert")."""
+    alert = event.payload
+    if event.kind != "alert" or not isinstance(alert, AlertEvent):
+        return event.kind.replace("_", " ")  # "command error"
+    if alert.kind in (EventKind.RAISED, EventKind.ESCALATED):
+        return alert.level.label
+    if alert.kind is EventKind.CLEARED and alert.level is not Level.OK:
+        return f"eased to {alert.level.label}"  # critical → warning: still an alert level
+    return _KIND_WORDS.get(alert.kind, str(alert.kind).replace("_", " "))
 
 
 class AlertsModel(KeyedTableModel):
@@ -43,15 +78,16 @@ class AlertsModel(KeyedTableModel):
     def _render(self, serial: int, event: ServiceEvent) -> RenderedRow:
         colour = fmt.ERROR_COLOUR if event.kind in ("command_error", "error") else ""
         account = self._names.get(event.account_id, "") if event.account_id is not None else ""
+        kind = kind_words(event)
         return RenderedRow(
             key=serial,
             display=(
                 time.strftime("%H:%M:%S", time.localtime(event.at)),
                 account,
-                event.kind.replace("_", " "),
+                kind,
                 event.message,
             ),
-            sort=(event.at, account, event.kind, event.message),
+            sort=(event.at, account, kind, event.message),
             foreground=colour,
             tooltip=event.message,
         )
