@@ -45,6 +45,7 @@ from monitor.ui.positions_model import (
 )
 from monitor.ui.presenter import SnapshotPresenter, Views
 from monitor.ui.settings import WindowSettings
+from monitor.ui.status_bar import ElidingStatusBar
 from monitor.ui.table_view import SortProxy, sortable_view
 from monitor.ui.theme import apply_theme
 from monitor.ui.totals import TotalsBar, with_totals
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         # Permanent: a transient message (an alert) must not hide the service's state.
         # Boxed: its text changes at every refresh, and a status bar label re-lays out the
         # whole window (see BoxedLabel).
+        self.setStatusBar(ElidingStatusBar())  # a long message ends in "…" before it
         self.statusBar().addPermanentWidget(BoxedLabel(self.status_label))
 
         self.presenter = SnapshotPresenter(
