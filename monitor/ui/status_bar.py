@@ -28,15 +28,15 @@ class ElidingStatusBar(QStatusBar):
         self._expiry.setSingleShot(True)
         self._expiry.timeout.connect(self.clearMessage)
 
-    def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:
-        super().addPermanentWidget(widget, stretch)
+    def addPermanentWidget(self, widget: QWidget, stretch: int | None = 0) -> None:
+        super().addPermanentWidget(widget, stretch or 0)
         self._permanent.append(widget)
         widget.installEventFilter(self)  # the state's text grows: less room for the message
 
-    def showMessage(self, text: str, timeout: int = 0) -> None:
+    def showMessage(self, text: str, timeout: int | None = 0) -> None:
         self._message = text
         self.setToolTip(text)
-        if timeout > 0:
+        if timeout and timeout > 0:
             self._expiry.start(timeout)
         else:
             self._expiry.stop()
