@@ -21,6 +21,7 @@ from monitor.ui import formatting as fmt
 from monitor.ui import trader_figures as tf
 from monitor.ui.boxed_label import Boxed, BoxedLabel
 from monitor.ui.demo import FirstRunChooser
+from monitor.ui.elided_label import ElidedLabel
 from monitor.ui.header_pools import NOT_GIVEN, POOL_COLUMNS, PoolList, set_stale
 from monitor.ui.headline_figures import (
     EXPLANATION,
@@ -201,10 +202,10 @@ class AccountHeader(QFrame):
         top.addWidget(BoxedLabel(self.state))  # its age moves on every second
         right.addLayout(top)
         right.addWidget(self.explanation)
-        self.risk = QLabel()  # odds of liquidation and funding, once the risk job has them
+        # Odds of liquidation and funding, once the risk job has them: two lines, each ending
+        # in "…" where the header is too narrow for it.
+        self.risk = ElidedLabel(RISK_TIP)
         self.risk.setObjectName("figureCaption")
-        self.risk.setToolTip(RISK_TIP)
-        self.risk.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.risk.hide()
         right.addWidget(self.risk)
         right.addLayout(grid)
@@ -264,8 +265,8 @@ class AccountHeader(QFrame):
         pool = headline_pool(snap)
         line = risk_line(snap, pool, now)
         self.risk.setVisible(line is not None)
-        if line is not None and line != self.risk.text():
-            self.risk.setText(line)
+        if line is not None:
+            self.risk.set_full_text(line)
         h = pool.health if pool else None
         currency = pool.account.collateral if pool else None
         failing = snap.status.state in (SourceState.ERROR, SourceState.AUTH_FAILED)

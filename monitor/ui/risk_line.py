@@ -21,7 +21,8 @@ def _age(seconds: float) -> str:
 
 
 def risk_line(snap: AccountSnapshot | None, pool: PoolSnapshot | None, now: float) -> str | None:
-    """The line for the headline pool, or None while no figures have come (none to show)."""
+    """The lines for the headline pool (odds; funding and where the odds come from), or None
+    while no figures have come (none to show)."""
     if snap is None or pool is None or snap.risk is None:
         return None
     risk = snap.risk
@@ -40,15 +41,17 @@ def risk_line(snap: AccountSnapshot | None, pool: PoolSnapshot | None, now: floa
         odds = "Odds of liquidation: " + " · ".join(parts) if parts else "Odds: unknown"
     currency = pool.account.collateral or ""
     if figures.funding_unknown is not None:
-        funding = f"funding {figures.funding_unknown}"
+        funding = f"Funding {figures.funding_unknown}"
     elif figures.funding_per_day is None:
-        funding = "funding: none"
+        funding = "Funding: none"
     else:
         paying = figures.funding_per_day
-        funding = f"funding {fmt.money(paying, currency)} a day"
+        funding = f"Funding {fmt.money(paying, currency)} a day"
         if figures.days_to_warning is not None:
             funding += f", warning in {figures.days_to_warning:,.0f} days"
-    return f"{odds}  ·  {funding}  ({risk.paths:,} paths, {_age(now - risk.computed_at)})"
+    # Two lines: on one, the three odds and funding no longer fit a laptop's header.
+    paths = f"odds from {risk.paths:,} paths, {_age(now - risk.computed_at)}"
+    return f"{odds}\n{funding}  ·  {paths}"
 
 
 def move_band(snap: AccountSnapshot | None, pool: str) -> tuple[float, float] | None:

@@ -42,7 +42,7 @@ def main(out: Path) -> None:
             if time.time() - started > 240:
                 raise TimeoutError("no risk figures within 4 minutes")
             pump(500)
-        print(f"risk figures after {time.time() - started:.1f} s: {window.header.risk.text()}")
+        print(f"risk figures after {time.time() - started:.1f} s: {window.header.risk.full_text()}")
         window.tabs.setCurrentWidget(window.stress_chart)
         pump(1500)
         window.grab().save(str(out / "risk.png"))

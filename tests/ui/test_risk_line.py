@@ -49,11 +49,11 @@ def test_the_header_shows_the_jobs_odds_and_funding(
         figures = dict(published[0].pools)["USDT"]
         day = figures.probability["24h"]
         qtbot.waitUntil(window.header.risk.isVisible, timeout=10_000)
-        text = window.header.risk.text()
+        text = window.header.risk.full_text()
         # The job's own figures, as published (the header re-states nothing itself).
         assert f"24 h {day.p * 100:.1f} % ± {day.error * 100:.1f}" in text
         assert figures.funding_per_day is not None
-        assert f"funding {figures.funding_per_day:,.2f} USDT a day" in text
+        assert f"Funding {figures.funding_per_day:,.2f} USDT a day" in text
         assert "300 paths" in text
         # And they stay on the snapshots that follow (every poll builds new ones).
         seen = window.presenter.latest
@@ -82,5 +82,5 @@ def test_the_stress_chart_shades_the_jobs_24h_move_band(
     qtbot.waitUntil(chart.band.isVisible, timeout=10_000)
     low, high = chart.band.getRegion()
     assert (low, high) == pytest.approx((-5.1, 8.2))  # in % on the chart's move axis
-    assert "24 h 3.0 % ± 0.2" in window.header.risk.text()
-    assert "funding -47.80 USDT a day, warning in 179 days" in window.header.risk.text()
+    assert "24 h 3.0 % ± 0.2" in window.header.risk.full_text()
+    assert "Funding -47.80 USDT a day, warning in 179 days" in window.header.risk.full_text()
