@@ -65,6 +65,14 @@ class LiveMarks:
             table.pop(account_id, None)
         self._dirty.discard(account_id)
 
+    def hold(self, account_id: int, symbols: list[str]) -> None:
+        """What the account holds now (from its REST read): its stream follows these. A worker
+        still waiting for its first symbols opens its stream at once."""
+        self.symbols[account_id] = symbols
+        worker = self._workers.get(account_id)
+        if worker is not None and symbols:
+            worker.named.set()
+
     def tasks(self) -> list[asyncio.Task[None]]:
         return [*self._tasks.values(), *([self._coalescer] if self._coalescer else [])]
 

@@ -282,7 +282,7 @@ class MonitorService(
                 self._status[account_id] = SourceStatus(SourceState.MANUAL, result.fetched_at)
                 continue
             self._origins.read(account_id, marks, "rest", result.fetched_at)
-            self._streams.live.symbols[account_id] = sorted(result.symbols)
+            self._streams.live.hold(account_id, sorted(result.symbols))
             self._records[account_id] = books[account_id][0]
             self._streamed.discard(account_id)
             self._status[account_id] = SourceStatus(SourceState.OK, result.fetched_at)

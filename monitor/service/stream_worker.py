@@ -36,6 +36,10 @@ class StreamWorker:
         self.up = False
         self._stream: Any = None
         self._symbols: list[str] = []
+        # Set by the host when it names the account's symbols (its first REST read): the
+        # stream opens then, not at a later look (a second's poll was the tail of issue 11's
+        # latency bench: the first alert after a start waited for it).
+        self.named = asyncio.Event()
 
     def latest(self) -> dict[str, float]:
         """Every held symbol's latest mark in the open stream's cache: read when the account is
@@ -48,7 +52,8 @@ class StreamWorker:
         while True:
             symbols = self.host.stream_symbols(self.account_id)
             if not symbols:  # nothing held yet: the first REST read tells which
-                await asyncio.sleep(1.0)
+                self.named.clear()
+                await self.named.wait()
                 continue
             stream = None
             failed = False
