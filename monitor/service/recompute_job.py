@@ -4,6 +4,7 @@ Runs on the service's loop thread; the service provides what is declared here.""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from monitor.service.risk_job import AccountRisk
     from monitor.service.streams import AccountStreams
     from monitor.store.database import Database
+
+log = logging.getLogger(__name__)
 
 
 class RecomputeMixin:
@@ -105,14 +108,29 @@ class RecomputeMixin:
             )
         if not jobs:
             return
-        with self.db.batch():  # every account's history row in one commit
-            for snap in build_snapshots(jobs, self._joins):
-                self._settle(snap, now)
+        due = [s.account_id for s in build_snapshots(jobs, self._joins) if self._settle(s, now)]
+        # Alerts ring and the window hears before the history is written: that write is a
+        # commit (an fsync; a write lock another writer may hold for a while), and neither
+        # the alert nor the figures it was judged on wait on it.
         self._emit_alerts(self._alerts.step(self._snapshots.values(), now))
         self._publish()
+        if due:
+            self._write_history(due, now)
 
-    def _settle(self, snap: AccountSnapshot, now: float) -> None:
-        """Keep one account's fresh snapshot: its judged disagreement, its pace, its history."""
+    def _write_history(self, account_ids: Sequence[int], now: float) -> None:
+        """The due accounts' history rows, from their kept snapshots, in one commit. A row the
+        store refuses is a gap in the history, logged: the figures and their alerts went out
+        already."""
+        try:
+            with self.db.batch():
+                for account_id in account_ids:
+                    self._record_history(account_id, self._snapshots[account_id], now)
+        except Exception:
+            log.exception("history not written (accounts %s); the figures stand", account_ids)
+
+    def _settle(self, snap: AccountSnapshot, now: float) -> bool:
+        """Keep one account's fresh snapshot (its judged disagreement, its pace); True when its
+        history row is due (written after the alerts, `_write_history`)."""
         account_id = snap.account_id
         record = self._records.get(account_id)
         snap = replace(
@@ -137,7 +155,8 @@ class RecomputeMixin:
             and now - self._history_at.get(account_id, -1e9) >= 1.0
         ):
             self._history_at[account_id] = now
-            self._record_history(account_id, snap, now)
+            return True
+        return False
 
     def _effective_status(self, account_id: int, now: float) -> SourceStatus:
         """An OK source whose data outlived the stale window is STALE, never shown as current."""

@@ -46,11 +46,11 @@ def test_pipeline_reproduces_the_engine_on_the_venue_book(db, venue, make_servic
         assert got.exchange_liquidation_price == pytest.approx(p.liquidation_price, rel=1e-7)
     assert snap.exchange_disagreement is None
 
-    # The store holds what was shown: the live positions and a history row.
+    # The store holds what was shown: the live positions and a history row (written just
+    # after the snapshot went out: alerts never wait on it, recompute_job.py).
     stored = db.positions.list(account_id)
     assert {(s.position.symbol, s.position.side) for s in stored} == set(ours)
-    history = db.history.health(account_id, 0, 1e12)
-    assert len(history) >= 1
+    history = wait_for(lambda: h if len(h := db.history.health(account_id, 0, 1e12)) else None)
     assert history.health_ratio[-1] == pytest.approx(snap.baseline.health_ratio)
     assert db.source_status.get(account_id).last_success is not None
 
