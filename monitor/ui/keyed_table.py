@@ -252,35 +252,45 @@ class KeyedTableModel(QStandardItemModel):
         changed = 0
         fonts = self._fonts
         kept = self._kept_sorted()
+        rows, all_items = self._rows, self._items
         with self._quiet():
-            for i, old in enumerate(self._rows):
+            for i, old in enumerate(rows):
                 new = wanted[old.key]
-                if new == old:
-                    continue
-                self._rows[i] = new
-                changed += 1
-                items = self._items[i]
+                # The text first: at a tick it is what changes; a look or a sort value alone
+                # changes rarely (compared only where the text did not tell).
+                was_shown, shown = old.display, new.display
+                same_text = was_shown == shown
+                was_sorted, sorted_by = old.sort, new.sort
                 look = old.look_differs(new)
+                if same_text and not look and was_sorted == sorted_by:
+                    continue
+                rows[i] = new
+                changed += 1
+                items = all_items[i]
                 if look:
                     self._restyle(items, old, new)
                     restyled.append(i)
-                was_shown, shown = old.display, new.display
-                if was_shown != shown:
+                if not same_text:
                     same_italic = new.italic == old.italic  # else restyled: fonts set there
-                    for c in [c for c in range(width) if shown[c] != was_shown[c]]:
-                        text, item = shown[c], items[c]
+                    for c, text in enumerate(shown):
+                        was = was_shown[c]
+                        if text == was:
+                            continue
+                        item = items[c]
                         item.setData(text, _DISPLAY)
-                        plain = _plain(text)
-                        if same_italic and plain != _plain(was_shown[c]):
-                            item.setData(fonts[new.italic, plain], _FONT)
+                        if same_italic:
+                            plain = _plain(text)
+                            if plain != _plain(was):
+                                item.setData(fonts[new.italic, plain], _FONT)
                         if not look:
                             cells[c].append(i)
-                was_sorted, sorted_by = old.sort, new.sort
                 if was_sorted != sorted_by:
-                    for c in [c for c in kept if sorted_by[c] != was_sorted[c]]:
-                        items[c].setData(_sort_value(sorted_by[c]), SORT_ROLE)
-                        if not look and shown[c] == was_shown[c]:
-                            sorts[c].append(i)
+                    for c in kept:
+                        value = sorted_by[c]
+                        if value != was_sorted[c]:
+                            items[c].setData(_sort_value(value), SORT_ROLE)
+                            if not look and shown[c] == was_shown[c]:
+                                sorts[c].append(i)
         for first, last in blocks(restyled):
             self.dataChanged.emit(self.index(first, 0), self.index(last, width - 1), _ROLES)
         announce(self, cells, self._value_roles)

@@ -9,15 +9,15 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 
-from monitor.domain.model import Position
+from monitor.domain.report import PositionHealth
 from monitor.service.snapshot import AccountSnapshot
 from monitor.ui import formatting as fmt
 from monitor.ui import trader_figures as tf
 from monitor.ui.keyed_table import KeyedTableModel, RenderedRow
 from monitor.ui.mark_source import mark_cell, mark_tooltip
+from monitor.ui.position_fixed import FixedCells, fixed_cells
 from monitor.ui.rows import PositionRow, has_active_whatif, position_rows
 from monitor.ui.totals import book_totals
-from monitor.ui.venue_symbols import venue_symbol
 
 # What decides survival first (symbol, side, size, mark, PnL, liquidation and the distance to
 # it) on the left, so it stays on screen in a narrow window (column_fit hides the others, the
@@ -95,6 +95,17 @@ def _leverage_text(value: float | None) -> str:
     return fmt.UNKNOWN if value is None or not math.isfinite(value) else f"{value:,.1f}×"
 
 
+def _roe(fixed: FixedCells, h: PositionHealth | None) -> float | None:
+    """trader_figures.roe, its denominator kept with the position's fixed cells."""
+    if h is None or h.unknown is not None or not math.isfinite(h.unrealized_pnl):
+        return None
+    margin = fixed.roe_margin
+    return None if margin is None or margin <= 0 else h.unrealized_pnl / margin
+
+
+_TIP_COLUMNS = (SYMBOL_COLUMN, SIZE_COLUMN, LEVERAGE_COLUMN)
+
+
 def render_position(
     row: PositionRow,
     snap: AccountSnapshot,
@@ -103,21 +114,18 @@ def render_position(
 ) -> RenderedRow:
     p, h = row.position, row.now
     current = snap.known
-    name = venue_symbol(p.symbol, snap.venue)
-    symbol = f"◇ {name}  (what-if)" if row.hypothetical else name
-    distance = h.distance_to_liquidation if h else None
     unit = row.pool  # money columns are in the pool's currency
+    fixed = fixed_cells(p, snap.venue, row.hypothetical, unit, _TIP_COLUMNS)
+    distance = h.distance_to_liquidation if h else None
     exch_maint = h.exchange_maintenance_margin if h else p.exchange_maintenance_margin
     exch_liq = h.exchange_liquidation_price if h else None
     exch_liq = p.exchange_liquidation_price if exch_liq is None else exch_liq
-    roe = tf.roe(p, h)
+    roe = _roe(fixed, h)
     leverage = tf.effective_leverage(p, h, pool_leverage)
-    margin = tf.initial_margin(p)
-    break_even = tf.break_even(p)
     display = (
-        symbol,
-        p.side.value,
-        tf.size_text(p, fmt.amount(p.contracts)),
+        fixed.symbol,
+        fixed.side,
+        fixed.size,
         mark_cell(fmt.price(h.mark_price if h else p.mark_price), row.mark_source, row.mark_at),
         fmt.money(h.unrealized_pnl, unit=unit) if h else fmt.UNKNOWN,
         fmt.percent(roe, signed=True),
@@ -125,22 +133,22 @@ def render_position(
         fmt.price(exch_liq),
         fmt.percent(distance),
         _leverage_text(leverage),
-        fmt.money(margin, unit=unit),
-        fmt.price(p.entry_price),
-        fmt.price(break_even),
+        fixed.margin_text,
+        fixed.entry,
+        fixed.break_even_text,
         fmt.health(h.health_ratio) if h else fmt.UNKNOWN,
         fmt.money(h.maintenance_margin, unit=unit) if h else fmt.UNKNOWN,
         fmt.money(exch_maint, unit=unit),
         fmt.money(h.notional, unit=unit) if h else fmt.UNKNOWN,
         row.pool or fmt.UNKNOWN,
-        p.margin_mode.value,
+        fixed.mode,
     )
     sort = (
-        name, p.side.value, p.size, h.mark_price if h else None,
+        fixed.name, fixed.side, p.size, h.mark_price if h else None,
         h.unrealized_pnl if h else None, roe, h.liquidation_price if h else None, exch_liq,
-        distance, leverage, margin, p.entry_price, break_even,
+        distance, leverage, fixed.margin, p.entry_price, fixed.break_even,
         h.health_ratio if h else None, h.maintenance_margin if h else None, exch_maint,
-        h.notional if h else None, row.rank, p.margin_mode.value,
+        h.notional if h else None, row.rank, fixed.mode,
     )  # fmt: skip
     tint = fmt.distance_colour(distance) if current else ""
     # Row tint by distance (translucent: #AARRGGBB), a fixed tint for what-if rows.
@@ -177,24 +185,8 @@ def render_position(
         tooltip=tooltip,
         italic=row.hypothetical or not current,
         cell_foreground=tuple(cells),
-        cell_tooltip=_cell_tips(p, name),
+        cell_tooltip=fixed.tips,
     )
-
-
-def _cell_tips(p: Position, name: str) -> tuple[tuple[int, str], ...]:
-    """Details that do not change with the marks (a tooltip that did would restyle the row
-    at every tick): the unified symbol, a size in contracts in coin, the set leverage."""
-    tips = [(SYMBOL_COLUMN, p.symbol if name == p.symbol else f"{p.symbol} (unified)")]
-    if tf.counts_contracts(p):
-        coin = "USD" if p.inverse else p.base
-        tips.append(
-            (SIZE_COLUMN, f"{fmt.amount(p.contracts)} contracts × {fmt.amount(p.contract_size)}"
-             f" = {fmt.amount(p.size)} {coin}")
-        )  # fmt: skip
-    mode = p.margin_mode.value
-    set_leverage = f"set leverage {p.leverage:g}×" if p.leverage else "no set leverage known"
-    tips.append((LEVERAGE_COLUMN, f"{mode} · {set_leverage}"))
-    return tuple(tips)
 
 
 class PositionsModel(KeyedTableModel):
