@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QPainter, QPen, QPicture
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QGraphicsItem
 
 from monitor.domain import Account, Maintenance, Position, Side, Thresholds, evaluate_accounts
 from monitor.domain.whatif import stress_curve
@@ -162,6 +162,25 @@ def test_the_ladder_is_redrawn_only_when_its_rows_changed(qtbot: Any) -> None:
     assert [label.text for _, label in ladder.legend.items] == [
         "mark", "liquidation", "liquidation without what-ifs", "exchange's liq."
     ]  # fmt: skip
+
+
+def test_the_ladder_legend_is_blitted_at_each_repaint_and_looks_the_same(qtbot: Any) -> None:
+    """Every marks tick repaints the ladder's rows, and the legend over them with them: its
+    texts (an item each, a text document laid out at every paint) are drawn from a device
+    cache, as its samples and boxes are, with the same pixels as drawn anew."""
+    ladder = LadderChart()
+    qtbot.addWidget(ladder)
+    ladder.resize(700, 300)
+    with qtbot.waitExposed(ladder):
+        ladder.show()
+    ladder.show_rows(position_rows(_snapshot()))
+    parts = [part for sample, label in ladder.legend.items for part in (sample, label, label.item)]
+    cached = QGraphicsItem.CacheMode.DeviceCoordinateCache
+    assert [part.cacheMode() for part in parts] == [cached] * len(parts)
+    blitted = ladder.grab().toImage()
+    for part in parts:
+        part.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+    assert ladder.grab().toImage() == blitted  # drawn anew: not a pixel differs
 
 
 def test_the_now_dot_moves_without_re_plotting(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:

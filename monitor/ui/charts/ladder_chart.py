@@ -184,8 +184,10 @@ class LadderChart(Chart):
                                     **_style(pen, brush))  # fmt: skip
             self.legend.addItem(entry, text)
             self.markers[name] = entry
-        for sample, label in self.legend.items:  # drawn once, then blitted (they never change)
-            for part in (sample, label):
+        # Drawn once, then blitted (they never change): the label's text is an item of its own
+        # (a text document, laid out at each paint), under the rows, repainted with them.
+        for sample, label in self.legend.items:
+            for part in (sample, label, label.item):
                 part.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.rows = LadderRows(self.markers)
         item.addItem(self.rows)
