@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 
 from monitor.domain.report import PositionHealth
+from monitor.formats.mark_age import TYPED
 from monitor.service.snapshot import AccountSnapshot
 from monitor.ui import formatting as fmt
 from monitor.ui import trader_figures as tf
@@ -189,6 +190,11 @@ def render_position(
     )
 
 
+def _clock_shown(rows: list[PositionRow]) -> bool:
+    """A row shows how old its typed mark is ("typed 3 h ago"): its text moves on with time."""
+    return any(r.mark_source == TYPED and r.mark_at is not None for r in rows)
+
+
 class PositionsModel(KeyedTableModel):
     # The real book's totals (book_totals) and whether they are current, after each update.
     totals_changed = Signal(object, bool)
@@ -201,7 +207,12 @@ class PositionsModel(KeyedTableModel):
         self._shown: tuple[AccountSnapshot | None, list[PositionRow]] = (None, [])
 
     def update(self, snap: AccountSnapshot | None) -> int:
-        """Show `snap`; a different account swaps the dataset, the same one updates in place."""
+        """Show `snap`; a different account swaps the dataset, the same one updates in place.
+        The snapshot already shown is shown as it is (a render for another account's tick),
+        unless a row's text moves on with the clock (a typed mark's age)."""
+        shown, shown_rows = self._shown
+        if snap is not None and snap is shown and not _clock_shown(shown_rows):
+            return 0
         rows = position_rows(snap) if snap else []
         self._shown = (snap, rows)
         self.several_pools = snap is not None and len(snap.pools) > 1
