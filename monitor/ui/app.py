@@ -23,14 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from monitor.service.api import ExchangeInfo, ServiceApi
+from monitor.ui.account_columns import AccountColumns
 from monitor.ui.account_header import AccountHeader
-from monitor.ui.accounts_model import HEALTH_COLUMN, VENUE_COLUMN, AccountsModel
+from monitor.ui.accounts_model import AccountsModel
 from monitor.ui.alert_banner import AlertBanner
 from monitor.ui.alert_channels import AlertSounds, TrayNotifier, app_icon
 from monitor.ui.alerts_panel import AlertsPanel
 from monitor.ui.boxed_label import BoxedLabel
 from monitor.ui.chart_slot import ChartSlot
-from monitor.ui.column_fit import ColumnFit, hold_columns
+from monitor.ui.column_fit import ColumnFit
 from monitor.ui.commands import Commands
 from monitor.ui.demo import DemoControls
 from monitor.ui.hub import ServiceHub
@@ -52,7 +53,6 @@ from monitor.ui.totals import TotalsBar, with_totals
 from monitor.ui.whatif_panel import WhatIfPanel
 
 _SPLITTERS = ("main", "right")
-_NAME_WIDTH = 180  # the account list's name column, at most, as the rows arrive
 
 
 def _chart(name: str) -> QWidget:
@@ -164,7 +164,8 @@ class MainWindow(QMainWindow):
         main.addWidget(right)
         main.setStretchFactor(1, 1)
         main.setSizes([320, 1240])
-        hold_columns(main, 0, self.accounts_view, HEALTH_COLUMN)  # the health never hidden
+        # Every column of the account list inside its pane, Health and Data never hidden.
+        self.account_columns = AccountColumns(self.accounts_view, main, 0)
         self.setCentralWidget(main)
         self.resize(1560, 960)
 
@@ -175,17 +176,11 @@ class MainWindow(QMainWindow):
         # Survival columns always on screen; the Pool column only for an account with pools.
         self.column_fit = ColumnFit(self.positions_view, KEY_COLUMNS, DROP_ORDER)
         self.column_fit.set_off(POOL_COLUMN, True)
-        for view in (self.accounts_view, self.positions_view):
-            # Fit columns when rows arrive, not on every tick (ResizeToContents would re-measure
-            # every cell on each dataChanged).
-            view.model().rowsInserted.connect(lambda *_, v=view: v.resizeColumnsToContents())
-            view.model().modelReset.connect(lambda v=view: v.resizeColumnsToContents())
-        # Then a long account name elides rather than widen the list (the trader may widen it).
-        self.accounts_view.model().rowsInserted.connect(self._cap_account_names)
-
-    def _cap_account_names(self) -> None:
-        if self.accounts_view.columnWidth(0) > _NAME_WIDTH:
-            self.accounts_view.setColumnWidth(0, _NAME_WIDTH)
+        # Fit columns when rows arrive, not on every tick (ResizeToContents would re-measure
+        # every cell on each dataChanged). The account list's: see AccountColumns.
+        view = self.positions_view
+        view.model().rowsInserted.connect(lambda *_: view.resizeColumnsToContents())
+        view.model().modelReset.connect(lambda: view.resizeColumnsToContents())
 
     def _connect(self) -> None:
         self.hub.snapshot_received.connect(self.presenter.on_snapshot)
@@ -218,9 +213,8 @@ class MainWindow(QMainWindow):
         self.column_fit.set_off(POOL_COLUMN, not self.positions_model.several_pools)
         self._fit_header()
         widest = self.accounts_model.widest
-        for column in (VENUE_COLUMN, HEALTH_COLUMN):
-            if widest[column] > self._accounts_widest[column]:
-                self.accounts_view.resizeColumnToContents(column)
+        if any(now > before for now, before in zip(widest, self._accounts_widest, strict=True)):
+            self.account_columns.fit()  # a badge grew ("· 2 pools"), an age got a digit more
         self._accounts_widest = widest
         if self.presenter.latest is not None:
             names = {a.account_id: a.label for a in self.presenter.latest.accounts}

@@ -4,8 +4,7 @@
   is narrower than every column at its content's width, the other columns are hidden, the
   least needed first, and shown again when there is room. A row's tooltip lists what its
   hidden columns hold (read when asked: nothing is kept up to date for it).
-- hold_columns: a splitter pane never narrower than a table's columns up to one (the account
-  list's Health), so moving the splitter cannot hide it.
+(The account list's columns: account_columns.py.)
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QSplitter, QTableView, QToolTip
+from PySide6.QtWidgets import QTableView, QToolTip
 
 
 class ColumnFit(QObject):
@@ -101,24 +100,3 @@ class ColumnFit(QObject):
                 QToolTip.showText(event.globalPos(), text, self.view.viewport())
                 return True
         return False
-
-
-def hold_columns(splitter: QSplitter, index: int, view: QTableView, through: int) -> None:
-    """The splitter's pane `index` (holding `view`) stays at least as wide as `view`'s columns
-    up to `through`, and cannot be collapsed."""
-    splitter.setCollapsible(index, False)
-    pane = splitter.widget(index)
-    if pane is None:
-        raise IndexError(f"the splitter has no pane {index}")
-    header = view.horizontalHeader()
-
-    def update() -> None:
-        needed = header.sectionPosition(through) + header.sectionSize(through)
-        scrollbar = view.verticalScrollBar()
-        if scrollbar.isVisible():
-            needed += scrollbar.width()
-        pane.setMinimumWidth(needed + 2 * view.frameWidth())
-
-    header.sectionResized.connect(lambda *_: update())
-    header.geometriesChanged.connect(update)
-    update()

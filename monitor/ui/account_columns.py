@@ -1,0 +1,89 @@
+"""The account list's column widths: every column inside its pane, none behind a scrollbar.
+
+Health (the worst pool's badge) and Data (the figures' age, or why they fail) always get their
+content's width. Account and Venue share the rest: the name up to NAME_WIDTH first, then the
+venue up to its content, then the name whole. The splitter cannot make the pane narrower than
+that first share of the name and the two figures; with less room than the venue needs, the
+venue is hidden rather than cut to a few letters (the header's title names the selected
+account's venue), and a name longer than NAME_WIDTH elides ("…"). Widths follow the
+pane, so a column the trader drags wider is re-fitted at the next resize: widening the pane
+shows names and venues whole."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QSplitter, QTableView
+
+from monitor.ui.accounts_model import HEADERS, HEALTH_COLUMN, VENUE_COLUMN
+
+NAME_COLUMN = HEADERS.index("Account")
+DATA_COLUMN = HEADERS.index("Data")
+# The name first gets up to this much, then the venue its room: "[SIMULATED] binance-pools"
+# whole, enough to tell accounts apart.
+NAME_WIDTH = 180
+VENUE_MIN = 70  # below this, "simul…" tells nothing: the column is hidden
+
+
+class AccountColumns(QObject):
+    def __init__(self, view: QTableView, splitter: QSplitter, pane_index: int) -> None:
+        super().__init__(view)
+        self.view = view
+        splitter.setCollapsible(pane_index, False)
+        pane = splitter.widget(pane_index)
+        if pane is None:
+            raise IndexError(f"the splitter has no pane {pane_index}")
+        self.pane = pane
+        self._fitting = False
+        # Once the event loop is back: the view has laid out its rows and scrollbars.
+        self._later = QTimer(self, singleShot=True, interval=0)
+        self._later.timeout.connect(self.fit)
+        view.viewport().installEventFilter(self)
+        model = view.model()
+        for signal in (model.rowsInserted, model.modelReset, model.rowsRemoved):
+            signal.connect(self._later.start)
+        self.fit()
+
+    def natural(self, column: int) -> int:
+        """The column's width at its content (and its title)."""
+        header = self.view.horizontalHeader()
+        return max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
+
+    def fit(self) -> None:
+        if self._fitting:
+            return
+        self._fitting = True
+        try:
+            view = self.view
+            health, data = self.natural(HEALTH_COLUMN), self.natural(DATA_COLUMN)
+            rest = max(0, view.viewport().width() - health - data)
+            name_whole, venue_whole = self.natural(NAME_COLUMN), self.natural(VENUE_COLUMN)
+            name = min(name_whole, NAME_WIDTH)
+            venue = min(venue_whole, rest - name)
+            if venue < min(venue_whole, VENUE_MIN):
+                venue = 0
+            name = max(min(name_whole, rest - venue), name)
+            if view.isColumnHidden(VENUE_COLUMN) != (venue == 0):
+                view.setColumnHidden(VENUE_COLUMN, venue == 0)
+            view.setColumnWidth(NAME_COLUMN, name)
+            if venue:
+                view.setColumnWidth(VENUE_COLUMN, venue)
+            view.setColumnWidth(HEALTH_COLUMN, health)
+            view.setColumnWidth(DATA_COLUMN, data)  # the last: stretched over what is left
+            self._hold(min(name_whole, NAME_WIDTH) + health + data)
+        finally:
+            self._fitting = False
+
+    def _hold(self, columns: int) -> None:
+        """The pane never so narrow that Health or Data would leave the viewport."""
+        view = self.view
+        needed = columns + 2 * view.frameWidth()
+        scrollbar = view.verticalScrollBar()
+        if scrollbar.isVisible():
+            needed += scrollbar.width()
+        if self.pane.minimumWidth() != needed:
+            self.pane.setMinimumWidth(needed)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and not self._fitting:
+            self.fit()
+        return False
