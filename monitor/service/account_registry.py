@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from monitor.service.account_worker import AccountWorker
 from monitor.service.mark_origins import public_venue
 from monitor.service.snapshot import SourceState, SourceStatus
+from monitor.service.stored_failure import stored_status
 from monitor.store.errors import StoreError
 
 if TYPE_CHECKING:
@@ -31,18 +32,7 @@ if TYPE_CHECKING:
     from monitor.service.snapshot import AccountSnapshot
     from monitor.service.streams import AccountStreams
     from monitor.store.database import Database
-    from monitor.store.records import AccountRecord, SourceStatusRecord
-
-
-def stored_status(stored: SourceStatusRecord) -> SourceStatus:
-    """An account's source as the collector that polls it last wrote it down."""
-    if stored.last_error_at is not None and (
-        stored.last_success is None or stored.last_error_at > stored.last_success
-    ):
-        return SourceStatus(SourceState.ERROR, stored.last_success, stored.last_error)
-    if stored.last_success is None:
-        return SourceStatus(SourceState.STARTING)
-    return SourceStatus(SourceState.OK, stored.last_success)
+    from monitor.store.records import AccountRecord
 
 
 class AccountRegistryMixin:
@@ -97,11 +87,9 @@ class AccountRegistryMixin:
         if record.kind == "manual":
             self._status[record.account_id] = SourceStatus(SourceState.MANUAL, self.clock())
         elif self.viewer:
-            self._status[record.account_id] = stored_status(stored)
-        else:
-            self._status[record.account_id] = SourceStatus(
-                SourceState.STARTING, stored.last_success, stored.last_error
-            )
+            self._status[record.account_id] = stored_status(record, stored)
+        else:  # the last failure in the words the trader saw it in, until the first read
+            self._status[record.account_id] = stored_status(record, stored, SourceState.STARTING)
         venue = public_venue(record)
         if venue is not None:  # marks a refresh wrote before a restart: still the venue's
             typed = self.db.positions.list(record.account_id)
@@ -164,5 +152,6 @@ class AccountRegistryMixin:
                 continue
             self._records[account_id] = record
             if record.kind != "manual":
-                self._status[account_id] = stored_status(self.db.source_status.get(account_id))
+                status = self.db.source_status.get(account_id)
+                self._status[account_id] = stored_status(record, status)
             self._recompute(account_id)

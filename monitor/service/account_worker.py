@@ -91,7 +91,11 @@ class AccountWorker:
             self.host.on_status(
                 self.account_id,
                 SourceStatus(
-                    SourceState.AUTH_FAILED, last_success, str(exc), None, _advice(record, exc)
+                    SourceState.AUTH_FAILED,
+                    last_success,
+                    str(exc),
+                    None,
+                    failure_advice(record, exc),
                 ),
             )
             return float("inf"), failures + 1
@@ -99,11 +103,13 @@ class AccountWorker:
             failures += 1
             retry_after = exc.retry_after if isinstance(exc, Transient) else None
             delay = self._backoff.delay(failures, retry_after, self._rng)
-            message = _describe(exc)
+            message = describe_failure(exc)
             state = SourceState.ERROR
             self.host.on_status(
                 self.account_id,
-                SourceStatus(state, last_success, message, now + delay, _advice(record, exc)),
+                SourceStatus(
+                    state, last_success, message, now + delay, failure_advice(record, exc)
+                ),
             )
             if not isinstance(exc, SourceError):
                 await self._close_reader()  # an unknown failure: start from a fresh session
@@ -118,7 +124,7 @@ class AccountWorker:
                 await asyncio.wait_for(reader.close(), CLOSE_DEADLINE)
 
 
-def _advice(record: AccountRecord, exc: BaseException) -> str | None:
+def failure_advice(record: AccountRecord, exc: BaseException) -> str | None:
     """The failure in a trader's words; None when even that fails (the raw text remains)."""
     if isinstance(exc, TimeoutError):
         return (
@@ -132,7 +138,7 @@ def _advice(record: AccountRecord, exc: BaseException) -> str | None:
         return None
 
 
-def _describe(exc: BaseException) -> str:
+def describe_failure(exc: BaseException) -> str:
     if isinstance(exc, TimeoutError):
         return f"no answer within {FETCH_DEADLINE:.0f} s"
     if isinstance(exc, SourceError):

@@ -45,6 +45,7 @@ from monitor.service.sources import (
     default_marks,
     default_reader,
 )
+from monitor.service.stored_failure import stored_text
 from monitor.service.streams import AccountStreams
 from monitor.sources.exchange.reader import FetchResult
 from monitor.store.database import Database
@@ -322,7 +323,8 @@ class MonitorService(
         if account_id not in self._records:
             return
         if status.last_error:
-            self.db.source_status.set_error(account_id, self.clock(), status.last_error)
+            # With its words: read back after a restart, the failure reads as it did live.
+            self.db.source_status.set_error(account_id, self.clock(), stored_text(status))
         self._status[account_id] = status
         self._recompute(account_id)
         self._stored_now(account_id)

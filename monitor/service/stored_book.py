@@ -13,6 +13,7 @@ from monitor.contracts import configured_interval
 from monitor.service.prepared import JoinedBooks, prepare
 from monitor.service.recompute import SnapshotJob, build_snapshots
 from monitor.service.snapshot import Snapshot, SourceState, SourceStatus
+from monitor.service.stored_failure import stored_status
 from monitor.sources.exchange.verified import is_verified
 from monitor.store.database import Database
 
@@ -24,7 +25,8 @@ def stored_snapshot(db: Database, now: float) -> Snapshot:
         if record.kind == "manual":
             status = SourceStatus(SourceState.MANUAL, now)
         else:
-            status = SourceStatus(SourceState.STARTING, stored.last_success, stored.last_error)
+            # The last failure in the words the trader saw it in (not the library's text).
+            status = stored_status(record, stored, SourceState.STARTING)
         jobs.append(
             SnapshotJob(
                 prepare(record, db.positions.list(record.account_id)),
