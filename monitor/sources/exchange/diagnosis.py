@@ -232,7 +232,9 @@ def _own_field(message: str) -> str | None:
 
 
 # A connection test is run again by the trader; a watched account is retried by the app.
-_AGAIN = re.compile(r"\s*[Tt]est again( later| in a minute)?\.$")
+# The "test again" may close a sentence of its own ("… overloaded. Test again later.") or end
+# one after a comma or a colon ("… nothing is wrong here, test again later."): cut with it.
+_AGAIN = re.compile(r"[\s,:]*[Tt]est again( later| in a minute)?\.$")
 _AND_AGAIN = re.compile(r" and test again\.$")
 
 
@@ -241,4 +243,7 @@ def status_sentence(exc: BaseException, exchange_id: str, api_url: str | None = 
     diagnosis a connection test gives, told of an account the app keeps retrying."""
     sentence = diagnose(exc, exchange_id, api_url).sentence
     sentence = _AND_AGAIN.sub(".", sentence)
-    return _AGAIN.sub(" The app keeps retrying.", sentence)
+    if not _AGAIN.search(sentence):
+        return sentence
+    head = _AGAIN.sub("", sentence)
+    return f"{head if head.endswith('.') else head + '.'} The app keeps retrying."
