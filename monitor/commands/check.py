@@ -18,7 +18,7 @@ from monitor.formats.portfolio import PortfolioError, load_portfolio
 from monitor.formats.table import health_table
 
 if TYPE_CHECKING:
-    from monitor.store.portfolio_io import StoredBook
+    from monitor.store.portfolio_io import MarkAge, StoredBook
 
 EXIT_UNKNOWN = 3
 
@@ -131,7 +131,10 @@ def report_pools(
     ]
     if as_json:
         accounts = [pooled_dict(r) for r in reports]
+        now = time.time()
         for b, (book, entry) in enumerate(zip(books, accounts, strict=True)):
+            if book.kind == "manual":  # typed marks never move: their age, as the text says
+                entry["marks"] = [mark_dict(m, now) for m in book.marks]
             index = {p.collateral: j for j, p in enumerate(book.pools)}
             for pool in entry["pools"]:
                 symbol = pool.get("symbol") if pool.get("margin_mode") == "isolated" else None
@@ -154,17 +157,37 @@ def report_pools(
 def mark_lines(books: Sequence[StoredBook], now: float) -> list[str]:
     """Where each manual account's marks come from, and how old they are: a typed mark
     never moves with the market, so its age is what the trader needs to judge it."""
-    from monitor.formats.mark_age import ago, typed_age
-
     lines = []
     for book in books:
         for m in book.marks:
-            if m.source == "public" and m.at is not None:
-                words = f"from {m.venue} public ticker, read {ago(now - m.at)}"
-            else:
-                words = typed_age(m.at, now) + ("" if m.at is not None else ", when not kept")
+            words = mark_words(m, now)
+            if m.source != "public" and m.at is None:
+                words += ", when not kept"
             lines.append(f"{book.name}: {m.symbol} mark {words}")
     return lines
+
+
+def mark_words(mark: MarkAge, now: float) -> str:
+    """ "typed 3 h ago", "from binanceusdm public ticker, read 2 min ago"."""
+    from monitor.formats.mark_age import ago, typed_age
+
+    if mark.source == "public" and mark.at is not None:
+        return f"from {mark.venue} public ticker, read {ago(now - mark.at)}"
+    return typed_age(mark.at, now)
+
+
+def mark_dict(mark: MarkAge, now: float) -> dict[str, Any]:
+    """A mark's origin for `--json`: "typed" (venue null) or "public", when (epoch seconds,
+    null if never kept), its age in seconds, and the text report's words for it."""
+    public = mark.source == "public" and mark.at is not None
+    return {
+        "symbol": mark.symbol,
+        "source": "public" if public else "typed",
+        "venue": mark.venue if public else None,
+        "at": mark.at,
+        "age_seconds": None if mark.at is None else max(0.0, now - mark.at),
+        "words": mark_words(mark, now),
+    }
 
 
 def run(args: argparse.Namespace) -> int:
@@ -219,6 +242,10 @@ def _refresh_all(db_url: str | None) -> str | None:
     finally:
         session.stop()
     for account in snapshot.accounts:
-        if account.status.last_error and not account.known:
-            return f"account '{account.name}': refresh failed: {account.status.last_error}"
+        status = account.status
+        if status.last_error and not account.known:
+            # The window's words for it (what failed, what to do), then the library's text.
+            words = status.advice or status.last_error
+            details = f"\ndetails: {status.last_error}" if status.advice else ""
+            return f"account '{account.name}': refresh failed: {words}{details}"
     return None

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from monitor.cli import main
-from monitor.sources.sim import SimBook, SimPosition, SimVenue
+from monitor.sources.sim import DEMO_CREDENTIALS, SimBook, SimPosition, SimVenue
 from monitor.sources.sim.bybit import DEMO_BOOK as BYBIT_DEMO
 from monitor.sources.sim.bybit import BybitBook, BybitPosition, BybitVenue
 from monitor.sources.sim.okx.book import OkxBook, OkxPosition
@@ -149,3 +149,32 @@ def test_binance_two_pools_the_issue_describes(db_url, capsys, monkeypatch, memo
     assert [p["collateral"] for p in account["pools"]] == ["USDT", "USDC"]
     usdt = account["pools"][0]
     assert usdt["venue"]["health_ratio"] == pytest.approx(reported.pool("USDT").health, rel=1e-6)
+
+
+def test_a_failed_refresh_says_why_in_the_apps_words(db_url, capsys, monkeypatch, memory_keyring):
+    """`check --refresh` on a key the venue lets log in but not read: the sentence the window
+    shows for it (what failed, what to do), then the library's text as its details."""
+    venue = SimVenue(seed=1)
+    venue.start()
+    try:
+        key, secret = DEMO_CREDENTIALS.api_key, DEMO_CREDENTIALS.secret
+        venue.faults.set("permission", api_key=key)  # Binance's 401 -1002 on signed reads
+        monkeypatch.setenv("MARGIN_MONITOR_API_KEY", key)
+        monkeypatch.setenv("MARGIN_MONITOR_API_SECRET", secret)
+        add = ["accounts", "add", "acct", "--exchange", "binanceusdm", "--api-url", venue.url]
+        assert main(["--db", db_url, *add]) == 0
+        capsys.readouterr()
+        status = main(["--db", db_url, "check", "--refresh"])
+        err = capsys.readouterr().err
+        assert main(["--db", db_url, "check", "--refresh", "--json"]) == 3
+        error = json.loads(capsys.readouterr().out)["error"]
+    finally:
+        venue.stop()
+    assert status == 3
+    words, details = err.removeprefix("UNKNOWN: ").rstrip("\n").split("\ndetails: ")
+    assert words.startswith("account 'acct': refresh failed: No permission: the key is valid")
+    assert "(code -1002)" in words and "Enable reading" in words
+    # The library's text (ccxt files -1002 under AuthenticationError) only as the details.
+    assert "AuthenticationError" not in words and "You are not authorized" not in words
+    assert "AuthenticationError" in details and "-1002" in details
+    assert error == err.removeprefix("UNKNOWN: ").rstrip("\n")  # --json: the same message

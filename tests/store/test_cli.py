@@ -262,3 +262,43 @@ def test_check_says_how_old_each_typed_mark_is(db_url, capsys):
     assert "hand: ETH/USDT:USDT mark typed 3 h ago" in out
     assert "hand: BTC/USDT:USDT mark typed 16 min ago" in out
     assert "hand: SOL/USDT:USDT mark from binanceusdm public ticker, read 2 min ago" in out
+
+
+def test_check_json_gives_each_typed_marks_age(db_url, capsys):
+    """What the text report says of a manual account's marks, `--json` gives as figures:
+    where each mark came from, when, and how many seconds ago."""
+    with open_database(db_url) as db:
+        account = db.accounts.add(
+            "hand", "manual", venue="binanceusdm", collateral="USDT", wallet_balance=10_000.0
+        )
+        db.accounts.add("empty", "manual", collateral="USDT", wallet_balance=1_000.0)
+        now = time.time()
+        eth = Position("ETH/USDT:USDT", Side.LONG, 2, 3_000, 3_000, Maintenance.flat(0.005))
+        btc = Position("BTC/USDT:USDT", Side.SHORT, 0.1, 60_000, 61_000, Maintenance.flat(0.005))
+        sol = Position("SOL/USDT:USDT", Side.LONG, 10, 150, 151, Maintenance.flat(0.005))
+        doge = Position("DOGE/USDT:USDT", Side.LONG, 1_000, 0.1, 0.1, Maintenance.flat(0.01))
+        db.positions.save(account, eth, typed_at=now - (3 * 3600 + 300))
+        db.positions.save(account, btc, typed_at=now - 1_000.0)
+        db.positions.save(account, doge)  # typed before the time was kept
+        db.positions.save(account, sol)
+        db.market.upsert_marks("binanceusdm", [("SOL/USDT:USDT", 151.0)], now - 125)
+    status, out, _ = _cli(capsys, "--db", db_url, "check", "--no-odds", "--json")
+    assert status in (0, 1, 2, 3)
+    accounts = {a["name"]: a for a in json.loads(out)["accounts"]}
+    marks = {m["symbol"]: m for m in accounts["hand"]["marks"]}
+    assert set(marks) == {"ETH/USDT:USDT", "BTC/USDT:USDT", "SOL/USDT:USDT", "DOGE/USDT:USDT"}
+    ran = time.time() - now  # seconds the command took: ages are at most this much older
+    for symbol, source, venue, age in (
+        ("ETH/USDT:USDT", "typed", None, 3 * 3600 + 300),
+        ("BTC/USDT:USDT", "typed", None, 1_000.0),
+        ("SOL/USDT:USDT", "public", "binanceusdm", 125.0),
+    ):
+        mark = marks[symbol]
+        assert (mark["source"], mark["venue"]) == (source, venue), symbol
+        assert age <= mark["age_seconds"] <= age + ran + 1, symbol
+        assert mark["at"] == pytest.approx(now - age, abs=1e-3), symbol
+    assert marks["ETH/USDT:USDT"]["words"] == "typed 3 h ago"  # as the text report says it
+    assert marks["SOL/USDT:USDT"]["words"] == "from binanceusdm public ticker, read 2 min ago"
+    doge_mark = marks["DOGE/USDT:USDT"]
+    assert (doge_mark["source"], doge_mark["at"], doge_mark["age_seconds"]) == ("typed", None, None)
+    assert accounts["empty"]["marks"] == []  # a manual account without positions: no marks
