@@ -21,12 +21,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
+from monitor.domain.maintenance import maintenance_margin
 from monitor.domain.market_marks import lot_shares, mark_leads
 from monitor.domain.model import Account, MaintenanceBasis, MarginMode, Position, Side
+
+if TYPE_CHECKING:  # pool_moves imports this module
+    from monitor.domain.pool_moves import PlainRows
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -116,11 +121,15 @@ class Book:
     def mm_entry(self) -> FloatArray:
         """Maintenance at the entry prices (entry-basis venues): fixed with the book, so a mark
         tick does not recompute it."""
-        from monitor.domain.maintenance import maintenance_margin  # maintenance imports book
-
         result: FloatArray = maintenance_margin(self, self.z_entry)
         result.flags.writeable = False  # shared by every evaluation of this book
         return result
+
+    @cached_property
+    def plain_rows_by_pools(self) -> dict[bytes, PlainRows]:
+        """pool_moves' rows for a set of plain pools (keyed by the pool indices' bytes), filled
+        by pool_moves.plain_rows: they depend on the book alone, so a mark tick reuses them."""
+        return {}
 
     @cached_property
     def pool_rows(self) -> tuple[list[int], dict[int, list[int]]]:

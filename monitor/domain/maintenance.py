@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from monitor.domain.book import Book, FloatArray, IntArray
+if TYPE_CHECKING:  # annotations only: book.py imports this module (Book.mm_entry)
+    from monitor.domain.book import Book, FloatArray, IntArray
 
 
 def bracket_index(floors: FloatArray, notional: FloatArray) -> IntArray:

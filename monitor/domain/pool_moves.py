@@ -35,9 +35,9 @@ def plain_pools(book: Book) -> BoolArray:
 
 
 @dataclass(frozen=True)
-class _PlainRows:
+class PlainRows:
     """What plain_moves takes from the book alone (not the marks) for one set of pools: kept
-    with the book, so a mark tick does not gather it again."""
+    with the book (Book.plain_rows_by_pools), so a mark tick does not gather it again."""
 
     rows: IntArray  # the pools' cross rows
     pool: IntArray  # each row's pool, as an index into `pools`
@@ -52,8 +52,8 @@ class _PlainRows:
     d_rate: FloatArray  # rate_j - rate_{j-1}, per boundary
 
 
-def _plain_rows(book: Book, pools: IntArray) -> _PlainRows:
-    cache: dict[bytes, _PlainRows] = book.__dict__.setdefault("_plain_rows", {})
+def plain_rows(book: Book, pools: IntArray) -> PlainRows:
+    cache = book.plain_rows_by_pools
     key = pools.tobytes()
     hit = cache.get(key)
     if hit is not None:
@@ -65,7 +65,7 @@ def _plain_rows(book: Book, pools: IntArray) -> _PlainRows:
     q, sigma = book.q[rows], book.sigma[rows]
     rates = book.rates[rows] + book.fee[rows][:, None]
     amounts = book.amounts[rows]
-    made = _PlainRows(
+    made = PlainRows(
         rows=rows,
         pool=slot[book.account_index[rows]],
         q=q,
@@ -93,7 +93,7 @@ def plain_moves(
     up = np.full(k, np.nan)
     if k == 0:
         return down, up
-    pr = _plain_rows(book, pools)
+    pr = plain_rows(book, pools)
     pool, q, sigma, mark = pr.pool, pr.q, pr.sigma, pr.mark
     qz = q * z[pr.rows]
 
