@@ -9,11 +9,9 @@ z = P for linear contracts, z = 1/P for inverse ones. Then, with q = contracts *
   unrealised PnL  = sigma * q * (z - z_entry) (sigma = side for linear, -side for inverse)
 so one set of formulas serves both contract types.
 
-Two things move together with a position's price besides the position itself (`groups`): the
-other legs of its symbol in the same cross pool (hedge legs, two typed lots, a what-if on a held
-symbol: one market has one mark, see market_marks.py, and so one liquidation price) and the
-pool's collateral in the position's base asset (BTC held as margin falls with a BTC long).
-Positions with neither are solved alone, vectorised.
+Two things move together with a position's price besides the position itself (`groups`,
+move_groups.py): the other legs of its symbol in the same cross pool and the pool's collateral
+in the position's base asset. Positions with neither are solved alone, vectorised.
 """
 
 from __future__ import annotations
@@ -29,6 +27,7 @@ from numpy.typing import NDArray
 from monitor.domain.maintenance import maintenance_margin
 from monitor.domain.market_marks import lot_shares, mark_leads
 from monitor.domain.model import Account, MaintenanceBasis, MarginMode, Position, Side
+from monitor.domain.move_groups import Group, move_groups
 
 if TYPE_CHECKING:  # pool_moves imports this module
     from monitor.domain.pool_moves import PlainRows
@@ -36,16 +35,6 @@ if TYPE_CHECKING:  # pool_moves imports this module
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
-
-
-@dataclass(frozen=True)
-class Group:
-    """Rows that move with one price: the cross legs of one symbol in one pool, plus that pool's
-    collateral in the symbol's base asset (indices into the collateral arrays)."""
-
-    account: int
-    rows: IntArray
-    collateral: IntArray
 
 
 @dataclass(frozen=True)
@@ -245,7 +234,7 @@ class Book:
             asset_wallet=np.array([a.wallet for _, a in assets], dtype=np.float64),
             asset_bid=np.array([a.bid for _, a in assets], dtype=np.float64),
             asset_ask=np.array([a.ask for _, a in assets], dtype=np.float64),
-            groups=_groups(accounts, positions, one_mark),
+            groups=move_groups(accounts, positions, one_mark),
         )
 
     def collateral_value(self, marks: FloatArray | None = None) -> FloatArray:
@@ -306,32 +295,3 @@ class Book:
             return z
         with np.errstate(divide="ignore"):
             return np.where(self.inverse, 1.0 / z, z)
-
-
-def _groups(
-    accounts: tuple[Account, ...], positions: list[tuple[int, Position]], one_mark: bool
-) -> tuple[Group, ...]:
-    """Cross legs of one symbol in one pool (they share its one mark: hedge legs, typed lots, a
-    what-if beside a held position), or a symbol whose base asset the pool holds as
-    collateral. Without `one_mark`, only legs quoted at the same mark move together."""
-    by_key: dict[tuple[int, str, float], list[int]] = {}
-    for row, (i, p) in enumerate(positions):
-        if p.margin_mode is MarginMode.CROSS:
-            by_key.setdefault((i, p.symbol, 0.0 if one_mark else p.mark_price), []).append(row)
-    coll_index: dict[tuple[int, str], list[int]] = {}
-    c = 0
-    for i, a in enumerate(accounts):
-        for col in a.collaterals:
-            coll_index.setdefault((i, col.asset), []).append(c)
-            c += 1
-    groups = []
-    for (i, _, _), rows in by_key.items():
-        base = positions[rows[0]][1].base
-        linear = not positions[rows[0]][1].inverse
-        # Collateral moves in proportion to price, linear in z only for linear contracts.
-        coll = coll_index.get((i, base), []) if linear else []
-        # In a multi-asset pool an asset's equity can change sign on the way: every symbol
-        # goes through the piecewise solver.
-        if len(rows) > 1 or coll or accounts[i].settle_assets:
-            groups.append(Group(i, np.array(rows, dtype=np.int64), np.array(coll, dtype=np.int64)))
-    return tuple(groups)

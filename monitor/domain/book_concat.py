@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from monitor.domain.book import Book, FloatArray, Group, IntArray, ReportColumns
+from monitor.domain.book import Book, FloatArray, IntArray, ReportColumns
+from monitor.domain.move_groups import Group
 
 
 def _offset(index: IntArray, by: int) -> IntArray:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from monitor.domain.book import Book, BoolArray, FloatArray, Group, IntArray
+from monitor.domain.book import Book, BoolArray, FloatArray, IntArray
 from monitor.domain.maintenance import bracket_index, maintenance_rows, take
+from monitor.domain.move_groups import Group
 
 # Relative slack when testing that a root lies inside its bracket: a root on a bracket
 # boundary must not fall through both neighbours by rounding.
