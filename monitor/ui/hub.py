@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from monitor.service.api import ServiceApi, ServiceEvent
@@ -78,6 +79,11 @@ class ServiceHub(QObject):
 
     @Slot(object, object)
     def _run_callback(self, callback: Callable[[Future[Any]], None], future: Future[Any]) -> None:
+        # A dialog closed before the service answered is deleted by then: an answer for one of
+        # its methods is dropped, or it would write to labels Qt has already freed.
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, QObject) and not shiboken6.isValid(owner):
+            return
         callback(future)
 
 
