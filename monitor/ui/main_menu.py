@@ -11,13 +11,19 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
-from monitor.ui.crash_replay_dialog import open_crash_replay
 from monitor.ui.probability_alert_ask import ask_probability_alert
 
 if TYPE_CHECKING:  # the window imports this module
     from monitor.ui.app import MainWindow
 
 THEMES = ("dark", "light")
+
+
+def _open_crash_replay(window: MainWindow) -> None:
+    # Imported when asked for: the replay brings ccxt and pyqtgraph, seconds at the start.
+    from monitor.ui.crash_replay_dialog import open_crash_replay
+
+    open_crash_replay(window.hub, window.presenter.selected, window)
 
 
 class MainMenu:
@@ -55,9 +61,7 @@ class MainMenu:
         account.addAction("Re&fresh", QKeySequence.StandardKey.Refresh, c.refresh)
         self.crash_action = account.addAction("Play &crash (simulated account)", c.play_crash)
         self.marks_action = account.addAction("Refresh &marks from the venue", c.refresh_marks)
-        account.addAction(
-            "Crash re&play…", lambda: open_crash_replay(w.hub, w.presenter.selected, w)
-        )
+        account.addAction("Crash re&play…", partial(_open_crash_replay, w))
         account.addAction(
             "Probability &alert…", lambda: ask_probability_alert(w.hub, w.presenter, w)
         )
