@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer
+from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,6 +26,7 @@ from monitor.service.api import ExchangeInfo, ServiceApi
 from monitor.ui.account_columns import AccountColumns
 from monitor.ui.account_header import AccountHeader
 from monitor.ui.accounts_model import AccountsModel
+from monitor.ui.after_paint import after_next_paint
 from monitor.ui.alert_banner import AlertBanner
 from monitor.ui.alert_channels import AlertSounds, TrayNotifier, app_icon
 from monitor.ui.alerts_panel import AlertsPanel
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.menu = MainMenu(self)
         self.demo = DemoControls(self)  # first-run chooser, Account ▸ Remove demo
         self._splitters_restored = False
+        self._charts_asked = False
         self._lent = {1: 0, 2: 0}  # height the header's pane took from the table and the tabs
         self._fitting = False
         self._accounts_widest = self.accounts_model.widest
@@ -210,6 +212,9 @@ class MainWindow(QMainWindow):
             self.presenter.select(indexes[0].data(KEY_ROLE))
 
     def _after_render(self) -> None:
+        if not self._charts_asked:  # pyqtgraph: once the first figures are on screen
+            self._charts_asked = True
+            after_next_paint(self.header, self._build_charts)
         self.column_fit.set_off(POOL_COLUMN, not self.positions_model.several_pools)
         self._fit_header()
         widest = self.accounts_model.widest
@@ -317,7 +322,6 @@ class MainWindow(QMainWindow):
                 state = self.settings.blob(f"splitter/{name}")
                 if state is not None:
                     splitter.restoreState(state)
-            QTimer.singleShot(0, self._build_charts)  # after the first paint
         super().showEvent(event)
 
     def _build_charts(self) -> None:

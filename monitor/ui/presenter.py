@@ -75,6 +75,7 @@ class SnapshotPresenter(QObject):
         self.timer.start()
 
     def on_snapshot(self, snap: Snapshot) -> None:
+        first = self.latest is None
         self.latest = snap
         for a in snap.accounts:
             if a.account_id not in self._history_asked:
@@ -85,6 +86,8 @@ class SnapshotPresenter(QObject):
         if self.views.stress.isVisible():  # its curves, asked for when the UI is idle
             self._stress_wanted = self._to_select(snap)
             self._ask_stress()
+        if first:  # the window's first figures (the stored book at start): not a tick later
+            self.render()
 
     def seed_history(self, account_id: int, t: list[float], h: list[float]) -> None:
         self.history.seed(account_id, t, h)
