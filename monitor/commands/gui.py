@@ -39,6 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Paint the window first; open the database and start the service behind it."""
+    from monitor.commands.stored_book_read import StoredBookRead
     from monitor.service.deferred import DeferredService
 
     if args.smoke_test:
@@ -46,12 +47,10 @@ def run(args: argparse.Namespace) -> int:
     service = DeferredService()
     # The stored book is read now, beside the window's own imports, so that it is there for
     # the window's first frames (read after them, it came half a second after the paint).
-    stored_book = threading.Thread(
-        target=show_stored_book, args=(service, args.db), name="monitor-stored-book", daemon=True
-    )
-    stored_book.start()
-    from PySide6.QtCore import QTimer
+    stored_book = StoredBookRead(service, args.db)
     from PySide6.QtWidgets import QApplication
+
+    from monitor.commands.start_gate import StartGate
 
     app = QApplication.instance() or QApplication(sys.argv)
     starter = Starter(
@@ -60,11 +59,12 @@ def run(args: argparse.Namespace) -> int:
         demo=args.demo or args.smoke_test,
         viewer=getattr(args, "viewer", False),
         risk=not args.smoke_test,  # the smoke test times the start, not the paths
-        stored_book=stored_book,
+        stored_book=stored_book.thread,
     )
-    # Start the service once the window has had its first frame: the imports behind it
-    # (ccxt, SQLAlchemy) would otherwise compete with the window for the interpreter.
-    QTimer.singleShot(50, app, starter.start)
+    # The service (ccxt, SQLAlchemy's ORM, the venues) starts once the window has painted
+    # the stored book: its imports would otherwise compete with that paint (start_gate.py).
+    gate = StartGate(app, starter.start)
+    stored_book.when_done(gate.book_read.emit)
     try:
         if args.smoke_test:
             return _smoke(service, args.theme)
@@ -161,6 +161,8 @@ class Starter:
             self.service.fail(exc, time.time())
 
     def _show_stored_book(self) -> None:
+        from monitor.commands.stored_book_read import show_stored_book
+
         show_stored_book(self.service, self.db)
 
     def _on_trouble(self, where: str, reason: str) -> None:
@@ -176,20 +178,6 @@ class Starter:
         self.db = chosen
         self.service.retry()
         self.start()
-
-
-def show_stored_book(service: Any, url: str | None) -> None:
-    """The last stored book, with its age, in the window before the service (ccxt, the
-    venues) has started: seconds sooner. Only a database that exists is read; anything
-    wrong with it is the real start's to report, just after."""
-    try:
-        from monitor.service.stored_book import stored_snapshot
-        from monitor.store import open_database
-
-        with open_database(url, create=False) as db:
-            service.preview(stored_snapshot(db, time.time()))
-    except Exception:  # reported by the start that follows
-        pass
 
 
 def _ask_in_a_dialog(where: str, reason: str) -> str | None:
@@ -239,15 +227,19 @@ def _smoke(service: object, theme: str | None) -> int:
         shown = window.header.health_text()
         return bool(latest and any(a.known for a in latest.accounts) and shown not in ("", "—"))
 
-    def check() -> None:
+    def seen() -> None:
         if "stored" not in times and window.header.health_text() not in ("", "—"):
             times["stored"] = time.monotonic() - PROCESS_START  # the last book, or fresh
         if "data" not in times and known_figures():
             times["data"] = time.monotonic() - PROCESS_START
+
+    def check() -> None:
+        seen()
         if "paint" in times and "data" in times:
             window.close()
             app.quit()
 
+    window.presenter.rendered.connect(seen)  # as they are drawn; the poll below ends the test
     poll = QTimer()
     poll.timeout.connect(check)
     poll.start(20)

@@ -1,0 +1,56 @@
+"""The last stored book read on a thread of its own and shown in the window (through the
+service's stand-in) before the service has started."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+class StoredBookRead:
+    """The last stored book read and shown (show_stored_book) on a thread of its own; who
+    waits for it hears once it is done, and whether a book was shown."""
+
+    def __init__(self, service: Any, url: str | None) -> None:
+        self._lock = threading.Lock()
+        self._shown: bool | None = None
+        self._then: Callable[[bool], None] | None = None
+        self.thread = threading.Thread(
+            target=self._read, args=(service, url), name="monitor-stored-book", daemon=True
+        )
+        self.thread.start()
+
+    def _read(self, service: Any, url: str | None) -> None:
+        shown = show_stored_book(service, url)
+        with self._lock:
+            self._shown = shown
+            then = self._then
+        if then is not None:
+            then(shown)
+
+    def when_done(self, then: Callable[[bool], None]) -> None:
+        """`then(shown)` once the read is done: at once if it is, else on the reading thread."""
+        with self._lock:
+            shown = self._shown
+            if shown is None:
+                self._then = then
+                return
+        then(shown)
+
+
+def show_stored_book(service: Any, url: str | None) -> bool:
+    """The last stored book, with its age, in the window before the service (ccxt, the
+    venues) has started: seconds sooner. Only a database that exists is read; anything
+    wrong with it is the real start's to report, just after. True if a book was shown."""
+    try:
+        from monitor.service.stored_book import stored_snapshot
+        from monitor.store import open_database
+
+        with open_database(url, create=False) as db:
+            snap = stored_snapshot(db, time.time())
+            service.preview(snap)
+    except Exception:  # reported by the start that follows
+        return False
+    return bool(snap.accounts)
