@@ -16,6 +16,9 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 # If no paint follows the stored book's read once the window is on screen (it painted the book
 # already), the service starts after this anyway.
 NO_PAINT_MS = 150
+# A window that is not painted at all (minimised, on another desktop) must not hold the service
+# back for good; on screen, its first frame comes well within this of the read.
+NOT_PAINTED_MS = 1000
 
 
 class StartGate(QObject):
@@ -46,8 +49,9 @@ class StartGate(QObject):
     @Slot(bool)
     def _on_read(self, shown: bool) -> None:
         self._read = True
-        if not self._painted:
-            return  # the window's first paint starts it
+        if not self._painted:  # the window's first paint starts it, or this at the latest
+            QTimer.singleShot(NOT_PAINTED_MS, self, self._go)
+            return
         if shown:
             QTimer.singleShot(NO_PAINT_MS, self, self._go)
         else:
