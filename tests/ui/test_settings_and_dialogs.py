@@ -21,6 +21,7 @@ from monitor.service.monitor_service import MonitorService
 from monitor.sources.sim.venue import DEMO_CREDENTIALS
 from monitor.ui.app import MainWindow
 from monitor.ui.exchange_dialog import ExchangeDialog
+from monitor.ui.keyed_table import KEY_ROLE
 from tests.ui.conftest import KEY, Rig, book, latest, open_window, selected
 
 
@@ -121,7 +122,12 @@ def test_export_then_import_recreates_the_book(
         lambda: imported() is not None and len(imported().refs) == len(book(snap).positions),
         timeout=5000,
     )
-    assert window.accounts_model.rowCount() == 1
+    # The table shows the snapshot at the presenter's next redraw (its tick), not at once.
+    qtbot.waitUntil(
+        lambda: window.accounts_model.rowCount() == 1
+        and window.accounts_model.index(0, 0).data(KEY_ROLE) == imported().account_id,
+        timeout=2000,
+    )
     manual = imported()
     assert manual.name == snap.name
     assert [p.symbol for p in book(manual).positions] == [p.symbol for p in book(snap).positions]
