@@ -212,8 +212,8 @@ class MainWindow(QMainWindow):
             self.presenter.select(indexes[0].data(KEY_ROLE))
 
     def _after_render(self) -> None:
-        if not self._charts_asked:  # pyqtgraph: once the first figures are on screen
-            self._charts_asked = True
+        if not self._charts_asked and self._live_figures():
+            self._charts_asked = True  # pyqtgraph, once live figures are on screen
             after_next_paint(self.header, self._build_charts)
         self.column_fit.set_off(POOL_COLUMN, not self.positions_model.several_pools)
         self._fit_header()
@@ -226,6 +226,13 @@ class MainWindow(QMainWindow):
             self.alerts.model.set_account_names(names)
         if not self.accounts_view.selectionModel().hasSelection():
             self._select_row_of(self.presenter.selected_id)
+
+    def _live_figures(self) -> bool:
+        """Figures the service read (or typed ones): the charts' build (a third of a second on
+        this thread) would hold back the stored book's paint and the start of the service
+        behind it. A chart's tab shown before then builds its own."""
+        latest = self.presenter.latest
+        return latest is not None and any(a.known for a in latest.accounts)
 
     def _fit_header(self) -> None:
         """Fit the header's pane to its content (several pools, a banner): a splitter keeps
