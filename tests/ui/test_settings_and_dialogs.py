@@ -124,8 +124,10 @@ def test_export_then_import_recreates_the_book(
     )
     # The table shows the snapshot at the presenter's next redraw (its tick), not at once.
     qtbot.waitUntil(
-        lambda: window.accounts_model.rowCount() == 1
-        and window.accounts_model.index(0, 0).data(KEY_ROLE) == imported().account_id,
+        lambda: (
+            window.accounts_model.rowCount() == 1
+            and window.accounts_model.index(0, 0).data(KEY_ROLE) == imported().account_id
+        ),
         timeout=2000,
     )
     manual = imported()
