@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication
 
-# If no paint follows the stored book's read once the window is on screen (it painted the book
+# If no paint follows the stored book's read while the window is on screen (it painted the book
 # already), the service starts after this anyway.
 NO_PAINT_MS = 150
-# A window that is not painted at all (minimised, on another desktop) must not hold the service
-# back for good; on screen, its first frame comes well within this of the read.
+# A window not on screen yet (being built) or not at all (minimised) must not hold the service
+# back for good; a window being built paints its first frame well within this of the read.
 NOT_PAINTED_MS = 1000
 
 
@@ -27,35 +28,31 @@ class StartGate(QObject):
 
     book_read = Signal(bool)
 
-    def __init__(self, app: QCoreApplication, start: Callable[[], None]) -> None:
+    def __init__(self, app: QCoreApplication | None, start: Callable[[], None]) -> None:
         super().__init__()
+        assert isinstance(app, QGuiApplication), "the window's application comes first"
         self._app = app
         self._start = start
-        self._painted = False  # the window has painted at least once
-        self._read = False
         self._started = False
         # Queued: the stored book's own delivery to the window (queued by the same thread,
         # just before) is rendered first.
         self.book_read.connect(self._on_read, Qt.ConnectionType.QueuedConnection)
-        app.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not self._started:
-            self._painted = True
-            if self._read:  # after the whole frame, not between two of its widgets
-                QTimer.singleShot(0, self, self._go)
-        return False
 
     @Slot(bool)
     def _on_read(self, shown: bool) -> None:
-        self._read = True
-        if not self._painted:  # the window's first paint starts it, or this at the latest
-            QTimer.singleShot(NOT_PAINTED_MS, self, self._go)
+        on_screen = any(w.isExposed() for w in self._app.topLevelWindows())
+        if on_screen and not shown:
+            self._go()  # nothing new to paint
             return
-        if shown:
-            QTimer.singleShot(NO_PAINT_MS, self, self._go)
-        else:
-            self._go()  # nothing new to paint, and the window is on screen
+        # Every event of the application passes a filter: only from here to the next paint.
+        self._app.installEventFilter(self)
+        QTimer.singleShot(NO_PAINT_MS if on_screen else NOT_PAINTED_MS, self, self._go)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self._app.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._go)  # after the whole frame, not amid its widgets
+        return False
 
     def _go(self) -> None:
         if self._started:

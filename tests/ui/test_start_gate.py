@@ -29,7 +29,7 @@ class Order(QObject):
 
 def test_the_service_starts_after_the_paint_that_follows_the_read(qtbot: Any) -> None:
     order = Order()
-    gate = StartGate(QApplication.instance(), order.start)  # type: ignore[arg-type]
+    gate = StartGate(QApplication.instance(), order.start)
     label = QLabel("—")
     qtbot.addWidget(label)
     label.installEventFilter(order)
@@ -44,6 +44,6 @@ def test_the_service_starts_after_the_paint_that_follows_the_read(qtbot: Any) ->
 
 def test_a_window_never_painted_does_not_keep_the_service_from_starting(qtbot: Any) -> None:
     order = Order()
-    gate = StartGate(QApplication.instance(), order.start)  # type: ignore[arg-type]
+    gate = StartGate(QApplication.instance(), order.start)
     gate.book_read.emit(True)  # read, and no window on screen (minimised, say)
     qtbot.waitUntil(lambda: order.seen == ["start"], timeout=3000)
