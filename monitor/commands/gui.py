@@ -213,7 +213,9 @@ def _smoke(service: object, theme: str | None) -> int:
 
     class PaintWatch(QObject):
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and "paint" not in times:
+            if "paint" in times:  # off, widget by widget, once seen: every event of every
+                obj.removeEventFilter(self)  # widget through Python slowed the start it times
+            elif event.type() == QEvent.Type.Paint:
                 times["paint"] = time.monotonic() - PROCESS_START
             return False
 
