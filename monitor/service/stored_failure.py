@@ -13,11 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ccxt.base import errors as cx
-
-from monitor.service.account_worker import describe_failure, failure_advice
 from monitor.service.snapshot import SourceState, SourceStatus
-from monitor.sources.exchange.errors import our_class_for
 
 if TYPE_CHECKING:
     from monitor.store.records import AccountRecord, SourceStatusRecord
@@ -64,6 +60,13 @@ def stored_status(
 
 
 def _diagnosed_again(record: AccountRecord, text: str) -> str | None:
+    # Imported here: ccxt is a second of the start's CPU, and the stored book shown at start
+    # (stored_book.py) reads failures through this module; only a raw row needs ccxt.
+    from ccxt.base import errors as cx
+
+    from monitor.service.account_worker import describe_failure, failure_advice
+    from monitor.sources.exchange.errors import our_class_for
+
     if text == describe_failure(TimeoutError()):
         return failure_advice(record, TimeoutError())
     for match in _CCXT_CLASS.finditer(text):
