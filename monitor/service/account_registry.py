@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
-from monitor.service.account_worker import AccountWorker
+from monitor.service.account_worker import AccountWorker, first_read_delays
 from monitor.service.mark_origins import public_venue
 from monitor.service.snapshot import SourceState, SourceStatus
 from monitor.service.stored_failure import stored_status
@@ -61,6 +61,7 @@ class AccountRegistryMixin:
         def _run(self, fn: Callable[[], Any]) -> Future[Any]: ...
         def _recompute(self, account_id: int) -> None: ...
         def _publish(self) -> None: ...
+        def interval(self, record: AccountRecord) -> float: ...
 
     # -- any thread --------------------------------------------------------------------------
 
@@ -81,7 +82,13 @@ class AccountRegistryMixin:
             return []  # a collector starts with what its first lease cycle gives it
         return list(self.db.accounts.list())
 
-    def _add(self, record: AccountRecord) -> None:
+    def _add_together(self, records: list[AccountRecord]) -> None:
+        """Accounts started at once: their first reads spread over their interval."""
+        delays = first_read_delays([self.interval(r) for r in records])
+        for record, delay in zip(records, delays, strict=True):
+            self._add(record, delay)
+
+    def _add(self, record: AccountRecord, first_read_after: float = 0.0) -> None:
         self._records[record.account_id] = record
         stored = self.db.source_status.get(record.account_id)
         if record.kind == "manual":
@@ -99,7 +106,12 @@ class AccountRegistryMixin:
             return
         # Exchange and simulated accounts poll their venue; manual ones only for live marks.
         if record.kind != "manual" or record.settings.get("marks_from"):
-            worker = AccountWorker(self, record.account_id, self._backoff)  # type: ignore[arg-type]
+            worker = AccountWorker(
+                self,  # type: ignore[arg-type]
+                record.account_id,
+                self._backoff,
+                first_read_after,
+            )
             self._workers[record.account_id] = worker
             self._tasks[record.account_id] = asyncio.get_running_loop().create_task(worker.run())
         self._streams.start(record)
@@ -127,12 +139,13 @@ class AccountRegistryMixin:
         for account_id in [a for a in self._records if a not in held]:
             self._alerts.forget(account_id)  # handed over, not removed: no event
             self._drop(account_id)
+        taken = []
         for account_id in sorted(held - set(self._records)):
             try:
-                record = self.db.accounts.get(account_id)
+                taken.append(self.db.accounts.get(account_id))
             except StoreError:  # removed since the lease cycle: the next one lets it go
                 continue
-            self._add(record)
+        self._add_together(taken)
 
     def _reload(self, ids: set[int] | None) -> None:
         if ids is None:

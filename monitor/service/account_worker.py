@@ -23,6 +23,18 @@ from monitor.store.records import AccountRecord
 # ccxt has its own timeout; this is the backstop for a venue that never answers at all.
 FETCH_DEADLINE = 60.0
 CLOSE_DEADLINE = 5.0
+# Accounts started together (a window opening, a collector taking its share) would all read in
+# the same instant and, each sleeping its interval after its read, in the same instant every
+# interval after: 200 accounts were one burst of hundreds of requests (the venue answered late,
+# RequestTimeouts) and then nothing. Their first reads are spread over the interval, at most
+# FIRST_READ_GAP apart, so that a handful of accounts still shows its first figures at once.
+FIRST_READ_GAP = 0.1
+
+
+def first_read_delays(intervals: list[float]) -> list[float]:
+    """Seconds each of the accounts started together waits before its first read."""
+    count = len(intervals)
+    return [i * min(FIRST_READ_GAP, interval / count) for i, interval in enumerate(intervals)]
 
 
 class WorkerHost(Protocol):
@@ -38,8 +50,11 @@ class WorkerHost(Protocol):
 
 
 class AccountWorker:
-    def __init__(self, host: WorkerHost, account_id: int, backoff: Backoff) -> None:
+    def __init__(
+        self, host: WorkerHost, account_id: int, backoff: Backoff, first_read_after: float = 0.0
+    ) -> None:
         self.host = host
+        self._first_read_after = first_read_after
         self.account_id = account_id
         self._backoff = backoff
         self._wake = asyncio.Event()
@@ -64,6 +79,8 @@ class AccountWorker:
     async def run(self) -> None:
         failures = 0
         try:
+            if self._first_read_after > 0:
+                await self._sleep(self._first_read_after)  # a refresh asked reads at once
             while True:
                 record = self.host.record(self.account_id)
                 if record is None:

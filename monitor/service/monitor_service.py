@@ -209,8 +209,7 @@ class MonitorService(
         return configured_interval(record.kind, record.settings)
 
     async def _start(self) -> None:
-        for record in self._initial_accounts():
-            self._add(record)
+        self._add_together(self._initial_accounts())
         self._ticker = asyncio.get_running_loop().create_task(self._tick_loop())
 
     async def _shutdown(self) -> None:
