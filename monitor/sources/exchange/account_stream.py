@@ -34,6 +34,7 @@ from monitor.contracts import Credentials, ExchangeSettings
 from monitor.sources.exchange.build import BASE_OPTIONS, point_at
 from monitor.sources.exchange.errors import NotSupported, clean_reason
 from monitor.sources.exchange.readonly import make_read_only
+from monitor.sources.exchange.shared_markets import SHARED
 from monitor.sources.exchange.stream import point_ws_at
 
 USER_STREAMING = ("binanceusdm", "bybit", "okx")
@@ -104,7 +105,7 @@ class AccountEvents:
     async def next(self) -> None:
         try:
             if not self.exchange.markets:
-                await self.exchange.load_markets()
+                await SHARED.load(self.exchange)  # one copy per venue
             if self._exchange_id == "binanceusdm":
                 await self.exchange.watch_balance()
                 return

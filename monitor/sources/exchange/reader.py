@@ -34,6 +34,7 @@ from monitor.sources.exchange.hyperliquid import hyperliquid_accounts
 from monitor.sources.exchange.okx import OkxRules, read_okx
 from monitor.sources.exchange.optional import optional
 from monitor.sources.exchange.public import all_swap_marks
+from monitor.sources.exchange.shared_markets import SHARED
 from monitor.sources.exchange.tiers import maintenance_from_brackets, maintenance_from_tiers
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,10 @@ class ExchangeReader:
 
     async def fetch(self, now: float) -> FetchResult:
         try:
-            await self.exchange.load_markets(reload=self.settings.exchange_id == "dydx")
+            if self.settings.exchange_id == "dydx":  # its markets carry the oracle prices
+                await self.exchange.load_markets(reload=True)
+            else:
+                await SHARED.load(self.exchange)
             accounts = _without_tables(await self._accounts(now), self._missing_tiers)
         except Exception as exc:
             raise translate(

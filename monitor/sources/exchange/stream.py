@@ -24,6 +24,7 @@ from monitor.contracts import ExchangeSettings, endpoint_problem
 from monitor.sources.exchange.build import point_at
 from monitor.sources.exchange.errors import NotSupported
 from monitor.sources.exchange.readonly import make_read_only
+from monitor.sources.exchange.shared_markets import SHARED
 
 STREAMING = ("binanceusdm", "bybit", "okx")
 
@@ -100,7 +101,7 @@ class MarkStream:
 
     async def next(self, symbols: list[str]) -> dict[str, float]:
         if not self.exchange.markets:
-            await self.exchange.load_markets()
+            await SHARED.load(self.exchange)  # one copy per venue
         await getattr(self.exchange, self._watch)(symbols)
         return self.latest(symbols)
 
