@@ -49,6 +49,7 @@ from monitor.service.stored_failure import stored_text
 from monitor.service.streams import AccountStreams
 from monitor.sources.exchange.reader import FetchResult
 from monitor.store.database import Database
+from monitor.store.live_reads import read_books
 from monitor.store.records import AccountRecord, StoredPosition
 
 if TYPE_CHECKING:  # the risk job is started by the session, when asked for
@@ -273,7 +274,7 @@ class MonitorService(
         stored, failed, books = await loop.run_in_executor(self._store_thread, self._store, kept)
         for record, result, marks in stored:
             account_id = record.account_id
-            if account_id not in self._records:
+            if account_id not in self._records or account_id not in books:
                 continue  # removed while it was being stored
             self._marks[account_id] = marks
             self._stored[account_id] = books[account_id][1]
@@ -296,13 +297,8 @@ class MonitorService(
         """On the store thread: the reads, then each stored account's record and positions
         as they now stand."""
         stored, failed = self._applier.store_reads(reads)
-        books = {
-            record.account_id: (
-                self.db.accounts.get(record.account_id),
-                self.db.positions.list(record.account_id),
-            )
-            for record, _, _ in stored
-        }
+        with self.db.read() as session:  # every stored account in two queries
+            books = read_books(session, (record.account_id for record, _, _ in stored))
         return stored, failed, books
 
     def _read_now(self, account_id: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from monitor.domain.model import (
     Maintenance,
@@ -31,27 +32,35 @@ def tiers_from_json(rows: Sequence[Sequence[float]]) -> tuple[Tier, ...]:
     )
 
 
+def row_values(p: Position) -> dict[str, Any]:
+    """Every field of `p` as the row's column values (kind, enabled, pool are the caller's)."""
+    return {
+        "symbol": p.symbol,
+        "side": p.side.value,
+        "contracts": p.contracts,
+        "contract_size": p.contract_size,
+        "inverse": p.inverse,
+        "entry_price": p.entry_price,
+        "mark_price": p.mark_price,
+        "margin_mode": p.margin_mode.value,
+        "isolated_margin": p.isolated_margin,
+        "leverage": p.leverage,
+        "maintenance_kind": p.maintenance.kind,
+        "maintenance_tiers": tiers_to_json(p.maintenance.tiers),
+        "max_leverage": p.maintenance.max_leverage,
+        "amounts_given": p.maintenance.amounts_given,
+        "maintenance_basis": p.maintenance_basis.value,
+        "close_fee_rate": p.close_fee_rate,
+        "exchange_liquidation_price": p.exchange_liquidation_price,
+        "exchange_maintenance_margin": p.exchange_maintenance_margin,
+        "unknown": p.unknown,
+    }
+
+
 def fill_row(row: PositionRow, p: Position) -> PositionRow:
     """Copy every field of `p` onto `row` (kind and enabled are the caller's)."""
-    row.symbol = p.symbol
-    row.side = p.side.value
-    row.contracts = p.contracts
-    row.contract_size = p.contract_size
-    row.inverse = p.inverse
-    row.entry_price = p.entry_price
-    row.mark_price = p.mark_price
-    row.margin_mode = p.margin_mode.value
-    row.isolated_margin = p.isolated_margin
-    row.leverage = p.leverage
-    row.maintenance_kind = p.maintenance.kind
-    row.maintenance_tiers = tiers_to_json(p.maintenance.tiers)
-    row.max_leverage = p.maintenance.max_leverage
-    row.amounts_given = p.maintenance.amounts_given
-    row.maintenance_basis = p.maintenance_basis.value
-    row.close_fee_rate = p.close_fee_rate
-    row.exchange_liquidation_price = p.exchange_liquidation_price
-    row.exchange_maintenance_margin = p.exchange_maintenance_margin
-    row.unknown = p.unknown
+    for name, value in row_values(p).items():
+        setattr(row, name, value)
     return row
 
 

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 from monitor.domain.model import Account, Position
 from monitor.store.accounts import account_row
 from monitor.store.errors import StoreError
+from monitor.store.live_reads import write_pools
 from monitor.store.models import PositionRow
-from monitor.store.pools import pool_account, pool_name, pool_records, pools_to_json
+from monitor.store.pools import pool_account, pool_records
 from monitor.store.position_rows import fill_row, to_position
 from monitor.store.records import PositionKind, StoredPosition
 
@@ -150,22 +151,8 @@ class PositionStore:
         """Swap in a refresh of every margin pool (positions, wallets, collateral, the venue's
         figures) in one transaction. The first pool's wallet and ratio also stand on the
         account row, for readers of a single-pool account."""
-        if not pools:
-            raise StoreError(f"account #{account_id}: a refresh without any margin pool")
         with self._db.write() as s:
-            account = account_row(s, account_id)
-            s.execute(
-                delete(PositionRow).where(
-                    PositionRow.account_id == account_id, PositionRow.kind == "live"
-                )
-            )
-            for pool in pools:
-                for p in pool.positions:
-                    stage_position(s, account_id, p, "live", pool_name(pool))
-            account.wallet_balance = pools[0].wallet_balance
-            account.exchange_health_ratio = pools[0].exchange_health_ratio
-            account.positions_fetched_at = fetched_at
-            account.pools = pools_to_json(pools)
+            write_pools(s, account_id, pools, fetched_at)
 
     def save(
         self,

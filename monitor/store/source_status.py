@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from monitor.store.accounts import account_row
+from monitor.store.live_reads import write_success
 from monitor.store.models import SourceStatusRow
 from monitor.store.records import SourceStatusRecord
 
@@ -29,7 +30,7 @@ class SourceStatusStore:
 
     def set_success(self, account_id: int, at: float) -> None:
         with self._db.write() as s:
-            _row(s, account_id).last_success = at
+            write_success(s, account_id, at)
 
     def set_error(self, account_id: int, at: float, message: str) -> None:
         """Record a failure; the last success (and so the data's age) is kept."""
