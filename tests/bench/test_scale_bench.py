@@ -165,12 +165,21 @@ def test_refresh_cycle_of_20_accounts_at_200ms(request, tmp_path, backend):
         venue.stop()
         db.close()
     cycle = statistics.median(wall)
+    target = 1.5 * LATENCY
+    # ccxt's own CPU per read (JSON, parsing positions and balances) x 20 on one interpreter:
+    # on a slow machine the bare reads alone take longer than the target; said beside it.
+    above = (
+        f"; the floor itself is above the target here ({twenty * 1000:.0f} > "
+        f"{target * 1000:.0f} ms), the cycle {(cycle - twenty) * 1000:+.0f} ms over it"
+        if twenty > target
+        else ""
+    )
     _report(
         "refresh cycle, 20 accounts @ 200 ms",
         backend,
         f"{cycle * 1000:.0f} ms = {cycle / LATENCY:.2f}x latency "
         f"(floors: 1 bare read {one * 1000:.0f}, 20 at once {twenty * 1000:.0f} ms) "
-        f"{_verdict(cycle <= 1.5 * LATENCY)}",
+        f"{_verdict(cycle <= target)}{above}",
     )
 
 
