@@ -14,7 +14,7 @@ from monitor.service.prepared import prepare
 from monitor.service.recompute import SnapshotJob, build_snapshots
 from monitor.service.snapshot import AccountSnapshot, SourceState, SourceStatus
 from monitor.sources.exchange.catalog import is_verified
-from monitor.store.records import AccountRecord, PositionMark, StoredPosition
+from monitor.store.records import AccountRecord, HealthSample, PositionMark, StoredPosition
 
 if TYPE_CHECKING:
     from monitor.service.alerting import AlertRunner, StoredAlert
@@ -56,6 +56,7 @@ class RecomputeMixin:
         def interval(self, record: AccountRecord) -> float: ...
         def _publish(self) -> None: ...
         def _emit_alerts(self, events: list[StoredAlert]) -> None: ...
+        def _store_history(self, history: list[HistoryRows]) -> None: ...
 
     def set_risk(self, risk: AccountRisk) -> None:
         """An account's probability and funding figures, from the risk job's thread: kept and
@@ -118,15 +119,11 @@ class RecomputeMixin:
             self._write_history(due, now)
 
     def _write_history(self, account_ids: Sequence[int], now: float) -> None:
-        """The due accounts' history rows, from their kept snapshots, in one commit. A row the
-        store refuses is a gap in the history, logged: the figures and their alerts went out
-        already."""
-        try:
-            with self.db.batch():
-                for account_id in account_ids:
-                    self._record_history(account_id, self._snapshots[account_id], now)
-        except Exception:
-            log.exception("history not written (accounts %s); the figures stand", account_ids)
+        """The due accounts' history rows, from their kept snapshots, in one commit on the
+        store thread (`_store_history`): neither the alerts and figures (sent already) nor the
+        reads of the same cycle still coming in wait on it. A row the store refuses is a gap
+        in the history, logged (`history_failed`)."""
+        self._store_history([_history_rows(a, self._snapshots[a], now) for a in account_ids])
 
     def _settle(self, snap: AccountSnapshot, now: float) -> bool:
         """Keep one account's fresh snapshot (its judged disagreement, its pace); True when its
@@ -174,14 +171,37 @@ class RecomputeMixin:
             return replace(status, state=SourceState.STALE)
         return status
 
-    def _record_history(self, account_id: int, snap: AccountSnapshot, now: float) -> None:
-        health = snap.baseline
-        assert health is not None
-        self.db.history.record_account_health(
-            account_id, now, health.margin_balance, health.maintenance_margin, health.health_ratio
+
+# One account's history at one recompute: (account id, at, margin balance, maintenance,
+# health ratio, each position's mark and liquidation price).
+HistoryRows = tuple[int, float, float, float, float | None, list[PositionMark]]
+
+
+def _history_rows(account_id: int, snap: AccountSnapshot, now: float) -> HistoryRows:
+    health = snap.baseline
+    assert health is not None
+    marks = [
+        PositionMark(p.symbol, p.side.value, p.mark_price, p.liquidation_price)
+        for p in health.positions
+    ]
+    return (
+        account_id, now, health.margin_balance, health.maintenance_margin, health.health_ratio,
+        marks,
+    )  # fmt: skip
+
+
+def write_history(db: Database, history: Sequence[HistoryRows]) -> None:
+    """Every due account's rows of one recompute in one commit (on the store thread)."""
+    with db.batch():
+        db.history.record_health(
+            HealthSample(account_id, at, balance, maintenance, ratio)
+            for account_id, at, balance, maintenance, ratio, _ in history
         )
-        marks = [
-            PositionMark(p.symbol, p.side.value, p.mark_price, p.liquidation_price)
-            for p in health.positions
-        ]
-        self.db.history.record_position_marks(account_id, now, marks)
+        for account_id, at, *_, marks in history:
+            db.history.record_position_marks(account_id, at, marks)
+
+
+def history_failed(history: Sequence[HistoryRows], error: BaseException) -> None:
+    """A history write the store refused: a gap in the chart, never a stopped service."""
+    accounts = [rows[0] for rows in history]
+    log.error("history not written (accounts %s); the figures stand", accounts, exc_info=error)
