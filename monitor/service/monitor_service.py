@@ -33,12 +33,7 @@ from monitor.service.pace import PaceTracker
 from monitor.service.prepared import JoinedBooks, PreparedAccount
 from monitor.service.probability_alerts import ProbabilityAlertsMixin
 from monitor.service.publisher import EventListener, Publisher, SnapshotListener
-from monitor.service.recompute_job import (
-    HistoryRows,
-    RecomputeMixin,
-    history_failed,
-    write_history,
-)
+from monitor.service.recompute_job import RecomputeMixin
 from monitor.service.replay_commands import ReplayCommandsMixin
 from monitor.service.snapshot import AccountSnapshot, Snapshot, SourceState, SourceStatus
 from monitor.service.sources import (
@@ -305,22 +300,6 @@ class MonitorService(
         with self.db.read() as session:  # every stored account in two queries
             books = read_books(session, (record.account_id for record, _, _ in stored))
         return stored, failed, books
-
-    def _store_history(self, history: list[HistoryRows]) -> None:
-        """A recompute's history rows, written on the store thread: off the loop, which
-        meanwhile reads and stores the answers still coming in (a SQLite commit, PostgreSQL's
-        round trips). In order with the reads' writes: one thread writes both."""
-        try:
-            written = self._store_thread.submit(write_history, self.db, history)
-        except RuntimeError:  # the service is stopping: its store thread takes no more
-            return
-
-        def done(written: Future[None]) -> None:
-            error = written.exception()
-            if error is not None:
-                history_failed(history, error)
-
-        written.add_done_callback(done)
 
     def _read_now(self, account_id: int) -> None:
         """A change at the venue (user data stream), or a stream that stopped: read the account

@@ -17,6 +17,8 @@ from monitor.sources.exchange.catalog import is_verified
 from monitor.store.records import AccountRecord, HealthSample, PositionMark, StoredPosition
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from monitor.service.alerting import AlertRunner, StoredAlert
     from monitor.service.local_whatifs import LocalWhatIfs
     from monitor.service.loop_thread import LoopThread
@@ -56,7 +58,8 @@ class RecomputeMixin:
         def interval(self, record: AccountRecord) -> float: ...
         def _publish(self) -> None: ...
         def _emit_alerts(self, events: list[StoredAlert]) -> None: ...
-        def _store_history(self, history: list[HistoryRows]) -> None: ...
+
+        _store_thread: ThreadPoolExecutor
 
     def set_risk(self, risk: AccountRisk) -> None:
         """An account's probability and funding figures, from the risk job's thread: kept and
@@ -124,6 +127,22 @@ class RecomputeMixin:
         reads of the same cycle still coming in wait on it. A row the store refuses is a gap
         in the history, logged (`history_failed`)."""
         self._store_history([_history_rows(a, self._snapshots[a], now) for a in account_ids])
+
+    def _store_history(self, history: list[HistoryRows]) -> None:
+        """A recompute's history rows, written on the store thread: off the loop, which
+        meanwhile reads and stores the answers still coming in (a SQLite commit, PostgreSQL's
+        round trips). In order with the reads' writes: one thread writes both."""
+        try:
+            written = self._store_thread.submit(write_history, self.db, history)
+        except RuntimeError:  # the service is stopping: its store thread takes no more
+            return
+
+        def done(written: Future[None]) -> None:
+            error = written.exception()
+            if error is not None:
+                history_failed(history, error)
+
+        written.add_done_callback(done)
 
     def _settle(self, snap: AccountSnapshot, now: float) -> bool:
         """Keep one account's fresh snapshot (its judged disagreement, its pace); True when its
