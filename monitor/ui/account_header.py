@@ -104,12 +104,11 @@ class AccountHeader(QFrame):
         self.note.setTextFormat(Qt.TextFormat.PlainText)  # venue messages are never markup
         self.note.setObjectName("accountNote")
         self.note.setWordWrap(True)
-        self.explanation = QLabel(EXPLANATION)
-        self.explanation.setObjectName("figureCaption")
-        self.explanation.setToolTip(EXPLANATION_TIP)
         # One line that never widens the header nor, wrapped, makes it taller on a small
-        # screen (the splitter would give it the table's rows): clipped there, whole on hover.
-        self.explanation.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # screen (the splitter would give it the table's rows): "…" there, whole on hover.
+        self.explanation = ElidedLabel(EXPLANATION_TIP)
+        self.explanation.setObjectName("figureCaption")
+        self.explanation.set_full_text(EXPLANATION)
 
         # The badge: the move that liquidates large (and its time at the current pace), health
         # beside it smaller, the venue's own ratio and the venue's reported health under it.

@@ -64,7 +64,7 @@ def test_the_large_figure_is_the_move_and_the_badge_takes_the_worse_level(qtbot,
     assert header.band_colour() == fmt.LEVEL_COLOURS[Level.WARNING]
     assert header.band_caption.text() == "fall to liquidation · warning · move ≤ 3 %"
     assert header.pace.text() == "≈ 40 s at the current pace"
-    assert "margin balance ÷ maintenance margin" in header.explanation.text()
+    assert "margin balance ÷ maintenance margin" in header.explanation.full_text()
     assert "worse of the two levels" in header.band.toolTip()
 
 
