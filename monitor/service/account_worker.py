@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import random
 from typing import Any, Protocol
 
@@ -35,6 +36,18 @@ def first_read_delays(intervals: list[float]) -> list[float]:
     """Seconds each of the accounts started together waits before its first read."""
     count = len(intervals)
     return [i * min(FIRST_READ_GAP, interval / count) for i, interval in enumerate(intervals)]
+
+
+def next_due(scheduled: float, interval: float, now: float) -> float:
+    """After a read a refresh asked for before its time: the next read keeps the account's
+    place in the interval (`scheduled`, or one interval later if that is less than half an
+    interval away). "Refresh all" reads every account at once; if each then slept a whole
+    interval, they would read together every interval from then on, in one burst."""
+    if not math.isfinite(interval) or interval <= 0:
+        return now + interval
+    while scheduled - now < interval / 2:
+        scheduled += interval
+    return scheduled
 
 
 class WorkerHost(Protocol):
@@ -70,24 +83,31 @@ class AccountWorker:
     def wake(self) -> None:
         self._wake.set()
 
-    async def _sleep(self, seconds: float) -> None:
-        """Sleep, or wake early when a refresh is requested."""
+    async def _sleep(self, seconds: float) -> bool:
+        """Sleep, or wake early when a refresh is requested; True when woken."""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, seconds))
+        woken = self._wake.is_set()
         self._wake.clear()
+        return woken
 
     async def run(self) -> None:
         failures = 0
+        loop = asyncio.get_running_loop()
+        due = loop.time() + self._first_read_after  # when the next scheduled read is due
         try:
+            forced = False
             if self._first_read_after > 0:
-                await self._sleep(self._first_read_after)  # a refresh asked reads at once
+                forced = await self._sleep(self._first_read_after)  # a refresh reads at once
             while True:
                 record = self.host.record(self.account_id)
                 if record is None:
                     return
                 delay, failures = await self._attempt(record, failures)
                 self.fetches += 1
-                await self._sleep(delay)
+                now = loop.time()
+                due = next_due(due, delay, now) if forced and failures == 0 else now + delay
+                forced = await self._sleep(due - now)
         finally:
             await self._close_reader()
 

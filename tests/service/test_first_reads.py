@@ -38,3 +38,35 @@ def test_first_reads_of_accounts_started_together_are_spread(db, venue, make_ser
     even = min(INTERVAL / ACCOUNTS, 0.1)
     assert min(gaps) >= even / 4, [round(g, 3) for g in gaps]
     assert firsts[-1] - firsts[0] >= (ACCOUNTS - 1) * even / 2, firsts
+
+
+def test_a_refresh_of_every_account_leaves_them_spread_after_it(db, venue, make_service):
+    """ "Refresh all" reads every account at once, as asked; after it each account keeps its
+    own place in the interval, instead of all reading together every interval from then on."""
+    keys = {}
+    for i in range(ACCOUNTS):
+        credentials = venue.add_book(DEMO_BOOK.scaled(f"book-{i}", 1 + i / 10))
+        name = f"acct-{i}"
+        db.accounts.add(name, "simulated", venue="binanceusdm", settings={"interval": INTERVAL})
+        keys[name] = (credentials.api_key, credentials.secret)
+    service, _ = make_service(keys)
+    service.start()
+
+    def reads(key: str) -> list[float]:
+        return sorted(r.at for r in venue.requests.records(POSITIONS, key))
+
+    wait_for(lambda: all(len(reads(k)) >= 2 for k, _ in keys.values()), timeout=30)
+    asked = max(reads(k)[-1] for k, _ in keys.values())
+    service.refresh()
+
+    def after(key: str) -> list[float]:
+        return [at for at in reads(key) if at > asked]
+
+    # The forced read, then the next scheduled one.
+    wait_for(lambda: all(len(after(k)) >= 2 for k, _ in keys.values()), timeout=30)
+    forced = sorted(after(k)[0] for k, _ in keys.values())
+    assert forced[-1] - forced[0] < INTERVAL / 4, forced  # the refresh read them at once
+    nexts = sorted(after(k)[1] for k, _ in keys.values())
+    gaps = [b - a for a, b in pairwise(nexts)]
+    even = min(INTERVAL / ACCOUNTS, 0.1)
+    assert nexts[-1] - nexts[0] >= (ACCOUNTS - 1) * even / 2, [round(g, 3) for g in gaps]
