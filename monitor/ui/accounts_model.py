@@ -6,7 +6,6 @@ already (prerender.py), else here."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from monitor.service.snapshot import AccountSnapshot
@@ -49,13 +48,12 @@ class AccountsModel(KeyedTableModel):
             if kept is None or kept[0] is not a:
                 kept = self.prerendered(a)
             if kept is not None and kept[0] is a and kept[1] == text:
-                row = replace(kept[2], sort=(*kept[2].sort[:AGE_COLUMN], age))
+                row = kept[2].sorted_by((*kept[2].sort[:AGE_COLUMN], age))
             else:
                 row = _render(a, text, age)
             rendered[a.account_id] = (a, text, row)
             rows.append(row)
         self._rendered = rendered
-        self.widest = tuple(
-            max((len(r.display[c]) for r in rows), default=0) for c in range(len(HEADERS))
-        )
+        lengths = [tuple(map(len, r.display)) for r in rows]
+        self.widest = tuple(map(max, zip(*lengths, strict=True))) if rows else (0,) * len(HEADERS)
         return self.update_rows(rows)
