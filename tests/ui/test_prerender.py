@@ -110,3 +110,24 @@ def test_the_row_renderers_use_no_qt() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_rows_that_fail_to_render_ahead_are_rendered_by_the_window(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A renderer's bug on the service thread costs neither the snapshot nor the monitoring:
+    logged, and the table renders the rows itself."""
+
+    def broken(*_: Any) -> Any:
+        raise ValueError("a renderer's bug")
+
+    monkeypatch.setattr(position_render, "render_position", broken)  # the service thread's
+    prerender = RowPrerenderer(clock=lambda: 1_000.2)
+    model = positions_model.PositionsModel()
+    model.prerendered = prerender.positions
+    snap = Snapshot(taken_at=1_000.0, accounts=(_account(1, 61_000.0, 1_000.0),))
+    _published_on_a_thread(prerender, snap)  # does not raise
+    assert "rows not rendered ahead" in caplog.text
+    model.update(snap.accounts[0])
+    assert model.rowCount() == 1
+    assert model.index(0, positions_model.HEADERS.index("Mark")).data() == "61,000.0"
