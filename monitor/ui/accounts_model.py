@@ -10,7 +10,8 @@ from typing import Any
 
 from monitor.service.snapshot import AccountSnapshot
 from monitor.ui import formatting as fmt
-from monitor.ui.account_render import AGE_COLUMN, HEADER_TIPS, HEADERS
+from monitor.ui.account_render import AGE_COLUMN, HEADER_TIPS
+from monitor.ui.account_render import HEADERS as HEADERS  # re-exported
 from monitor.ui.account_render import HEALTH_COLUMN as HEALTH_COLUMN  # re-exported
 from monitor.ui.account_render import VENUE_COLUMN as VENUE_COLUMN  # re-exported
 from monitor.ui.account_render import render_row as _render

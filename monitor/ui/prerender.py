@@ -3,10 +3,11 @@ shows it: the UI thread then only sets the cells that changed (keyed_table.py).
 
 Rendering a refresh's rows (20 accounts' list rows, the 25 position rows of the one shown) took
 ~1 ms of the UI thread's 4 ms budget a refresh. The hub hands each published snapshot to
-`RowPrerenderer.publish` on the service thread, before it goes to the UI thread; the models
-then look their rows up by the very snapshot object they are given (`positions`, `account`),
-and render themselves only what was not rendered here: a what-if of the window's own, a
-snapshot replaced since, a row whose text moves on with the clock (a typed mark's age).
+`RowPrerenderer.publish` on the service thread, before it goes to the UI thread (the list's
+rows, and the positions of the account the window shows); the models then look their rows up
+by the very snapshot object they are given (`positions`, `account`), and render themselves
+only what was not rendered here: another account just selected, a snapshot replaced since, a
+row whose text moves on with the clock (a typed mark's age, an age in the list).
 
 Qt-free (plain values only), like the renderers it calls. Entries are whole tuples replaced
 in one assignment: the UI thread reads them without a lock (the GIL orders the two).
@@ -40,13 +41,18 @@ _KEPT = 3
 class RowPrerenderer:
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
+        # The account whose positions the window shows (set from the UI thread): only its rows
+        # are rendered ahead, not every account's (20 x 25 rows a tick, most of them never
+        # shown, and their garbage collected on whichever thread allocates next).
+        self.shown: int | None = None
         # By account, its latest renders, the newest first.
         self._positions: dict[int, tuple[PositionsDone, ...]] = {}
         self._accounts: dict[int, tuple[AccountDone, ...]] = {}
 
     def publish(self, snap: Snapshot) -> None:
-        """On the service thread: render the accounts the snapshot replaced. Never raises: a
-        row that cannot be rendered here is rendered (and its error shown) on the UI side."""
+        """On the service thread: render the rows the snapshot replaced (the list's, and the
+        positions of the account shown). Never raises: a row that cannot be rendered here is
+        rendered (and its error shown) on the UI side."""
         try:
             self._render(snap)
         except Exception:
@@ -57,14 +63,18 @@ class RowPrerenderer:
         positions: dict[int, tuple[PositionsDone, ...]] = {}
         accounts: dict[int, tuple[AccountDone, ...]] = {}
         # Only the accounts of this snapshot are kept: a removed one's renders go.
+        shown = self.shown
         for a in snap.accounts:
             done = self._positions.get(a.account_id, ())
-            if not done or done[0][0] is not a:
+            if a.account_id != shown:
+                done = ()
+            elif not done or done[0][0] is not a:
                 rows, rendered = render_positions(a)
                 # A typed mark's age moves on with the clock: rendered at each render instead.
                 if not clock_shown(rows):
                     done = ((a, rows, rendered), *done[: _KEPT - 1])
-            positions[a.account_id] = done
+            if done:
+                positions[a.account_id] = done
             text = fmt.status_text(a, now)
             kept = self._accounts.get(a.account_id, ())
             if not kept or kept[0][0] is not a or kept[0][1] != text:

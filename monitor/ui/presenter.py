@@ -153,6 +153,7 @@ class SnapshotPresenter(QObject):
         if self.selected() is None and snap.accounts:
             self.selected_id = snap.accounts[0].account_id
         account = self.selected()
+        self.prerender.shown = self.selected_id  # its positions rendered ahead from now on
         v.header.show_account(account, now)
         v.positions.update(account)
         v.whatif.show_account(account)

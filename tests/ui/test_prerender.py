@@ -123,6 +123,7 @@ def test_rows_that_fail_to_render_ahead_are_rendered_by_the_window(
 
     monkeypatch.setattr(position_render, "render_position", broken)  # the service thread's
     prerender = RowPrerenderer(clock=lambda: 1_000.2)
+    prerender.shown = 1  # the account the window shows
     model = positions_model.PositionsModel()
     model.prerendered = prerender.positions
     snap = Snapshot(taken_at=1_000.0, accounts=(_account(1, 61_000.0, 1_000.0),))
