@@ -25,7 +25,7 @@ from monitor.ui import accounts_model, position_render, positions_model
 from monitor.ui.accounts_model import AccountsModel
 from monitor.ui.app import MainWindow
 from monitor.ui.prerender import RowPrerenderer
-from tests.ui.conftest import UI_MARKS, Rig
+from tests.ui.conftest import UI_MARKS, Rig, selected
 from tests.ui.test_trader_columns import rows_by_symbol, text
 
 
@@ -46,6 +46,10 @@ def _threads_of(monkeypatch: pytest.MonkeyPatch, modules: tuple[Any, ...], name:
 def test_a_refresh_renders_no_position_row_on_the_ui_thread(
     qtbot: Any, window: MainWindow, rig: Rig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Once the window shows a snapshot rendered ahead: the one published while the window
+    # was drawing its first (before it had told the renderer the account it shows) was not.
+    prerender = window.presenter.prerender
+    qtbot.waitUntil(lambda: prerender.positions(selected(window)) is not None, timeout=5000)
     threads = _threads_of(monkeypatch, (position_render, positions_model), "render_position")
     ui = threading.get_ident()
     btc = rows_by_symbol(window)["BTC/USDT:USDT"]
