@@ -186,6 +186,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.hub.snapshot_received.connect(self.presenter.on_snapshot)
+        self.hub.prepare_with(self.presenter.prerender.publish)  # rows rendered off this thread
         self.hub.event_received.connect(self.alerts.add)
         self.hub.event_received.connect(self.banner.on_event)
         self.hub.event_received.connect(self.sounds.on_event)

@@ -44,7 +44,9 @@ class HealthHistory:
             real = a.baseline
             known = a.known and real is not None and real.unknown is None
             value = real.health_ratio if known and real is not None else None
-            series = self._series.setdefault(a.account_id, _Series())
+            series = self._series.get(a.account_id)
+            if series is None:  # (not setdefault: it would build two arrays every time)
+                series = self._series[a.account_id] = _Series()
             series.append(snap.taken_at, np.nan if value is None else value)
 
     def seed(self, account_id: int, t: list[float], h: list[float]) -> None:

@@ -29,12 +29,17 @@ class _Relay:
     def __init__(self, hub: ServiceHub) -> None:
         self._hub: ServiceHub | None = hub
         self._lock = threading.RLock()  # re-entrant: a done future calls back at once
+        # Work done on the service thread with each snapshot before it goes out (the rows
+        # rendered: prerender.py); Qt-free, and it never raises.
+        self.prepare: Callable[[Snapshot], None] = lambda _: None
 
     def detach(self) -> None:
         with self._lock:
             self._hub = None
 
     def snapshot(self, snap: Snapshot) -> None:
+        if self._hub is not None:  # outside the lock: a closing window need not wait on it
+            self.prepare(snap)
         with self._lock:
             if self._hub is not None:
                 self._hub.snapshot_received.emit(snap)
@@ -67,6 +72,11 @@ class ServiceHub(QObject):
         # before anything is connected is lost. With no account (a first run) no other
         # snapshot follows, and the window would wait forever.
         QTimer.singleShot(0, self, lambda: service.subscribe(relay.snapshot, relay.event))
+
+    def prepare_with(self, prepare: Callable[[Snapshot], None]) -> None:
+        """Have `prepare(snapshot)` run on the service thread with each snapshot, before it is
+        emitted to the GUI thread: work the GUI thread then need not do."""
+        self._relay.prepare = prepare
 
     def close(self) -> None:
         """Stop delivering: later service callbacks are dropped."""

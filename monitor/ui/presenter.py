@@ -23,6 +23,7 @@ from monitor.ui.accounts_model import AccountsModel
 from monitor.ui.chart_slot import ChartSlot
 from monitor.ui.history import HealthHistory
 from monitor.ui.positions_model import PositionsModel
+from monitor.ui.prerender import RowPrerenderer
 from monitor.ui.redraw_stress import StressCurves, StressWorker
 from monitor.ui.risk_line import move_band
 from monitor.ui.rows import position_rows
@@ -61,6 +62,11 @@ class SnapshotPresenter(QObject):
         self._dirty = False
         self._ages_second = -1  # the second the ages were last drawn for
         self._drawn: dict[str, AccountSnapshot | None] = {}
+        # The rows of each published snapshot, rendered on the service thread (the hub calls
+        # `prerender.publish` there); the models look theirs up, and render only the others.
+        self.prerender = RowPrerenderer(clock)
+        views.positions.prerendered = self.prerender.positions
+        views.accounts.prerendered = self.prerender.account
         # The stress curves are worked out off this thread; the chart draws the newest in.
         self.stress = StressWorker(self)
         self.stress.landed.connect(self._stress_landed)
@@ -147,6 +153,7 @@ class SnapshotPresenter(QObject):
         if self.selected() is None and snap.accounts:
             self.selected_id = snap.accounts[0].account_id
         account = self.selected()
+        self.prerender.shown = self.selected_id  # its positions rendered ahead from now on
         v.header.show_account(account, now)
         v.positions.update(account)
         v.whatif.show_account(account)

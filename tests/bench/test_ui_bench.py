@@ -3,7 +3,9 @@
 Targets: a refresh, with the paint it causes, costs the UI thread at most 4 ms on every tab
 (issue 11; p95 within a frame, 16 ms); first paint under a second (issue 5). Refresh: the
 window runs on the real MonitorService and the timed snapshots are built the service's way
-(recompute.build_snapshot) from real SQLite store records, every mark moving each refresh.
+(recompute.build_snapshot) from real SQLite store records, every mark moving each refresh;
+each is published as the window's hub does, its rows rendered on another thread (untimed: the
+service thread's) before the UI thread gets it.
 The window is exposed before timing: an unexposed window paints nothing. Printed
 with each tab's figures (run with -s), to read them against the machine: the floor, a repaint
 of a bare main window of the same size in the same run.
@@ -19,8 +21,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import statistics
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +107,14 @@ def _figures(timings: list[float]) -> tuple[float, float, float]:
     return statistics.mean(timings), statistics.quantiles(timings, n=20)[-1], max(timings)
 
 
+def _published(prepare: Callable[[Snapshot], None], snap: Snapshot) -> None:
+    """What the window's hub does with a published snapshot on the service thread, before the
+    UI thread gets it: its rows rendered (prerender.py)."""
+    service = threading.Thread(target=prepare, args=(snap,))
+    service.start()
+    service.join()
+
+
 @pytest.mark.parametrize("tab", ["whatif", "stress_chart", "ladder_chart", "history_chart"])
 def test_refresh_costs_the_ui_thread_well_under_a_frame(
     qtbot: Any, tmp_path: Path, tab: str, idle_service: MonitorService
@@ -124,14 +135,17 @@ def test_refresh_costs_the_ui_thread_well_under_a_frame(
     presenter = window.presenter
     presenter.timer.stop()  # render by hand, timing each
     for snap in snapshots[:5]:  # warm-up: first layout, column sizing, first paints
+        _published(presenter.prerender.publish, snap)
         presenter.on_snapshot(snap)
         presenter.render()
         QApplication.processEvents()
     assert window.positions_model.rowCount() == POSITIONS
     assert window.windowHandle().isExposed()  # else nothing is painted
     settle_heap()  # as the app does once its window and service are built (heap.py)
-    timings, refresh, paint, floor = [], [], [], []
+    timings, refresh, paint, floor, cpu = [], [], [], [], []
     for snap in snapshots[5:]:
+        _published(presenter.prerender.publish, snap)  # on the service thread, untimed
+        cpu_start = time.thread_time()
         start = time.perf_counter()
         presenter.on_snapshot(snap)
         presenter.render()
@@ -140,6 +154,7 @@ def test_refresh_costs_the_ui_thread_well_under_a_frame(
         # invalidated (the cells that changed, the charts), as it does in the app.
         QApplication.processEvents()
         end = time.perf_counter()
+        cpu.append((time.thread_time() - cpu_start) * 1000)
         timings.append((end - start) * 1000)
         refresh.append((rendered - start) * 1000)
         paint.append((end - rendered) * 1000)
@@ -153,6 +168,11 @@ def test_refresh_costs_the_ui_thread_well_under_a_frame(
           f"paint {statistics.mean(paint):.2f}); floor, repainting a bare "
           f"{window.width()}x{window.height()} window: mean {floor_mean:.2f} ms, "
           f"p95 {floor_p95:.2f} ms")  # fmt: skip
+    # The UI thread's own CPU time: on a loaded machine, wall time counts other processes' too.
+    print(
+        f"UI-thread CPU time per refresh: mean {statistics.mean(cpu):.2f} ms, median "
+        f"{statistics.median(cpu):.2f} ms; load average {os.getloadavg()[0]:.1f}"
+    )
     # A benchmark reports against its target; it never fails on a time (issue 12: a timed
     # assertion makes a loaded machine's run flaky).
     verdict = "met" if mean <= REDRAW_MS else "MISSED"

@@ -1,0 +1,97 @@
+"""The rows of each published snapshot rendered on the service thread, before the UI thread
+shows it: the UI thread then only sets the cells that changed (keyed_table.py).
+
+Rendering a refresh's rows (20 accounts' list rows, the 25 position rows of the one shown) took
+~1 ms of the UI thread's 4 ms budget a refresh. The hub hands each published snapshot to
+`RowPrerenderer.publish` on the service thread, before it goes to the UI thread (the list's
+rows, and the positions of the account the window shows); the models then look their rows up
+by the very snapshot object they are given (`positions`, `account`), and render themselves
+only what was not rendered here: another account just selected, a snapshot replaced since, a
+row whose text moves on with the clock (a typed mark's age, an age in the list).
+
+Qt-free (plain values only), like the renderers it calls. Entries are whole tuples replaced
+in one assignment: the UI thread reads them without a lock (the GIL orders the two).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from monitor.service.snapshot import AccountSnapshot, Snapshot
+from monitor.ui import formatting as fmt
+from monitor.ui.account_render import render_row
+from monitor.ui.position_render import clock_shown, render_positions
+from monitor.ui.rendered_row import RenderedRow
+from monitor.ui.rows import PositionRow
+
+log = logging.getLogger(__name__)
+
+PositionsDone = tuple[AccountSnapshot, list[PositionRow], list[RenderedRow]]
+AccountDone = tuple[AccountSnapshot, str, RenderedRow]
+Rows = tuple[list[PositionRow], list[RenderedRow]]
+
+
+# Renders kept per account: the newest, and the few before it that the UI thread may still be
+# about to show (a snapshot published while it was rendering the one before).
+_KEPT = 3
+
+
+class RowPrerenderer:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        # The account whose positions the window shows (set from the UI thread): only its rows
+        # are rendered ahead, not every account's (20 x 25 rows a tick, most of them never
+        # shown, and their garbage collected on whichever thread allocates next).
+        self.shown: int | None = None
+        # By account, its latest renders, the newest first.
+        self._positions: dict[int, tuple[PositionsDone, ...]] = {}
+        self._accounts: dict[int, tuple[AccountDone, ...]] = {}
+
+    def publish(self, snap: Snapshot) -> None:
+        """On the service thread: render the rows the snapshot replaced (the list's, and the
+        positions of the account shown). Never raises: a row that cannot be rendered here is
+        rendered (and its error shown) on the UI side."""
+        try:
+            self._render(snap)
+        except Exception:
+            log.exception("rows not rendered ahead; the window renders them")
+
+    def _render(self, snap: Snapshot) -> None:
+        now = self.clock()
+        positions: dict[int, tuple[PositionsDone, ...]] = {}
+        accounts: dict[int, tuple[AccountDone, ...]] = {}
+        # Only the accounts of this snapshot are kept: a removed one's renders go.
+        shown = self.shown
+        for a in snap.accounts:
+            done = self._positions.get(a.account_id, ())
+            if a.account_id != shown:
+                done = ()
+            elif not done or done[0][0] is not a:
+                rows, rendered = render_positions(a)
+                # A typed mark's age moves on with the clock: rendered at each render instead.
+                if not clock_shown(rows):
+                    done = ((a, rows, rendered), *done[: _KEPT - 1])
+            if done:
+                positions[a.account_id] = done
+            text = fmt.status_text(a, now)
+            kept = self._accounts.get(a.account_id, ())
+            if not kept or kept[0][0] is not a or kept[0][1] != text:
+                kept = ((a, text, render_row(a, text, a.status.age(now))), *kept[: _KEPT - 1])
+            accounts[a.account_id] = kept
+        # Whole dicts swapped in: the UI thread reads one or the other, never one half-built.
+        self._positions, self._accounts = positions, accounts
+
+    # ---- on the UI thread ---------------------------------------------------------------
+    def positions(self, snap: AccountSnapshot) -> Rows | None:
+        for done in self._positions.get(snap.account_id, ()):
+            if done[0] is snap:
+                return done[1], done[2]
+        return None
+
+    def account(self, snap: AccountSnapshot) -> AccountDone | None:
+        for done in self._accounts.get(snap.account_id, ()):
+            if done[0] is snap:
+                return done
+        return None

@@ -1,0 +1,138 @@
+"""The rows of a published snapshot are rendered on the service thread (prerender.py): the UI
+thread, ~4 ms a refresh at most (issue 11), only sets the cells that changed. It renders a row
+itself only when none was rendered ahead for the snapshot it shows (or the age a list row
+shows moved on since)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from typing import Any
+
+import pytest
+
+from monitor.domain import Account, Maintenance, Position, Side, Thresholds, evaluate_accounts
+from monitor.service.snapshot import (
+    AccountSnapshot,
+    PoolSnapshot,
+    PositionRef,
+    Snapshot,
+    SourceState,
+    SourceStatus,
+)
+from monitor.ui import accounts_model, position_render, positions_model
+from monitor.ui.accounts_model import AccountsModel
+from monitor.ui.app import MainWindow
+from monitor.ui.prerender import RowPrerenderer
+from tests.ui.conftest import UI_MARKS, Rig, selected
+from tests.ui.test_trader_columns import rows_by_symbol, text
+
+
+def _threads_of(monkeypatch: pytest.MonkeyPatch, modules: tuple[Any, ...], name: str) -> list[int]:
+    """The thread of each call of the renderer `name` (wherever it is called from)."""
+    threads: list[int] = []
+    real = getattr(modules[0], name)
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    for module in modules:
+        monkeypatch.setattr(module, name, spied)
+    return threads
+
+
+def test_a_refresh_renders_no_position_row_on_the_ui_thread(
+    qtbot: Any, window: MainWindow, rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Once the window shows a snapshot rendered ahead: the one published while the window
+    # was drawing its first (before it had told the renderer the account it shows) was not.
+    prerender = window.presenter.prerender
+    qtbot.waitUntil(lambda: prerender.positions(selected(window)) is not None, timeout=5000)
+    threads = _threads_of(monkeypatch, (position_render, positions_model), "render_position")
+    ui = threading.get_ident()
+    btc = rows_by_symbol(window)["BTC/USDT:USDT"]
+    mark = UI_MARKS["BTC"] * 1.01  # BTC up 1 %: its mark and PnL shown anew once polled
+    rig.move_price("BTC/USDT:USDT", 1.01)
+    qtbot.waitUntil(lambda: text(window, btc, "Mark") == f"{mark:,.1f}", timeout=5000)
+    assert threads, "the rows were rendered nowhere"
+    assert ui not in threads, (
+        f"{threads.count(ui)} of {len(threads)} rows rendered on the UI thread"
+    )
+    # The row as UI_BOOK has it (1.5 BTC long from 62,500 at 10x), restated: the same texts
+    # as the UI thread rendered before.
+    assert text(window, btc, "Symbol") == "BTCUSDT"
+    assert text(window, btc, "Side") == "long"
+    assert text(window, btc, "Size") == "1.5 BTC"
+    assert text(window, btc, "Entry") == "62,500.0"
+    pnl = 1.5 * (mark - 62_500.0)
+    assert text(window, btc, "uPnL") == f"{pnl:,.2f}"
+    assert text(window, btc, "ROE") == f"{pnl / (1.5 * 62_500.0 / 10) * 100:+.1f} %"
+
+
+def _account(account_id: int, mark: float, read_at: float) -> AccountSnapshot:
+    position = Position("BTC/USDT:USDT", Side.LONG, 1.0, 60_000.0, mark, Maintenance.flat(0.005))
+    account = Account(f"acct-{account_id}", 50_000.0, (position,), collateral="USDT")
+    (health,) = evaluate_accounts([account])
+    pool = PoolSnapshot("USDT", account, (PositionRef(1, "live"),), health, health)
+    return AccountSnapshot(
+        account_id=account_id, name=f"acct-{account_id}", kind="simulated", venue=None,
+        thresholds=Thresholds(), pools=(pool,), status=SourceStatus(SourceState.OK, read_at),
+    )  # fmt: skip
+
+
+def _published_on_a_thread(prerender: RowPrerenderer, snap: Snapshot) -> None:
+    service = threading.Thread(target=prerender.publish, args=(snap,))
+    service.start()
+    service.join()
+
+
+def test_an_account_row_rendered_ahead_is_shown_as_it_was_rendered(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered = _threads_of(monkeypatch, (accounts_model,), "_render")
+    prerender = RowPrerenderer(clock=lambda: 1_000.2)
+    model = AccountsModel()
+    model.prerendered = prerender.account
+    snap = Snapshot(taken_at=1_000.0, accounts=(_account(1, 61_000.0, 1_000.0),))
+    _published_on_a_thread(prerender, snap)
+    model.update(snap.accounts, 1_000.4)  # the same age shown: "simulated · 0 s"
+    assert rendered == []
+    assert [model.index(0, c).data() for c in (0, 3)] == ["[SIMULATED] acct-1", "simulated · 0 s"]
+    # Its age moved on since it was rendered: rendered again, here.
+    model.update(snap.accounts, 1_003.0)
+    assert rendered == [threading.get_ident()]
+    assert model.index(0, 3).data() == "simulated · 3 s"
+
+
+def test_the_row_renderers_use_no_qt() -> None:
+    """They run on the service thread, which never touches Qt (nor imports it)."""
+    code = (
+        "import sys, monitor.ui.prerender; "
+        "print([m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph')])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_rows_that_fail_to_render_ahead_are_rendered_by_the_window(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A renderer's bug on the service thread costs neither the snapshot nor the monitoring:
+    logged, and the table renders the rows itself."""
+
+    def broken(*_: Any) -> Any:
+        raise ValueError("a renderer's bug")
+
+    monkeypatch.setattr(position_render, "render_position", broken)  # the service thread's
+    prerender = RowPrerenderer(clock=lambda: 1_000.2)
+    prerender.shown = 1  # the account the window shows
+    model = positions_model.PositionsModel()
+    model.prerendered = prerender.positions
+    snap = Snapshot(taken_at=1_000.0, accounts=(_account(1, 61_000.0, 1_000.0),))
+    _published_on_a_thread(prerender, snap)  # does not raise
+    assert "rows not rendered ahead" in caplog.text
+    model.update(snap.accounts[0])
+    assert model.rowCount() == 1
+    assert model.index(0, positions_model.HEADERS.index("Mark")).data() == "61,000.0"
