@@ -11,10 +11,11 @@ shows names and venues whole."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QSplitter, QTableView
 
 from monitor.ui.accounts_model import HEADERS, HEALTH_COLUMN, VENUE_COLUMN
+from monitor.ui.column_fit import FittedColumns
 
 NAME_COLUMN = HEADERS.index("Account")
 DATA_COLUMN = HEADERS.index("Data")
@@ -24,29 +25,15 @@ NAME_WIDTH = 180
 VENUE_MIN = 70  # below this, "simul…" tells nothing: the column is hidden
 
 
-class AccountColumns(QObject):
+class AccountColumns(FittedColumns):
     def __init__(self, view: QTableView, splitter: QSplitter, pane_index: int) -> None:
-        super().__init__(view)
-        self.view = view
         splitter.setCollapsible(pane_index, False)
         pane = splitter.widget(pane_index)
         if pane is None:
             raise IndexError(f"the splitter has no pane {pane_index}")
         self.pane = pane
-        self._fitting = False
-        # Once the event loop is back: the view has laid out its rows and scrollbars.
-        self._later = QTimer(self, singleShot=True, interval=0)
-        self._later.timeout.connect(self.fit)
-        view.viewport().installEventFilter(self)
-        model = view.model()
-        for signal in (model.rowsInserted, model.modelReset, model.rowsRemoved):
-            signal.connect(self._later.start)
+        super().__init__(view)
         self.fit()
-
-    def natural(self, column: int) -> int:
-        """The column's width at its content (and its title)."""
-        header = self.view.horizontalHeader()
-        return max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
 
     def fit(self) -> None:
         if self._fitting:

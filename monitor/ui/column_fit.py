@@ -16,14 +16,13 @@ from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QTableView, QToolTip
 
 
-class ColumnFit(QObject):
-    def __init__(self, view: QTableView, keys: Sequence[int], drop_order: Sequence[int]) -> None:
+class FittedColumns(QObject):
+    """A view's columns fitted again (`fit`, the subclass's) when rows come or go, and told of
+    its viewport's events (`eventFilter`, the subclass's)."""
+
+    def __init__(self, view: QTableView) -> None:
         super().__init__(view)
         self.view = view
-        self.keys = tuple(keys)
-        self.drop_order = tuple(drop_order)  # the first hidden first
-        self._off: set[int] = set()  # hidden whatever the room (the Pool column of one pool)
-        self.dropped: set[int] = set()  # hidden for want of room
         self._fitting = False
         # Once the event loop is back: the view has laid out its rows and scrollbars.
         self._later = QTimer(self, singleShot=True, interval=0)
@@ -33,16 +32,28 @@ class ColumnFit(QObject):
         for signal in (model.rowsInserted, model.modelReset, model.rowsRemoved):
             signal.connect(self._later.start)
 
-    def set_off(self, column: int, off: bool) -> None:
-        """Keep `column` hidden (off) or let it be shown when there is room."""
-        if (column in self._off) != off:
-            self._off.symmetric_difference_update({column})
-            self.fit()
+    def fit(self) -> None:
+        raise NotImplementedError
 
     def natural(self, column: int) -> int:
         """The column's width at its content (and its title)."""
         header = self.view.horizontalHeader()
         return max(self.view.sizeHintForColumn(column), header.sectionSizeHint(column))
+
+
+class ColumnFit(FittedColumns):
+    def __init__(self, view: QTableView, keys: Sequence[int], drop_order: Sequence[int]) -> None:
+        self.keys = tuple(keys)
+        self.drop_order = tuple(drop_order)  # the first hidden first
+        self._off: set[int] = set()  # hidden whatever the room (the Pool column of one pool)
+        self.dropped: set[int] = set()  # hidden for want of room
+        super().__init__(view)
+
+    def set_off(self, column: int, off: bool) -> None:
+        """Keep `column` hidden (off) or let it be shown when there is room."""
+        if (column in self._off) != off:
+            self._off.symmetric_difference_update({column})
+            self.fit()
 
     def fit(self) -> None:
         if self._fitting:
