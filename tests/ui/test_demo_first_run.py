@@ -106,7 +106,8 @@ def test_the_demo_is_removed_in_one_confirmed_click_and_its_venue_stops(
     window.demo.remove_action.trigger()
     qtbot.waitUntil(lambda: _names(window) == [], timeout=5000)
     assert not session.db.accounts.list()
-    assert session.venue is None and _refuses(url)  # the simulated venue is stopped
+    # The simulated venue is stopped (on the service thread, after the account is gone).
+    qtbot.waitUntil(lambda: session.venue is None and _refuses(url), timeout=5000)
     qtbot.waitUntil(lambda: window.header.first_run.isVisible(), timeout=5000)
 
 
