@@ -25,6 +25,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime: fields 14 and 15
 
 
+def rss_bytes(pid: int) -> int:
+    """Resident memory of a process now (/proc/PID/status VmRSS, in kB there)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise ValueError(f"no VmRSS in /proc/{pid}/status (a zombie?)")
+
+
+def machine_cpu_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, all cores (/proc/stat's
+    first line): what every process took, ours and others', beside what there was."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields) - idle) / TICKS, sum(fields) / TICKS
+
+
 def tree_cpu_seconds(pid: int) -> float:
     """CPU seconds of a process and its living children (PostgreSQL's backends are children
     of its postmaster); a child that ended meanwhile is missing from the sum."""

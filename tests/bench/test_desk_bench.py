@@ -1,10 +1,11 @@
 """Issue 14's desk benchmark: 200 accounts x 25 positions on two collectors.
 
-A throw-away PostgreSQL (tests/postgres.py); the simulated Binance venue in a process of its
-own (remote_venue.py) serving 200 hedged books of 25 positions, its prices stepping every
-second and each request answered after LATENCY; two real `margin-monitor watch --collector`
-processes sharing the accounts by lease. After a warm-up (every account read, the leases
-split), over SPAN seconds:
+A throw-away PostgreSQL (tests/postgres.py); 200 hedged books of 25 positions served by VENUES
+simulated Binance venues (venue_fleet.py: 4 by default, 50 books each, each a process of its
+own on its own loopback port, each account's api_url pointing at its venue), their prices
+stepping every second and each request answered after LATENCY; two real `margin-monitor watch
+--collector` processes sharing the accounts by lease. After a warm-up (every account read, the
+leases split), over SPAN seconds:
 
 * accounts held by each collector, and lease moves during the span (churn);
 * the refresh cycle: per account, the time between two consecutive account_health rows.
@@ -12,8 +13,12 @@ split), over SPAN seconds:
   "pass" of its own; a row is stored at every recompute whose figures changed, and with prices
   moving every second that is every read. The account's period minus INTERVAL is what one
   read, its store and its recompute take under the collector's load;
-* CPU per collector from /proc (fraction of a core, CPU seconds per cycle), and of the venue
-  and PostgreSQL beside them;
+* CPU per collector from /proc (fraction of a core, CPU seconds per cycle) and its resident
+  memory (VmRSS: at the end and the most seen, sampled every second); beside them the
+  venues' CPU (all, and each), PostgreSQL's (postmaster and backends), this process's, and the
+  whole machine's busy time, so a reader sees who takes the 2 cores and who is the limit (one
+  venue process serving all 200 took 0.5-0.7 core, answered late and most accounts' reads
+  timed out: the figure was the venue's);
 * the database's growth (pg_database_size, pg_total_relation_size per table) over the span,
   per hour and per day, and history rows written per second.
 
@@ -23,9 +28,8 @@ stored), and the same span with one collector holding all 200 (the other stopped
 The figures are printed; a benchmark never fails on a time, nor on the collectors' errors
 (it counts them). It fails when the desk does not run at all (a collector dead, no account
 read twice in a span). SPAN is DESK_BENCH_SPAN seconds (180), INTERVAL DESK_BENCH_INTERVAL
-(2 s, the default; at 2 s this machine's single-process venue is overwhelmed, see the run's
-failed reads, and 30 s shows the desk running clean).
-Run: pytest tests/bench/test_desk_bench.py --benchmark-enable -s
+(2 s), VENUES DESK_BENCH_VENUES (4), ACCOUNTS DESK_BENCH_ACCOUNTS (200: fewer for a quick try).
+Run: pytest tests/bench/test_desk_bench.py --benchmark-enable -s -p no:cacheprovider
 """
 
 from __future__ import annotations
@@ -52,17 +56,22 @@ from tests.bench.desk import (
     StoreFigures,
     cpu_seconds,
     health_times,
+    machine_cpu_seconds,
     postmaster_pid,
     read_errors,
     read_since,
+    rss_bytes,
     store_figures,
     tree_cpu_seconds,
 )
-from tests.bench.remote_venue import RemoteVenue, hedged_book, wide_markets
+from tests.bench.remote_venue import hedged_book, wide_markets
+from tests.bench.venue_fleet import VenueAccount, VenueFleet
 from tests.cli_process import Proc
 from tests.service.conftest import wait_for
 
-ACCOUNTS, POSITIONS = 200, 25
+ACCOUNTS = int(os.environ.get("DESK_BENCH_ACCOUNTS", "200"))
+POSITIONS = 25
+VENUES = int(os.environ.get("DESK_BENCH_VENUES", "4"))  # venue processes sharing the books
 INTERVAL = float(os.environ.get("DESK_BENCH_INTERVAL", "2"))  # each account's read (default 2)
 LATENCY = 0.2  # the venue's answer to each request, as test_scale_bench's
 SPAN = float(os.environ.get("DESK_BENCH_SPAN", "180"))
@@ -72,14 +81,14 @@ WARM_UP = 240.0
 HOUR, DAY = 3600.0, 86_400.0
 
 
-def _bare_read(venue: RemoteVenue) -> float:
+def _bare_read(account: VenueAccount) -> float:
     """Median seconds of one account's read alone: the collector's reader (rate limiter on),
     after its first read loaded markets and tiers; nothing stored or computed."""
 
     async def run() -> float:
-        key, secret = venue.keys[0]
-        settings = ExchangeSettings("binanceusdm", api_url=venue.url)
-        reader = default_reader(Connection(settings, Credentials(key, secret)), "bare")
+        settings = ExchangeSettings("binanceusdm", api_url=account.url)
+        credentials = Credentials(account.key, account.secret)
+        reader = default_reader(Connection(settings, credentials), "bare")
         try:
             await reader.fetch(time.time())
             times = []
@@ -94,12 +103,13 @@ def _bare_read(venue: RemoteVenue) -> float:
     return asyncio.run(run())
 
 
-def _add_accounts(db: Database, venue: RemoteVenue, keys_file: Path) -> list[int]:
-    """The 200 accounts as a desk adds them: each its own key, kept in a credentials file."""
+def _add_accounts(db: Database, accounts: list[VenueAccount], keys_file: Path) -> list[int]:
+    """The accounts as a desk adds them: each its own key, kept in a credentials file, and
+    its venue's address."""
     ids = []
-    for i, (key, secret) in enumerate(venue.keys):
+    for i, account in enumerate(accounts):
         name = f"desk-{i:03d}"
-        save_to_file(keys_file, name, Credentials(key, secret))
+        save_to_file(keys_file, name, Credentials(account.key, account.secret))
         ids.append(
             db.accounts.add(
                 name,
@@ -108,7 +118,7 @@ def _add_accounts(db: Database, venue: RemoteVenue, keys_file: Path) -> list[int
                 credentials_ref=name,
                 settings={
                     "exchange_id": "binanceusdm",
-                    "api_url": venue.url,
+                    "api_url": account.url,
                     "credentials_file": str(keys_file),
                     "interval": INTERVAL,
                 },
@@ -129,12 +139,24 @@ class Span:
     holders: dict[int, str]  # account -> its collector at the end
     moves: int  # lease changes of holder seen during the span
     errors: dict[int, str]
+    rss: dict[str, tuple[int, int]]  # collector -> (VmRSS at the end, the most seen) in bytes
+    machine: float  # CPU seconds the whole machine was busy, every process's
+
+
+def _sample_rss(processes: dict[str, int], peaks: dict[str, int]) -> dict[str, int]:
+    """Each collector's VmRSS now, its peak in `peaks` raised to it."""
+    now = {n: rss_bytes(pid) for n, pid in processes.items() if n.startswith("collector")}
+    for name, rss in now.items():
+        peaks[name] = max(peaks.get(name, 0), rss)
+    return now
 
 
 def _measure(db: Database, processes: dict[str, int], span: float) -> Span:
     """Sample leases every second for `span` seconds (a fixed span: this is the measurement),
     with CPU and the database's figures at both ends."""
     cpu0 = {name: _cpu(name, pid) for name, pid in processes.items()}
+    machine0 = machine_cpu_seconds()[0]
+    peaks: dict[str, int] = {}
     before = store_figures(db)
     start = time.time()
     moves = 0
@@ -145,11 +167,15 @@ def _measure(db: Database, processes: dict[str, int], span: float) -> Span:
         now = db.leases.holders(time.time())
         moves += sum(1 for a, h in now.items() if holders.get(a, h) != h)
         holders.update(now)
+        _sample_rss(processes, peaks)
     end = time.time()
     cpu = {name: _cpu(name, pid) - cpu0[name] for name, pid in processes.items()}
+    machine = machine_cpu_seconds()[0] - machine0
+    rss = {n: (r, peaks[n]) for n, r in _sample_rss(processes, peaks).items()}
     after = store_figures(db)
     periods = {a: np.diff(t) for a, t in health_times(db, start, end).items()}
-    return Span(end - start, cpu, before, after, periods, holders, moves, read_errors(db, start))
+    errors = read_errors(db, start)
+    return Span(end - start, cpu, before, after, periods, holders, moves, errors, rss, machine)
 
 
 def _cpu(name: str, pid: int) -> float:
@@ -186,13 +212,12 @@ def _report(title: str, span: Span, collectors: dict[str, str]) -> list[str]:
                 f"  {label}: {held[holder]} accounts; refresh period median {period:.2f} s, "
                 f"p95 {p95:.2f} s, max {gaps.max():.2f} s (interval {INTERVAL:g} s: read + "
                 f"store + recompute {period - INTERVAL:.2f} s); CPU {cpu / span.seconds:.2f} "
-                f"core = {cpu / cycles:.2f} CPU s per cycle; {len(unread)} account(s) with "
-                "under two reads in the span"
+                f"core = {cpu / cycles:.2f} CPU s per cycle; RSS {_mb(span.rss[label])}; "
+                f"{len(unread)} account(s) with under two reads in the span"
             )
         else:
             lines.append(f"  {label}: {held[holder]} accounts, NO read twice in the span")
-    for name in ("venue", "postgresql"):
-        lines.append(f"  {name}: CPU {span.cpu[name] / span.seconds:.2f} core")
+    lines += _cpu_lines(span, list(collectors.values()))
     grown = span.after.database_bytes - span.before.database_bytes
     rows = {t: span.after.rows[t] - span.before.rows[t] for t in span.after.rows}
     per_table = ", ".join(
@@ -211,9 +236,48 @@ def _report(title: str, span: Span, collectors: dict[str, str]) -> list[str]:
         + ", ".join(f"{t} {n / span.seconds:,.0f}/s" for t, n in rows.items())
         + f" (total {sum(rows.values()) / span.seconds:,.0f}/s); lease moves {span.moves}; "
         f"{len(span.errors)} account(s) with a failed read"
-        + (f", e.g. {next(iter(span.errors.values()))}" if span.errors else "")
+        + (
+            f" ({_error_kinds(span.errors)}), e.g. {next(iter(span.errors.values()))[:200]}"
+            if span.errors
+            else ""
+        )
     )
     return lines
+
+
+def _mb(rss: tuple[int, int]) -> str:
+    return f"{rss[0] / 1e6:.0f} MB at the end, {rss[1] / 1e6:.0f} MB most seen"
+
+
+def _cpu_lines(span: Span, collectors: list[str]) -> list[str]:
+    """Who took the machine's cores in the span: the collectors, the venues (together and
+    each), PostgreSQL, this process, and the rest of the machine (other programs; a venue or
+    PostgreSQL backend that ended, uncounted above)."""
+
+    def cores(seconds: float) -> float:
+        return seconds / span.seconds
+
+    venues = {n: c for n, c in span.cpu.items() if n.startswith("venue")}
+    named = {
+        "collectors": sum(span.cpu[c] for c in collectors),
+        "venues": sum(venues.values()),
+        "postgresql": span.cpu["postgresql"],
+        "bench": span.cpu["bench"],
+    }
+    each = ", ".join(f"{cores(c):.2f}" for c in venues.values())
+    return [
+        f"  CPU (cores): collectors {cores(named['collectors']):.2f}; venues "
+        f"{cores(named['venues']):.2f} ({len(venues)} processes: {each}); postgresql "
+        f"{cores(named['postgresql']):.2f}; this bench {cores(named['bench']):.2f}; the rest "
+        f"of the machine {cores(span.machine - sum(named.values())):.2f}; machine busy "
+        f"{cores(span.machine):.2f} of {os.cpu_count()}"
+    ]
+
+
+def _error_kinds(errors: dict[int, str]) -> str:
+    """The failed reads' reasons, grouped by their first words (the exception's name)."""
+    kinds = Counter(e.split(":")[0].split(" ")[0][:60] for e in errors.values())
+    return ", ".join(f"{n} x {k}" for k, n in kinds.most_common(4))
 
 
 def _stderr_summary(procs: list[Proc]) -> list[str]:
@@ -233,14 +297,18 @@ def _stderr_summary(procs: list[Proc]) -> list[str]:
 @pytest.mark.timeout(2 * WARM_UP + 2 * SPAN + 600)
 def test_200_accounts_of_25_positions_on_two_collectors(postgres_url, tmp_path):
     books = [hedged_book(f"book-{i}", POSITIONS, 1 + i / 100) for i in range(ACCOUNTS)]
-    venue = RemoteVenue(books, wide_markets((POSITIONS + 1) // 2), tick=1.0)
+    fleet = VenueFleet(books, wide_markets((POSITIONS + 1) // 2), VENUES, tick=1.0)
     procs: list[Proc] = []
     db = open_database(postgres_url)
-    lines: list[str] = []
+    lines: list[str] = [
+        f"{ACCOUNTS} accounts x {POSITIONS} positions, interval {INTERVAL:g} s, on "
+        f"{len(fleet.venues)} venue process(es) of "
+        f"{'/'.join(str(len(v.keys)) for v in fleet.venues)} accounts"
+    ]
     try:
-        ids = _add_accounts(db, venue, tmp_path / "keys.json")
-        venue.set_latency(LATENCY)
-        bare = _bare_read(venue)
+        ids = _add_accounts(db, fleet.accounts, tmp_path / "keys.json")
+        fleet.set_latency(LATENCY)
+        bare = _bare_read(fleet.accounts[0])
         lines.append(
             f"floor: one account's bare read (ccxt call pair, {LATENCY * 1000:.0f} ms venue "
             f"latency, no load) {bare * 1000:.0f} ms; machine load average "
@@ -263,9 +331,9 @@ def test_200_accounts_of_25_positions_on_two_collectors(postgres_url, tmp_path):
         holding = set(db.leases.holders(time.time()).values())
         holder_of = {h: label[h.split(":")[1]] for h in holding}
         processes = {name: int(pid) for pid, name in label.items()}
-        processes |= {"venue": venue.pid or 0, "postgresql": pg}
+        processes |= fleet.pids() | {"postgresql": pg, "bench": os.getpid()}
         two = _measure(db, processes, SPAN)
-        lines += _report("two collectors, 200 accounts", two, holder_of)
+        lines += _report(f"two collectors, {ACCOUNTS} accounts", two, holder_of)
 
         # The floor beside it: one collector holds all 200 once the other stops.
         procs[1].stop()
@@ -275,15 +343,15 @@ def test_200_accounts_of_25_positions_on_two_collectors(postgres_url, tmp_path):
             timeout=60,
             poll=0.5,
         )
-        lines.append(f"collector B stopped, A holds 200: {_warm_up(db, ids, time.time())}")
+        lines.append(f"collector B stopped, A holds {ACCOUNTS}: {_warm_up(db, ids, time.time())}")
         del processes["collector B"]
         one = _measure(db, processes, SPAN)
-        lines += _report("one collector, 200 accounts", one, {alone: "collector A"})
+        lines += _report(f"one collector, {ACCOUNTS} accounts", one, {alone: "collector A"})
         lines += _stderr_summary(procs)
     finally:
         print("\n" + "\n".join(lines))
         for proc in reversed(procs):
             proc.stop()
         db.close()
-        venue.stop()
+        fleet.stop()
     assert two.periods and one.periods, "no account was read twice in a span"
