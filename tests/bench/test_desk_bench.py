@@ -2,7 +2,8 @@
 
 A throw-away PostgreSQL (tests/postgres.py); 200 hedged books of 25 positions served by VENUES
 simulated Binance venues (venue_fleet.py: 4 by default, 50 books each, each a process of its
-own on its own loopback port, each account's api_url pointing at its venue), their prices
+own on its own loopback port, each account's api_url pointing at its venue; each account's
+figures worked out once per price step, see remote_venue.py), their prices
 stepping every second and each request answered after LATENCY; two real `margin-monitor watch
 --collector` processes sharing the accounts by lease. After a warm-up (every account read, the
 leases split), over SPAN seconds:
@@ -72,6 +73,9 @@ from tests.service.conftest import wait_for
 ACCOUNTS = int(os.environ.get("DESK_BENCH_ACCOUNTS", "200"))
 POSITIONS = 25
 VENUES = int(os.environ.get("DESK_BENCH_VENUES", "4"))  # venue processes sharing the books
+# Each account's figures worked out once per price step, not per request (remote_venue.py):
+# 1 by default; DESK_BENCH_FIGURES_PER_TICK=0 for the simulator's cost per request.
+FIGURES_PER_TICK = os.environ.get("DESK_BENCH_FIGURES_PER_TICK", "1") == "1"
 INTERVAL = float(os.environ.get("DESK_BENCH_INTERVAL", "2"))  # each account's read (default 2)
 LATENCY = 0.2  # the venue's answer to each request, as test_scale_bench's
 SPAN = float(os.environ.get("DESK_BENCH_SPAN", "180"))
@@ -265,12 +269,21 @@ def _cpu_lines(span: Span, collectors: list[str]) -> list[str]:
         "bench": span.cpu["bench"],
     }
     each = ", ".join(f"{cores(c):.2f}" for c in venues.values())
+    reads = span.after.rows["account_health"] - span.before.rows["account_health"]
+    per_read = (
+        f"per read (a stored account_health row, {reads / span.seconds:.1f}/s): collectors "
+        f"{named['collectors'] / reads * 1000:.0f} ms, venues {named['venues'] / reads * 1000:.0f}"
+        f" ms, postgresql {named['postgresql'] / reads * 1000:.0f} ms of CPU"
+        if reads
+        else "no account_health row stored"
+    )
     return [
         f"  CPU (cores): collectors {cores(named['collectors']):.2f}; venues "
         f"{cores(named['venues']):.2f} ({len(venues)} processes: {each}); postgresql "
         f"{cores(named['postgresql']):.2f}; this bench {cores(named['bench']):.2f}; the rest "
         f"of the machine {cores(span.machine - sum(named.values())):.2f}; machine busy "
-        f"{cores(span.machine):.2f} of {os.cpu_count()}"
+        f"{cores(span.machine):.2f} of {os.cpu_count()}",
+        f"  CPU {per_read}",
     ]
 
 
@@ -297,7 +310,13 @@ def _stderr_summary(procs: list[Proc]) -> list[str]:
 @pytest.mark.timeout(2 * WARM_UP + 2 * SPAN + 600)
 def test_200_accounts_of_25_positions_on_two_collectors(postgres_url, tmp_path):
     books = [hedged_book(f"book-{i}", POSITIONS, 1 + i / 100) for i in range(ACCOUNTS)]
-    fleet = VenueFleet(books, wide_markets((POSITIONS + 1) // 2), VENUES, tick=1.0)
+    fleet = VenueFleet(
+        books,
+        wide_markets((POSITIONS + 1) // 2),
+        VENUES,
+        tick=1.0,
+        figures_per_tick=FIGURES_PER_TICK,
+    )
     procs: list[Proc] = []
     db = open_database(postgres_url)
     lines: list[str] = [

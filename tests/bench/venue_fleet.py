@@ -35,6 +35,7 @@ class VenueFleet:
         markets: Sequence[SimMarket],
         count: int,
         tick: float | None = None,
+        figures_per_tick: bool = False,
     ) -> None:
         """Books in consecutive runs of about len(books) / count, one run per venue; the
         venues start side by side (each spawns an interpreter and imports the simulator)."""
@@ -42,7 +43,9 @@ class VenueFleet:
         size = -(-len(books) // count)
         runs = [books[i : i + size] for i in range(0, len(books), size)]
         with ThreadPoolExecutor(len(runs)) as pool:
-            futures = [pool.submit(RemoteVenue, run, markets, tick) for run in runs]
+            futures = [
+                pool.submit(RemoteVenue, run, markets, tick, figures_per_tick) for run in runs
+            ]
         self.venues: list[RemoteVenue] = []
         failed: BaseException | None = None
         for future in futures:
