@@ -37,12 +37,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import statistics
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -54,7 +52,6 @@ from monitor.sources.exchange.credentials import save_to_file
 from monitor.store import open_database
 from monitor.store.database import Database
 from tests.bench.desk import (
-    StoreFigures,
     cpu_seconds,
     health_times,
     machine_cpu_seconds,
@@ -65,6 +62,7 @@ from tests.bench.desk import (
     store_figures,
     tree_cpu_seconds,
 )
+from tests.bench.desk_report import Span, report, stderr_summary
 from tests.bench.remote_venue import hedged_book, wide_markets
 from tests.bench.venue_fleet import VenueAccount, VenueFleet
 from tests.cli_process import Proc
@@ -82,7 +80,6 @@ SPAN = float(os.environ.get("DESK_BENCH_SPAN", "180"))
 # 200 accounts' first reads (markets, tiers) on two loaded cores. A desk that has not read
 # every account by then is measured as it is, the accounts never read counted.
 WARM_UP = 240.0
-HOUR, DAY = 3600.0, 86_400.0
 
 
 def _bare_read(account: VenueAccount) -> float:
@@ -129,22 +126,6 @@ def _add_accounts(db: Database, accounts: list[VenueAccount], keys_file: Path) -
             )
         )
     return ids
-
-
-@dataclass
-class Span:
-    """What happened between two moments of a running desk."""
-
-    seconds: float
-    cpu: dict[str, float]  # process -> CPU seconds in the span
-    before: StoreFigures
-    after: StoreFigures
-    periods: dict[int, np.ndarray]  # account -> seconds between its consecutive reads
-    holders: dict[int, str]  # account -> its collector at the end
-    moves: int  # lease changes of holder seen during the span
-    errors: dict[int, str]
-    rss: dict[str, tuple[int, int]]  # collector -> (VmRSS at the end, the most seen) in bytes
-    machine: float  # CPU seconds the whole machine was busy, every process's
 
 
 def _sample_rss(processes: dict[str, int], peaks: dict[str, int]) -> dict[str, int]:
@@ -200,113 +181,6 @@ def _warm_up(db: Database, ids: list[int], since: float) -> str:
     return f"every account read {time.time() - since:.0f} s later"
 
 
-def _report(title: str, span: Span, collectors: dict[str, str]) -> list[str]:
-    """Lines of figures: per collector (its holder name -> a label), then the store's."""
-    lines = [f"{title} — {span.seconds:.0f} s measured"]
-    held = Counter(span.holders.values())
-    for holder, label in collectors.items():
-        mine = [a for a, h in span.holders.items() if h == holder]
-        gaps = np.concatenate([span.periods[a] for a in mine if a in span.periods] or [[]])
-        unread = [a for a in mine if len(span.periods.get(a, ())) == 0]
-        cpu = span.cpu[label]
-        if len(gaps):
-            period, p95 = float(np.median(gaps)), float(np.percentile(gaps, 95))
-            cycles = span.seconds / period
-            lines.append(
-                f"  {label}: {held[holder]} accounts; refresh period median {period:.2f} s, "
-                f"p95 {p95:.2f} s, max {gaps.max():.2f} s (interval {INTERVAL:g} s: read + "
-                f"store + recompute {period - INTERVAL:.2f} s); CPU {cpu / span.seconds:.2f} "
-                f"core = {cpu / cycles:.2f} CPU s per cycle; RSS {_mb(span.rss[label])}; "
-                f"{len(unread)} account(s) with under two reads in the span"
-            )
-        else:
-            lines.append(f"  {label}: {held[holder]} accounts, NO read twice in the span")
-    lines += _cpu_lines(span, list(collectors.values()))
-    grown = span.after.database_bytes - span.before.database_bytes
-    rows = {t: span.after.rows[t] - span.before.rows[t] for t in span.after.rows}
-    per_table = ", ".join(
-        f"{t} {(span.after.table_bytes.get(t, 0) - span.before.table_bytes.get(t, 0)) / 1e6:+.1f}"
-        " MB"
-        for t in sorted(span.after.table_bytes)
-        if span.after.table_bytes.get(t, 0) != span.before.table_bytes.get(t, 0)
-    )
-    lines.append(
-        f"  database: {span.before.database_bytes / 1e6:.1f} -> "
-        f"{span.after.database_bytes / 1e6:.1f} MB, {grown / span.seconds * HOUR / 1e6:.1f} MB/h"
-        f" = {grown / span.seconds * DAY / 1e9:.2f} GB/day ({per_table})"
-    )
-    lines.append(
-        "  rows written: "
-        + ", ".join(f"{t} {n / span.seconds:,.0f}/s" for t, n in rows.items())
-        + f" (total {sum(rows.values()) / span.seconds:,.0f}/s); lease moves {span.moves}; "
-        f"{len(span.errors)} account(s) with a failed read"
-        + (
-            f" ({_error_kinds(span.errors)}), e.g. {next(iter(span.errors.values()))[:200]}"
-            if span.errors
-            else ""
-        )
-    )
-    return lines
-
-
-def _mb(rss: tuple[int, int]) -> str:
-    return f"{rss[0] / 1e6:.0f} MB at the end, {rss[1] / 1e6:.0f} MB most seen"
-
-
-def _cpu_lines(span: Span, collectors: list[str]) -> list[str]:
-    """Who took the machine's cores in the span: the collectors, the venues (together and
-    each), PostgreSQL, this process, and the rest of the machine (other programs; a venue or
-    PostgreSQL backend that ended, uncounted above)."""
-
-    def cores(seconds: float) -> float:
-        return seconds / span.seconds
-
-    venues = {n: c for n, c in span.cpu.items() if n.startswith("venue")}
-    named = {
-        "collectors": sum(span.cpu[c] for c in collectors),
-        "venues": sum(venues.values()),
-        "postgresql": span.cpu["postgresql"],
-        "bench": span.cpu["bench"],
-    }
-    each = ", ".join(f"{cores(c):.2f}" for c in venues.values())
-    reads = span.after.rows["account_health"] - span.before.rows["account_health"]
-    per_read = (
-        f"per read (a stored account_health row, {reads / span.seconds:.1f}/s): collectors "
-        f"{named['collectors'] / reads * 1000:.0f} ms, venues {named['venues'] / reads * 1000:.0f}"
-        f" ms, postgresql {named['postgresql'] / reads * 1000:.0f} ms of CPU"
-        if reads
-        else "no account_health row stored"
-    )
-    return [
-        f"  CPU (cores): collectors {cores(named['collectors']):.2f}; venues "
-        f"{cores(named['venues']):.2f} ({len(venues)} processes: {each}); postgresql "
-        f"{cores(named['postgresql']):.2f}; this bench {cores(named['bench']):.2f}; the rest "
-        f"of the machine {cores(span.machine - sum(named.values())):.2f}; machine busy "
-        f"{cores(span.machine):.2f} of {os.cpu_count()}",
-        f"  CPU {per_read}",
-    ]
-
-
-def _error_kinds(errors: dict[int, str]) -> str:
-    """The failed reads' reasons, grouped by their first words (the exception's name)."""
-    kinds = Counter(e.split(":")[0].split(" ")[0][:60] for e in errors.values())
-    return ", ".join(f"{n} x {k}" for k, n in kinds.most_common(4))
-
-
-def _stderr_summary(procs: list[Proc]) -> list[str]:
-    """The collectors' stderr in brief: its size, tracebacks, and the commonest last lines
-    (an exception's own line, the account named in it left out to group them)."""
-    errors = [line for p in procs for line in p.errors]
-    said = Counter(
-        re.sub(r"account '[^']*'", "account '…'", re.sub(r":\d+/", ":PORT/", line.strip()))
-        for line in errors
-        if line.strip() and not line.startswith((" ", "Traceback"))
-    )
-    tracebacks = sum(line.startswith("Traceback") for line in errors)
-    lines = [f"collectors' stderr: {len(errors)} line(s), {tracebacks} traceback(s)"]
-    return lines + [f"  {n} x {text[:200]}" for text, n in said.most_common(6)]
-
-
 @pytest.mark.timeout(2 * WARM_UP + 2 * SPAN + 600)
 def test_200_accounts_of_25_positions_on_two_collectors(postgres_url, tmp_path):
     books = [hedged_book(f"book-{i}", POSITIONS, 1 + i / 100) for i in range(ACCOUNTS)]
@@ -352,7 +226,7 @@ def test_200_accounts_of_25_positions_on_two_collectors(postgres_url, tmp_path):
         processes = {name: int(pid) for pid, name in label.items()}
         processes |= fleet.pids() | {"postgresql": pg, "bench": os.getpid()}
         two = _measure(db, processes, SPAN)
-        lines += _report(f"two collectors, {ACCOUNTS} accounts", two, holder_of)
+        lines += report(f"two collectors, {ACCOUNTS} accounts", two, holder_of, INTERVAL)
 
         # The floor beside it: one collector holds all 200 once the other stops.
         procs[1].stop()
@@ -365,8 +239,10 @@ def test_200_accounts_of_25_positions_on_two_collectors(postgres_url, tmp_path):
         lines.append(f"collector B stopped, A holds {ACCOUNTS}: {_warm_up(db, ids, time.time())}")
         del processes["collector B"]
         one = _measure(db, processes, SPAN)
-        lines += _report(f"one collector, {ACCOUNTS} accounts", one, {alone: "collector A"})
-        lines += _stderr_summary(procs)
+        lines += report(
+            f"one collector, {ACCOUNTS} accounts", one, {alone: "collector A"}, INTERVAL
+        )
+        lines += stderr_summary(procs)
     finally:
         print("\n" + "\n".join(lines))
         for proc in reversed(procs):
