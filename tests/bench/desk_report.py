@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tests.bench.desk import StoreFigures
+from tests.bench.desk import HISTORY_TABLES, StoreFigures
 from tests.cli_process import Proc
 
 HOUR, DAY = 3600.0, 86_400.0
@@ -67,6 +67,17 @@ def report(title: str, span: Span, collectors: dict[str, str], interval: float) 
         f"  database: {span.before.database_bytes / 1e6:.1f} -> "
         f"{span.after.database_bytes / 1e6:.1f} MB, {grown / span.seconds * HOUR / 1e6:.1f} MB/h"
         f" = {grown / span.seconds * DAY / 1e9:.2f} GB/day ({per_table})"
+    )
+    # The history tables only grow; the rest (positions above all, rewritten at each read)
+    # grows by dead row versions until autovacuum reclaims them, so a short span's total
+    # overstates a day's.
+    history = sum(
+        span.after.table_bytes.get(t, 0) - span.before.table_bytes.get(t, 0)
+        for t in (*HISTORY_TABLES, "market_marks")
+    )
+    lines.append(
+        f"  history tables (account_health, account_health_minutes, position_marks, "
+        f"market_marks): {history / span.seconds * DAY / 1e9:.2f} GB/day"
     )
     lines.append(
         "  rows written: "
