@@ -17,7 +17,8 @@ ACCOUNTS = 8
 INTERVAL = 2.0  # a venue account's default
 
 
-def test_first_reads_of_accounts_started_together_are_spread(db, venue, make_service):
+def _start_accounts(db, venue, make_service):
+    """ACCOUNTS venue accounts of one interval, started together on one service."""
     keys = {}
     for i in range(ACCOUNTS):
         credentials = venue.add_book(DEMO_BOOK.scaled(f"book-{i}", 1 + i / 10))
@@ -26,6 +27,11 @@ def test_first_reads_of_accounts_started_together_are_spread(db, venue, make_ser
         keys[name] = (credentials.api_key, credentials.secret)
     service, _ = make_service(keys)
     service.start()
+    return keys, service
+
+
+def test_first_reads_of_accounts_started_together_are_spread(db, venue, make_service):
+    keys, service = _start_accounts(db, venue, make_service)
     wait_for(lambda: sum(a.known for a in service.latest().accounts) == ACCOUNTS, timeout=30)
 
     firsts = sorted(
@@ -43,14 +49,7 @@ def test_first_reads_of_accounts_started_together_are_spread(db, venue, make_ser
 def test_a_refresh_of_every_account_leaves_them_spread_after_it(db, venue, make_service):
     """ "Refresh all" reads every account at once, as asked; after it each account keeps its
     own place in the interval, instead of all reading together every interval from then on."""
-    keys = {}
-    for i in range(ACCOUNTS):
-        credentials = venue.add_book(DEMO_BOOK.scaled(f"book-{i}", 1 + i / 10))
-        name = f"acct-{i}"
-        db.accounts.add(name, "simulated", venue="binanceusdm", settings={"interval": INTERVAL})
-        keys[name] = (credentials.api_key, credentials.secret)
-    service, _ = make_service(keys)
-    service.start()
+    keys, service = _start_accounts(db, venue, make_service)
 
     def reads(key: str) -> list[float]:
         return sorted(r.at for r in venue.requests.records(POSITIONS, key))
