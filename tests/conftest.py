@@ -3,6 +3,12 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen Qt's screen is 800x800 unless given one, and a window fits its first size to its
+# screen (monitor/ui/first_size.py): the tests' windows get a 1920x1080 screen, which holds
+# the designed 1560x960 they were written for. Processes the tests start inherit it.
+if os.environ["QT_QPA_PLATFORM"] == "offscreen":
+    _SCREEN = os.path.join(os.path.dirname(__file__), "ui", "screens", "desktop-1920x1080.json")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={_SCREEN}"
 # No test reads the real OS keyring of whoever runs it (saved webhooks there would get demo
 # alerts): processes the tests start have none (keyring honours this variable), and each test
 # in this process gets an empty in-memory one (below).

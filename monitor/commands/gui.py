@@ -261,6 +261,7 @@ def _smoke(service: object, theme: str | None) -> int:
         f"first data {times['data']:.2f} s "
         f"(painted at {PROCESS_START + offset + times['paint']:.3f}, "
         f"data at {PROCESS_START + offset + times['data']:.3f}, "
-        f"figures at {PROCESS_START + offset + times['stored']:.3f})"
+        f"figures at {PROCESS_START + offset + times['stored']:.3f}); "
+        f"window {window.width()}x{window.height()}"
     )
     return 0

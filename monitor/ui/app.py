@@ -35,6 +35,7 @@ from monitor.ui.chart_slot import ChartSlot
 from monitor.ui.column_fit import ColumnFit
 from monitor.ui.commands import Commands
 from monitor.ui.demo import DemoControls
+from monitor.ui.first_size import DESIGNED, first_size
 from monitor.ui.hub import ServiceHub
 from monitor.ui.keyed_table import KEY_ROLE
 from monitor.ui.main_menu import MainMenu
@@ -169,7 +170,7 @@ class MainWindow(QMainWindow):
         # Every column of the account list inside its pane, Health and Data never hidden.
         self.account_columns = AccountColumns(self.accounts_view, main, 0)
         self.setCentralWidget(main)
-        self.resize(1560, 960)
+        self.resize(DESIGNED)
 
     def _default_sorts(self) -> None:
         # Accounts by name; positions nearest to liquidation first.
@@ -320,6 +321,8 @@ class MainWindow(QMainWindow):
         geometry = self.settings.blob("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        elif (screen := self.screen()) is not None:
+            self.resize(first_size(screen.availableGeometry()))
 
     def showEvent(self, event: QShowEvent) -> None:
         # Splitters are restored once the restored geometry has taken effect; before that
