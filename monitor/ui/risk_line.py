@@ -29,7 +29,12 @@ def risk_line(snap: AccountSnapshot | None, pool: PoolSnapshot | None, now: floa
     figures = next((r for name, r in risk.pools if name == pool.pool and r.symbol is None), None)
     if figures is None:
         return None
-    if figures.probability_unknown is not None:
+    ratio = pool.baseline.health_ratio if pool.baseline.known else None
+    if ratio is not None and ratio <= 1.0:
+        # The paths are redone in the background and take seconds: odds from the book of a
+        # minute ago ("1 h 0.0 %") would contradict a pool already at liquidation.
+        odds = "Odds of liquidation: at liquidation now"
+    elif figures.probability_unknown is not None:
         odds = f"Odds of liquidation: {figures.probability_unknown}"
     else:
         parts = []

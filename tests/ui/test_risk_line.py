@@ -84,3 +84,31 @@ def test_the_stress_chart_shades_the_jobs_24h_move_band(
     assert (low, high) == pytest.approx((-5.1, 8.2))  # in % on the chart's move axis
     assert "24 h 3.0 % ± 0.2" in window.header.risk.full_text()
     assert "Funding -47.80 USDT a day, warning in 179 days" in window.header.risk.full_text()
+
+
+def test_a_pool_at_liquidation_shows_no_odds_from_before(
+    qtbot: Any, window: MainWindow, service: MonitorService, rig: Rig
+) -> None:
+    """Found in a desk's crash: the header read "at liquidation" beside "Odds of liquidation:
+    1 h 0.0 %", the paths being from a book a minute before (they take seconds of CPU and are
+    redone in the background). Odds from before say nothing of a pool already liquidated."""
+    rig.move_price("BTC/USDT:USDT", 0.4)  # the demo is long 1.2 BTC on a ~10,400 USDT pool
+    service.refresh(None)
+
+    def at_liquidation() -> bool:
+        snap = window.presenter.selected()
+        ratios = [] if snap is None else [p.baseline.health_ratio for p in snap.pools]
+        return any(r is not None and r <= 1.0 for r in ratios)
+
+    qtbot.waitUntil(at_liquidation, timeout=10_000)
+    none = Estimate(0.0, 0.0)
+    figures = PoolRisk(
+        pool=0, symbol=None, probability={"1h": none, "8h": none, "24h": Estimate(0.31, 0.005)},
+        probability_unknown=None, funding_per_day=-46.5, days_to_warning=93.0,
+        days_to_liquidation=120.0, funding_unknown=None,
+    )  # fmt: skip
+    service.set_risk(AccountRisk(rig.demo_id, time.time(), 300, (("USDT", figures),)))
+    qtbot.waitUntil(window.header.risk.isVisible, timeout=10_000)
+    text = window.header.risk.full_text()
+    assert "Odds of liquidation: at liquidation now" in text
+    assert "0.0 %" not in text and "31.0 %" not in text
