@@ -11,11 +11,11 @@ shows names and venues whole."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QSplitter, QTableView
+from PySide6.QtWidgets import QSplitter
 
 from monitor.ui.accounts_model import HEADERS, HEALTH_COLUMN, VENUE_COLUMN
 from monitor.ui.column_fit import FittedColumns
+from monitor.ui.table_view import SortAwareView
 
 NAME_COLUMN = HEADERS.index("Account")
 DATA_COLUMN = HEADERS.index("Data")
@@ -26,7 +26,7 @@ VENUE_MIN = 70  # below this, "simul…" tells nothing: the column is hidden
 
 
 class AccountColumns(FittedColumns):
-    def __init__(self, view: QTableView, splitter: QSplitter, pane_index: int) -> None:
+    def __init__(self, view: SortAwareView, splitter: QSplitter, pane_index: int) -> None:
         splitter.setCollapsible(pane_index, False)
         pane = splitter.widget(pane_index)
         if pane is None:
@@ -70,7 +70,6 @@ class AccountColumns(FittedColumns):
         if self.pane.minimumWidth() != needed:
             self.pane.setMinimumWidth(needed)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and not self._fitting:
+    def resized(self) -> None:
+        if not self._fitting:
             self.fit()
-        return False

@@ -11,29 +11,32 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QTableView, QToolTip
+from PySide6.QtCore import QObject, Qt, QTimer
+
+from monitor.ui.table_view import SortAwareView
 
 
 class FittedColumns(QObject):
-    """A view's columns fitted again (`fit`, the subclass's) when rows come or go, and told of
-    its viewport's events (`eventFilter`, the subclass's)."""
+    """A view's columns fitted again (`fit`, the subclass's) when rows come or go, and when its
+    viewport takes a new size (`resized`)."""
 
-    def __init__(self, view: QTableView) -> None:
+    def __init__(self, view: SortAwareView) -> None:
         super().__init__(view)
         self.view = view
         self._fitting = False
         # Once the event loop is back: the view has laid out its rows and scrollbars.
         self._later = QTimer(self, singleShot=True, interval=0)
         self._later.timeout.connect(self.fit)
-        view.viewport().installEventFilter(self)
+        view.viewport_resized.connect(self.resized)
         model = view.model()
         for signal in (model.rowsInserted, model.modelReset, model.rowsRemoved):
             signal.connect(self._later.start)
 
     def fit(self) -> None:
         raise NotImplementedError
+
+    def resized(self) -> None:
+        self._later.start()
 
     def natural(self, column: int) -> int:
         """The column's width at its content (and its title)."""
@@ -42,12 +45,13 @@ class FittedColumns(QObject):
 
 
 class ColumnFit(FittedColumns):
-    def __init__(self, view: QTableView, keys: Sequence[int], drop_order: Sequence[int]) -> None:
+    def __init__(self, view: SortAwareView, keys: Sequence[int], drop_order: Sequence[int]) -> None:
         self.keys = tuple(keys)
         self.drop_order = tuple(drop_order)  # the first hidden first
         self._off: set[int] = set()  # hidden whatever the room (the Pool column of one pool)
         self.dropped: set[int] = set()  # hidden for want of room
         super().__init__(view)
+        view.row_tip = self.row_tip
 
     def set_off(self, column: int, off: bool) -> None:
         """Keep `column` hidden (off) or let it be shown when there is room."""
@@ -98,16 +102,6 @@ class ColumnFit(FittedColumns):
         ]
         return " · ".join(parts)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize:
-            self._later.start()
-        elif event.type() == QEvent.Type.ToolTip and self.dropped:
-            assert isinstance(event, QHelpEvent)
-            index = self.view.indexAt(event.pos())
-            if index.isValid():
-                own = index.data(Qt.ItemDataRole.ToolTipRole)
-                hidden = f"not shown at this width: {self.hidden_text(index.row())}"
-                text = f"{own}\n{hidden}" if own else hidden
-                QToolTip.showText(event.globalPos(), text, self.view.viewport())
-                return True
-        return False
+    def row_tip(self, row: int) -> str:
+        """The tooltip's line for the view's `row` while columns are hidden ("" if none)."""
+        return f"not shown at this width: {self.hidden_text(row)}" if self.dropped else ""

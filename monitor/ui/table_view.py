@@ -14,6 +14,7 @@ look changed, each drawn in one pass.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -24,7 +25,9 @@ from PySide6.QtCore import (
     QSize,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
+from PySide6.QtGui import QHelpEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -32,6 +35,7 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QToolTip,
     QWidget,
 )
 
@@ -52,6 +56,27 @@ class CellDelegate(QItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         return self._sizes.sizeHint(option, index)
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> bool:
+        """A cell's tooltip, and what the row's columns hidden for want of room hold (the
+        view's `row_tip`). Asked by the view for a help event only: the viewport's other
+        events (every paint) reach no Python."""
+        row_tip = getattr(view, "row_tip", None)
+        if event.type() == QEvent.Type.ToolTip and row_tip is not None and index.isValid():
+            extra = row_tip(index.row())
+            if extra:
+                own = index.data(Qt.ItemDataRole.ToolTipRole)
+                QToolTip.showText(
+                    event.globalPos(), f"{own}\n{extra}" if own else extra, view.viewport()
+                )
+                return True
+        return bool(super().helpEvent(event, view, option, index))
 
 
 class SortProxy(QSortFilterProxyModel):
@@ -79,6 +104,17 @@ class SortAwareView(QTableView):
     its own style-sheet background: a few tenths of a millisecond a tick). The viewport fills
     its background again after each polish, with the palette colour the style sheet set, under
     the style's own fill of the same colour: the same pixels, and Qt repaints nothing behind."""
+
+    # The viewport took a new size (the view's, or a scrollbar came or went): a scroll area
+    # hands its viewport's resize to resizeEvent. Told this way rather than by an event filter
+    # on the viewport, which would take each of its events (every paint) through Python.
+    viewport_resized = Signal()
+    # What a row's columns hidden for want of room hold, for its tooltip ("" if none).
+    row_tip: Callable[[int], str] | None = None
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.viewport_resized.emit()
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
