@@ -55,23 +55,42 @@ class HealthHistoryChart(Chart):
             self._follow(float(t[0]), float(t[-1]))
 
     def _follow(self, first: float, newest: float) -> None:
-        """Show the whole series, at least the last two minutes, and a little room after the
-        newest point; the time axis moves on by whole ticks of its own.
+        """Show the whole series, at least the last two minutes, with room after the newest
+        point; the time axis moves on seldom, by whole ticks of its own.
 
         A tick of the marks adds a point every second or two; moving the time axis with each
-        one re-labels it and redraws every line and label of the plot. Its end is set on the
-        next tick mark past the newest point (five seconds on), so the axis stays put while
-        the points fill the last tick's width, then moves on by one tick: the newest point is
-        always on screen, and the axis moves a few times a minute rather than every second."""
+        one re-labels it and redraws every line and label of the plot (a few milliseconds of
+        the UI thread). The axis's end is set ahead of the newest point, by five seconds and
+        a sixth of the span shown, on a tick mark: it stays put while the points fill that
+        room, then moves on once. The newest point is always on screen, the axis moves a
+        couple of times a minute, and the points take at least five sixths less a tick of
+        the width."""
         axis = self.getPlotItem().getAxis("bottom")
         step = axis.tick_step
         view = self.getPlotItem().getViewBox()
         (x0, x1), _ = view.viewRange()
         if not step or step <= 0 or step > 0.25 * max(x1 - x0, 120.0):
             step = 0.05 * max(x1 - x0, 120.0)  # no ticks yet (or too coarse): a twentieth
-        right = math.ceil((newest + 5.0) / step) * step
-        left = min(first, right - 125.0)
         half = half_pixel(view)
+        slack = half[0] if half is not None else 1e-9
+        # Kept while the newest point has its five seconds of room, the whole series (or the
+        # last two minutes) is shown from where the view starts, and the end is on a tick
+        # (the ticks coarsen as the series grows: then it moves on to one).
+        on_tick = abs(x1 / step - round(x1 / step)) < 1e-6
+        if on_tick and newest + 5.0 <= x1 + slack and abs(min(first, x1 - 125.0) - x0) < slack:
+            ahead = x1 - (newest + 5.0)
+            if ahead <= (x1 - x0) / 6 + step + slack:
+                return
+        span = max(newest + 5.0 - first, 120.0)
+        right = math.ceil((newest + 5.0 + span / 6) / step) * step
+        # The new range may have coarser ticks (the series grew): its end on one of those.
+        # (The axis measures its labels with the font metrics of its first paint.)
+        if hasattr(axis, "fontMetrics"):
+            axis.tickValues(min(first, right - 125.0), right, axis.geometry().width())
+        if axis.tick_step and axis.tick_step > step:
+            step = axis.tick_step
+            right = math.ceil((newest + 5.0 + span / 6) / step) * step
+        left = min(first, right - 125.0)
         if half is not None and abs(left - x0) < half[0] and abs(right - x1) < half[0]:
             return
         self.getPlotItem().setXRange(left, right, padding=0)
