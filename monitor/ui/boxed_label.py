@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QEvent, QSize, Signal
+from PySide6.QtGui import QMoveEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 
@@ -32,8 +32,20 @@ class Boxed(QWidget):
     def minimumSizeHint(self) -> QSize:
         return self.content.minimumSizeHint()
 
+    # Its place or size changed, or it was shown: for a neighbour that fits itself around it
+    # (the status bar's message), told without an event filter, which would take each of its
+    # events (a repaint at every tick) through Python.
+    geometry_changed = Signal()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         self.content.setGeometry(self.rect())
+        self.geometry_changed.emit()
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        self.geometry_changed.emit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.geometry_changed.emit()
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LayoutRequest:  # the content's text or style changed

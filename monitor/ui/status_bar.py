@@ -11,6 +11,8 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QStatusBar, QWidget
 
+from monitor.ui.boxed_label import Boxed
+
 # QStatusBar's own message rectangle: from x = 6 to 2 px before the first visible permanent
 # widget, or to 12 px before its right edge (QStatusBarPrivate::messageRect).
 _LEFT = 6
@@ -31,7 +33,11 @@ class ElidingStatusBar(QStatusBar):
     def addPermanentWidget(self, widget: QWidget, stretch: int | None = 0) -> None:
         super().addPermanentWidget(widget, stretch or 0)
         self._permanent.append(widget)
-        widget.installEventFilter(self)  # the state's text grows: less room for the message
+        # The state's text grows: less room for the message.
+        if isinstance(widget, Boxed):
+            widget.geometry_changed.connect(self._hand_over)
+        else:
+            widget.installEventFilter(self)
 
     def showMessage(self, text: str, timeout: int | None = 0) -> None:
         self._message = text
