@@ -54,7 +54,6 @@ app.exec()
 def test_bench_idle_cpu_with_one_streaming_account(tmp_path: Path) -> None:
     env = {
         **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "MARGIN_MONITOR_DB": f"sqlite:///{tmp_path / 'idle.sqlite'}",
     }

@@ -295,7 +295,7 @@ def test_history_written_and_read_for_the_chart(request, tmp_path, backend):
 def test_start_to_the_stored_book_and_to_fresh_figures(request, tmp_path, backend):
     """The real `margin-monitor --smoke-test` on a database that holds the demo's last read."""
     url = _url(request, backend, tmp_path, "start")
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}
     paint, stored, fresh = [], [], []
     for run in range(4):
         started = time.time()

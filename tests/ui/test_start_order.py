@@ -42,7 +42,7 @@ sys.exit(main(sys.argv[1:]))
 
 
 def _smoke(url: str, tmp_path: Path) -> str:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}
     out = subprocess.run(
         [sys.executable, "-c", CHILD, "--db", url, "--smoke-test"],
         capture_output=True, text=True, timeout=120, env=env,
