@@ -1,19 +1,24 @@
 """Venue reads into the store. One read is all or nothing: every pool of the account
 (positions, wallets, collateral, the venue's own figures), the marks, the tier tables the reader
 fetched anew, and the read's success. Reads that finish together share one transaction (one
-commit), each in a savepoint of its own, its rows in bulk statements. The service then
-recomputes the accounts from what is stored."""
+commit): all at once, in a few statements for them all, or, when one cannot be stored, each in
+a savepoint of its own. The service then recomputes the accounts from what is stored."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from monitor.sources.exchange.errors import Malformed
 from monitor.sources.exchange.reader import FetchResult
+from monitor.store.batch_writes import PoolsRead, write_many_pools, write_many_success
 from monitor.store.database import Database
-from monitor.store.live_reads import write_marks, write_pools, write_success
+from monitor.store.live_reads import write_marks, write_marks_at, write_pools, write_success
 from monitor.store.market import write_tiers
 from monitor.store.records import AccountRecord
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 class FetchApplier:
@@ -26,30 +31,77 @@ class FetchApplier:
     def store_reads(
         self, reads: Sequence[tuple[AccountRecord, FetchResult]]
     ) -> tuple[list[tuple[AccountRecord, FetchResult, dict[str, float]]], dict[int, BaseException]]:
-        """Several reads in one transaction (one commit), each read all or nothing on its own
-        (a savepoint): returns the reads stored, each with its marks, and each failed read's
-        account id and error. Only a failing commit raises (then nothing was stored)."""
-        stored: list[tuple[AccountRecord, FetchResult, dict[str, float]]] = []
-        failed: dict[int, BaseException] = {}
+        """Several reads in one transaction (one commit), each read all or nothing on its own:
+        returns the reads stored, each with its marks, and each failed read's account id and
+        error. Only a failing commit raises (then nothing was stored).
+
+        All the reads are tried at once, in a few statements for them all (one savepoint);
+        only if that fails are they stored one by one, each in a savepoint of its own, so that
+        the read that cannot be stored fails alone and the others stand."""
         # What tier tables are stored is known only once the batch commits.
         before_batch = dict(self._tiers_stored)
         try:
             with self.db.batch():
-                for record, result in reads:
-                    before_read = dict(self._tiers_stored)
-                    try:  # each opens one write: in the batch, the read's savepoint
-                        if record.kind == "manual":  # only marks: the positions are theirs
-                            marks = self.manual_marks(record, result)
-                        else:
-                            marks = self.venue_read(record, result)
-                    except Exception as exc:
-                        self._tiers_stored = before_read
-                        failed[record.account_id] = exc
-                    else:
-                        stored.append((record, result, marks))
+                try:
+                    return self.all_at_once(reads), {}
+                except Exception:  # nothing of the batch was written: the savepoint rolled back
+                    self._tiers_stored = dict(before_batch)
+                return self.one_by_one(reads)
         except BaseException:
             self._tiers_stored = before_batch
             raise
+
+    def all_at_once(
+        self, reads: Sequence[tuple[AccountRecord, FetchResult]]
+    ) -> list[tuple[AccountRecord, FetchResult, dict[str, float]]]:
+        """Every read in one write (batch_writes.py); raises if any cannot be stored."""
+        stored = []
+        pools: list[PoolsRead] = []
+        answered: dict[int, float] = {}
+        # Per venue, each symbol's mark as storing the reads in turn leaves it: the last one's.
+        marks_by_venue: dict[str, dict[str, tuple[float, float]]] = {}
+        for record, result in reads:
+            marks = {symbol: figures.mark for symbol, figures in result.symbols.items()}
+            if record.kind == "manual":  # only marks: the positions are theirs
+                source = str(record.settings["marks_from"])
+            else:
+                source = record.venue or "unknown"
+                if not result.accounts:
+                    raise _no_pool(record)
+                pools.append(PoolsRead(record.account_id, result.accounts, result.fetched_at))
+                answered[record.account_id] = result.fetched_at
+            latest = marks_by_venue.setdefault(source, {})
+            for symbol, price in marks.items():
+                latest[symbol] = (price, result.fetched_at)
+            stored.append((record, result, marks))
+        with self.db.write() as session:
+            write_many_pools(session, pools)
+            for venue, latest in marks_by_venue.items():
+                write_marks_at(session, venue, latest)
+            for record, result in reads:
+                if record.kind != "manual":
+                    self._new_tiers(session, record.venue or "unknown", result)
+            write_many_success(session, answered)
+        return stored
+
+    def one_by_one(
+        self, reads: Sequence[tuple[AccountRecord, FetchResult]]
+    ) -> tuple[list[tuple[AccountRecord, FetchResult, dict[str, float]]], dict[int, BaseException]]:
+        """Each read in a write of its own (in a batch: a savepoint): one that fails, alone."""
+        stored: list[tuple[AccountRecord, FetchResult, dict[str, float]]] = []
+        failed: dict[int, BaseException] = {}
+        for record, result in reads:
+            before_read = dict(self._tiers_stored)
+            try:
+                if record.kind == "manual":
+                    marks = self.manual_marks(record, result)
+                else:
+                    marks = self.venue_read(record, result)
+            except Exception as exc:
+                self._tiers_stored = before_read
+                failed[record.account_id] = exc
+            else:
+                stored.append((record, result, marks))
         return stored, failed
 
     def manual_marks(self, record: AccountRecord, result: FetchResult) -> dict[str, float]:
@@ -63,7 +115,7 @@ class FetchApplier:
     def venue_read(self, record: AccountRecord, result: FetchResult) -> dict[str, float]:
         """An exchange or simulated account's read, all or nothing (one write); its marks."""
         if not result.accounts:
-            raise Malformed(f"account '{record.name}': the venue returned no margin pool")
+            raise _no_pool(record)
         now = result.fetched_at
         venue = record.venue or "unknown"
         marks = {symbol: figures.mark for symbol, figures in result.symbols.items()}
@@ -71,12 +123,20 @@ class FetchApplier:
         with self.db.write() as session:
             write_pools(session, record.account_id, result.accounts, now)
             write_marks(session, venue, marks.items(), now)
-            for symbol, figures in result.symbols.items():
-                fetched = figures.tiers_fetched_at
-                # Each account's reader fetches the tables on its own clock: store only a newer
-                # one, or twenty readers would take turns rewriting the same table every cycle.
-                if fetched is not None and fetched > self._tiers_stored.get((venue, symbol), -1):
-                    write_tiers(session, venue, symbol, figures.tiers, fetched)
-                    self._tiers_stored[(venue, symbol)] = fetched
+            self._new_tiers(session, venue, result)
             write_success(session, record.account_id, now)
         return marks
+
+    def _new_tiers(self, session: Session, venue: str, result: FetchResult) -> None:
+        """The read's tier tables that are newer than the stored ones."""
+        for symbol, figures in result.symbols.items():
+            fetched = figures.tiers_fetched_at
+            # Each account's reader fetches the tables on its own clock: store only a newer
+            # one, or twenty readers would take turns rewriting the same table every cycle.
+            if fetched is not None and fetched > self._tiers_stored.get((venue, symbol), -1):
+                write_tiers(session, venue, symbol, figures.tiers, fetched)
+                self._tiers_stored[(venue, symbol)] = fetched
+
+
+def _no_pool(record: AccountRecord) -> Malformed:
+    return Malformed(f"account '{record.name}': the venue returned no margin pool")

@@ -11,7 +11,7 @@ checks them (limits.check_values), so a bad value is the same StoreError naming 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import cast
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
@@ -81,7 +81,12 @@ def write_marks(
     session: Session, venue: str, prices: Iterable[tuple[str, float]], fetched_at: float
 ) -> None:
     """Store (symbol, mark price) pairs fetched together from `venue`."""
-    latest = dict(prices)
+    write_marks_at(session, venue, {s: (p, fetched_at) for s, p in prices})
+
+
+def write_marks_at(session: Session, venue: str, latest: Mapping[str, tuple[float, float]]) -> None:
+    """Store `venue`'s marks, symbol -> (price, fetched at): one SELECT, one UPDATE and one
+    INSERT for all the symbols."""
     if not latest:
         return
     for symbol in latest:
@@ -93,13 +98,13 @@ def write_marks(
         conn.execute(
             _MARK_UPDATE,
             [
-                {"b_venue": venue, "b_symbol": s, "b_price": latest[s], "b_at": fetched_at}
+                {"b_venue": venue, "b_symbol": s, "b_price": latest[s][0], "b_at": latest[s][1]}
                 for s in stored
             ],
         )
     new = [
-        {"venue": venue, "symbol": s, "price": p, "fetched_at": fetched_at}
-        for s, p in latest.items()
+        {"venue": venue, "symbol": s, "price": p, "fetched_at": at}
+        for s, (p, at) in latest.items()
         if s not in stored
     ]
     if new:

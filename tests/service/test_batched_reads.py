@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 import pytest
+from sqlalchemy import event, text
 
 from monitor.service.api import Credentials, ExchangeSettings
 from monitor.service.applier import FetchApplier
@@ -118,3 +119,76 @@ def test_a_read_that_cannot_be_stored_fails_alone_and_keeps_its_last_rows(db, re
         assert len(db.positions.list(last.account_id)) == len(DEMO_BOOK.positions)
     assert isinstance(failed[broken.account_id], Malformed)
     assert "acct-1" in str(failed[broken.account_id])  # names the account
+
+
+def _statements(db: Database, action: Any) -> list[str]:
+    """The SQL statements `action` sends (an executemany counts once: one call, and with
+    psycopg's pipeline one round trip for all its rows)."""
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return sent
+
+
+def test_a_batch_costs_the_same_few_statements_however_many_reads_it_holds(db, reads):
+    records = _accounts(db, "acct", BOOKS)
+    applier = FetchApplier(db)
+    applier.store_reads(list(zip(records, reads, strict=True)))  # marks, tiers, status rows made
+
+    one = _statements(db, lambda: applier.store_reads([(records[0], reads[0])]))
+    every = _statements(db, lambda: applier.store_reads(list(zip(records, reads, strict=True))))
+
+    # Statements per batch, not per read: each is a round trip on PostgreSQL, on the path
+    # from the last answer to the published figures.
+    assert len(every) == len(one), every
+    # BEGIN's own (PostgreSQL's lock), a savepoint and its release, the accounts' UPDATE, the
+    # positions' DELETE and INSERT, the marks' SELECT and UPDATE, the status SELECT and UPDATE.
+    assert len(every) <= 12, every
+    for record, read in zip(records, reads, strict=True):
+        assert _rows(db, record)["success"] == read.fetched_at
+
+
+def _refuse_positions_of(db: Database, account_id: int) -> None:
+    """The database itself refuses any new position of one account (a trigger: a real fault
+    in SQL, after every check in Python passed)."""
+    if db.engine.dialect.name == "sqlite":
+        statements = [
+            f"""CREATE TRIGGER refuse_positions BEFORE INSERT ON positions
+            WHEN NEW.account_id = {account_id} BEGIN SELECT RAISE(ABORT, 'refused'); END"""
+        ]
+    else:
+        statements = [
+            """CREATE FUNCTION refuse_positions() RETURNS trigger AS $$
+            BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql""",
+            f"""CREATE TRIGGER refuse_positions BEFORE INSERT ON positions FOR EACH ROW
+            WHEN (NEW.account_id = {account_id}) EXECUTE FUNCTION refuse_positions()""",
+        ]
+    with db.engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+
+
+def test_a_read_the_database_refuses_fails_alone_among_good_ones(db, reads):
+    first, refused, last = _accounts(db, "acct", BOOKS)
+    applier = FetchApplier(db)
+    applier.store_reads([(refused, reads[1])])
+    kept = _rows(db, refused)
+    _refuse_positions_of(db, refused.account_id)
+    later = [dataclasses.replace(read, fetched_at=read.fetched_at + 5) for read in reads]
+
+    stored, failed = applier.store_reads([(first, later[0]), (refused, later[1]), (last, later[2])])
+
+    assert [r.account_id for r, _, _ in stored] == [first.account_id, last.account_id]
+    assert set(failed) == {refused.account_id}
+    assert "refused" in str(failed[refused.account_id])
+    assert _rows(db, refused) == kept  # nothing of the refused read, nothing lost
+    assert _rows(db, first)["success"] == later[0].fetched_at
+    assert _rows(db, last)["success"] == later[2].fetched_at
+    assert len(db.positions.list(last.account_id)) == len(DEMO_BOOK.positions)
