@@ -211,13 +211,15 @@ def _history_rows(account_id: int, snap: AccountSnapshot, now: float) -> History
 
 def write_history(db: Database, history: Sequence[HistoryRows]) -> None:
     """Every due account's rows of one recompute in one commit (on the store thread)."""
-    with db.batch():
-        db.history.record_health(
+    # One write, a few statements for every account (history_batch.py): the store thread
+    # is free again for the next batch of reads.
+    db.history.record_recompute(
+        [
             HealthSample(account_id, at, balance, maintenance, ratio)
             for account_id, at, balance, maintenance, ratio, _ in history
-        )
-        for account_id, at, *_, marks in history:
-            db.history.record_position_marks(account_id, at, marks)
+        ],
+        [(account_id, at, marks) for account_id, at, *_, marks in history],
+    )
 
 
 def history_failed(history: Sequence[HistoryRows], error: BaseException) -> None:

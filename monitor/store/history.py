@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from monitor.store import health_minutes
 from monitor.store.bulk_insert import insert_rows
+from monitor.store.history_batch import due_marks, last_figures_of
 from monitor.store.limits import check_values
 from monitor.store.models import HealthRow, PositionMarkRow
 from monitor.store.records import HealthSample, HealthSeries, MarkSeries, PositionMark
@@ -47,6 +48,42 @@ def _columns(rows: Sequence[Sequence[Any]], width: int) -> NDArray[np.float64]:
     return np.array(list(map(tuple, rows)), dtype=np.float64).reshape(len(rows), width)
 
 
+def _changed(
+    session: Session,
+    samples: Iterable[HealthSample],
+    previous: dict[int, tuple[Any, ...] | None],
+) -> list[tuple[Any, ...]]:
+    """The rows of the samples whose figures differ from the account's previous ones (in
+    `previous`, else its last stored row, read when first needed); samples of one account
+    in time order."""
+    rows: list[tuple[Any, ...]] = []
+    append = rows.append
+    last = previous.get
+    unseen = ()  # no stored figures are (): told apart from None, "no row stored"
+    # A bulk load passes millions: plain steps, names bound once, one lookup each.
+    for sample in samples:
+        account_id = sample.account_id
+        ratio = sample.health_ratio
+        # NaN means "no requirement" too; NULL compares equal to itself, NaN would not
+        # (None != None is False: only a NaN is replaced).
+        if ratio != ratio:
+            ratio = None
+        figures = (sample.margin_balance, sample.maintenance, ratio)
+        before = last(account_id, unseen)
+        if before is unseen:
+            before = previous[account_id] = _last_figures(session, account_id)
+        if figures == before:
+            continue
+        previous[account_id] = figures
+        append((account_id, sample.at, figures[0], figures[1], ratio))
+    return rows
+
+
+def _check_marks(rows: Sequence[tuple[Any, ...]]) -> None:
+    for row in rows:  # direct inserts: the ORM's checks do not see them
+        check_values(PositionMarkRow, {"symbol": row[2], "side": row[3]})
+
+
 class HistoryStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -55,31 +92,31 @@ class HistoryStore:
         """Store, in one transaction, each sample whose figures differ from the account's
         previous stored row; samples of one account must come in time order. Returns how
         many rows were stored."""
-        rows: list[tuple[Any, ...]] = []
-        append = rows.append
         with self._db.write() as s:
-            previous: dict[int, tuple[Any, ...] | None] = {}
-            last = previous.get
-            unseen = ()  # no stored figures are (): told apart from None, "no row stored"
-            # A bulk load passes millions: plain steps, names bound once, one lookup each.
-            for sample in samples:
-                account_id = sample.account_id
-                ratio = sample.health_ratio
-                # NaN means "no requirement" too; NULL compares equal to itself, NaN would not
-                # (None != None is False: only a NaN is replaced).
-                if ratio != ratio:
-                    ratio = None
-                figures = (sample.margin_balance, sample.maintenance, ratio)
-                before = last(account_id, unseen)
-                if before is unseen:
-                    before = previous[account_id] = _last_figures(s, account_id)
-                if figures == before:
-                    continue
-                previous[account_id] = figures
-                append((account_id, sample.at, figures[0], figures[1], ratio))
+            rows = _changed(s, samples, {})
             insert_rows(s.connection(), HealthRow, HEALTH_COLUMNS, rows)
             health_minutes.store(s.connection(), health_minutes.fold(rows))
         return len(rows)
+
+    def record_recompute(
+        self,
+        samples: Sequence[HealthSample],
+        marks: Sequence[tuple[int, float, Sequence[PositionMark]]],
+    ) -> tuple[int, int]:
+        """One recompute's history of several accounts in one transaction and a few
+        statements for them all (history_batch.py): each sample whose figures changed, as
+        record_health, and each (account id, at, its positions' marks) as
+        record_position_marks. Returns how many health and mark rows were stored."""
+        with self._db.write() as s:
+            conn = s.connection()
+            last = last_figures_of(conn, [sample.account_id for sample in samples])
+            rows = _changed(s, samples, last)
+            insert_rows(conn, HealthRow, HEALTH_COLUMNS, rows)
+            health_minutes.store(conn, health_minutes.fold(rows))
+            due = due_marks(conn, marks, MARK_INTERVAL)
+            _check_marks(due)
+            insert_rows(conn, PositionMarkRow, MARK_COLUMNS, due)
+        return len(rows), len(due)
 
     def record_account_health(
         self,
@@ -115,8 +152,7 @@ class HistoryStore:
                 for m in marks
                 if (m.symbol, m.side) not in recent
             ]
-            for row in rows:  # direct inserts: the ORM's checks do not see them
-                check_values(PositionMarkRow, {"symbol": row[2], "side": row[3]})
+            _check_marks(rows)
             insert_rows(s.connection(), PositionMarkRow, MARK_COLUMNS, rows)
         return len(rows)
 

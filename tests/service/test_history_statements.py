@@ -1,0 +1,73 @@
+"""One recompute's history of many accounts costs the statements of one account's, and stores
+what storing each account's on its own would: figures only where they changed, a position's
+mark at most once a minute."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from monitor.service.recompute_job import write_history
+from monitor.store import PositionMark
+from monitor.store.database import Database
+
+NOW = 10_000.0
+BTC = "BTC/USDT:USDT"
+
+
+def _statements(db: Database, action: Any) -> list[str]:
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return sent
+
+
+def _rows(account_id: int, at: float, ratio: float) -> Any:
+    # (account, at, margin balance, maintenance, health ratio, each position's mark)
+    marks = [PositionMark(BTC, "long", 100.0 + at, 50.0)]
+    return (account_id, at, ratio * 10.0, 10.0, ratio, marks)
+
+
+@pytest.fixture
+def accounts(db: Database) -> list[int]:
+    return [db.accounts.add(f"acct-{i}", "manual", wallet_balance=1.0) for i in range(6)]
+
+
+def test_a_recompute_of_six_accounts_costs_the_statements_of_one(db, accounts):
+    write_history(db, [_rows(a, NOW, 2.0) for a in accounts])  # each has a last row, marks
+
+    one = _statements(db, lambda: write_history(db, [_rows(accounts[0], NOW + 61, 3.0)]))
+    six = _statements(db, lambda: write_history(db, [_rows(a, NOW + 61, 3.0) for a in accounts]))
+
+    # Statements per recompute, not per account: each is a round trip on PostgreSQL, on the
+    # store thread the next batch of reads waits for.
+    assert len(six) == len(one), six
+    assert all(len(db.history.health(a, 0.0, NOW + 100).at) == 2 for a in accounts)
+
+
+def test_only_changed_figures_and_due_marks_are_stored(db, accounts):
+    same, changed, fresh, *_ = accounts
+    db.history.record_account_health(same, NOW - 5, 20.0, 10.0, 2.0)
+    db.history.record_account_health(changed, NOW - 5, 20.0, 10.0, 2.0)
+    db.history.record_position_marks(same, NOW - 30, [PositionMark(BTC, "long", 1.0, 0.5)])
+    db.history.record_position_marks(changed, NOW - 60, [PositionMark(BTC, "long", 1.0, 0.5)])
+
+    write_history(db, [_rows(same, NOW, 2.0), _rows(changed, NOW, 2.5), _rows(fresh, NOW, 1.5)])
+
+    # Figures: `same`'s are its last row's (nothing stored); the others' are new.
+    assert db.history.health(same, 0.0, NOW + 1).at.tolist() == [NOW - 5]
+    assert db.history.health(changed, 0.0, NOW + 1).health_ratio.tolist() == [2.0, 2.5]
+    assert db.history.health(fresh, 0.0, NOW + 1).health_ratio.tolist() == [1.5]
+    # Marks: `same`'s last is 30 s old (not due), `changed`'s 60 s (due), `fresh` has none.
+    assert db.history.marks(same, BTC, "long", 0.0, NOW + 1).at.tolist() == [NOW - 30]
+    assert db.history.marks(changed, BTC, "long", 0.0, NOW + 1).at.tolist() == [NOW - 60, NOW]
+    assert db.history.marks(fresh, BTC, "long", 0.0, NOW + 1).mark.tolist() == [100.0 + NOW]
