@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, Text, bindparam, delete, insert, select, update
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from monitor.domain.model import Account
@@ -23,7 +24,7 @@ from monitor.store.errors import StoreError
 from monitor.store.limits import check_values
 from monitor.store.models import AccountRow, MarkRow, PositionRow, SourceStatusRow
 from monitor.store.pools import pool_name, pools_to_json
-from monitor.store.position_rows import row_values, to_position
+from monitor.store.position_rows import row_values, tiers_from_text, to_position
 from monitor.store.records import AccountRecord, StoredPosition
 
 _ACCOUNTS = cast(Table, AccountRow.__table__)
@@ -130,9 +131,17 @@ def read_books(
         return {}
     accounts = session.scalars(select(AccountRow).where(AccountRow.id.in_(ids))).all()
     positions: dict[int, list[StoredPosition]] = {a.id: [] for a in accounts}
-    query = select(PositionRow).where(PositionRow.account_id.in_(ids)).order_by(PositionRow.id)
-    for r in session.scalars(query):
+    # Core rows, each tier table as its stored text, parsed once per distinct table
+    # (tiers_from_text): the ORM's loading and a JSON parse of every position's table were
+    # most of this read, which the refreshed figures wait for.
+    tiers = sql_cast(_POSITIONS.c.maintenance_tiers, Text).label("tiers_text")
+    columns = [c for c in _POSITIONS.c if c.name != "maintenance_tiers"]
+    query = (
+        select(*columns, tiers).where(_POSITIONS.c.account_id.in_(ids)).order_by(_POSITIONS.c.id)
+    )
+    for r in session.connection().execute(query):
+        position = to_position(r, tiers_from_text(r.tiers_text))
         positions[r.account_id].append(
-            StoredPosition(r.id, r.kind, r.enabled, to_position(r), r.pool, r.mark_typed_at)  # type: ignore[arg-type]
+            StoredPosition(r.id, r.kind, r.enabled, position, r.pool, r.mark_typed_at)
         )
     return {a.id: (to_record(a), tuple(positions[a.id])) for a in accounts}

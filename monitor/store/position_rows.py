@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +25,14 @@ def tiers_to_json(tiers: Sequence[Tier]) -> list[list[float]]:
         [t.floor, t.rate, t.amount] + ([] if t.max_leverage is None else [t.max_leverage])
         for t in tiers
     ]
+
+
+@functools.lru_cache(maxsize=4096)
+def tiers_from_text(text: str) -> tuple[Tier, ...]:
+    """A tier table from its stored JSON text, parsed once per distinct text: every position
+    of a symbol holds the same table, and each refresh reads them all back (immutable, so
+    the one parsed tuple is shared)."""
+    return tiers_from_json(json.loads(text))
 
 
 def tiers_from_json(rows: Sequence[Sequence[float]]) -> tuple[Tier, ...]:
@@ -64,7 +74,11 @@ def fill_row(row: PositionRow, p: Position) -> PositionRow:
     return row
 
 
-def to_position(row: PositionRow) -> Position:
+def to_position(row: Any, tiers: tuple[Tier, ...] | None = None) -> Position:
+    """`row`: a PositionRow, or a Core row of the positions table's columns (then `tiers`,
+    its maintenance_tiers parsed, e.g. by tiers_from_text)."""
+    if tiers is None:
+        tiers = tiers_from_json(row.maintenance_tiers)
     return Position(
         symbol=row.symbol,
         side=Side(row.side),
@@ -72,7 +86,7 @@ def to_position(row: PositionRow) -> Position:
         entry_price=row.entry_price,
         mark_price=row.mark_price,
         maintenance=Maintenance(
-            tiers=tiers_from_json(row.maintenance_tiers),
+            tiers=tiers,
             kind=row.maintenance_kind,
             max_leverage=row.max_leverage,
             amounts_given=row.amounts_given,
