@@ -247,12 +247,16 @@ class MonitorService(
         return self._snapshot()
 
     def make_reader(self, record: AccountRecord) -> Any:
+        """The account's reader, its reads counted by the batcher (a batch waits for the reads
+        still under way, and no longer once they are in)."""
         if record.kind == "manual":
             marks = self._marks_factory(
                 str(public_venue(record)), record.settings.get("marks_api_url")
             )
-            return ManualMarksReader(marks, lambda: self._symbols(record.account_id))
-        return self._reader_factory(connection_for(record, self._sim), record.name)
+            reader: Any = ManualMarksReader(marks, lambda: self._symbols(record.account_id))
+        else:
+            reader = self._reader_factory(connection_for(record, self._sim), record.name)
+        return self._batcher.counted(record.account_id, reader)
 
     def _symbols(self, account_id: int) -> list[str]:
         return sorted({s.position.symbol for s in self.db.positions.list(account_id)})
