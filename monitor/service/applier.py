@@ -6,8 +6,8 @@ a savepoint of its own. The service then recomputes the accounts from what is st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from monitor.sources.exchange.errors import Malformed
 from monitor.sources.exchange.reader import FetchResult
@@ -21,6 +21,12 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
+T = TypeVar("T")
+# The reads stored, each with its marks; each failed read's account id and error.
+Stored = list[tuple[AccountRecord, FetchResult, dict[str, float]]]
+Failed = dict[int, BaseException]
+
+
 class FetchApplier:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -30,31 +36,56 @@ class FetchApplier:
 
     def store_reads(
         self, reads: Sequence[tuple[AccountRecord, FetchResult]]
-    ) -> tuple[list[tuple[AccountRecord, FetchResult, dict[str, float]]], dict[int, BaseException]]:
+    ) -> tuple[Stored, Failed]:
         """Several reads in one transaction (one commit), each read all or nothing on its own:
         returns the reads stored, each with its marks, and each failed read's account id and
-        error. Only a failing commit raises (then nothing was stored).
+        error. Only a failure of the batch itself (its lock, its commit) raises (then nothing
+        was stored)."""
+        stored, failed, _ = self.store_and_read(reads, None)
+        return stored, failed
 
-        All the reads are tried at once, in a few statements for them all (one savepoint);
-        only if that fails are they stored one by one, each in a savepoint of its own, so that
-        the read that cannot be stored fails alone and the others stand."""
+    def store_and_read(
+        self,
+        reads: Sequence[tuple[AccountRecord, FetchResult]],
+        read_back: Callable[[Session, list[int]], T] | None,
+    ) -> tuple[Stored, Failed, T | None]:
+        """store_reads, then `read_back(session, the stored accounts' ids)` in the same
+        transaction: what the service recomputes from, as it was committed.
+
+        All the reads are tried at once, in a few statements for them all, in the batch's own
+        transaction (no savepoint, no second transaction to read back: each is round trips on
+        PostgreSQL). Only if a read cannot be stored does that transaction roll back, and the
+        reads are stored again one by one, each in a savepoint of its own: the read that
+        cannot be stored fails alone and the others stand."""
         # What tier tables are stored is known only once the batch commits.
         before_batch = dict(self._tiers_stored)
+        refused = False
         try:
-            with self.db.batch():
+            with self.db.write() as session:
+                session.connection()  # BEGIN, the write lock: failing, it is the batch's failure
                 try:
-                    return self.all_at_once(reads), {}
-                except Exception:  # nothing of the batch was written: the savepoint rolled back
-                    self._tiers_stored = dict(before_batch)
-                return self.one_by_one(reads)
-        except BaseException:
+                    stored = self.all_at_once(session, reads)
+                    ids = [record.account_id for record, _, _ in stored]
+                    books = None if read_back is None else read_back(session, ids)
+                except Exception:
+                    refused = True
+                    raise
+            return stored, {}, books
+        except BaseException as exc:
             self._tiers_stored = before_batch
-            raise
+            if not refused or not isinstance(exc, Exception):
+                raise
+        stored, failed = self.one_by_one(reads)
+        if read_back is None:
+            return stored, failed, None
+        with self.db.read() as session:
+            return stored, failed, read_back(session, [r.account_id for r, _, _ in stored])
 
     def all_at_once(
-        self, reads: Sequence[tuple[AccountRecord, FetchResult]]
-    ) -> list[tuple[AccountRecord, FetchResult, dict[str, float]]]:
-        """Every read in one write (batch_writes.py); raises if any cannot be stored."""
+        self, session: Session, reads: Sequence[tuple[AccountRecord, FetchResult]]
+    ) -> Stored:
+        """Every read in the caller's transaction (batch_writes.py); raises if any cannot be
+        stored."""
         stored = []
         pools: list[PoolsRead] = []
         answered: dict[int, float] = {}
@@ -74,34 +105,39 @@ class FetchApplier:
             for symbol, price in marks.items():
                 latest[symbol] = (price, result.fetched_at)
             stored.append((record, result, marks))
-        with self.db.write() as session:
-            write_many_pools(session, pools)
-            for venue, latest in marks_by_venue.items():
-                write_marks_at(session, venue, latest)
-            for record, result in reads:
-                if record.kind != "manual":
-                    self._new_tiers(session, record.venue or "unknown", result)
-            write_many_success(session, answered)
+        write_many_pools(session, pools)
+        for venue, latest in marks_by_venue.items():
+            write_marks_at(session, venue, latest)
+        for record, result in reads:
+            if record.kind != "manual":
+                self._new_tiers(session, record.venue or "unknown", result)
+        write_many_success(session, answered)
         return stored
 
     def one_by_one(
         self, reads: Sequence[tuple[AccountRecord, FetchResult]]
-    ) -> tuple[list[tuple[AccountRecord, FetchResult, dict[str, float]]], dict[int, BaseException]]:
-        """Each read in a write of its own (in a batch: a savepoint): one that fails, alone."""
-        stored: list[tuple[AccountRecord, FetchResult, dict[str, float]]] = []
-        failed: dict[int, BaseException] = {}
-        for record, result in reads:
-            before_read = dict(self._tiers_stored)
-            try:
-                if record.kind == "manual":
-                    marks = self.manual_marks(record, result)
-                else:
-                    marks = self.venue_read(record, result)
-            except Exception as exc:
-                self._tiers_stored = before_read
-                failed[record.account_id] = exc
-            else:
-                stored.append((record, result, marks))
+    ) -> tuple[Stored, Failed]:
+        """In one transaction, each read in a savepoint of its own: one that fails, alone."""
+        stored: Stored = []
+        failed: Failed = {}
+        before_batch = dict(self._tiers_stored)
+        try:
+            with self.db.batch():
+                for record, result in reads:
+                    before_read = dict(self._tiers_stored)
+                    try:
+                        if record.kind == "manual":
+                            marks = self.manual_marks(record, result)
+                        else:
+                            marks = self.venue_read(record, result)
+                    except Exception as exc:
+                        self._tiers_stored = before_read
+                        failed[record.account_id] = exc
+                    else:
+                        stored.append((record, result, marks))
+        except BaseException:
+            self._tiers_stored = before_batch
+            raise
         return stored, failed
 
     def manual_marks(self, record: AccountRecord, result: FetchResult) -> dict[str, float]:

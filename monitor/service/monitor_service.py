@@ -300,10 +300,8 @@ class MonitorService(
     def _store(self, reads: Sequence[tuple[AccountRecord, FetchResult]]) -> StoredReads:
         """On the store thread: the reads, then each stored account's record and positions
         as they now stand."""
-        stored, failed = self._applier.store_reads(reads)
-        with self.db.read() as session:  # every stored account in two queries
-            books = read_books(session, (record.account_id for record, _, _ in stored))
-        return stored, failed, books
+        stored, failed, books = self._applier.store_and_read(reads, read_books)
+        return stored, failed, books or {}
 
     def _read_now(self, account_id: int) -> None:
         """A change at the venue (user data stream), or a stream that stopped: read the account

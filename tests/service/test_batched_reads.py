@@ -19,6 +19,7 @@ from monitor.sources.exchange.reader import FetchResult
 from monitor.sources.sim.book import DEMO_BOOK
 from monitor.sources.sim.venue import SimVenue
 from monitor.store.database import Database
+from monitor.store.live_reads import read_books
 from monitor.store.records import AccountRecord
 from tests.service.conftest import test_reader
 
@@ -148,11 +149,29 @@ def test_a_batch_costs_the_same_few_statements_however_many_reads_it_holds(db, r
     # Statements per batch, not per read: each is a round trip on PostgreSQL, on the path
     # from the last answer to the published figures.
     assert len(every) == len(one), every
-    # BEGIN's own (PostgreSQL's lock), a savepoint and its release, the accounts' UPDATE, the
-    # positions' DELETE and INSERT, the marks' SELECT and UPDATE, the status SELECT and UPDATE.
+    # BEGIN's own (PostgreSQL's lock), the accounts' UPDATE, the positions' DELETE and INSERT,
+    # the marks' SELECT and UPDATE, the status SELECT and UPDATE (8 on SQLite).
     assert len(every) <= 12, every
     for record, read in zip(records, reads, strict=True):
         assert _rows(db, record)["success"] == read.fetched_at
+
+
+def test_the_stored_accounts_are_read_back_in_the_same_transaction(db, reads):
+    records = _accounts(db, "acct", BOOKS)
+    batch = list(zip(records, reads, strict=True))
+    applier = FetchApplier(db)
+    applier.store_reads(batch)
+
+    stored_only = _statements(db, lambda: applier.store_reads(batch))
+    read_back = _statements(db, lambda: applier.store_and_read(batch, read_books))
+
+    # The read back's two SELECTs, no transaction of its own (its BEGIN, PostgreSQL's
+    # isolation level: round trips the refreshed figures would wait for).
+    assert len(read_back) == len(stored_only) + 2, read_back
+    _, _, books = applier.store_and_read(batch, read_books)
+    assert books is not None
+    for record in records:
+        assert books[record.account_id][1] == db.positions.list(record.account_id)
 
 
 def _refuse_positions_of(db: Database, account_id: int) -> None:
