@@ -30,8 +30,15 @@ Apply = Callable[[Sequence[tuple[int, FetchResult]]], Awaitable[dict[int, BaseEx
 
 
 class FetchBatcher:
-    def __init__(self, apply: Apply, window: float = BATCH_WINDOW) -> None:
+    def __init__(
+        self,
+        apply: Apply,
+        window: float = BATCH_WINDOW,
+        after: Callable[[], None] | None = None,
+    ) -> None:
         self._apply = apply
+        # Called once a batch's readers have heard their outcomes (queued behind their wake-ups).
+        self._after = after
         self._window = window
         self._pending: list[tuple[int, FetchResult, asyncio.Future[None]]] = []
         self._drain: asyncio.Task[None] | None = None
@@ -78,6 +85,8 @@ class FetchBatcher:
                     done.set_result(None)
                 else:
                     done.set_exception(error)
+            if self._after is not None:
+                asyncio.get_running_loop().call_soon(self._after)
 
     async def _gather(self) -> None:
         """Wait up to the window while any read is still under way."""

@@ -8,6 +8,7 @@ writer), ccxt instances never leave it, and front ends get immutable Snapshots t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -117,7 +118,8 @@ class MonitorService(
         self._thread = LoopThread()
         self._publisher = Publisher()
         self._applier = FetchApplier(db)
-        self._batcher = FetchBatcher(self._apply_reads)
+        self._batcher = FetchBatcher(self._apply_reads, after=self._reads_settled)
+        self._settled: asyncio.Event | None = None  # a one-shot refresh's wake-up
         # Venue reads are stored here, off the loop: one thread, one writer of reads at a time.
         self._store_thread = ThreadPoolExecutor(1, thread_name_prefix="monitor-store")
         # Loop-thread state.
@@ -243,8 +245,16 @@ class MonitorService(
         while any(w.fetches <= before.get(aid, 0) for aid, w in self._workers.items()):
             if self.clock() > deadline:
                 break
-            await asyncio.sleep(0.02)
+            # Woken when a batch's readers have counted their fetch; a failed read only by
+            # the time-out.
+            settled = self._settled = asyncio.Event()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(settled.wait(), 0.02)
         return self._snapshot()
+
+    def _reads_settled(self) -> None:
+        if self._settled is not None:
+            self._settled.set()
 
     def make_reader(self, record: AccountRecord) -> Any:
         """The account's reader, its reads counted by the batcher (a batch waits for the reads
