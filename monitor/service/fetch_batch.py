@@ -47,6 +47,10 @@ class FetchBatcher:
         self._reading: set[int] = set()
         self._arrived: asyncio.Event | None = None
 
+    def reading(self) -> bool:
+        """Whether a read is under way or waiting to be stored."""
+        return bool(self._reading or self._pending)
+
     def counted(self, account_id: int, reader: Any) -> Any:
         """`reader`, its fetches counted as reads under way of `account_id`."""
         return CountedReader(self, account_id, reader)

@@ -34,7 +34,7 @@ from monitor.service.pace import PaceTracker
 from monitor.service.prepared import JoinedBooks, PreparedAccount
 from monitor.service.probability_alerts import ProbabilityAlertsMixin
 from monitor.service.publisher import EventListener, Publisher, SnapshotListener
-from monitor.service.recompute_job import RecomputeMixin
+from monitor.service.recompute_job import HistoryRows, RecomputeMixin
 from monitor.service.replay_commands import ReplayCommandsMixin
 from monitor.service.snapshot import AccountSnapshot, Snapshot, SourceState, SourceStatus
 from monitor.service.sources import (
@@ -151,6 +151,8 @@ class MonitorService(
         self._prepared: dict[int, PreparedAccount] = {}  # their pools' books, built once
         self._joins = JoinedBooks()
         self._history_at: dict[int, float] = {}
+        self._held_history: list[HistoryRows] = []  # recompute_job: held while reads run
+        self._held_since: float | None = None
         self._risk: dict[int, AccountRisk] = {}  # the risk job's latest, by account
         # Disagreement is judged on figures fetched together: per account, each pool's verdict
         # at the last REST read, kept while streamed marks move the book (_streamed).
@@ -216,6 +218,7 @@ class MonitorService(
         self._ticker = asyncio.get_running_loop().create_task(self._tick_loop())
 
     async def _shutdown(self) -> None:
+        self._flush_history()  # rows held for reads that will not be stored now
         tasks = [
             *self._tasks.values(),
             *self._streams.tasks(),
@@ -302,6 +305,7 @@ class MonitorService(
             self._streamed.discard(account_id)
             self._status[account_id] = SourceStatus(SourceState.OK, result.fetched_at)
         self._recompute_many([record.account_id for record, _, _ in stored], from_store=False)
+        self._history_due()  # the rows held while this batch's reads were under way
         for record, _, _ in stored:
             if record.kind != "manual" and record.account_id in self._records:
                 self._stored_now(record.account_id)
@@ -353,6 +357,7 @@ class MonitorService(
                     self._snapshots[account_id] = replace(snap, status=status)
                     changed = True
             self._emit_alerts(self._alerts.step(self._snapshots.values(), now))
+            self._history_due()
             if changed:
                 self._publish()
             if now >= self._next_thin and not self.viewer:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
     from monitor.service.alerting import AlertRunner, StoredAlert
+    from monitor.service.fetch_batch import FetchBatcher
     from monitor.service.local_whatifs import LocalWhatIfs
     from monitor.service.loop_thread import LoopThread
     from monitor.service.mark_origins import MarkOrigins
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
     from monitor.store.database import Database
 
 log = logging.getLogger(__name__)
+
+# How long a recompute's history rows may wait for the reads still under way (a cycle's
+# answers come within a few tens of milliseconds; polls of many accounts may never all rest).
+HISTORY_HOLD = 0.5
 
 
 class RecomputeMixin:
@@ -60,6 +65,9 @@ class RecomputeMixin:
         def _emit_alerts(self, events: list[StoredAlert]) -> None: ...
 
         _store_thread: ThreadPoolExecutor
+        _batcher: FetchBatcher
+        _held_history: list[HistoryRows]  # written once the reads under way are in
+        _held_since: float | None  # when the oldest held row was held
 
     def set_risk(self, risk: AccountRisk) -> None:
         """An account's probability and funding figures, from the risk job's thread: kept and
@@ -131,7 +139,31 @@ class RecomputeMixin:
     def _store_history(self, history: list[HistoryRows]) -> None:
         """A recompute's history rows, written on the store thread: off the loop, which
         meanwhile reads and stores the answers still coming in (a SQLite commit, PostgreSQL's
-        round trips). In order with the reads' writes: one thread writes both."""
+        round trips). In order with the reads' writes: one thread writes both.
+
+        While other reads of the cycle are still under way, the rows are held (at most
+        HISTORY_HOLD seconds) and written with the next ones once they are in: written now,
+        they would sit on the store thread ahead of those reads' batch."""
+        if self._held_since is None:
+            self._held_since = self.clock()
+        self._held_history.extend(history)
+        self._history_due()
+
+    def _history_due(self) -> None:
+        """Write the held history rows unless reads are under way and they were held less
+        than HISTORY_HOLD (after each batch, on every tick)."""
+        held = self._held_since
+        if held is None:
+            return
+        if self._batcher.reading() and self.clock() - held < HISTORY_HOLD:
+            return
+        self._flush_history()
+
+    def _flush_history(self) -> None:
+        """Write the held history rows (on the store thread), if any."""
+        history, self._held_history, self._held_since = self._held_history, [], None
+        if not history:
+            return
         try:
             written = self._store_thread.submit(write_history, self.db, history)
         except RuntimeError:  # the service is stopping: its store thread takes no more

@@ -9,6 +9,7 @@ figures, one of every account's recent marks.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -72,9 +73,13 @@ def due_marks(
     )
     latest = {(a, symbol, side): at for a, symbol, side, at in connection.execute(query)}
     rows = []
-    for account_id, at, positions in marks:
-        for m in positions:
-            stored = latest.get((account_id, m.symbol, m.side))
-            if stored is None or stored <= at - interval:
-                rows.append((account_id, at, m.symbol, m.side, m.mark, m.liquidation_price))
+    for account_id, at, positions in marks:  # one account's entries in time order
+        due = [
+            m
+            for m in positions
+            if latest.get((account_id, m.symbol, m.side), -math.inf) <= at - interval
+        ]
+        for m in due:
+            rows.append((account_id, at, m.symbol, m.side, m.mark, m.liquidation_price))
+            latest[(account_id, m.symbol, m.side)] = at  # a later entry's minute counts from it
     return rows

@@ -71,3 +71,35 @@ def test_only_changed_figures_and_due_marks_are_stored(db, accounts):
     assert db.history.marks(same, BTC, "long", 0.0, NOW + 1).at.tolist() == [NOW - 30]
     assert db.history.marks(changed, BTC, "long", 0.0, NOW + 1).at.tolist() == [NOW - 60, NOW]
     assert db.history.marks(fresh, BTC, "long", 0.0, NOW + 1).mark.tolist() == [100.0 + NOW]
+
+
+def test_two_recomputes_of_one_account_in_one_write_keep_a_mark_a_minute(db, accounts):
+    account = accounts[0]
+    # Held rows of one account, written together: its marks at most once a minute still.
+    write_history(
+        db, [_rows(account, NOW, 2.0), _rows(account, NOW + 30, 2.1), _rows(account, NOW + 60, 2.2)]
+    )
+
+    assert db.history.marks(account, BTC, "long", 0.0, NOW + 100).at.tolist() == [NOW, NOW + 60]
+    assert db.history.health(account, 0.0, NOW + 100).at.tolist() == [NOW, NOW + 30, NOW + 60]
+
+
+def test_a_refresh_cycles_history_is_written_for_every_account(db, venue, make_service):
+    """The rows a recompute holds while other reads of the cycle are under way are written
+    once those are in: none is lost."""
+    from monitor.sources.sim.book import DEMO_BOOK
+
+    from .conftest import wait_for
+
+    keys = {}
+    for i in range(6):
+        credentials = venue.add_book(DEMO_BOOK.scaled(f"book-{i}", 1 + i / 10))
+        db.accounts.add(f"acct-{i}", "simulated", venue="binanceusdm", settings={"interval": 3600})
+        keys[f"acct-{i}"] = (credentials.api_key, credentials.secret)
+    service, _ = make_service(keys)
+    service.start()
+    wait_for(lambda: sum(a.known for a in service.latest().accounts) == 6, timeout=30)
+
+    ids = [record.account_id for record in db.accounts.list()]
+    wait_for(lambda: all(len(db.history.health(a, 0.0, 1e12).at) >= 1 for a in ids))
+    wait_for(lambda: all(len(db.history.marks(a, BTC, "long", 0.0, 1e12).at) >= 1 for a in ids))
