@@ -51,6 +51,13 @@ def _non_finite(value: Any) -> float | None:
     if isinstance(value, Mapping):
         value = list(value.values())
     if isinstance(value, list | tuple):
+        # Every value stored is checked (a refresh: each position's tier table): a list of
+        # plain numbers, all finite, is known in one pass in C; else item by item.
+        try:
+            if all(map(math.isfinite, value)):
+                return None
+        except (TypeError, OverflowError):  # not all numbers (or an int no float holds)
+            pass
         for item in value:
             found = _non_finite(item)
             if found is not None:

@@ -14,6 +14,8 @@ from sqlalchemy import text
 
 from monitor.domain.model import Account, Maintenance, Position, Side
 from monitor.store import PositionMark, StoreError, open_database
+from monitor.store.limits import check_values
+from monitor.store.models import PositionRow
 
 
 def _position(symbol: str) -> Position:
@@ -70,3 +72,22 @@ def test_an_over_long_value_already_in_a_sqlite_file_does_not_block_other_update
         assert db.accounts.get(account).wallet_balance == 5.0
         with pytest.raises(StoreError, match=r"accounts\.collateral: at most 32"):
             db.accounts.update(account, collateral="c" * 33)
+
+
+@pytest.mark.parametrize(
+    ("tiers", "bad"),
+    [
+        ([[0.0, 0.004, 0.0], [50_000.0, math.nan, 50.0]], "nan"),  # deep in a row
+        ([[0.0, 0.004, 0.0, -math.inf]], "-inf"),  # the last figure of the only row
+        ([[0.0, 0.004, 0.0], {"rate": math.inf}], "inf"),  # a mapping among the rows
+    ],
+)
+def test_a_non_finite_figure_anywhere_in_a_tier_table_is_refused(tiers, bad):
+    row = {"maintenance_tiers": tiers}
+    with pytest.raises(StoreError, match=rf"positions\.maintenance_tiers: {bad} is not a finite"):
+        check_values(PositionRow, row)
+
+
+def test_finite_tables_of_any_shape_pass():
+    for tiers in ([[0.0, 0.004, 0.0, 125.0]], [[0, 1, 10**400]], [[0.0, None, "x", True]], []):
+        check_values(PositionRow, {"maintenance_tiers": tiers})
