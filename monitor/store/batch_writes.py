@@ -5,10 +5,10 @@ Reads that finish together were stored one after another, ~7 statements each (li
 path from the last answer to the published figures. Here the batch is: one executemany UPDATE
 of the account rows, one DELETE and one multi-row INSERT of all their live positions, each
 venue's marks once (the last read's price of each symbol, as storing them in turn leaves
-it), and the status rows (one SELECT, one executemany UPDATE, one INSERT of the new ones).
+it), and the status rows (one executemany UPDATE; a SELECT and an INSERT only for new ones).
 Values are checked as one read's are (limits.check_values): a bad one is the same StoreError
-naming its column. The caller runs this in one savepoint and, if it fails, stores the reads
-one by one, so that the read that cannot be stored fails alone.
+naming its column. The caller runs this in the batch's transaction and, if it fails, rolls
+that back and stores the reads one by one, so that the read that cannot be stored fails alone.
 """
 
 from __future__ import annotations
@@ -121,10 +121,12 @@ def write_many_success(session: Session, answered: Mapping[int, float]) -> None:
         return
     conn = session.connection()
     ids = list(answered)
+    # Each account has its row after its first read: one UPDATE, whose count says so.
+    done = conn.execute(_STATUS_UPDATE, [{"b_id": a, "b_at": at} for a, at in answered.items()])
+    if conn.dialect.supports_sane_multi_rowcount and done.rowcount == len(ids):
+        return
     query = select(_STATUS.c.account_id).where(_STATUS.c.account_id.in_(ids))
     known = set(conn.execute(query).scalars())
-    if known:
-        conn.execute(_STATUS_UPDATE, [{"b_id": a, "b_at": answered[a]} for a in ids if a in known])
     new = [{"account_id": a, "last_success": answered[a]} for a in ids if a not in known]
     if new:
         conn.execute(insert(_STATUS), new)

@@ -86,23 +86,24 @@ def write_marks(
 
 
 def write_marks_at(session: Session, venue: str, latest: Mapping[str, tuple[float, float]]) -> None:
-    """Store `venue`'s marks, symbol -> (price, fetched at): one SELECT, one UPDATE and one
-    INSERT for all the symbols."""
+    """Store `venue`'s marks, symbol -> (price, fetched at): one UPDATE for all the symbols,
+    and for symbols new to the store a SELECT and one INSERT."""
     if not latest:
         return
     for symbol in latest:
         check_values(MarkRow, {"venue": venue, "symbol": symbol})
     conn = session.connection()
+    # Every symbol's row is there after a venue's first read: one UPDATE, whose count says
+    # so; only when it falls short, a SELECT finds the symbols to insert.
+    updates = [
+        {"b_venue": venue, "b_symbol": s, "b_price": price, "b_at": at}
+        for s, (price, at) in latest.items()
+    ]
+    done = conn.execute(_MARK_UPDATE, updates)
+    if conn.dialect.supports_sane_multi_rowcount and done.rowcount == len(latest):
+        return
     query = select(_MARKS.c.symbol).where(_MARKS.c.venue == venue, _MARKS.c.symbol.in_(latest))
     stored = set(conn.execute(query).scalars())
-    if stored:
-        conn.execute(
-            _MARK_UPDATE,
-            [
-                {"b_venue": venue, "b_symbol": s, "b_price": latest[s][0], "b_at": latest[s][1]}
-                for s in stored
-            ],
-        )
     new = [
         {"venue": venue, "symbol": s, "price": p, "fetched_at": at}
         for s, (p, at) in latest.items()
