@@ -5,6 +5,7 @@ Runs on the service's loop thread; the service provides what is declared here.""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -144,8 +145,8 @@ class RecomputeMixin:
         While other reads of the cycle are still under way, the rows are held (at most
         HISTORY_HOLD seconds) and written with the next ones once they are in: written now,
         they would sit on the store thread ahead of those reads' batch."""
-        if self._held_since is None:
-            self._held_since = self.clock()
+        if self._held_since is None:  # real seconds: the service's clock may be a replay's
+            self._held_since = time.monotonic()
         self._held_history.extend(history)
         self._history_due()
 
@@ -155,7 +156,7 @@ class RecomputeMixin:
         held = self._held_since
         if held is None:
             return
-        if self._batcher.reading() and self.clock() - held < HISTORY_HOLD:
+        if self._batcher.reading() and time.monotonic() - held < HISTORY_HOLD:
             return
         self._flush_history()
 
