@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from monitor.service.api import Credentials, ExchangeSettings
 from monitor.service.applier import FetchApplier
@@ -22,6 +22,7 @@ from monitor.store.database import Database
 from monitor.store.live_reads import read_books
 from monitor.store.records import AccountRecord
 from tests.service.conftest import test_reader
+from tests.sql_statements import statements
 
 BOOKS = 3
 
@@ -122,29 +123,13 @@ def test_a_read_that_cannot_be_stored_fails_alone_and_keeps_its_last_rows(db, re
     assert "acct-1" in str(failed[broken.account_id])  # names the account
 
 
-def _statements(db: Database, action: Any) -> list[str]:
-    """The SQL statements `action` sends (an executemany counts once: one call, and with
-    psycopg's pipeline one round trip for all its rows)."""
-    sent: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return sent
-
-
 def test_a_batch_costs_the_same_few_statements_however_many_reads_it_holds(db, reads):
     records = _accounts(db, "acct", BOOKS)
     applier = FetchApplier(db)
     applier.store_reads(list(zip(records, reads, strict=True)))  # marks, tiers, status rows made
 
-    one = _statements(db, lambda: applier.store_reads([(records[0], reads[0])]))
-    every = _statements(db, lambda: applier.store_reads(list(zip(records, reads, strict=True))))
+    one = statements(db, lambda: applier.store_reads([(records[0], reads[0])]))
+    every = statements(db, lambda: applier.store_reads(list(zip(records, reads, strict=True))))
 
     # Statements per batch, not per read: each is a round trip on PostgreSQL, on the path
     # from the last answer to the published figures.
@@ -162,8 +147,8 @@ def test_the_stored_accounts_are_read_back_in_the_same_transaction(db, reads):
     applier = FetchApplier(db)
     applier.store_reads(batch)
 
-    stored_only = _statements(db, lambda: applier.store_reads(batch))
-    read_back = _statements(db, lambda: applier.store_and_read(batch, read_books))
+    stored_only = statements(db, lambda: applier.store_reads(batch))
+    read_back = statements(db, lambda: applier.store_and_read(batch, read_books))
 
     # The read back's two SELECTs, no transaction of its own (its BEGIN, PostgreSQL's
     # isolation level: round trips the refreshed figures would wait for).

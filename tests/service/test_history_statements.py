@@ -7,28 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from monitor.service.recompute_job import write_history
 from monitor.store import PositionMark
 from monitor.store.database import Database
+from tests.sql_statements import statements
 
 NOW = 10_000.0
 BTC = "BTC/USDT:USDT"
-
-
-def _statements(db: Database, action: Any) -> list[str]:
-    sent: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return sent
 
 
 def _rows(account_id: int, at: float, ratio: float) -> Any:
@@ -45,8 +31,8 @@ def accounts(db: Database) -> list[int]:
 def test_a_recompute_of_six_accounts_costs_the_statements_of_one(db, accounts):
     write_history(db, [_rows(a, NOW, 2.0) for a in accounts])  # each has a last row, marks
 
-    one = _statements(db, lambda: write_history(db, [_rows(accounts[0], NOW + 61, 3.0)]))
-    six = _statements(db, lambda: write_history(db, [_rows(a, NOW + 61, 3.0) for a in accounts]))
+    one = statements(db, lambda: write_history(db, [_rows(accounts[0], NOW + 61, 3.0)]))
+    six = statements(db, lambda: write_history(db, [_rows(a, NOW + 61, 3.0) for a in accounts]))
 
     # Statements per recompute, not per account: each is a round trip on PostgreSQL, on the
     # store thread the next batch of reads waits for.

@@ -150,7 +150,7 @@ def test_labels_measure_as_qpainter_measures(qtbot: Any) -> None:
         painter.end()
 
 
-def _history(qtbot: Any) -> HealthHistoryChart:
+def shown_history_chart(qtbot: Any) -> HealthHistoryChart:
     chart = HealthHistoryChart()
     qtbot.addWidget(chart)
     chart.setBackground("#15191e")
@@ -163,7 +163,7 @@ def _history(qtbot: Any) -> HealthHistoryChart:
 def test_the_time_axis_moves_on_by_whole_ticks_keeping_the_newest_point_in_view(
     qtbot: Any,
 ) -> None:
-    chart = _history(qtbot)
+    chart = shown_history_chart(qtbot)
     view = chart.getPlotItem().getViewBox()
     ranges = []
     for n in range(2, 90):  # a point every two seconds, three minutes of them
@@ -184,7 +184,7 @@ def test_the_time_axis_moves_on_by_whole_ticks_keeping_the_newest_point_in_view(
 
 
 def test_threshold_lines_sit_where_pyqtgraphs_lines_and_labels_sat(qtbot: Any) -> None:
-    chart = _history(qtbot)
+    chart = shown_history_chart(qtbot)
     t = NOW + 2.0 * np.arange(60)
     chart.show_series(t, 1.6 + 0.3 * np.sin(np.arange(60) / 7), Thresholds())
     plot = chart.getPlotItem()

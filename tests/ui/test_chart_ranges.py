@@ -11,7 +11,7 @@ import numpy as np
 from PySide6.QtWidgets import QApplication
 
 from monitor.domain import Thresholds
-from monitor.ui.charts import HealthHistoryChart
+from tests.ui.test_chart_drawing import shown_history_chart
 
 NOW = 1_800_000_000.0
 EVERY = 2.0  # seconds between points, as a refresh every two seconds adds them
@@ -20,12 +20,7 @@ EVERY = 2.0  # seconds between points, as a refresh every two seconds adds them
 def test_the_time_axis_moves_on_a_couple_of_times_a_minute_with_the_newest_point_in_view(
     qtbot: Any,
 ) -> None:
-    chart = HealthHistoryChart()
-    qtbot.addWidget(chart)
-    chart.setBackground("#15191e")
-    chart.resize(900, 400)
-    with qtbot.waitExposed(chart):
-        chart.show()
+    chart = shown_history_chart(qtbot)
     view = chart.getPlotItem().getViewBox()
     ranges = []
     count = 90  # three minutes of points
