@@ -33,6 +33,7 @@ import numpy as np
 import pytest
 
 from monitor.service.api import Credentials, ExchangeSettings
+from monitor.service.heap import settle_heap
 from monitor.service.monitor_service import MonitorService
 from monitor.service.sources import Connection
 from monitor.sources.sim.book import DEMO_BOOK
@@ -106,6 +107,7 @@ def _service(db: Database, venue: RemoteVenue, count: int) -> MonitorService:
     )
     service.start()
     wait_for(lambda: sum(a.known for a in service.latest().accounts) == count, timeout=300)
+    settle_heap()  # as `watch` and the window do once their service is built (heap.py)
     return service
 
 
