@@ -10,7 +10,9 @@ every request until the next, as a real venue computes them on its mark-price up
 simulator otherwise works out every position's liquidation price (a root search over the
 book) for each request, /account and /positionRisk alike, and at a desk's scale that, not
 the service, took the cores (measured in the desk benchmark: 30-60 ms of venue CPU per
-request for a book of 25 positions).
+request for a book of 25 positions). With `keep_alive`, it answers HTTP/1.1 and keeps its
+connections, as a real venue does; otherwise each request opens a TCP connection of its own
+(the simulator's default, so that nothing outlives a test), which costs both sides CPU.
 """
 
 from __future__ import annotations
@@ -88,9 +90,13 @@ def _serve(
     markets: Sequence[SimMarket],
     tick: float | None = None,
     figures_per_tick: bool = False,
+    keep_alive: bool = False,
 ) -> None:
+    from monitor.sources.sim.server import keep_connections_alive
     from monitor.sources.sim.venue import SimVenue
 
+    if keep_alive:
+        keep_connections_alive()
     venue = SimVenue(seed=5, markets=markets, demo_book=None)
     if figures_per_tick:
         _figures_once_per_tick(venue)
@@ -117,11 +123,14 @@ class RemoteVenue:
         markets: Sequence[SimMarket] = MARKETS,
         tick: float | None = None,
         figures_per_tick: bool = False,
+        keep_alive: bool = False,
     ) -> None:
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
         self._process = context.Process(
-            target=_serve, args=(child, books, markets, tick, figures_per_tick), daemon=True
+            target=_serve,
+            args=(child, books, markets, tick, figures_per_tick, keep_alive),
+            daemon=True,
         )
         self._process.start()
         if not self._conn.poll(120):

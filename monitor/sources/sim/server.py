@@ -40,6 +40,14 @@ class VenueHTTPServer(ThreadingHTTPServer):
         super().__init__((HOST, port), _Handler)
 
 
+def keep_connections_alive() -> None:
+    """Answer HTTP/1.1 with keep-alive from now on, as a real venue does (ccxt's aiohttp keeps
+    its connections): for a venue in a process of its own (tests/bench/remote_venue.py), whose
+    connections may outlive stop() since the process ends with it. Every other venue answers
+    one request per connection, so nothing lingers after a test stops it."""
+    _Handler.protocol_version = "HTTP/1.1"
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: VenueHTTPServer
     protocol_version = "HTTP/1.0"  # one request per connection: nothing lingers after stop
