@@ -58,8 +58,9 @@ class PoolsRead:
 
 
 def write_many_pools(session: Session, reads: Sequence[PoolsRead]) -> None:
-    """Replace each account's live positions and pools, as live_reads.write_pools does for
-    one; StoreError if a value cannot be stored or an account is gone (nothing written)."""
+    """Replace each account's live positions and pools (wallets, collateral, the venue's
+    figures; the first pool's wallet and ratio also stand on the account row); StoreError if a
+    value cannot be stored or an account is gone (nothing written)."""
     if not reads:
         return
     accounts = []

@@ -14,17 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import cast
 
-from sqlalchemy import Table, Text, bindparam, delete, insert, select, update
+from sqlalchemy import Table, Text, bindparam, insert, select, update
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from monitor.domain.model import Account
 from monitor.store.accounts import account_row, to_record
-from monitor.store.errors import StoreError
+from monitor.store.batch_writes import PoolsRead, write_many_pools
 from monitor.store.limits import check_values
 from monitor.store.models import AccountRow, MarkRow, PositionRow, SourceStatusRow
-from monitor.store.pools import pool_name, pools_to_json
-from monitor.store.position_rows import row_values, tiers_from_text, to_position
+from monitor.store.position_rows import tiers_from_text, to_position
 from monitor.store.records import AccountRecord, StoredPosition
 
 _ACCOUNTS = cast(Table, AccountRow.__table__)
@@ -43,39 +42,9 @@ def write_pools(
     session: Session, account_id: int, pools: Sequence[Account], fetched_at: float
 ) -> None:
     """Replace the account's live positions and pools (wallets, collateral, the venue's
-    figures); the first pool's wallet and ratio also stand on the account row."""
-    if not pools:
-        raise StoreError(f"account #{account_id}: a refresh without any margin pool")
-    conn = session.connection()
-    account = {
-        "wallet_balance": pools[0].wallet_balance,
-        "exchange_health_ratio": pools[0].exchange_health_ratio,
-        "positions_fetched_at": fetched_at,
-        "pools": pools_to_json(pools),
-    }
-    check_values(AccountRow, account)
-    rows = [
-        {
-            **row_values(p),
-            "account_id": account_id,
-            "kind": "live",
-            "enabled": True,
-            "pool": pool_name(pool),
-            "mark_typed_at": None,
-        }
-        for pool in pools
-        for p in pool.positions
-    ]
-    for row in rows:
-        check_values(PositionRow, row)
-    done = conn.execute(update(_ACCOUNTS).where(_ACCOUNTS.c.id == account_id).values(account))
-    if done.rowcount != 1:
-        raise StoreError(f"account #{account_id}: no such account")
-    conn.execute(
-        delete(_POSITIONS).where(_POSITIONS.c.account_id == account_id, _POSITIONS.c.kind == "live")
-    )
-    if rows:
-        conn.execute(insert(_POSITIONS), rows)
+    figures); the first pool's wallet and ratio also stand on the account row. One read of a
+    batch's (batch_writes.py), in the same statements."""
+    write_many_pools(session, [PoolsRead(account_id, pools, fetched_at)])
 
 
 def write_marks(
