@@ -74,8 +74,10 @@ def evaluate_arrays(book: Book, marks: FloatArray | None = None) -> Evaluation:
     excess_others = np.where(cross, others, book.isolated_margin)
     liq_z = liquidation_z(book, z, excess_others, own_mm)
     liq_price = book.from_z(liq_z)
-    with np.errstate(invalid="ignore"):
-        distance = book.side * (marks - liq_price) / marks
+    # A mark of 0 (a venue's glitch) has no distance: NaN, not the ±inf of a division by it,
+    # which reads as far from liquidation; its pool is made unknown after (unknowns.py).
+    with np.errstate(invalid="ignore", divide="ignore"):
+        distance = np.where(marks > 0, book.side * (marks - liq_price) / marks, np.nan)
     if book.groups:
         mm_entry = book.mm_entry
         for group in book.groups:
@@ -85,8 +87,9 @@ def evaluate_arrays(book: Book, marks: FloatArray | None = None) -> Evaluation:
             # A hedge leg may liquidate on the side of its own profit: the size of the move,
             # negative (as for a single position) when the pool is already past it.
             past = not account_health[group.account] > 1.0
-            with np.errstate(invalid="ignore"):
-                size = np.abs(marks[rows] - liq_price[rows]) / marks[rows]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                leg = marks[rows]
+                size = np.where(leg > 0, np.abs(leg - liq_price[rows]) / leg, np.nan)
             distance[rows] = -size if past else size
 
     position_health = np.where(

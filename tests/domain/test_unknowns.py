@@ -8,13 +8,14 @@ liquidation price.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import replace
 
 import numpy as np
 
 from monitor.domain import evaluate_accounts
 from monitor.domain.book import Book
-from monitor.domain.engine import evaluate
+from monitor.domain.engine import evaluate, evaluate_arrays
 from monitor.domain.model import Account, Maintenance, MarginMode, Position, Side
 from monitor.domain.report import Level
 
@@ -116,3 +117,19 @@ def test_a_streamed_mark_of_zero_is_unknown_like_a_read_one() -> None:
     (report,) = evaluate(book, marks)
     assert_unknown_pool(report, "BTC/USDT:USDT long: no usable mark")
     assert report.positions[0].mark_price == 0.0  # the mark as given, not a stand-in
+
+
+def test_the_arrays_of_a_zero_mark_hold_no_distance_and_raise_no_warning() -> None:
+    """The arrays every risk figure starts from (funding, odds, replay): a mark of 0 has no
+    distance to liquidation — not ±inf, which reads as far from it — and numpy is not left to
+    warn about a division by it (a warning turned into an error stopped `check`)."""
+    book = Book.build([pool(BTC, ETH, SOL_ISOLATED)])
+    for row in range(3):
+        marks = np.array([60_000.0, 3_000.0, 150.0])
+        marks[row] = 0.0
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ev = evaluate_arrays(book, marks)
+        assert math.isnan(ev.distance[row])
+        if row != 2:  # the isolated short, judged alone, keeps its distance
+            assert np.isfinite(ev.distance[2])
