@@ -55,7 +55,11 @@ class FetchBatcher:
         """`reader`, its fetches counted as reads under way of `account_id`."""
         return CountedReader(self, account_id, reader)
 
-    def _read_ended(self, account_id: int) -> None:
+    def read_started(self, account_id: int) -> None:
+        self._reading.add(account_id)
+
+    def read_ended(self, account_id: int) -> None:
+        """A read is no longer under way: submitted, or nothing to submit (it failed)."""
         self._reading.discard(account_id)
         if self._arrived is not None:
             self._arrived.set()
@@ -65,7 +69,7 @@ class FetchBatcher:
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
         self._pending.append((account_id, result, done))
-        self._read_ended(account_id)
+        self.read_ended(account_id)
         if self._drain is None or self._drain.done():
             self._drain = loop.create_task(self._apply_soon())
         await done
@@ -115,11 +119,11 @@ class CountedReader:
         self._reader = reader
 
     async def fetch(self, *args: Any, **kwargs: Any) -> Any:
-        self._batcher._reading.add(self._account_id)
+        self._batcher.read_started(self._account_id)
         try:
             return await self._reader.fetch(*args, **kwargs)
         except BaseException:  # nothing to submit (a failure, a cancelled or timed-out read)
-            self._batcher._read_ended(self._account_id)
+            self._batcher.read_ended(self._account_id)
             raise
 
     def __getattr__(self, name: str) -> Any:

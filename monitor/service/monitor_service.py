@@ -1,14 +1,21 @@
 """The monitoring service: poll -> recompute -> persist -> alert, on its own thread.
 
-All state below lives on the service's loop thread: the store is written only from there (one
-writer), ccxt instances never leave it, and front ends get immutable Snapshots through
-`subscribe`. Public methods are thread-safe and return at once (Futures for commands).
+All state below lives on the service's loop thread: ccxt instances never leave it, the store
+is written from it or from its one store thread (venue reads, history), and front ends get
+immutable Snapshots through `subscribe`. Public methods are thread-safe and return at once
+(Futures for commands).
+
+Here: the life cycle, the state, the tick (staleness, alerts, history's thinning) and the
+publisher. Its jobs, each a module: the accounts it runs (account_registry.py), their workers
+and streams (account_worker.py, streams.py), the read path — a venue read batched, stored in
+one transaction and recomputed (read_path.py, fetch_batch.py, applier.py) —, the recompute and
+its history (recompute_job.py), the alert runner (alerting.py), the commands (commands.py and
+the *_commands.py mixins).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -29,28 +36,25 @@ from monitor.service.demo_commands import DemoCommandsMixin
 from monitor.service.fetch_batch import FetchBatcher
 from monitor.service.local_whatifs import LocalWhatIfs
 from monitor.service.mark_commands import MarkCommandsMixin
-from monitor.service.mark_origins import MarkOrigins, public_venue
+from monitor.service.mark_origins import MarkOrigins
 from monitor.service.pace import PaceTracker
 from monitor.service.prepared import JoinedBooks, PreparedAccount
 from monitor.service.probability_alerts import ProbabilityAlertsMixin
 from monitor.service.publisher import EventListener, Publisher, SnapshotListener
+from monitor.service.read_path import ReadPathMixin
 from monitor.service.recompute_job import HistoryRows, RecomputeMixin
 from monitor.service.replay_commands import ReplayCommandsMixin
 from monitor.service.snapshot import AccountSnapshot, Snapshot, SourceState, SourceStatus
 from monitor.service.sources import (
-    ManualMarksReader,
     MarksFactory,
     ReaderFactory,
     SimResolver,
-    connection_for,
     default_marks,
     default_reader,
 )
 from monitor.service.stored_failure import stored_text
 from monitor.service.streams import AccountStreams
-from monitor.sources.exchange.reader import FetchResult
 from monitor.store.database import Database
-from monitor.store.live_reads import read_books
 from monitor.store.records import AccountRecord, StoredPosition
 
 if TYPE_CHECKING:  # the risk job is started by the session, when asked for
@@ -63,17 +67,11 @@ log = logging.getLogger(__name__)
 # REST reconciles (the venue's own figures, anything an event did not announce) every 10 s,
 # every 2 s again once either stops.
 STREAMING_INTERVAL = 10.0
-# What the store thread hands back: the reads stored (with their marks), the failed ones, and
-# each stored account's record and positions as they now stand.
-StoredReads = tuple[
-    list[tuple[AccountRecord, FetchResult, dict[str, float]]],
-    dict[int, BaseException],
-    dict[int, tuple[AccountRecord, tuple[StoredPosition, ...]]],
-]
 THIN_EVERY = 24 * 3600.0
 
 
 class MonitorService(
+    ReadPathMixin,
     AccountRegistryMixin,
     CommandsMixin,
     MarkCommandsMixin,
@@ -232,97 +230,6 @@ class MonitorService(
         _, pending = await asyncio.wait(tasks, timeout=10)
         for task in pending:
             log.warning("service task did not stop in time: %s", task.get_name())
-
-    def _refresh(self, account_id: int | None) -> None:
-        for aid, worker in self._workers.items():
-            if account_id is None or aid == account_id:
-                worker.wake()
-        for aid, record in self._records.items():
-            if record.kind == "manual" and account_id in (None, aid):
-                self._recompute(aid)
-
-    async def _refresh_once(self, timeout: float) -> Snapshot:
-        before = {aid: w.fetches for aid, w in self._workers.items()}
-        self._refresh(None)
-        deadline = self.clock() + timeout
-        while any(w.fetches <= before.get(aid, 0) for aid, w in self._workers.items()):
-            if self.clock() > deadline:
-                break
-            # Woken when a batch's readers have counted their fetch; a failed read only by
-            # the time-out.
-            settled = self._settled = asyncio.Event()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(settled.wait(), 0.02)
-        return self._snapshot()
-
-    def _reads_settled(self) -> None:
-        if self._settled is not None:
-            self._settled.set()
-
-    def make_reader(self, record: AccountRecord) -> Any:
-        """The account's reader, its reads counted by the batcher (a batch waits for the reads
-        still under way, and no longer once they are in)."""
-        if record.kind == "manual":
-            marks = self._marks_factory(
-                str(public_venue(record)), record.settings.get("marks_api_url")
-            )
-            reader: Any = ManualMarksReader(marks, lambda: self._symbols(record.account_id))
-        else:
-            reader = self._reader_factory(connection_for(record, self._sim), record.name)
-        return self._batcher.counted(record.account_id, reader)
-
-    def _symbols(self, account_id: int) -> list[str]:
-        return sorted({s.position.symbol for s in self.db.positions.list(account_id)})
-
-    async def on_fetched(self, account_id: int, result: FetchResult) -> None:
-        """Store a read with the others finishing now (fetch_batch.py); raises its error."""
-        await self._batcher.submit(account_id, result)
-
-    async def _apply_reads(
-        self, reads: Sequence[tuple[int, FetchResult]]
-    ) -> dict[int, BaseException]:
-        """Store reads in one transaction, each read all or nothing (a savepoint), on the
-        store thread — the loop meanwhile reads the answers still coming in; then recompute
-        the accounts stored, together, from what the store now holds."""
-        # An account removed while its read was under way is dropped.
-        records = [(self._records.get(aid), result) for aid, result in reads]
-        kept = [(record, result) for record, result in records if record is not None]
-        loop = asyncio.get_running_loop()
-        stored, failed, books = await loop.run_in_executor(self._store_thread, self._store, kept)
-        for record, result, marks in stored:
-            account_id = record.account_id
-            if account_id not in self._records or account_id not in books:
-                continue  # removed while it was being stored
-            self._marks[account_id] = marks
-            self._stored[account_id] = books[account_id][1]
-            if record.kind == "manual":
-                self._origins.read(account_id, marks, "public", result.fetched_at)
-                self._status[account_id] = SourceStatus(SourceState.MANUAL, result.fetched_at)
-                continue
-            self._origins.read(account_id, marks, "rest", result.fetched_at)
-            self._streams.live.hold(account_id, sorted(result.symbols))
-            self._records[account_id] = books[account_id][0]
-            self._streamed.discard(account_id)
-            self._status[account_id] = SourceStatus(SourceState.OK, result.fetched_at)
-        self._recompute_many([record.account_id for record, _, _ in stored], from_store=False)
-        self._history_due()  # the rows held while this batch's reads were under way
-        for record, _, _ in stored:
-            if record.kind != "manual" and record.account_id in self._records:
-                self._stored_now(record.account_id)
-        return failed
-
-    def _store(self, reads: Sequence[tuple[AccountRecord, FetchResult]]) -> StoredReads:
-        """On the store thread: the reads, then each stored account's record and positions
-        as they now stand."""
-        stored, failed, books = self._applier.store_and_read(reads, read_books)
-        return stored, failed, books or {}
-
-    def _read_now(self, account_id: int) -> None:
-        """A change at the venue (user data stream), or a stream that stopped: read the account
-        over REST now — positions, balances and the venue's figures together."""
-        worker = self._workers.get(account_id)
-        if worker is not None:
-            worker.wake()
 
     def _stream_marks(self, account_id: int, marks: dict[str, float]) -> None:
         self._marks.setdefault(account_id, {}).update(marks)

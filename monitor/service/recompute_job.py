@@ -167,7 +167,8 @@ class RecomputeMixin:
             return
         try:
             written = self._store_thread.submit(write_history, self.db, history)
-        except RuntimeError:  # the service is stopping: its store thread takes no more
+        except RuntimeError:  # the service has stopped: its store thread takes no more
+            log.warning("%d health history rows not written: the service had stopped", len(history))
             return
 
         def done(written: Future[None]) -> None:
