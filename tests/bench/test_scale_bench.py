@@ -166,7 +166,10 @@ def test_refresh_cycle_of_20_accounts_at_200ms(request, tmp_path, backend):
         one, twenty = _bare_reads(venue, 20)
         service = _service(db, venue, 20)
         venue.set_latency(LATENCY)
-        wall, _ = _cycles(service, 5)
+        # The service's steady state, as it runs for hours: the first cycles after its start
+        # (code paths, statement caches and the database's pages still cold) are printed apart.
+        first, _ = _cycles(service, 2)
+        wall, _ = _cycles(service, 10)
     finally:
         if service is not None:
             service.stop()
@@ -187,7 +190,8 @@ def test_refresh_cycle_of_20_accounts_at_200ms(request, tmp_path, backend):
         backend,
         f"{cycle * 1000:.0f} ms = {cycle / LATENCY:.2f}x latency "
         f"(floors: 1 bare read {one * 1000:.0f}, 20 at once {twenty * 1000:.0f} ms) "
-        f"{_verdict(cycle <= target)}{above}",
+        f"{_verdict(cycle <= target)}{above}; median of 10 (max {max(wall) * 1000:.0f} ms) after "
+        f"the first 2 ({', '.join(f'{t * 1000:.0f}' for t in first)} ms)",
     )
 
 
