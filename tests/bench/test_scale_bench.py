@@ -8,7 +8,7 @@ measured in the same run:
 * one account-day of 1-s history for the chart (target <= 50 ms), seven days (<= 100 ms); floor:
   a bare SELECT of one row;
 * the window's start: the last stored book shown (target within 1 s), fresh figures;
-* 200 accounts x 25 positions on one service (collectors are not on main yet): refresh cycle,
+* 200 accounts x 25 positions on one service (on two collectors: test_desk_bench.py): cycle,
   CPU per cycle, database size per day of history.
 
 The venue runs in a process of its own (remote_venue.py), as a real one would. Benchmarks print
