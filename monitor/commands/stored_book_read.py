@@ -45,12 +45,18 @@ def show_stored_book(service: Any, url: str | None) -> bool:
     venues) has started: seconds sooner. Only a database that exists is read; anything
     wrong with it is the real start's to report, just after. True if a book was shown."""
     try:
-        from monitor.service.stored_book import stored_snapshot
-        from monitor.store import open_database
+        from monitor.service.stored_book import book_snapshot
+        from monitor.store.plain_read import read_last_book
 
-        with open_database(url, create=False) as db:
-            snap = stored_snapshot(db, time.time())
-            service.preview(snap)
+        book = read_last_book(url)  # through the driver: no SQLAlchemy beside the paint
+        if book is None:  # a database plain_read does not take on (not at head, say)
+            from monitor.service.stored_book import last_book
+            from monitor.store import open_database
+
+            with open_database(url, create=False) as db:  # migrated to head first
+                book = last_book(db)
+        snap = book_snapshot(book, time.time())
+        service.preview(snap)
     except Exception:  # reported by the start that follows
         return False
     return bool(snap.accounts)

@@ -20,8 +20,7 @@ from monitor.domain.dict_init import dict_init
 from monitor.domain.engine import evaluate
 from monitor.domain.model import Account, Position, Thresholds
 from monitor.service.snapshot import PositionRef
-from monitor.store.pools import pool_account
-from monitor.store.positions import pool_of
+from monitor.store.pools import pool_account, pool_of
 from monitor.store.records import AccountRecord, PoolRecord, StoredPosition
 
 

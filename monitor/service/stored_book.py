@@ -4,10 +4,13 @@ Starting the service (ccxt, the venues' sessions, the first round trip) takes se
 database already holds every account's last read. Its figures are computed the same way the
 service computes them and marked as what they are: venue accounts are STARTING with the age
 of their last read (never OK: nothing here is live), manual ones MANUAL as the service has
-them. No ccxt, no network: the store and the engine only.
+them. No ccxt, no network: the store's records and the engine only (the window's start reads
+the book through the driver, store/plain_read.py; no SQLAlchemy is imported here).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from monitor.contracts import configured_interval
 from monitor.service.prepared import JoinedBooks, prepare
@@ -15,13 +18,30 @@ from monitor.service.recompute import SnapshotJob, build_snapshots
 from monitor.service.snapshot import Snapshot, SourceState, SourceStatus
 from monitor.service.stored_failure import stored_status
 from monitor.sources.exchange.verified import is_verified
-from monitor.store.database import Database
+from monitor.store.records import LastBook, SourceStatusRecord
+
+if TYPE_CHECKING:
+    from monitor.store.database import Database
 
 
 def stored_snapshot(db: Database, now: float) -> Snapshot:
+    return book_snapshot(last_book(db), now)
+
+
+def last_book(db: Database) -> LastBook:
+    """The last book read through the store (plain_read.py reads the same without it)."""
+    accounts = db.accounts.list()
+    return LastBook(
+        accounts,
+        {a.account_id: db.source_status.get(a.account_id) for a in accounts},
+        {a.account_id: db.positions.list(a.account_id) for a in accounts},
+    )
+
+
+def book_snapshot(book: LastBook, now: float) -> Snapshot:
     jobs = []
-    for record in db.accounts.list():
-        stored = db.source_status.get(record.account_id)
+    for record in book.accounts:
+        stored = book.statuses.get(record.account_id, SourceStatusRecord(record.account_id))
         if record.kind == "manual":
             status = SourceStatus(SourceState.MANUAL, now)
         else:
@@ -29,7 +49,7 @@ def stored_snapshot(db: Database, now: float) -> Snapshot:
             status = stored_status(record, stored, SourceState.STARTING)
         jobs.append(
             SnapshotJob(
-                prepare(record, db.positions.list(record.account_id)),
+                prepare(record, book.positions.get(record.account_id, ())),
                 status,
                 {},  # the marks stored with the positions: those of the last read
                 configured_interval(record.kind, record.settings),

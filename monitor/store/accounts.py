@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
@@ -10,9 +9,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from monitor.domain.model import Thresholds
+from monitor.store.account_rows import to_record
 from monitor.store.errors import StoreError
 from monitor.store.models import AccountRow
-from monitor.store.pools import pool_records
 from monitor.store.records import (
     ACCOUNT_KINDS,
     DEFAULT_STALE_AFTER,
@@ -41,41 +40,12 @@ def account_row(session: Session, account_id: int) -> AccountRow:
     return row
 
 
-def thresholds_of(row: AccountRow) -> Thresholds:
-    """The row's alert thresholds; move levels a row has none of (written before 0004) are
-    the defaults."""
-    moves = {}
-    if row.move_warning is not None:
-        moves["move_warning"] = row.move_warning
-    if row.move_critical is not None:
-        moves["move_critical"] = row.move_critical
-    return Thresholds(row.warning, row.critical, row.liquidation, **moves)
-
-
 def _write_thresholds(row: AccountRow, thresholds: Thresholds) -> None:
     row.warning = thresholds.warning
     row.critical = thresholds.critical
     row.liquidation = thresholds.liquidation
     row.move_warning = thresholds.move_warning
     row.move_critical = thresholds.move_critical
-
-
-def to_record(row: AccountRow) -> AccountRecord:
-    return AccountRecord(
-        account_id=row.id,
-        name=row.name,
-        kind=row.kind,  # type: ignore[arg-type]  # checked on the way in
-        venue=row.venue,
-        collateral=row.collateral,
-        settings=copy.deepcopy(row.settings),
-        credentials_ref=row.credentials_ref,
-        thresholds=thresholds_of(row),
-        stale_after=row.stale_after,
-        wallet_balance=row.wallet_balance,
-        exchange_health_ratio=row.exchange_health_ratio,
-        positions_fetched_at=row.positions_fetched_at,
-        pools=pool_records(row),
-    )
 
 
 def add_account(

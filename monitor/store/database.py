@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, create_engine
@@ -30,13 +29,13 @@ from monitor.store.leases import LeaseStore
 from monitor.store.location import resolve_url
 from monitor.store.market import MarketStore
 from monitor.store.positions import PositionStore
+from monitor.store.schema_head import MIGRATIONS_DIR
 from monitor.store.settings import SettingsStore
 from monitor.store.source_status import SourceStatusStore
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_SECONDS = 30.0
 # Execution option of a connection: "write" or "read" — each backend's begin listener reads it.
 _TRANSACTION = "monitor_transaction"

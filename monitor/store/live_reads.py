@@ -19,7 +19,8 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import Session
 
 from monitor.domain.model import Account
-from monitor.store.accounts import account_row, to_record
+from monitor.store.account_rows import to_record
+from monitor.store.accounts import account_row
 from monitor.store.batch_writes import PoolsRead, write_many_pools
 from monitor.store.limits import check_values
 from monitor.store.models import AccountRow, MarkRow, PositionRow, SourceStatusRow

@@ -10,6 +10,8 @@ import platformdirs
 ENV_VAR = "MARGIN_MONITOR_DB"
 APP_NAME = "margin-monitor"
 FILE_NAME = "margin-monitor.sqlite3"
+# A PostgreSQL server that never answers must not hang `check` (postgresql.py, plain_read.py).
+CONNECT_TIMEOUT_SECONDS = 10
 
 
 def default_path() -> Path:

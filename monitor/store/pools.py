@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.domain.model import Account, Collateral, HaircutTier, Position, SettleAsset
-from monitor.store.models import AccountRow
 from monitor.store.records import PoolRecord
+
+if TYPE_CHECKING:  # a row by its attributes: an ORM row, or plain_read.py's driver row
+    from monitor.store.models import AccountRow
 
 
 def pools_to_json(pools: Sequence[Account]) -> list[dict[str, Any]]:
@@ -70,6 +72,19 @@ def pool_records(row: AccountRow) -> tuple[PoolRecord, ...]:
             exchange_health_ratio=row.exchange_health_ratio,
         ),
     )
+
+
+def pool_of(position: Position, stored: str | None, pools: Sequence[str]) -> str:
+    """The pool a position counts in: the one stored with it, else the pool of its settle
+    currency, else a USD-valued pool for a linear contract, else the first pool."""
+    if stored in pools:
+        return str(stored)
+    settle = position.symbol.split(":", 1)[1].split("-", 1)[0] if ":" in position.symbol else None
+    if settle in pools:
+        return str(settle)
+    if not position.inverse and "USD" in pools:
+        return "USD"
+    return pools[0]
 
 
 def pool_account(

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from monitor.contracts import configured_interval
 from monitor.domain.alerts import DEFAULT_RULES
 from monitor.domain.model import Account, Thresholds
-from monitor.store.accounts import add_account, to_record
+from monitor.store.account_rows import to_record
+from monitor.store.accounts import add_account
 from monitor.store.database import Database
 from monitor.store.errors import StoreError
 from monitor.store.models import AccountRow, MarkRow, PositionRow

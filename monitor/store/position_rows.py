@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.domain.model import (
     Maintenance,
@@ -15,7 +15,10 @@ from monitor.domain.model import (
     Side,
     Tier,
 )
-from monitor.store.models import PositionRow
+from monitor.store.records import StoredPosition
+
+if TYPE_CHECKING:  # to_position reads any row by its attributes (plain_read.py's too)
+    from monitor.store.models import PositionRow
 
 
 def tiers_to_json(tiers: Sequence[Tier]) -> list[list[float]]:
@@ -102,4 +105,11 @@ def to_position(row: Any, tiers: tuple[Tier, ...] | None = None) -> Position:
         exchange_liquidation_price=row.exchange_liquidation_price,
         exchange_maintenance_margin=row.exchange_maintenance_margin,
         unknown=row.unknown,
+    )
+
+
+def stored_position(row: Any) -> StoredPosition:
+    """A positions row (ORM or driver row, by its attributes) as the store hands it out."""
+    return StoredPosition(
+        row.id, row.kind, bool(row.enabled), to_position(row), row.pool, row.mark_typed_at
     )

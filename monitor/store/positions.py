@@ -14,8 +14,8 @@ from monitor.store.accounts import account_row
 from monitor.store.errors import StoreError
 from monitor.store.live_reads import write_pools
 from monitor.store.models import PositionRow
-from monitor.store.pools import pool_account, pool_records
-from monitor.store.position_rows import fill_row, to_position
+from monitor.store.pools import pool_account, pool_of, pool_records
+from monitor.store.position_rows import fill_row, stored_position, to_position
 from monitor.store.records import PositionKind, StoredPosition
 
 if TYPE_CHECKING:
@@ -90,19 +90,6 @@ def load_pools(
     )
 
 
-def pool_of(position: Position, stored: str | None, pools: Sequence[str]) -> str:
-    """The pool a position counts in: the one stored with it, else the pool of its settle
-    currency, else a USD-valued pool for a linear contract, else the first pool."""
-    if stored in pools:
-        return str(stored)
-    settle = position.symbol.split(":", 1)[1].split("-", 1)[0] if ":" in position.symbol else None
-    if settle in pools:
-        return str(settle)
-    if not position.inverse and "USD" in pools:
-        return "USD"
-    return pools[0]
-
-
 class PositionStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -111,10 +98,7 @@ class PositionStore:
         """Every position of the account, switched-off hypotheticals included."""
         with self._db.read() as s:
             account_row(s, account_id)
-            return tuple(
-                StoredPosition(r.id, r.kind, r.enabled, to_position(r), r.pool, r.mark_typed_at)  # type: ignore[arg-type]
-                for r in _rows(s, account_id)
-            )
+            return tuple(stored_position(r) for r in _rows(s, account_id))
 
     def account(self, account_id: int, *, with_hypothetical: bool = True) -> Account:
         """The Account the engine evaluates: live or manual positions plus the hypotheticals

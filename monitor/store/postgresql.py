@@ -26,9 +26,9 @@ from sqlalchemy.exc import OperationalError
 
 from monitor.redact import without_password
 from monitor.store.errors import MissingDatabase
+from monitor.store.location import CONNECT_TIMEOUT_SECONDS as CONNECT_TIMEOUT_SECONDS
 
 WRITE_LOCK = 0x4D4D_5752  # "MMWR": the advisory lock key every Margin Monitor writer takes
-CONNECT_TIMEOUT_SECONDS = 10  # a server that never answers must not hang `check`
 LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE: lock_timeout ran out
 
 

@@ -133,3 +133,13 @@ class SourceStatusRecord:
     last_success: float | None = None
     last_error_at: float | None = None
     last_error: str | None = None
+
+
+@dataclass(frozen=True)
+class LastBook:
+    """Every account as last stored, its source's status and its positions (switched-off
+    what-ifs included): what the window shows while the service starts."""
+
+    accounts: tuple[AccountRecord, ...]
+    statuses: Mapping[int, SourceStatusRecord]
+    positions: Mapping[int, tuple[StoredPosition, ...]]

@@ -12,9 +12,12 @@ from __future__ import annotations
 import ast
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, inspect
+if TYPE_CHECKING:  # SQLAlchemy only where a Connection is asked: plain_read.py needs none
+    from sqlalchemy import Connection
 
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"  # Alembic's default, which env.py keeps
 _ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.MULTILINE)
 
@@ -47,6 +50,8 @@ def quick_head(migrations_dir: Path) -> str | None:
 
 def stored_revisions(connection: Connection) -> tuple[str, ...]:
     """The revisions the database says it is at: () for one without the version table."""
+    from sqlalchemy import inspect
+
     if not inspect(connection).has_table(VERSION_TABLE):
         return ()
     rows = connection.exec_driver_sql(f"SELECT version_num FROM {VERSION_TABLE}").scalars()

@@ -1,7 +1,9 @@
 """The start's order (issue 14): the real `margin-monitor --smoke-test` shows the last stored
-book before anything heavy that it does not need is imported. ccxt (a second of CPU) and
-pyqtgraph (the charts, a third of one) imported beside the window held its figures back: on
-one interpreter lock, only the window's own work may stand between the start and the book.
+book before anything heavy that it does not need is imported. ccxt (a second of CPU),
+pyqtgraph (the charts, a third of one) and SQLAlchemy (its ORM and the store's models, a third:
+the book is read through the database's own driver, store/plain_read.py) imported beside the
+window held its figures back: on one interpreter lock, only the window's own work may stand
+between the start and the book.
 
 Structural, not timed: a hook in the real process looks at `sys.modules` at the moment the
 header first shows figures."""
@@ -12,6 +14,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 # Runs the real command line in the child; the hook only looks. The header's first figures at
 # a start on a stored book are that book's (the service has not started: see the assertion on
@@ -29,7 +33,7 @@ def show_account(self, snap, now):
     shown(self, snap, now)
     if not seen and self.health_text() not in ("", "\\u2014"):
         seen.append(1)
-        loaded = sorted(m for m in ("ccxt", "pyqtgraph") if m in sys.modules)
+        loaded = sorted(m for m in ("ccxt", "pyqtgraph", "sqlalchemy") if m in sys.modules)
         live = snap is not None and snap.known
         print(f"first figures: live={live} loaded={','.join(loaded) or '-'}", file=sys.stderr)
 
@@ -53,8 +57,14 @@ def _smoke(url: str, tmp_path: Path) -> str:
     return line
 
 
-def test_the_stored_book_is_shown_before_ccxt_and_pyqtgraph_are_imported(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'start.sqlite3'}"
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_stored_book_is_shown_before_ccxt_pyqtgraph_and_sqlalchemy_are_imported(
+    request: pytest.FixtureRequest, tmp_path: Path, backend: str
+) -> None:
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'start.sqlite3'}"
+    else:
+        url = str(request.getfixturevalue("postgres_url"))
     _smoke(url, tmp_path)  # the first start makes the database and stores the demo's read
     line = _smoke(url, tmp_path)
     assert line == "first figures: live=False loaded=-"
