@@ -8,8 +8,8 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-from monitor import __version__
 from monitor.commands import gui
 
 # Each module in monitor.commands has `register(subparsers)` and sets `func` on its parser.
@@ -29,12 +29,27 @@ COMMANDS = {  # command: (module in monitor.commands, one line for --help)
 EXIT_UNKNOWN = 3
 
 
+class _Version(argparse.Action):
+    """--version: the installed version, looked up only when asked (monitor/__init__.py)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(
+            option_strings, argparse.SUPPRESS, nargs=0, default=argparse.SUPPRESS, **kwargs
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> None:
+        import monitor
+
+        print(f"margin-monitor {monitor.__version__}")
+        parser.exit()
+
+
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="margin-monitor",
         description="Margin health and liquidation risk of crypto perpetual-futures accounts.",
     )
-    parser.add_argument("--version", action="version", version=f"margin-monitor {__version__}")
+    parser.add_argument("--version", action=_Version, help="show the version and exit")
     parser.add_argument(
         "--db",
         help="database: a SQLite file (path or sqlite:///PATH) or postgresql+psycopg://USER:"
