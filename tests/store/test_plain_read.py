@@ -8,11 +8,18 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 
+from sqlalchemy import text
+
+from monitor.commands.stored_book_read import show_stored_book
 from monitor.domain.model import Maintenance, Position, Side, Thresholds, Tier
+from monitor.service.deferred import DeferredService
+from monitor.service.snapshot import Snapshot, SourceState
 from monitor.service.stored_book import last_book
 from monitor.store import open_database
+from monitor.store.database import head_revision
 from monitor.store.plain_read import read_last_book
 from monitor.store.records import SourceStatusRecord
+from tests.store.schema_0001 import schema_0001
 from tests.store.test_pools import POOLS
 
 TIERED = Position(
@@ -86,3 +93,21 @@ def test_a_missing_file_is_an_error_and_stays_missing(tmp_path):
     else:
         raise AssertionError("a missing file read as a book")
     assert not missing.exists()
+
+
+def test_a_database_of_an_older_schema_is_migrated_then_its_book_shown(db_url, tmp_path):
+    """The driver's read (plain_read.py) takes only a database at the schema's head; one an
+    older version wrote is opened through the store, which migrates it first, and its book is
+    shown all the same."""
+    url = schema_0001(db_url, tmp_path)  # one exchange account, one live position, at 0001
+    service = DeferredService()
+    shown: list[Snapshot] = []
+    service.subscribe(shown.append)
+    assert show_stored_book(service, url)
+    ((snap,),) = [s.accounts for s in shown]
+    assert snap.name == "binance-main" and not snap.known
+    assert snap.status.state == SourceState.STARTING
+    assert [p.symbol for pool in snap.pools for p in pool.account.positions] == ["BTC/USDT:USDT"]
+    with open_database(url) as db, db.read() as session:
+        (version,) = session.execute(text("SELECT version_num FROM alembic_version")).scalars()
+    assert version == head_revision()
