@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 BUSY_TIMEOUT_SECONDS = 30.0
-# Execution option of a connection: "write" or "read" — each backend's begin listener reads it.
+# Execution option of a connection: "write", "leases" or "read" — each backend's begin listener
+# reads it.
 _TRANSACTION = "monitor_transaction"
 
 
@@ -91,6 +92,17 @@ class Database:
             return
         with self.engine.connect() as conn:
             conn.execution_options(**{_TRANSACTION: "write"})
+            with Session(bind=conn, expire_on_commit=False) as session, session.begin():
+                yield session
+
+    @contextmanager
+    def lease_write(self) -> Iterator[Session]:
+        """A write transaction of the collectors' leases (leases.py): queued behind other
+        lease cycles only. On PostgreSQL it takes a lock of its own, not the data writers':
+        a collector's renewal must not wait for another collector's batch of reads to be
+        stored, which under load outlasts the lease. SQLite has one writer lock: the same."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{_TRANSACTION: "leases"})
             with Session(bind=conn, expire_on_commit=False) as session, session.begin():
                 yield session
 

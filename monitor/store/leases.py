@@ -1,13 +1,14 @@
 """Which collector polls each account: a lease per account (holder, expiry), renewed each
 cycle, in the shared database.
 
-One cycle is one write transaction — the store's writers queue (BEGIN IMMEDIATE on SQLite, an
-advisory lock on PostgreSQL), so reading the leases and claiming the free or expired ones is
-atomic: two collectors never both take an account. Each collector takes its fair share
-(accounts ÷ live collectors, rounded up), and gives back what it holds beyond it, so a
-collector that starts later gets accounts without anyone dying; a collector that stops
-renewing (killed, cut off from the database) loses its leases when they expire, and the
-others take them at their next cycle.
+One cycle is one write transaction, and cycles queue (BEGIN IMMEDIATE on SQLite; on
+PostgreSQL an advisory lock of the leases' own, not the data writers', Database.lease_write),
+so reading the leases and claiming the free or expired ones is atomic: two collectors never
+both take an account. A renewal never waits behind a collector's data write. Each collector
+takes its fair share (accounts ÷ live collectors, rounded up), and gives back what it holds
+beyond it, so a collector that starts later gets accounts without anyone dying; a collector
+that stops renewing (killed, cut off from the database) loses its leases when they expire,
+and the others take them at their next cycle.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class LeaseStore:
         """Renew `holder`'s heartbeat and leases, take free or expired accounts up to its fair
         share, give back any beyond it; the account ids it holds until `now + ttl`."""
         until = now + ttl
-        with self._db.write() as s:
+        with self._db.lease_write() as s:
             s.execute(delete(CollectorRow).where(CollectorRow.expires_at < now))
             me = s.get(CollectorRow, holder)
             if me is None:
@@ -66,7 +67,7 @@ class LeaseStore:
 
     def release(self, holder: str) -> None:
         """A clean stop: every lease and the heartbeat, free for the others at once."""
-        with self._db.write() as s:
+        with self._db.lease_write() as s:
             s.execute(delete(LeaseRow).where(LeaseRow.holder == holder))
             s.execute(delete(CollectorRow).where(CollectorRow.holder == holder))
 

@@ -29,6 +29,7 @@ from monitor.store.errors import MissingDatabase
 from monitor.store.location import CONNECT_TIMEOUT_SECONDS as CONNECT_TIMEOUT_SECONDS
 
 WRITE_LOCK = 0x4D4D_5752  # "MMWR": the advisory lock key every Margin Monitor writer takes
+LEASE_LOCK = 0x4D4D_4C53  # "MMLS": the collectors' lease cycles', one at a time (leases.py)
 LOCK_NOT_AVAILABLE = "55P03"  # SQLSTATE: lock_timeout ran out
 
 
@@ -50,6 +51,11 @@ def setup(engine: Engine, option: str, busy_timeout: float) -> None:
             conn.exec_driver_sql(
                 f"SET LOCAL lock_timeout = '{lock_timeout}'; "
                 f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+            )
+        elif kind == "leases":  # the collectors' leases: a queue of their own (leases.py)
+            conn.exec_driver_sql(
+                f"SET LOCAL lock_timeout = '{lock_timeout}'; "
+                f"SELECT pg_advisory_xact_lock({LEASE_LOCK})"
             )
         elif kind == "read":
             conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")

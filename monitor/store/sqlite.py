@@ -32,7 +32,7 @@ def setup(engine: Engine, option: str) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        write = conn.get_execution_options().get(option) == "write"
+        write = conn.get_execution_options().get(option) in ("write", "leases")
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
