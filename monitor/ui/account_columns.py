@@ -11,6 +11,9 @@ shows names and venues whole."""
 
 from __future__ import annotations
 
+import math
+
+from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QSplitter
 
 from monitor.ui.accounts_model import HEADERS, HEALTH_COLUMN, VENUE_COLUMN
@@ -23,6 +26,9 @@ DATA_COLUMN = HEADERS.index("Data")
 # whole, enough to tell accounts apart.
 NAME_WIDTH = 180
 VENUE_MIN = 70  # below this, "simul…" tells nothing: the column is hidden
+# The widest badge of one pool's level: Health has its room from the start, so that the pane
+# does not widen (the header and the table jumping sideways) the moment a pool liquidates.
+WIDEST_LEVEL = "-00.00 liquidation"
 
 
 class AccountColumns(FittedColumns):
@@ -41,7 +47,8 @@ class AccountColumns(FittedColumns):
         self._fitting = True
         try:
             view = self.view
-            health, data = self.natural(HEALTH_COLUMN), self.natural(DATA_COLUMN)
+            health = max(self.natural(HEALTH_COLUMN), self._level_room())
+            data = self.natural(DATA_COLUMN)
             rest = max(0, view.viewport().width() - health - data)
             name_whole, venue_whole = self.natural(NAME_COLUMN), self.natural(VENUE_COLUMN)
             name = min(name_whole, NAME_WIDTH)
@@ -59,6 +66,22 @@ class AccountColumns(FittedColumns):
             self._hold(min(name_whole, NAME_WIDTH) + health + data)
         finally:
             self._fitting = False
+
+    def _level_room(self) -> int:
+        """WIDEST_LEVEL's cell width: its text and the margins the cells' size hint adds to
+        theirs (read off the widest Health text shown; 0 with no rows)."""
+        view = self.view
+        model = view.model()
+        metrics = QFontMetricsF(view.font())  # fractional advances: rounded once, below
+        widest = max(
+            (metrics.horizontalAdvance(str(model.index(row, HEALTH_COLUMN).data() or ""))
+             for row in range(model.rowCount())),
+            default=None,
+        )  # fmt: skip
+        if widest is None:
+            return 0
+        margins = view.sizeHintForColumn(HEALTH_COLUMN) - widest
+        return math.ceil(metrics.horizontalAdvance(WIDEST_LEVEL) + margins)
 
     def _hold(self, columns: int) -> None:
         """The pane never so narrow that Health or Data would leave the viewport."""

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtWidgets import QApplication
+
 from monitor.service.monitor_service import MonitorService
 from monitor.ui.accounts_model import HEADERS
 from monitor.ui.app import MainWindow
+from tests.ui.conftest import Rig
 from tests.ui.test_layout import on_screen
 
 NAME = HEADERS.index("Account")
@@ -85,3 +88,27 @@ def test_a_list_widened_again_shows_names_and_venues_whole(
         )
 
     qtbot.waitUntil(whole)
+
+
+def test_the_account_pane_keeps_its_width_when_the_health_reaches_liquidation(
+    qtbot: Any, window: MainWindow, service: MonitorService, rig: Rig
+) -> None:
+    """Seen in the demo crash: the Health cell grew from "2.33 critical" to "0.66 liquidation"
+    and the pane widened 327 -> 347 px, moving the header and the table 20 px at the moment
+    of liquidation. The widest level word has its room from the start."""
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    qtbot.waitUntil(lambda: window.accounts_model.rowCount() == 1)
+    qtbot.waitUntil(lambda: "liquidation" not in _health_text(window))
+    pane = window.splitters["main"].sizes()[0]
+    rig.move_price("BTC/USDT:USDT", 0.4)  # the demo is long 1.2 BTC on a ~10,400 USDT pool
+    service.refresh(None)
+    qtbot.waitUntil(lambda: "liquidation" in _health_text(window), timeout=10_000)
+    QApplication.processEvents()  # the column fit and the splitter's layout after the text
+    assert window.splitters["main"].sizes()[0] == pane
+    view = window.accounts_view
+    assert view.horizontalHeader().sectionSize(HEALTH) >= view.sizeHintForColumn(HEALTH)
+
+
+def _health_text(window: MainWindow) -> str:
+    return str(window.accounts_model.index(0, HEALTH).data())
