@@ -90,10 +90,8 @@ class Database:
             with outer.begin_nested():
                 yield outer
             return
-        with self.engine.connect() as conn:
-            conn.execution_options(**{_TRANSACTION: "write"})
-            with Session(bind=conn, expire_on_commit=False) as session, session.begin():
-                yield session
+        with self._committed("write") as session:
+            yield session
 
     @contextmanager
     def lease_write(self) -> Iterator[Session]:
@@ -101,8 +99,15 @@ class Database:
         lease cycles only. On PostgreSQL it takes a lock of its own, not the data writers':
         a collector's renewal must not wait for another collector's batch of reads to be
         stored, which under load outlasts the lease. SQLite has one writer lock: the same."""
+        with self._committed("leases") as session:
+            yield session
+
+    @contextmanager
+    def _committed(self, kind: str) -> Iterator[Session]:
+        """A transaction of `kind` (the backend's begin listener takes its lock), committed on
+        normal exit, rolled back on any exception."""
         with self.engine.connect() as conn:
-            conn.execution_options(**{_TRANSACTION: "leases"})
+            conn.execution_options(**{_TRANSACTION: kind})
             with Session(bind=conn, expire_on_commit=False) as session, session.begin():
                 yield session
 
