@@ -40,6 +40,15 @@ class MarkOrigins:
             if price is not None and price.price == s.position.mark_price:
                 self.read(account_id, {price.symbol: price.price}, "public", price.fetched_at)
 
+    def streamed_after(
+        self, account_id: int, at: float, symbols: Iterable[str]
+    ) -> dict[str, float]:
+        """Of `symbols`, the marks the account's stream delivered after `at` (a REST read's
+        request time): newer than what that read answered with."""
+        table = self._by_account.get(account_id, {})
+        origins = (table.get(symbol) for symbol in symbols)
+        return {o.symbol: o.price for o in origins if o and o.source == "stream" and o.at > at}
+
     def of(self, account_id: int) -> tuple[MarkOrigin, ...]:
         table = self._by_account.get(account_id, {})
         return tuple(table[s] for s in sorted(table))

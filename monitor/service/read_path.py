@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from monitor.service.mark_origins import public_venue
@@ -63,6 +63,7 @@ class ReadPathMixin:
         def _snapshot(self) -> Snapshot: ...
         def _recompute(self, account_id: int) -> None: ...
         def _recompute_many(self, account_ids: Sequence[int], *, from_store: bool) -> None: ...
+        def _judge_at(self, reads: Sequence[tuple[int, Mapping[str, float]]]) -> None: ...
         def _history_due(self) -> None: ...
         def _stored_now(self, account_id: int) -> None: ...
 
@@ -122,21 +123,34 @@ class ReadPathMixin:
         kept = [(record, result) for record, result in records if record is not None]
         loop = asyncio.get_running_loop()
         stored, failed, books = await loop.run_in_executor(self._store_thread, self._store, kept)
+        behind: list[tuple[int, Mapping[str, float]]] = []  # reads older than streamed marks
         for record, result, marks in stored:
             account_id = record.account_id
             if account_id not in self._records or account_id not in books:
                 continue  # removed while it was being stored
-            self._marks[account_id] = marks
             self._stored[account_id] = books[account_id][1]
             if record.kind == "manual":
+                self._marks[account_id] = marks
                 self._origins.read(account_id, marks, "public", result.fetched_at)
                 self._status[account_id] = SourceStatus(SourceState.MANUAL, result.fetched_at)
                 continue
-            self._origins.read(account_id, marks, "rest", result.fetched_at)
+            # A read answers with the marks of its request; a mark streamed since it was sent
+            # is newer (the read is stored a while after its answer, a second or more on a
+            # busy machine): it stays, or the health would step back in a crash and its
+            # level ring again.
+            newer = self._origins.streamed_after(account_id, result.fetched_at, marks)
+            self._marks[account_id] = {**marks, **newer}
+            read = {s: p for s, p in marks.items() if s not in newer}
+            self._origins.read(account_id, read, "rest", result.fetched_at)
             self._streams.live.hold(account_id, sorted(result.symbols))
             self._records[account_id] = books[account_id][0]
-            self._streamed.discard(account_id)
+            if newer:  # the venue's figures judged on the marks they came with, then kept
+                behind.append((account_id, marks))
+                self._streamed.add(account_id)
+            else:
+                self._streamed.discard(account_id)
             self._status[account_id] = SourceStatus(SourceState.OK, result.fetched_at)
+        self._judge_at(behind)
         self._recompute_many([record.account_id for record, _, _ in stored], from_store=False)
         self._history_due()  # the rows held while this batch's reads were under way
         for record, _, _ in stored:

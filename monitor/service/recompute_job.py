@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -92,6 +92,47 @@ class RecomputeMixin:
         """After a write (a fetch, a command): from what the store now holds."""
         self._recompute_many([account_id], from_store=True)
 
+    def _job(
+        self,
+        record: AccountRecord,
+        now: float,
+        marks: Mapping[str, float],
+        judged: Mapping[str, str | None] | None,
+        *,
+        from_store: bool,
+    ) -> SnapshotJob:
+        account_id = record.account_id
+        if from_store or account_id not in self._stored:
+            stored: Sequence[StoredPosition] = self.db.positions.list(account_id)
+            if self._whatifs is not None:
+                stored = self._whatifs.merged(account_id, stored)
+            self._stored[account_id] = stored
+        stored = self._stored[account_id]
+        prepared = self._prepared.get(account_id)
+        if prepared is None or not prepared.made_from(record, stored):
+            prepared = self._prepared[account_id] = prepare(record, stored)
+        return SnapshotJob(
+            prepared,
+            self._effective_status(account_id, now),
+            marks,
+            self.interval(record),
+            verified=record.kind != "exchange" or is_verified(record.venue),
+            judged=judged,
+        )
+
+    def _judge_at(self, reads: Sequence[tuple[int, Mapping[str, float]]]) -> None:
+        """Each pool's disagreement with the venue judged on the marks its read came with
+        (figures fetched together), for reads whose marks streamed ones have overtaken: the
+        accounts are then recomputed at the newer marks, the verdict kept (`_judged`)."""
+        now = self.clock()
+        jobs = [
+            self._job(record, now, marks, None, from_store=False)
+            for account_id, marks in reads
+            if (record := self._records.get(account_id)) is not None
+        ]
+        for snap in build_snapshots(jobs, self._joins) if jobs else ():
+            self._judged[snap.account_id] = {p.pool: p.exchange_disagreement for p in snap.pools}
+
     def _recompute_many(self, account_ids: Sequence[int], *, from_store: bool) -> None:
         now = self.clock()
         jobs = []
@@ -99,26 +140,10 @@ class RecomputeMixin:
             record = self._records.get(account_id)
             if record is None:
                 continue
-            if from_store or account_id not in self._stored:
-                stored: Sequence[StoredPosition] = self.db.positions.list(account_id)
-                if self._whatifs is not None:
-                    stored = self._whatifs.merged(account_id, stored)
-                self._stored[account_id] = stored
-            stored = self._stored[account_id]
-            prepared = self._prepared.get(account_id)
-            if prepared is None or not prepared.made_from(record, stored):
-                prepared = self._prepared[account_id] = prepare(record, stored)
             streamed = account_id in self._streamed
-            jobs.append(
-                SnapshotJob(
-                    prepared,
-                    self._effective_status(account_id, now),
-                    self._marks.get(account_id, {}),
-                    self.interval(record),
-                    verified=record.kind != "exchange" or is_verified(record.venue),
-                    judged=self._judged.get(account_id) if streamed else None,
-                )
-            )
+            judged = self._judged.get(account_id) if streamed else None
+            marks = self._marks.get(account_id, {})
+            jobs.append(self._job(record, now, marks, judged, from_store=from_store))
         if not jobs:
             return
         due = [s.account_id for s in build_snapshots(jobs, self._joins) if self._settle(s, now)]

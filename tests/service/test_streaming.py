@@ -77,3 +77,66 @@ def test_a_change_at_the_venue_is_read_at_once_off_the_user_data_stream(db, venu
         timeout=10,
     )
     assert time.monotonic() - changed_at < 3.0  # well inside one 30 s poll
+
+
+def _read_overtaken_by_the_stream(db, venue, make_service, before_the_read=lambda: None):  # type: ignore[no-untyped-def]
+    """A REST read answered and held up on the store thread while the stream brings a 3 %
+    move; returns (the snapshot the stream brought, the one after the read is stored)."""
+    import threading
+
+    ws_url = venue.start_stream()
+    account_id = db.accounts.add(
+        "demo", "simulated", venue="binanceusdm", settings={"interval": 30, "ws_url": ws_url}
+    )
+    service, rec = make_service()
+    read: list[float] = []
+    answered = threading.Event()
+    on_fetched = service.on_fetched
+
+    async def answered_then_stored(aid, result):  # type: ignore[no-untyped-def]
+        read.append(result.fetched_at)
+        answered.set()
+        await on_fetched(aid, result)
+
+    service.on_fetched = answered_then_stored
+    service.start()
+    wait_for(lambda: (s := rec.latest("demo")) and s.known)
+    wait_for(lambda: venue.stream.connections() > 0, timeout=10)
+    before_the_read()
+    # The store thread held up: the next read is answered and waits there to be stored.
+    store = threading.Event()
+    service._store_thread.submit(store.wait, 10)
+    answered.clear()
+    service.refresh(account_id)
+    assert answered.wait(10)
+    venue.shift_all(0.97)  # streamed while the read waits
+    moved = wait_for(lambda: (s := rec.latest("demo")) and _at(s, venue) and s, timeout=10)
+    store.set()
+    stored = wait_for(
+        lambda: (s := rec.latest("demo")) and s.status.last_success == read[-1] and s, timeout=10
+    )
+    return moved, stored
+
+
+def test_a_rest_read_never_takes_the_marks_back_behind_the_stream(db, venue, make_service):
+    """A REST read answers with the marks of its request; streamed marks that came in after it
+    was sent are newer and stay (on a busy machine the read is stored a second or more after
+    its answer). In the demo crash, such a read took the health back from 1.00 to 1.17 and the
+    liquidation alert rang twice."""
+    moved, snap = _read_overtaken_by_the_stream(db, venue, make_service)
+    assert _at(snap, venue)  # the streamed marks, not the read's older ones
+    assert snap.health.health_ratio == moved.health.health_ratio
+    assert all(p.exchange_disagreement is None for p in snap.pools)
+
+
+def test_a_read_overtaken_by_the_stream_is_judged_on_its_own_marks(db, venue, make_service):
+    """The venue's figures in that read are judged against ours at the read's marks (figures
+    fetched together): its liquidation prices 2 % off are told, and the 3 % the market moved
+    meanwhile is not taken for a disagreement in health."""
+
+    def venue_prices_off() -> None:
+        venue.faults.set("liquidation_offset", 0.02, api_key=KEY)
+
+    _, snap = _read_overtaken_by_the_stream(db, venue, make_service, venue_prices_off)
+    told = snap.pools[0].exchange_disagreement
+    assert told is not None and "venue liq" in told and "venue health" not in told
