@@ -24,10 +24,13 @@ def bracket_index(floors: FloatArray, notional: FloatArray) -> IntArray:
 
 
 def take(table: FloatArray, index: IntArray) -> FloatArray:
-    """table[i, index[i, ...]] for a per-row index of any trailing shape."""
-    if index.ndim == 1:
-        return np.take_along_axis(table, index[:, None], axis=1)[:, 0]
-    return np.take_along_axis(table, index, axis=1)
+    """table[i, index[i, ...]] for a per-row index of any trailing shape.
+
+    Indexed directly: np.take_along_axis builds its index arrays in Python at each call, and a
+    mark tick calls this four times."""
+    rows = np.arange(table.shape[0])
+    picked: FloatArray = table[rows if index.ndim == 1 else rows[:, None], index]
+    return picked
 
 
 def maintenance_margin(book: Book, z: FloatArray) -> FloatArray:
