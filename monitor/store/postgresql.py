@@ -39,23 +39,21 @@ def connect_args(url: URL) -> dict[str, Any]:
 
 
 def setup(engine: Engine, option: str, busy_timeout: float) -> None:
-    """`option`: the execution option that says "write" or "read" (database.py sets it)."""
+    """`option`: the execution option that says "write", "leases" or "read" (database.py)."""
     lock_timeout = f"{max(1, round(busy_timeout * 1000))}ms"
+    # Each kind of write queues on its advisory lock: the data writers on one, the
+    # collectors' lease cycles on their own (leases.py).
+    locks = {"write": WRITE_LOCK, "leases": LEASE_LOCK}
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         kind = conn.get_execution_options().get(option)
-        if kind == "write":
+        lock = locks.get(kind) if isinstance(kind, str) else None
+        if lock is not None:
             # One message, run in order (no parameters: the simple query protocol): a round
             # trip less for every write, each refresh's batch among them.
             conn.exec_driver_sql(
-                f"SET LOCAL lock_timeout = '{lock_timeout}'; "
-                f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"
-            )
-        elif kind == "leases":  # the collectors' leases: a queue of their own (leases.py)
-            conn.exec_driver_sql(
-                f"SET LOCAL lock_timeout = '{lock_timeout}'; "
-                f"SELECT pg_advisory_xact_lock({LEASE_LOCK})"
+                f"SET LOCAL lock_timeout = '{lock_timeout}'; SELECT pg_advisory_xact_lock({lock})"
             )
         elif kind == "read":
             conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
