@@ -18,7 +18,11 @@ announced without the sort role, so the proxy has nothing to re-sort for them.
 
 Cells without letters (figures, "—", "12.3 %") are drawn without text shaping
 (QFont.PreferNoShaping): for digits and punctuation it changes no pixel, and the shaping is
-the largest part of drawing a cell. Text with letters keeps it (kerning).
+the largest part of drawing a cell. Text with letters keeps it (kerning). The unshaped font
+is the view's own (sortable_view) and a word's cell carries the shaped one: a cell with a font
+of its own has it resolved against the view's at each paint, a new font each time and its
+glyph engine looked up anew (a tenth of a table's paint), and at a tick it is figures that
+change, words (symbols, sides, names) seldom.
 """
 
 from __future__ import annotations
@@ -88,18 +92,20 @@ class KeyedTableModel(QStandardItemModel):
         self._brushes: dict[str, QBrush] = {}
         # The column whose sort values are kept current (_ALL: every column's; _NONE: none).
         self._sorted_by = _ALL
+        # Only the strategy or the slant set: the rest comes from the view's font.
+        words = QFont()
+        words.setStyleStrategy(QFont.StyleStrategy.PreferDefault)
+        italic_words = QFont(words)
+        italic_words.setItalic(True)
         italic = QFont()
         italic.setItalic(True)
-        plain = QFont()  # only the strategy set: the rest comes from the view's font
-        plain.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
-        italic_plain = QFont(plain)
-        italic_plain.setItalic(True)
-        # A cell's font by (italic row, text without letters); None: the view's own.
+        # A cell's font by (italic row, text without letters); None: the view's own, which
+        # draws figures unshaped (sortable_view).
         self._fonts: dict[tuple[bool, bool], QFont | None] = {
-            (False, False): None,
-            (True, False): italic,
-            (False, True): plain,
-            (True, True): italic_plain,
+            (False, False): words,
+            (True, False): italic_words,
+            (False, True): None,
+            (True, True): italic,
         }
 
     def headerData(

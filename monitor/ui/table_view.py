@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QHelpEvent, QResizeEvent
+from PySide6.QtGui import QFont, QHelpEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -135,6 +135,15 @@ class SortAwareView(QTableView):
 
 def sortable_view(model: QSortFilterProxyModel) -> SortAwareView:
     view = SortAwareView()
+    # Figures drawn unshaped: the view's own font (a cell's font of its own costs a font
+    # resolved at each paint, keyed_table.py); words carry the shaped one, and so does the
+    # header. Only the strategy is set: the rest follows the application's font.
+    figures = QFont()
+    figures.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
+    view.setFont(figures)
+    words = QFont()
+    words.setStyleStrategy(QFont.StyleStrategy.PreferDefault)
+    view.horizontalHeader().setFont(words)
     view.setItemDelegate(CellDelegate(view))
     view.setModel(model)
     view.setSortingEnabled(True)

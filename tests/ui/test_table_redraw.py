@@ -108,26 +108,43 @@ def test_a_new_look_announces_the_whole_row_with_its_roles(qtbot: Any) -> None:
     model = KeyedTableModel(HEADERS)
     model.update_rows([_row("a", 1.0, "x"), _row("b", 2.0)])
     seen = _Signals(model)
-    # Colour only (not italic), and the move's text gains digits-only: the font follows.
+    # Colour only (not italic), and the move's text gains digits-only: the font follows (the
+    # word's shaped font taken off, the view's unshaped one drawing the figure).
     model.update_rows([_row("a", 1.0, "-3.0 %", foreground="#7f8791"), _row("b", 2.0)])
     assert sorted(seen.cells) == [(0, 0), (0, 1), (0, 2)]
     assert int(Qt.ItemDataRole.ForegroundRole) in seen.roles[0]
-    font = model.index(0, 2).data(Qt.ItemDataRole.FontRole)
-    assert font is not None and font.styleStrategy() & QFont.StyleStrategy.PreferNoShaping
+    assert model.index(0, 2).data(Qt.ItemDataRole.FontRole) is None
+    assert int(Qt.ItemDataRole.FontRole) in seen.roles[0]
+
+
+def _strategy_set(font: QFont) -> bool:
+    """The font sets its own strategy (else it takes the one it is resolved against)."""
+    strategy_resolved = 0x8  # QFont::StyleStrategyResolved, which PySide does not expose
+    return bool(font.resolveMask() & strategy_resolved)
 
 
 def test_figures_are_drawn_unshaped_and_words_shaped(qtbot: Any) -> None:
+    """Figures in the view's own font, which is unshaped; a word's cell carries the shaped
+    one, so that a tick's new figures have no font of their own to resolve at each paint."""
+    view = sortable_view(QSortFilterProxyModel())
+    qtbot.addWidget(view)
+    assert view.font().styleStrategy() & QFont.StyleStrategy.PreferNoShaping
+    header = view.horizontalHeader().font()  # its titles are words
+    assert _strategy_set(header) and header.styleStrategy() == QFont.StyleStrategy.PreferDefault
     model = KeyedTableModel(HEADERS)
     model.update_rows([_row("USDT", -1234.5, "— → 12.5 %"), _row("b", 2.0, italic=True)])
-    figure = model.index(0, 1).data(Qt.ItemDataRole.FontRole)
-    assert figure.styleStrategy() & QFont.StyleStrategy.PreferNoShaping
-    assert model.index(0, 2).data(Qt.ItemDataRole.FontRole) is not None  # no letters either
-    assert model.index(0, 0).data(Qt.ItemDataRole.FontRole) is None  # kerning kept
+    assert model.index(0, 1).data(Qt.ItemDataRole.FontRole) is None  # the view's: unshaped
+    assert model.index(0, 2).data(Qt.ItemDataRole.FontRole) is None  # no letters either
+    word = model.index(0, 0).data(Qt.ItemDataRole.FontRole)  # kerning kept
+    assert _strategy_set(word) and word.styleStrategy() == QFont.StyleStrategy.PreferDefault
     italic_figure = model.index(1, 1).data(Qt.ItemDataRole.FontRole)
-    assert italic_figure.italic() and italic_figure.styleStrategy()
-    # A word in a figures' column takes the shaped font back.
+    assert italic_figure.italic() and not _strategy_set(italic_figure)  # the view's strategy
+    italic_word = model.index(1, 0).data(Qt.ItemDataRole.FontRole)
+    assert italic_word.italic() and _strategy_set(italic_word)
+    # A word in a figures' column takes the shaped font.
     model.update_rows([_row("USDT", None, "none"), _row("b", 2.0, italic=True)])
-    assert model.index(0, 2).data(Qt.ItemDataRole.FontRole) is None
+    word = model.index(0, 2).data(Qt.ItemDataRole.FontRole)
+    assert word is not None and word.styleStrategy() == QFont.StyleStrategy.PreferDefault
 
 
 @pytest.mark.parametrize("italic", [False, True])
@@ -291,7 +308,15 @@ def app_theme() -> Any:
 
 
 def test_cells_are_drawn_as_the_styled_delegate_draws_them(app_theme: Any, qtbot: Any) -> None:
+    """Against a view of Qt's own defaults: the styled delegate, and every cell and the
+    header in the application's font, shaped (ours draws figures unshaped)."""
     ours, styled = _table(qtbot), _table(qtbot, QStyledItemDelegate)
+    for widget in (styled, styled.horizontalHeader()):
+        widget.setFont(QFont())  # nothing of its own: the application's
+    styled.resizeColumnsToContents()
+    styled.setColumnWidth(0, 50)
+    styled.setColumnWidth(1, 60)
+    assert not styled.font().styleStrategy() & QFont.StyleStrategy.PreferNoShaping
     widths = [[view.columnWidth(c) for c in range(3)] for view in (ours, styled)]
     assert widths[0] == widths[1]  # sized as the styled delegate sizes them
     assert ours.grab().toImage() == styled.grab().toImage()
