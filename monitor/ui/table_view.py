@@ -159,4 +159,8 @@ def sortable_view(model: QSortFilterProxyModel) -> SortAwareView:
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
     view.setAlternatingRowColors(False)
+    # Text laid out on one line, without looking for line breaks (a twentieth of the UI
+    # thread's work at a tick): a cell is one line high, and a text too wide for it is
+    # elided either way (the same pixels: tests/ui/test_table_redraw.py).
+    view.setWordWrap(False)
     return view

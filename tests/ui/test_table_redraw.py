@@ -288,7 +288,7 @@ def _table(qtbot: Any, delegate: Any = None) -> Any:
     )
     view.resize(420, 200)
     view.resizeColumnsToContents()
-    view.setColumnWidth(0, 50)  # the name wrapped over two lines
+    view.setColumnWidth(0, 50)  # the name elided
     view.setColumnWidth(1, 60)  # the figure elided
     with qtbot.waitExposed(view):
         view.show()
@@ -308,15 +308,18 @@ def app_theme() -> Any:
 
 
 def test_cells_are_drawn_as_the_styled_delegate_draws_them(app_theme: Any, qtbot: Any) -> None:
-    """Against a view of Qt's own defaults: the styled delegate, and every cell and the
-    header in the application's font, shaped (ours draws figures unshaped)."""
+    """Against a view of Qt's own defaults: the styled delegate, every cell and the header in
+    the application's font, shaped (ours draws figures unshaped), and text laid out to wrap
+    (ours lays it out on one line: a cell is one line high, and either way elides)."""
     ours, styled = _table(qtbot), _table(qtbot, QStyledItemDelegate)
     for widget in (styled, styled.horizontalHeader()):
         widget.setFont(QFont())  # nothing of its own: the application's
+    styled.setWordWrap(True)
     styled.resizeColumnsToContents()
     styled.setColumnWidth(0, 50)
     styled.setColumnWidth(1, 60)
     assert not styled.font().styleStrategy() & QFont.StyleStrategy.PreferNoShaping
+    assert not ours.wordWrap()
     widths = [[view.columnWidth(c) for c in range(3)] for view in (ours, styled)]
     assert widths[0] == widths[1]  # sized as the styled delegate sizes them
     assert ours.grab().toImage() == styled.grab().toImage()
