@@ -22,16 +22,18 @@ from PySide6.QtCore import (
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
+    QRect,
     QSize,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QHelpEvent, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QHelpEvent, QPainter, QPaintEvent, QRegion, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QItemDelegate,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -132,6 +134,75 @@ class SortAwareView(QTableView):
             return  # the text and look as they were: nothing to repaint
         super().dataChanged(top_left, bottom_right, roles)
 
+    # ---- the grid ---------------------------------------------------------------------------
+    # QTableView draws the grid a line per row and per column of each rectangle of the region
+    # repainted, and a tick's region is some forty rectangles (the cells that changed): over
+    # two hundred lines a tick, each set up and clipped to that region on its own, a tenth of
+    # the UI thread's work. Here the grid's pen is NoPen (the cells keep their one-pixel gap:
+    # QTableView sizes them by showGrid), and the grid's pixels in the region are filled after
+    # the cells in one fill, as QTableView draws them: the same pixels
+    # (tests/ui/test_table_redraw.py; an opaque grid colour, as the themes': a translucent one
+    # blends where QTableView's lines cross). The grid's pixels on screen are kept as a region
+    # until the rows or columns move, resize, scroll or come and go. Rows are all one height
+    # and none is hidden (sortable_view).
+    own_grid = False
+    _grid: tuple[tuple[int, ...], QRegion] | None = None  # (what it was drawn for, pixels)
+
+    def draw_own_grid(self, own: bool) -> None:
+        """Draw the grid here (True), or leave it to QTableView."""
+        self.own_grid = own
+        self.setGridStyle(Qt.PenStyle.NoPen if own else Qt.PenStyle.SolidLine)
+        header = self.horizontalHeader()
+        header.sectionResized.connect(self._forget_grid)
+        header.sectionMoved.connect(self._forget_grid)
+
+    def _forget_grid(self, *_: object) -> None:
+        self._grid = None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.own_grid and self.showGrid():
+            shown = event.region().intersected(self._grid_pixels())
+            if not shown.isEmpty():
+                painter = QPainter(self.viewport())
+                painter.setClipRegion(shown)
+                painter.fillRect(shown.boundingRect(), self._grid_colour())
+                painter.end()
+
+    def _grid_colour(self) -> QColor:
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        hint = self.style().styleHint(QStyle.StyleHint.SH_Table_GridLineColor, option, self)
+        return QColor.fromRgba(hint & 0xFFFFFFFF)
+
+    def _grid_pixels(self) -> QRegion:
+        """The grid's pixels in the viewport: each row's last pixel row and each shown column's
+        last pixel column, within the table (none past its last row or column)."""
+        rows, cols = self.verticalHeader(), self.horizontalHeader()
+        count, height, offset = rows.count(), rows.defaultSectionSize(), rows.offset()
+        key = (
+            count, height, offset, self.viewport().height(),
+            cols.count(), cols.hiddenSectionCount(), cols.offset(), cols.length(),
+        )  # fmt: skip
+        if self._grid is not None and self._grid[0] == key:
+            return self._grid[1]
+        right = cols.length() - cols.offset() - 1
+        bottom = min(count * height - offset, self.viewport().height()) - 1
+        pixels = QRegion()
+        if right >= 0 and bottom >= 0:
+            for k in range(offset // height, count):
+                y = (k + 1) * height - 1 - offset
+                if y > bottom:
+                    break
+                pixels = pixels.united(QRect(0, y, right + 1, 1))
+            for visual in range(cols.count()):
+                col = cols.logicalIndex(visual)
+                if not cols.isSectionHidden(col):
+                    x = cols.sectionViewportPosition(col) + cols.sectionSize(col) - 1
+                    pixels = pixels.united(QRect(x, 0, 1, bottom + 1))
+        self._grid = (key, pixels)
+        return pixels
+
 
 def sortable_view(model: QSortFilterProxyModel) -> SortAwareView:
     view = SortAwareView()
@@ -145,6 +216,7 @@ def sortable_view(model: QSortFilterProxyModel) -> SortAwareView:
     words.setStyleStrategy(QFont.StyleStrategy.PreferDefault)
     view.horizontalHeader().setFont(words)
     view.setItemDelegate(CellDelegate(view))
+    view.draw_own_grid(True)
     view.setModel(model)
     view.setSortingEnabled(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

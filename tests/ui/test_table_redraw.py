@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QModelIndex, QRectF, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, QRect, QRectF, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QRegion
 from PySide6.QtWidgets import QApplication, QStyledItemDelegate
 
 from monitor.domain import Thresholds
@@ -309,12 +309,14 @@ def app_theme() -> Any:
 
 def test_cells_are_drawn_as_the_styled_delegate_draws_them(app_theme: Any, qtbot: Any) -> None:
     """Against a view of Qt's own defaults: the styled delegate, every cell and the header in
-    the application's font, shaped (ours draws figures unshaped), and text laid out to wrap
-    (ours lays it out on one line: a cell is one line high, and either way elides)."""
+    the application's font, shaped (ours draws figures unshaped), text laid out to wrap (ours
+    lays it out on one line: a cell is one line high, and either way elides), and
+    QTableView's grid (ours fills the grid's pixels itself)."""
     ours, styled = _table(qtbot), _table(qtbot, QStyledItemDelegate)
     for widget in (styled, styled.horizontalHeader()):
         widget.setFont(QFont())  # nothing of its own: the application's
     styled.setWordWrap(True)
+    styled.draw_own_grid(False)  # QTableView's own grid
     styled.resizeColumnsToContents()
     styled.setColumnWidth(0, 50)
     styled.setColumnWidth(1, 60)
@@ -326,3 +328,48 @@ def test_cells_are_drawn_as_the_styled_delegate_draws_them(app_theme: Any, qtbot
     for view in (ours, styled):  # a selected row, as the trader picks one
         view.selectRow(2)
     assert ours.grab().toImage() == styled.grab().toImage()
+
+
+def _region(*rects: tuple[int, int, int, int]) -> QRegion:
+    region = QRegion()
+    for x, y, w, h in rects:
+        region = region.united(QRect(x, y, w, h))
+    return region
+
+
+def test_a_partial_repaint_draws_the_grid_as_qtableview_draws_it(
+    app_theme: Any, qtbot: Any
+) -> None:
+    """A tick repaints the cells that changed: regions of many rectangles, some with grid
+    pixels between neighbouring cells, some without. Each painted into the same picture by
+    both views, with the grid ours and QTableView's; a selected row and a scrolled view too."""
+    ours, qts = _table(qtbot), _table(qtbot)
+    qts.draw_own_grid(False)
+    cell = ours.visualRect(ours.model().index(1, 1))  # a cell without its grid pixels
+    right = ours.visualRect(ours.model().index(3, 2))
+    regions = [
+        QRegion(cell),
+        QRegion(cell.adjusted(0, 0, 1, 1)),  # with its grid line and column
+        _region((0, 0, 70, 41), (120, 20, 200, 1), (60, 0, 1, 300), (300, 50, 90, 90)),
+        _region((cell.x(), 0, cell.width() + 1, 400), (0, right.y(), 400, right.height() + 1)),
+        QRegion(0, 0, 420, 300),
+        _region((3, 7, 11, 13), (49, 19, 3, 3), (259, 39, 2, 2)),
+    ]
+
+    def painted(view: Any, region: QRegion) -> QImage:
+        image = QImage(view.viewport().size(), QImage.Format.Format_RGB32)
+        image.fill(QColor("#ff00ff"))  # what neither paints shows as itself
+        view.viewport().render(image, QPoint(0, 0), region)
+        return image
+
+    for step in ("as shown", "a row selected", "scrolled"):
+        if step == "a row selected":
+            for view in (ours, qts):
+                view.selectRow(2)
+        if step == "scrolled":
+            for view in (ours, qts):
+                view.resize(160, 90)  # scroll bars, and rows and columns out of sight
+                view.verticalScrollBar().setValue(1)
+                view.horizontalScrollBar().setValue(1)
+        for region in regions:
+            assert painted(ours, region) == painted(qts, region), (step, region)
