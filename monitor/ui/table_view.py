@@ -159,6 +159,18 @@ class SortAwareView(QTableView):
     def _forget_grid(self, *_: object) -> None:
         self._grid = None
 
+    # The widget a cell's options name for its delegate to ask the style about (text margins,
+    # the focus frame): the viewport, the widget the cells are painted on, a plain QWidget.
+    # A style sheet's style (the themes') looks each question up by the widget's class,
+    # asked of the widget itself; a class made in Python answers through the bindings, a
+    # few times a cell: a twentieth of the UI thread's work at a tick. QItemDelegate draws no
+    # style sheet rule of a cell's own (::item) either way; the answers are the same
+    # (tests/ui/test_table_redraw.py).
+    def initViewItemOption(self, option: QStyleOptionViewItem) -> None:
+        super().initViewItemOption(option)
+        if self.own_grid:
+            option.widget = self.viewport()
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if self.own_grid and self.showGrid():

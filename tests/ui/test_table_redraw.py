@@ -328,6 +328,15 @@ def test_cells_are_drawn_as_the_styled_delegate_draws_them(app_theme: Any, qtbot
     for view in (ours, styled):  # a selected row, as the trader picks one
         view.selectRow(2)
     assert ours.grab().toImage() == styled.grab().toImage()
+    focused = []  # and its cell framed, the table having the keyboard's focus
+    for view in (ours, styled):
+        view.activateWindow()
+        view.setFocus()
+        qtbot.waitUntil(view.hasFocus)
+        view.setCurrentIndex(view.model().index(2, 1))
+        focused.append(view.grab().toImage())
+    assert focused[0] == focused[1]
+    assert focused[0] != ours.grab().toImage()  # the frame drawn: ours has lost the focus
 
 
 def _region(*rects: tuple[int, int, int, int]) -> QRegion:
