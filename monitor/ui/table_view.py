@@ -10,6 +10,10 @@ look changed, each drawn in one pass.
   QStyledItemDelegate, through the style, lays it out three times (to size it, to elide it,
   to draw it): the same pixels (tests/ui/test_table_redraw.py), a third of the work. Column
   widths stay QStyledItemDelegate's (its size hint).
+- Figures in the view's own font, unshaped; text on one line, not laid out for wrapping; the
+  grid filled in one pass per repaint; the style asked about cells of the viewport, not of
+  this class (made in Python). Each the same pixels as QTableView's own drawing, which the
+  tests compare with (SortAwareView.set_own_drawing(False)).
 """
 
 from __future__ import annotations
@@ -145,16 +149,20 @@ class SortAwareView(QTableView):
     # blends where QTableView's lines cross). The grid's pixels on screen are kept as a region
     # until the rows or columns move, resize, scroll or come and go. Rows are all one height
     # and none is hidden (sortable_view).
-    own_grid = False
+    # The grid filled here and the cells' style questions asked of the viewport (below): as
+    # sortable_view sets it up. False: both left to QTableView (the tests' reference).
+    own_drawing = False
     _grid: tuple[tuple[int, ...], QRegion] | None = None  # (what it was drawn for, pixels)
 
-    def draw_own_grid(self, own: bool) -> None:
-        """Draw the grid here (True), or leave it to QTableView."""
-        self.own_grid = own
-        self.setGridStyle(Qt.PenStyle.NoPen if own else Qt.PenStyle.SolidLine)
+    def __init__(self) -> None:
+        super().__init__()
         header = self.horizontalHeader()
         header.sectionResized.connect(self._forget_grid)
         header.sectionMoved.connect(self._forget_grid)
+
+    def set_own_drawing(self, own: bool) -> None:
+        self.own_drawing = own
+        self.setGridStyle(Qt.PenStyle.NoPen if own else Qt.PenStyle.SolidLine)
 
     def _forget_grid(self, *_: object) -> None:
         self._grid = None
@@ -168,12 +176,12 @@ class SortAwareView(QTableView):
     # (tests/ui/test_table_redraw.py).
     def initViewItemOption(self, option: QStyleOptionViewItem) -> None:
         super().initViewItemOption(option)
-        if self.own_grid:
+        if self.own_drawing:
             option.widget = self.viewport()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        if self.own_grid and self.showGrid():
+        if self.own_drawing and self.showGrid():
             shown = event.region().intersected(self._grid_pixels())
             if not shown.isEmpty():
                 painter = QPainter(self.viewport())
@@ -228,7 +236,7 @@ def sortable_view(model: QSortFilterProxyModel) -> SortAwareView:
     words.setStyleStrategy(QFont.StyleStrategy.PreferDefault)
     view.horizontalHeader().setFont(words)
     view.setItemDelegate(CellDelegate(view))
-    view.draw_own_grid(True)
+    view.set_own_drawing(True)
     view.setModel(model)
     view.setSortingEnabled(True)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

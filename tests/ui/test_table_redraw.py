@@ -316,7 +316,7 @@ def test_cells_are_drawn_as_the_styled_delegate_draws_them(app_theme: Any, qtbot
     for widget in (styled, styled.horizontalHeader()):
         widget.setFont(QFont())  # nothing of its own: the application's
     styled.setWordWrap(True)
-    styled.draw_own_grid(False)  # QTableView's own grid
+    styled.set_own_drawing(False)  # QTableView's own grid and style questions
     styled.resizeColumnsToContents()
     styled.setColumnWidth(0, 50)
     styled.setColumnWidth(1, 60)
@@ -353,7 +353,7 @@ def test_a_partial_repaint_draws_the_grid_as_qtableview_draws_it(
     pixels between neighbouring cells, some without. Each painted into the same picture by
     both views, with the grid ours and QTableView's; a selected row and a scrolled view too."""
     ours, qts = _table(qtbot), _table(qtbot)
-    qts.draw_own_grid(False)
+    qts.set_own_drawing(False)
     cell = ours.visualRect(ours.model().index(1, 1))  # a cell without its grid pixels
     right = ours.visualRect(ours.model().index(3, 2))
     regions = [
