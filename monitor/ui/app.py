@@ -187,7 +187,10 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.hub.snapshot_received.connect(self.presenter.on_snapshot)
-        self.hub.prepare_with(self.presenter.prerender.publish)  # rows rendered off this thread
+        # Rows rendered and drawn off this thread; the tables copy the drawn ones.
+        self.hub.prepare_with(self.presenter.ahead.publish)
+        self.positions_view.row_images = self.presenter.ahead.positions
+        self.accounts_view.row_images = self.presenter.ahead.accounts
         self.hub.event_received.connect(self.alerts.add)
         self.hub.event_received.connect(self.banner.on_event)
         self.hub.event_received.connect(self.sounds.on_event)

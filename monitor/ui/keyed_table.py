@@ -59,7 +59,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 @lru_cache(maxsize=4096)  # a cell's text is asked about again at the next change
-def _plain(text: str) -> bool:
+def is_plain(text: str) -> bool:
     """Text without letters: digits, signs and punctuation, drawn the same unshaped."""
     return _LETTER.search(text) is None
 
@@ -108,6 +108,16 @@ class KeyedTableModel(QStandardItemModel):
             (True, True): italic,
         }
 
+    def font_kinds(self) -> tuple[tuple[bool, bool], ...]:
+        """The kinds of cell font, (italic row, text without letters)."""
+        return tuple(self._fonts)
+
+    def cell_font(self, italic: bool, plain: bool, base: QFont) -> QFont:
+        """The font a cell of this kind is drawn in by a view whose font is `base`: its own
+        resolved against the view's, as the delegate resolves it."""
+        own = self._fonts[italic, plain]
+        return QFont(base) if own is None else own.resolve(base)
+
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
@@ -140,7 +150,7 @@ class KeyedTableModel(QStandardItemModel):
             tip = row.tip(col)
             if tip:
                 item.setData(tip, _TOOLTIP)
-            font = self._fonts[row.italic, _plain(text)]
+            font = self._fonts[row.italic, is_plain(text)]
             if font is not None:
                 item.setData(font, _FONT)
             cells.append(item)
@@ -158,7 +168,7 @@ class KeyedTableModel(QStandardItemModel):
             if new.tip(col) != old.tip(col):
                 item.setData(new.tip(col) or None, _TOOLTIP)
             if new.italic != old.italic:
-                item.setData(self._fonts[new.italic, _plain(new.display[col])], _FONT)
+                item.setData(self._fonts[new.italic, is_plain(new.display[col])], _FONT)
 
     @contextmanager
     def _quiet(self) -> Iterator[None]:
@@ -285,8 +295,8 @@ class KeyedTableModel(QStandardItemModel):
                         item = items[c]
                         item.setData(text, _DISPLAY)
                         if same_italic:
-                            plain = _plain(text)
-                            if plain != _plain(was):
+                            plain = is_plain(text)
+                            if plain != is_plain(was):
                                 item.setData(fonts[new.italic, plain], _FONT)
                         if not look:
                             cells[c].append(i)

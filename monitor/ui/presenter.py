@@ -26,6 +26,7 @@ from monitor.ui.positions_model import PositionsModel
 from monitor.ui.prerender import RowPrerenderer
 from monitor.ui.redraw_stress import StressCurves, StressWorker
 from monitor.ui.risk_line import move_band
+from monitor.ui.row_images import RowsAhead
 from monitor.ui.rows import position_rows
 from monitor.ui.status import service_status
 from monitor.ui.stress import STRESS_MOVES
@@ -63,8 +64,9 @@ class SnapshotPresenter(QObject):
         self._ages_second = -1  # the second the ages were last drawn for
         self._drawn: dict[str, AccountSnapshot | None] = {}
         # The rows of each published snapshot, rendered on the service thread (the hub calls
-        # `prerender.publish` there); the models look theirs up, and render only the others.
+        # `ahead.publish` there); the models look theirs up, and render only the others.
         self.prerender = RowPrerenderer(clock)
+        self.ahead = RowsAhead(self.prerender)  # and drawn there (row_images.py)
         views.positions.prerendered = self.prerender.positions
         views.accounts.prerendered = self.prerender.account
         # The stress curves are worked out off this thread; the chart draws the newest in.

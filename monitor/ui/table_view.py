@@ -14,6 +14,9 @@ look changed, each drawn in one pass.
   grid filled in one pass per repaint; the style asked about cells of the viewport, not of
   this class (made in Python). Each the same pixels as QTableView's own drawing, which the
   tests compare with (SortAwareView.set_own_drawing(False)).
+- Rows whose image was drawn off the UI thread for the view's look (row_images.py: at a tick,
+  every row of a published snapshot) are copied from it; the others (the selected row, the
+  current one while framed, a row rendered here) drawn as above.
 """
 
 from __future__ import annotations
@@ -32,7 +35,15 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QHelpEvent, QPainter, QPaintEvent, QRegion, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QHelpEvent,
+    QPainter,
+    QPaintEvent,
+    QRegion,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -46,6 +57,8 @@ from PySide6.QtWidgets import (
 )
 
 from monitor.ui.keyed_table import SORT_ROLE, KeyedTableModel
+from monitor.ui.row_images import RowImages, RowLook
+from monitor.ui.row_look import view_look
 
 _SORT_ROLE = int(SORT_ROLE)
 
@@ -180,7 +193,8 @@ class SortAwareView(QTableView):
             option.widget = self.viewport()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
+        if not self._paint_from_images(event):
+            super().paintEvent(event)
         if self.own_drawing and self.showGrid():
             shown = event.region().intersected(self._grid_pixels())
             if not shown.isEmpty():
@@ -188,6 +202,72 @@ class SortAwareView(QTableView):
                 painter.setClipRegion(shown)
                 painter.fillRect(shown.boundingRect(), self._grid_colour())
                 painter.end()
+
+    # ---- rows copied from images drawn off the UI thread (row_images.py) ------------------
+    # The images' owner, set by the window (None: every row drawn by QTableView).
+    row_images: RowImages | None = None
+    _look: RowLook | None = None
+
+    def _paint_from_images(self, event: QPaintEvent) -> bool:
+        """Copy the repainted rows that have an image for this view's look from it; the others
+        (the selected row, the current one while framed, a row without an image) painted by
+        QTableView.
+        False: nothing painted, the view's look not one images are drawn for."""
+        images = self.row_images
+        if images is None or not self.own_drawing:
+            return False
+        look = self.row_look()
+        proxy = self.model()
+        source = proxy.sourceModel() if isinstance(proxy, QSortFilterProxyModel) else proxy
+        if look is None or not isinstance(source, KeyedTableModel):
+            return False
+        region = event.region()
+        box = region.boundingRect()
+        height, offset = look.height, self.verticalHeader().offset()
+        first = max(0, (box.top() + offset) // height)
+        last = min(proxy.rowCount() - 1, (box.bottom() + offset) // height)
+        width = self.viewport().width()
+        selection = self.selectionModel()
+        # The current cell is framed only while the view has the focus (QTableView.drawCell).
+        focused = self.hasFocus() or self.viewport().hasFocus()
+        current = self.currentIndex().row() if focused else -1
+        mapped = proxy if isinstance(proxy, QSortFilterProxyModel) else None
+        copies, by_qt = [], QRegion()
+        for shown in range(first, last + 1):
+            y = shown * height - offset
+            strip = QRect(0, y, width, height)
+            if not region.intersects(strip):
+                continue
+            image = None
+            if shown != current and not selection.isRowSelected(shown):
+                index = proxy.index(shown, 0)
+                row = (mapped.mapToSource(index) if mapped is not None else index).row()
+                image = images.image(source.row(row), look)
+            if image is None:
+                by_qt = by_qt.united(strip)
+            else:
+                copies.append((y, image))
+        if not by_qt.isEmpty():
+            super().paintEvent(QPaintEvent(region.intersected(by_qt)))
+        if copies:
+            painter = QPainter(self.viewport())
+            painter.setClipRegion(region.subtracted(by_qt))
+            x = -self.horizontalHeader().offset()
+            for y, image in copies:
+                painter.drawImage(x, y, image)
+            painter.end()
+        return True
+
+    def row_look(self) -> RowLook | None:
+        """How this view draws a row now (row_look.py). Kept while it stays the same: images
+        drawn for it are found by it (row_images.py); a new one is handed to the images'
+        owner."""
+        look = view_look(self)
+        if look != self._look:
+            self._look = look
+            if self.row_images is not None:
+                self.row_images.look = look
+        return self._look
 
     def _grid_colour(self) -> QColor:
         option = QStyleOptionViewItem()

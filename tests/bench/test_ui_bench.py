@@ -109,7 +109,7 @@ def _figures(timings: list[float]) -> tuple[float, float, float]:
 
 def _published(prepare: Callable[[Snapshot], None], snap: Snapshot) -> None:
     """What the window's hub does with a published snapshot on the service thread, before the
-    UI thread gets it: its rows rendered (prerender.py)."""
+    UI thread gets it: its rows rendered and drawn (prerender.py, row_images.py)."""
     service = threading.Thread(target=prepare, args=(snap,))
     service.start()
     service.join()
@@ -135,7 +135,7 @@ def test_refresh_costs_the_ui_thread_well_under_a_frame(
     presenter = window.presenter
     presenter.timer.stop()  # render by hand, timing each
     for snap in snapshots[:5]:  # warm-up: first layout, column sizing, first paints
-        _published(presenter.prerender.publish, snap)
+        _published(presenter.ahead.publish, snap)
         presenter.on_snapshot(snap)
         presenter.render()
         QApplication.processEvents()
@@ -144,7 +144,7 @@ def test_refresh_costs_the_ui_thread_well_under_a_frame(
     settle_heap()  # as the app does once its window and service are built (heap.py)
     timings, refresh, paint, floor, cpu = [], [], [], [], []
     for snap in snapshots[5:]:
-        _published(presenter.prerender.publish, snap)  # on the service thread, untimed
+        _published(presenter.ahead.publish, snap)  # on the service thread, untimed
         cpu_start = time.thread_time()
         start = time.perf_counter()
         presenter.on_snapshot(snap)

@@ -56,14 +56,14 @@ def main(tab: str, refreshes: int) -> None:
     presenter = window.presenter
     presenter.timer.stop()  # render by hand
     for snap in snapshots[:WARM_UP]:
-        _published(presenter.prerender.publish, snap)
+        _published(presenter.ahead.publish, snap)
         presenter.on_snapshot(snap)
         presenter.render()
         app.processEvents()
     settle_heap()
     _callgrind("--instr=on")
     for snap in snapshots[WARM_UP:]:
-        _published(presenter.prerender.publish, snap)  # on another thread, counted apart
+        _published(presenter.ahead.publish, snap)  # on another thread, counted apart
         presenter.on_snapshot(snap)
         presenter.render()
         app.processEvents()

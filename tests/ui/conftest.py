@@ -173,3 +173,19 @@ def latest(window: MainWindow) -> Snapshot:
 def book(snap: AccountSnapshot) -> Account:
     assert snap.account is not None
     return snap.account
+
+
+@pytest.fixture
+def app_theme() -> Any:
+    """The window's theme on the application, as the app always runs: the app-wide style
+    sheet decides how a cell's text wraps (the test ran under it only after a window test
+    had set it, and failed alone). Put back after the test's widgets are gone."""
+    from PySide6.QtWidgets import QApplication
+
+    from monitor.ui.theme import apply_theme
+
+    app = QApplication.instance()
+    before = app.styleSheet()
+    apply_theme(app, "dark")
+    yield
+    app.setStyleSheet(before)

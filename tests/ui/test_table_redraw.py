@@ -19,7 +19,6 @@ from monitor.ui.charts import StressChart
 from monitor.ui.keyed_table import KEY_ROLE, SORT_ROLE, KeyedTableModel, RenderedRow
 from monitor.ui.stress import STRESS_MOVES
 from monitor.ui.table_view import sortable_view
-from monitor.ui.theme import apply_theme
 from tests.ui.event_counter import EventCounter
 
 HEADERS = ("Name", "Price", "Move")
@@ -293,18 +292,6 @@ def _table(qtbot: Any, delegate: Any = None) -> Any:
     with qtbot.waitExposed(view):
         view.show()
     return view
-
-
-@pytest.fixture
-def app_theme() -> Any:
-    """The window's theme on the application, as the app always runs: the app-wide style
-    sheet decides how a cell's text wraps (the test ran under it only after a window test
-    had set it, and failed alone). Put back after the test's widgets are gone."""
-    app = QApplication.instance()
-    before = app.styleSheet()
-    apply_theme(app, "dark")
-    yield
-    app.setStyleSheet(before)
 
 
 def test_cells_are_drawn_as_the_styled_delegate_draws_them(app_theme: Any, qtbot: Any) -> None:

@@ -1,0 +1,60 @@
+"""How a table view draws a row now, as plain values (RowLook) for the rows' images drawn off
+the UI thread (row_images.py): the shown columns' places and widths, the row's height and
+the grid's gap, the background and text colours, the text margin, the elision, the screen's
+dots per metre and the fonts a cell's text resolves to. Taken on the UI thread, from the
+same sources QTableView and QItemDelegate read when they draw a cell."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QTableView
+
+from monitor.ui.keyed_table import KeyedTableModel
+from monitor.ui.row_images import RowLook
+
+
+def _dots_per_metre(dpi: int) -> int:
+    return round(dpi / 0.0254)
+
+
+def view_look(view: QTableView) -> RowLook | None:
+    """None: a look the images do not draw (right to left, disabled, not a keyed model's)."""
+    if view.layoutDirection() != Qt.LayoutDirection.LeftToRight or not view.isEnabled():
+        return None
+    proxy = view.model()
+    source = proxy.sourceModel() if isinstance(proxy, QSortFilterProxyModel) else proxy
+    if not isinstance(source, KeyedTableModel):
+        return None
+    option = QStyleOptionViewItem()
+    view.initViewItemOption(option)  # as QTableView starts a cell's options
+    # QItemDelegate's pen: the palette's text colour of the group the window's state picks.
+    active = bool(option.state & QStyle.StateFlag.State_Active)
+    group = QPalette.ColorGroup.Active if active else QPalette.ColorGroup.Inactive
+    cols = view.horizontalHeader()
+    columns = tuple(
+        (col, cols.sectionPosition(col), cols.sectionSize(col))
+        for col in (cols.logicalIndex(v) for v in range(cols.count()))
+        if not cols.isSectionHidden(col)
+    )
+    fonts = {kind: source.cell_font(*kind, option.font) for kind in source.font_kinds()}
+    viewport = view.viewport()
+    # The widget the delegate asks the style about (SortAwareView.initViewItemOption).
+    asked = option.widget if option.widget is not None else view
+    margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, asked)
+    return RowLook(
+        columns=columns,
+        width=cols.length(),
+        height=view.verticalHeader().defaultSectionSize(),
+        gap=1 if view.showGrid() else 0,
+        base=viewport.palette().color(viewport.backgroundRole()).rgba(),
+        text=option.palette.color(group, QPalette.ColorRole.Text).rgba(),
+        margin=margin + 1,  # QItemDelegate's text margin
+        elide=view.textElideMode(),
+        dots_per_metre=(
+            _dots_per_metre(viewport.logicalDpiX()),
+            _dots_per_metre(viewport.logicalDpiY()),
+        ),
+        font_keys=tuple(fonts[kind].key() for kind in sorted(fonts)),
+        fonts=fonts,
+    )

@@ -1,0 +1,149 @@
+"""Rows copied from images drawn off the UI thread (row_images.py): the same pixels as the
+view's own drawing of every cell, whole and in part, as shown, with a row selected, scrolled,
+in a column resized; the images used for every row they can stand for, drawn on another
+thread as the service thread draws them."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QPoint, QRect
+from PySide6.QtGui import QColor, QImage, QRegion
+
+from monitor.ui.rendered_row import RenderedRow
+from monitor.ui.row_images import CellPen, RowImages
+from monitor.ui.table_view import CellDelegate
+from tests.ui.test_table_redraw import _region, _table
+
+
+class _CountingDelegate(CellDelegate):
+    """Counts the cells the view draws through its delegate (rows not copied from images)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: set[int] = set()
+
+    def paint(self, painter: Any, option: Any, index: Any) -> None:
+        self.rows.add(index.row())
+        super().paint(painter, option, index)
+
+
+def _drawn_off_thread(view: Any) -> None:
+    """The model's rows drawn into images on another thread, for the view's look (taken as
+    the view paints)."""
+    images = view.row_images
+    source = view.model().sourceModel()
+    rows = [source.row(i) for i in range(source.rowCount())]
+    worker = threading.Thread(target=images.draw, args=(rows,))
+    worker.start()
+    worker.join()
+
+
+def _with_images(qtbot: Any) -> Any:
+    view = _table(qtbot)
+    view.row_images = RowImages()
+    view.viewport().repaint()  # its look taken
+    assert view.row_images.look is not None
+    _drawn_off_thread(view)
+    return view
+
+
+def _painted(view: Any, region: QRegion) -> QImage:
+    image = QImage(view.viewport().size(), QImage.Format.Format_RGB32)
+    image.fill(QColor("#ff00ff"))  # what neither paints shows as itself
+    view.viewport().render(image, QPoint(0, 0), region)
+    return image
+
+
+def test_rows_copied_from_images_are_the_cells_as_the_view_draws_them(
+    app_theme: Any, qtbot: Any
+) -> None:
+    ours, qts = _with_images(qtbot), _table(qtbot)
+    counter = _CountingDelegate(ours)
+    ours.setItemDelegate(counter)
+    cell = ours.visualRect(ours.model().index(1, 1))
+    right = ours.visualRect(ours.model().index(3, 2))
+    regions = [
+        QRegion(0, 0, 420, 300),
+        QRegion(cell),
+        QRegion(cell.adjusted(0, 0, 1, 1)),
+        _region((0, 0, 70, 41), (120, 20, 200, 1), (60, 0, 1, 300), (300, 50, 90, 90)),
+        _region((cell.x(), 0, cell.width() + 1, 400), (0, right.y(), 400, right.height() + 1)),
+        _region((3, 7, 11, 13), (49, 19, 3, 3), (259, 39, 2, 2)),
+    ]
+    for view in (ours, qts):  # the last row selected, as a click selects it
+        view.setCurrentIndex(view.model().index(4, 0))
+    for step in ("as shown", "a row selected", "scrolled"):
+        if step == "a row selected":
+            for view in (ours, qts):
+                view.selectRow(2)
+        if step == "scrolled":
+            for view in (ours, qts):
+                view.resize(160, 90)  # scroll bars, and rows and columns out of sight
+                view.verticalScrollBar().setValue(1)
+                view.horizontalScrollBar().setValue(1)
+            _drawn_off_thread(ours)  # the same look: the images still stand
+        for region in regions:
+            counter.rows.clear()
+            assert _painted(ours, region) == _painted(qts, region), (step, region)
+            if region == regions[0] and step == "as shown":
+                assert counter.rows == {4}  # every other row copied from its image
+            if region == regions[0] and step == "a row selected":
+                assert counter.rows == {2}  # but the selected one, drawn by Qt
+
+
+def test_a_resized_column_is_drawn_by_the_view_until_images_are_drawn_for_it(
+    app_theme: Any, qtbot: Any
+) -> None:
+    ours, qts = _with_images(qtbot), _table(qtbot)
+    counter = _CountingDelegate(ours)
+    ours.setItemDelegate(counter)
+    for view in (ours, qts):
+        current = view.model().index(4, 0)  # current, not selected, and not framed:
+        view.selectionModel().setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
+        view.clearFocus()  # drawn as any other row
+        view.setColumnWidth(1, 90)  # the figure no longer elided
+    whole = QRegion(QRect(0, 0, 420, 300))
+    assert _painted(ours, whole) == _painted(qts, whole)
+    assert counter.rows == {0, 1, 2, 3, 4}  # the images are for the old widths
+    _drawn_off_thread(ours)
+    counter.rows.clear()
+    assert _painted(ours, whole) == _painted(qts, whole)
+    assert counter.rows == set()  # every row copied from its new image
+
+
+def test_the_framed_current_cell_is_drawn_by_the_view(app_theme: Any, qtbot: Any) -> None:
+    ours, qts = _with_images(qtbot), _table(qtbot)
+    counter = _CountingDelegate(ours)
+    ours.setItemDelegate(counter)
+    whole = QRegion(QRect(0, 0, 420, 300))
+    painted = []
+    for view in (ours, qts):  # one focused at a time: the window with the focus is active
+        view.activateWindow()
+        view.setFocus()
+        qtbot.waitUntil(view.hasFocus)
+        current = view.model().index(4, 1)  # current, not selected: framed for the focus
+        view.selectionModel().setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
+        counter.rows.clear()
+        painted.append(_painted(view, whole))
+        if view is ours:
+            assert counter.rows == {4}
+    assert painted[0] == painted[1]
+    assert not ours.selectionModel().isRowSelected(4)
+
+
+def test_a_row_redrawn_cell_by_cell_is_the_row_drawn_whole(app_theme: Any, qtbot: Any) -> None:
+    """A tick's image: the cells that changed redrawn over a copy of the row's last one."""
+    view = _with_images(qtbot)
+    pen = CellPen(view.row_look())
+    before = RenderedRow("k", ("tinted", "1,234.50", "a long move, elided"), ("k", 1.0, 1.0),
+                         background="#40d8313f", cell_foreground=((2, "#2e9e5b"),))  # fmt: skip
+    after = RenderedRow("k", ("tinted", "99.25", "a long move, elided"), ("k", 1.0, 1.0),
+                        background="#40d8313f", cell_foreground=((2, "#d8313f"),))  # fmt: skip
+    redrawn = pen.redrawn(before, pen.row(before), after)
+    assert redrawn is not None
+    assert redrawn == pen.row(after)
+    assert redrawn != pen.row(before)
+    restyled = RenderedRow("k", after.display, after.sort, italic=True)
+    assert pen.redrawn(after, redrawn, restyled) is None  # the row's look: drawn whole
