@@ -4,6 +4,7 @@ that tick without re-laying out the window."""
 
 from __future__ import annotations
 
+import math
 import threading
 from typing import Any
 
@@ -254,3 +255,30 @@ def test_a_ticking_figure_re_lays_out_the_header_only_when_it_needs_more_room(qt
     figure.setText("123,456,789.01 USDT")  # wider: the header lays it out
     qtbot.waitUntil(lambda: requests.count > 0)
     qtbot.waitUntil(lambda: figure.width() >= figure.sizeHint().width())
+
+
+def test_a_ladder_point_moving_past_the_view_edge_is_not_redrawn(qtbot: Any) -> None:
+    """A liquidation far past the view's edge (a 1x position's) moves with every tick, out of
+    sight: its row is redrawn only when the move shows."""
+    ladder = LadderChart()
+    qtbot.addWidget(ladder)
+    ladder.resize(700, 300)
+    with qtbot.waitExposed(ladder):
+        ladder.show()
+    item = ladder.getPlotItem()
+    item.setXRange(-10, 10, padding=0)
+    rows = ladder.rows
+    y = np.array([1.0, 0.0])
+
+    def at(liq: float, mark: float = 0.0) -> dict[str, Any]:
+        nan = np.array([math.nan, math.nan])
+        return {"marks": np.array([mark, 0.0]), "liqs": np.array([liq, -5.0]),
+                "before": nan, "exchange": nan}  # fmt: skip
+
+    assert rows.set_rows(y, at(400.0))
+    drawn = rows.drawn
+    assert not rows.set_rows(y, at(520.0))  # far past the right edge, and still
+    assert rows.set_rows(y, at(-300.0))  # past the other edge: it crossed the view
+    assert rows.set_rows(y, at(9.0))  # into the view
+    assert rows.set_rows(y, at(10.2))  # past the edge, its marker partly in sight
+    assert rows.drawn == drawn + 3

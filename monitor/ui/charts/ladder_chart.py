@@ -38,6 +38,11 @@ _MARKERS = (
 )
 
 
+# How far past the view's edge a point is still told apart, in pixels: more than the
+# largest marker's half width (13 px) and its pen.
+_OFF_VIEW_PX = 16
+
+
 def _style(pen: Any, brush: Any) -> dict[str, object]:
     kwargs: dict[str, Any] = {}
     if pen is not None:
@@ -51,8 +56,9 @@ class LadderRows(pg.GraphicsObject):  # type: ignore[misc]
     """The rows: a bar from each mark (0 %) to its liquidation price, and the markers.
 
     `set_rows` takes the rows' x (in % from the mark, NaN: none) and redraws only when a point
-    moved by half a pixel or more since drawn (a mark's tick moves a liquidation price by a
-    fraction of a pixel), or the rows themselves changed."""
+    moved by half a pixel or more on screen since drawn (a mark's tick moves a liquidation price
+    by a fraction of a pixel; a liquidation far past the view's edge moves out of sight), or
+    the rows themselves changed."""
 
     def __init__(self, legend: dict[str, pg.PlotDataItem]) -> None:
         super().__init__()
@@ -96,12 +102,20 @@ class LadderRows(pg.GraphicsObject):  # type: ignore[misc]
             return True
         view = self.getViewBox()
         px = view.viewPixelSize()[0] if view is not None and view.width() >= 2 else 0.0
+        # A point past the view's edge (a far liquidation, a what-if's) is drawn as at the
+        # edge and a marker's width beyond it (its bar runs off the view): one that moves
+        # only out there changes no pixel.
+        lo, hi = -math.inf, math.inf
+        if 0 < px < math.inf and view is not None:
+            (left, right), _ = view.viewRange()
+            lo, hi = left - _OFF_VIEW_PX * px, right + _OFF_VIEW_PX * px
         for name, old in self.x.items():
             new = x[name]
             shown = np.isfinite(old)
             if not np.array_equal(shown, np.isfinite(new)):
                 return True
-            moved = float(np.max(np.abs(old[shown] - new[shown]), initial=0.0))
+            seen_old, seen_new = np.clip(old[shown], lo, hi), np.clip(new[shown], lo, hi)
+            moved = float(np.max(np.abs(seen_old - seen_new), initial=0.0))
             # Half a pixel on the view as it is (a re-range shows the rows anew anyway).
             if moved > 0 and not (0 < px < math.inf and moved < px / 2):
                 return True
