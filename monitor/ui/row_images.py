@@ -58,6 +58,8 @@ class RowLook:
     gap: int  # the grid's: a cell is this much narrower and shorter than its section
     base: int  # the viewport's background, ARGB
     text: int  # the text's colour when a row sets none, ARGB
+    highlight: int  # a selected row's background, ARGB
+    highlighted_text: int  # and its text's colour
     margin: int  # the text's margin from the cell's left and right edges
     elide: Qt.TextElideMode
     dots_per_metre: tuple[int, int]  # the screen's: fonts take their pixel size from it
@@ -66,9 +68,9 @@ class RowLook:
     fonts: dict[tuple[bool, bool], QFont] = field(compare=False, hash=False)
 
 
-def content(row: RenderedRow) -> Hashable:
+def content(row: RenderedRow, selected: bool = False) -> Hashable:
     """What a row's image shows: two rows alike in this draw the same pixels."""
-    return (row.display, row.foreground, row.background, row.italic, row.cell_foreground)
+    return (row.display, row.foreground, row.background, row.italic, row.cell_foreground, selected)
 
 
 class RowImages:
@@ -86,8 +88,10 @@ class RowImages:
         )
         # The newest images by row key, with the row drawn: a row's next image redraws only
         # the cells that changed (at a tick, the figures) over a copy of it.
-        self._by_key: dict[Hashable, tuple[RenderedRow, QImage]] = {}
+        self._by_key: dict[tuple[Hashable, bool], tuple[RenderedRow, QImage]] = {}
         self._pen: CellPen | None = None
+        # The keys of the rows the view shows selected (set by the view): drawn selected too.
+        self.selected: frozenset[Hashable] = frozenset()
 
     def draw(self, rows: Iterable[RenderedRow]) -> None:
         """On the service thread: the rows' images for the view's look (none yet: none).
@@ -102,67 +106,78 @@ class RowImages:
                 newest, before, self._by_key = {}, {}, {}
                 pen = self._pen = CellPen(look)
             images: dict[Hashable, QImage] = {}
-            by_key: dict[Hashable, tuple[RenderedRow, QImage]] = {}
+            by_key: dict[tuple[Hashable, bool], tuple[RenderedRow, QImage]] = {}
+            selected = self.selected
             for row in rows:
-                key = content(row)
-                image = images.get(key) or newest.get(key) or before.get(key)
-                if image is None:
-                    earlier = self._by_key.get(row.key)
-                    image = pen.redrawn(*earlier, row) if earlier else None
+                for chosen in (False, True) if row.key in selected else (False,):
+                    key = content(row, chosen)
+                    image = images.get(key) or newest.get(key) or before.get(key)
                     if image is None:
-                        image = pen.row(row)
-                images[key] = image
-                by_key[row.key] = (row, image)
+                        earlier = self._by_key.get((row.key, chosen))
+                        image = pen.redrawn(*earlier, row, chosen) if earlier else None
+                        if image is None:
+                            image = pen.row(row, chosen)
+                    images[key] = image
+                    by_key[row.key, chosen] = (row, image)
             self._drawn = (look, images, newest)
             self._by_key = by_key
         except Exception:
             log.exception("rows not drawn ahead; the view draws them")
 
-    def image(self, row: RenderedRow, look: RowLook) -> QImage | None:
+    def image(self, row: RenderedRow, look: RowLook, selected: bool = False) -> QImage | None:
         """On the UI thread: the row's image drawn with `look`, if there is one."""
         drawn_for, newest, before = self._drawn
         if drawn_for is not look:
             return None
-        key = content(row)
+        key = content(row, selected)
         image = newest.get(key)
         return image if image is not None else before.get(key)
 
 
 class CellPen:
-    """Draws rows and cells with one look, as QItemDelegate draws a cell that is neither
-    selected nor current over the viewport's background (the same pixels:
-    tests/ui/test_row_images.py); the grid is the view's to fill."""
+    """Draws rows and cells with one look, as QItemDelegate draws a cell that is not framed
+    as current over the viewport's background (the same pixels: tests/ui/test_row_images.py);
+    the grid is the view's to fill. A selected cell: the highlight over it (the style's row
+    panel, the delegate's background and its text's box each fill it: one fill, opaque) and
+    its text in the highlighted text's colour, whatever colour the row gives it."""
 
     def __init__(self, look: RowLook) -> None:
         self.look = look
 
-    def row(self, row: RenderedRow) -> QImage:
+    def row(self, row: RenderedRow, selected: bool = False) -> QImage:
         look = self.look
         image = QImage(look.width, look.height, QImage.Format.Format_RGB32)
         image.setDotsPerMeterX(look.dots_per_metre[0])
         image.setDotsPerMeterY(look.dots_per_metre[1])
         image.fill(QColor.fromRgba(look.base))
         painter = QPainter(image)
-        background = QColor(row.background) if row.background else None
+        background = self._background(row, selected)
         for column, x, width in look.columns:
-            self._cell(painter, row, column, x, width, background, clear=False)
+            self._cell(painter, row, column, x, width, background, selected, clear=False)
         painter.end()
         return image
 
-    def redrawn(self, old: RenderedRow, image: QImage, row: RenderedRow) -> QImage | None:
+    def redrawn(
+        self, old: RenderedRow, image: QImage, row: RenderedRow, selected: bool = False
+    ) -> QImage | None:
         """`row` drawn over a copy of `old`'s image, only its changed cells (None: its row
         look changed: drawn whole instead)."""
         if old.background != row.background or old.italic != row.italic:
             return None
         copy = image.copy()
         painter = QPainter(copy)
-        background = QColor(row.background) if row.background else None
+        background = self._background(row, selected)
         was, now = old.display, row.display
         for column, x, width in self.look.columns:
             if was[column] != now[column] or old.colour(column) != row.colour(column):
-                self._cell(painter, row, column, x, width, background, clear=True)
+                self._cell(painter, row, column, x, width, background, selected, clear=True)
         painter.end()
         return copy
+
+    def _background(self, row: RenderedRow, selected: bool) -> QColor | None:
+        if selected:
+            return QColor.fromRgba(self.look.highlight)
+        return QColor(row.background) if row.background else None
 
     def _cell(
         self,
@@ -172,6 +187,7 @@ class CellPen:
         x: int,
         width: int,
         background: QColor | None,
+        selected: bool,
         clear: bool,
     ) -> None:
         look = self.look
@@ -185,7 +201,10 @@ class CellPen:
         if not text:
             return
         colour = row.colour(column)
-        painter.setPen(QColor(colour) if colour else QColor.fromRgba(look.text))
+        if selected:
+            painter.setPen(QColor.fromRgba(look.highlighted_text))
+        else:
+            painter.setPen(QColor(colour) if colour else QColor.fromRgba(look.text))
         font = look.fonts[row.italic, is_plain(text)]
         painter.setFont(font)
         _draw_text(painter, text, font, cell.adjusted(look.margin, 0, -look.margin, 0), look)

@@ -49,6 +49,8 @@ def view_look(view: QTableView) -> RowLook | None:
         gap=1 if view.showGrid() else 0,
         base=viewport.palette().color(viewport.backgroundRole()).rgba(),
         text=option.palette.color(group, QPalette.ColorRole.Text).rgba(),
+        highlight=option.palette.color(group, QPalette.ColorRole.Highlight).rgba(),
+        highlighted_text=option.palette.color(group, QPalette.ColorRole.HighlightedText).rgba(),
         margin=margin + 1,  # QItemDelegate's text margin
         elide=view.textElideMode(),
         dots_per_metre=(

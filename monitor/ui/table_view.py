@@ -15,8 +15,8 @@ look changed, each drawn in one pass.
   this class (made in Python). Each the same pixels as QTableView's own drawing, which the
   tests compare with (SortAwareView.set_own_drawing(False)).
 - Rows whose image was drawn off the UI thread for the view's look (row_images.py: at a tick,
-  every row of a published snapshot) are copied from it; the others (the selected row, the
-  current one while framed, a row rendered here) drawn as above.
+  every row of a published snapshot, the selected ones drawn selected too) are copied from it;
+  the others (a row rendered here, the current cell while framed) drawn as above.
 """
 
 from __future__ import annotations
@@ -61,6 +61,18 @@ from monitor.ui.row_images import RowImages, RowLook
 from monitor.ui.row_look import view_look
 
 _SORT_ROLE = int(SORT_ROLE)
+
+
+# What may change how a row is drawn (row_look.py), told to the view itself.
+_LOOK_EVENTS = frozenset(
+    getattr(QEvent.Type, name)
+    for name in (
+        "Polish", "StyleChange", "FontChange", "PaletteChange", "ActivationChange",
+        "EnabledChange", "LayoutDirectionChange", "ScreenChangeInternal",
+        "DevicePixelRatioChange", "ApplicationFontChange", "ApplicationPaletteChange",
+    )
+    if hasattr(QEvent.Type, name)
+)  # fmt: skip
 
 
 class CellDelegate(QItemDelegate):
@@ -137,8 +149,11 @@ class SortAwareView(QTableView):
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)
-        if event.type() in (QEvent.Type.Polish, QEvent.Type.StyleChange):
+        kind = event.type()
+        if kind in (QEvent.Type.Polish, QEvent.Type.StyleChange):
             self.viewport().setAutoFillBackground(True)
+        if kind in _LOOK_EVENTS:
+            self._look_key = None  # taken anew at the next paint
         return handled
 
     def dataChanged(
@@ -179,6 +194,7 @@ class SortAwareView(QTableView):
 
     def _forget_grid(self, *_: object) -> None:
         self._grid = None
+        self._look_key = None
 
     # The widget a cell's options name for its delegate to ask the style about (text margins,
     # the focus frame): the viewport, the widget the cells are painted on, a plain QWidget.
@@ -207,10 +223,12 @@ class SortAwareView(QTableView):
     # The images' owner, set by the window (None: every row drawn by QTableView).
     row_images: RowImages | None = None
     _look: RowLook | None = None
+    _look_key: tuple[object, ...] | None = None
 
     def _paint_from_images(self, event: QPaintEvent) -> bool:
-        """Copy the repainted rows that have an image for this view's look from it; the others
-        (the selected row, the current one while framed, a row without an image) painted by
+        """Copy the repainted rows that have an image for this view's look from it (a selected
+        one, its image drawn selected); the others (a row without an image, a row selected in
+        part or in a see-through highlight), and the current cell while framed, painted by
         QTableView.
         False: nothing painted, the view's look not one images are drawn for."""
         images = self.row_images
@@ -228,25 +246,49 @@ class SortAwareView(QTableView):
         last = min(proxy.rowCount() - 1, (box.bottom() + offset) // height)
         width = self.viewport().width()
         selection = self.selectionModel()
-        # The current cell is framed only while the view has the focus (QTableView.drawCell).
+        # The current cell is framed only while the view has the focus (QTableView.drawCell):
+        # that cell is Qt's to draw, the rest of its row copied.
         focused = self.hasFocus() or self.viewport().hasFocus()
-        current = self.currentIndex().row() if focused else -1
+        current = self.currentIndex() if focused else QModelIndex()
+        framed = self.visualRect(current) if current.isValid() else QRect()
         mapped = proxy if isinstance(proxy, QSortFilterProxyModel) else None
         copies, by_qt = [], QRegion()
+        # A selected row has its image drawn selected when the selection is whole rows and
+        # its highlight opaque (filled three times over, as Qt fills it); else Qt draws it.
+        whole_rows = (
+            self.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
+            and look.highlight >> 24 == 0xFF
+        )
+        # The rows with a cell selected, and those selected whole (asked once, not per row).
+        in_part: set[int] = set()
+        whole: set[int] = set()
+        if selection.hasSelection():
+            in_part = {index.row() for index in selection.selectedIndexes()}
+            whole = {index.row() for index in selection.selectedRows()} if whole_rows else set()
         for shown in range(first, last + 1):
             y = shown * height - offset
             strip = QRect(0, y, width, height)
             if not region.intersects(strip):
                 continue
             image = None
-            if shown != current and not selection.isRowSelected(shown):
+            selected = shown in in_part
+            if not selected or shown in whole:
                 index = proxy.index(shown, 0)
                 row = (mapped.mapToSource(index) if mapped is not None else index).row()
-                image = images.image(source.row(row), look)
+                image = images.image(source.row(row), look, selected)
             if image is None:
                 by_qt = by_qt.united(strip)
             else:
                 copies.append((y, image))
+                if shown == current.row():
+                    by_qt = by_qt.united(framed)
+        # The next snapshot's images are drawn selected too for the rows selected now.
+        if whole or images.selected:
+            keys = [
+                source.row(mapped.mapToSource(proxy.index(row, 0)).row() if mapped else row).key
+                for row in whole
+            ]
+            images.selected = frozenset(keys)
         if not by_qt.isEmpty():
             super().paintEvent(QPaintEvent(region.intersected(by_qt)))
         if copies:
@@ -262,7 +304,18 @@ class SortAwareView(QTableView):
         """How this view draws a row now (row_look.py). Kept while it stays the same: images
         drawn for it are found by it (row_images.py); a new one is handed to the images'
         owner."""
+        cols, rows = self.horizontalHeader(), self.verticalHeader()
+        # Taken anew when something it holds may have changed: a column resized, moved or
+        # hidden (the header's signals), a font, palette, style, the window's activation
+        # (event), or what this key holds; a paint costs these few calls, not the ~180 µs.
+        key = (
+            cols.length(), cols.count(), cols.hiddenSectionCount(), rows.defaultSectionSize(),
+            self.showGrid(), self.textElideMode(), self.model(),
+        )  # fmt: skip
+        if key == self._look_key:
+            return self._look
         look = view_look(self)
+        self._look_key = key
         if look != self._look:
             self._look = look
             if self.row_images is not None:

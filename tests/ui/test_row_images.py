@@ -10,10 +10,12 @@ from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, QRect
 from PySide6.QtGui import QColor, QImage, QRegion
+from PySide6.QtWidgets import QApplication
 
 from monitor.ui.rendered_row import RenderedRow
 from monitor.ui.row_images import CellPen, RowImages
 from monitor.ui.table_view import CellDelegate
+from monitor.ui.theme import apply_theme
 from tests.ui.test_table_redraw import _region, _table
 
 
@@ -23,9 +25,11 @@ class _CountingDelegate(CellDelegate):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.rows: set[int] = set()
+        self.columns: set[int] = set()
 
     def paint(self, painter: Any, option: Any, index: Any) -> None:
         self.rows.add(index.row())
+        self.columns.add(index.column())
         super().paint(painter, option, index)
 
 
@@ -90,7 +94,13 @@ def test_rows_copied_from_images_are_the_cells_as_the_view_draws_them(
             if region == regions[0] and step == "as shown":
                 assert counter.rows == {4}  # every other row copied from its image
             if region == regions[0] and step == "a row selected":
-                assert counter.rows == {2}  # but the selected one, drawn by Qt
+                assert counter.rows == {2}  # the selected one drawn by Qt, not yet selected
+        _drawn_off_thread(ours)  # the next snapshot's: the selected row drawn selected too
+        for region in regions:
+            counter.rows.clear()
+            assert _painted(ours, region) == _painted(qts, region), (step, "selected", region)
+            if region == regions[0]:
+                assert counter.rows == set()  # every row copied from its image
 
 
 def test_a_resized_column_is_drawn_by_the_view_until_images_are_drawn_for_it(
@@ -126,9 +136,10 @@ def test_the_framed_current_cell_is_drawn_by_the_view(app_theme: Any, qtbot: Any
         current = view.model().index(4, 1)  # current, not selected: framed for the focus
         view.selectionModel().setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
         counter.rows.clear()
+        counter.columns.clear()
         painted.append(_painted(view, whole))
         if view is ours:
-            assert counter.rows == {4}
+            assert counter.rows == {4} and counter.columns == {1}  # that cell alone
     assert painted[0] == painted[1]
     assert not ours.selectionModel().isRowSelected(4)
 
@@ -147,3 +158,40 @@ def test_a_row_redrawn_cell_by_cell_is_the_row_drawn_whole(app_theme: Any, qtbot
     assert redrawn != pen.row(before)
     restyled = RenderedRow("k", after.display, after.sort, italic=True)
     assert pen.redrawn(after, redrawn, restyled) is None  # the row's look: drawn whole
+
+
+def test_a_see_through_highlight_is_drawn_by_the_view(app_theme: Any, qtbot: Any) -> None:
+    """A highlight that lets the cell show through is filled three times over by Qt (the row
+    panel, the delegate's background and its text's box): the selected row is left to Qt."""
+    ours, qts = _with_images(qtbot), _table(qtbot)
+    counter = _CountingDelegate(ours)
+    ours.setItemDelegate(counter)
+    see_through = "selection-background-color: rgba(38, 79, 120, 128);"
+    for view in (ours, qts):
+        view.setStyleSheet(view.styleSheet().replace("}", see_through + " }"))
+        view.selectRow(2)
+    ours.viewport().repaint()  # its look taken
+    _drawn_off_thread(ours)
+    whole = QRegion(QRect(0, 0, 420, 300))
+    counter.rows.clear()
+    assert _painted(ours, whole) == _painted(qts, whole)
+    assert counter.rows == {2}
+
+
+def test_a_new_theme_is_drawn_by_the_view_until_images_are_drawn_for_it(
+    app_theme: Any, qtbot: Any
+) -> None:
+    ours, qts = _with_images(qtbot), _table(qtbot)
+    counter = _CountingDelegate(ours)
+    ours.setItemDelegate(counter)
+    whole = QRegion(QRect(0, 0, 420, 300))
+    dark = _painted(ours, whole)
+    apply_theme(QApplication.instance(), "light")  # another text colour, on the same cells
+    light = _painted(ours, whole)
+    assert light == _painted(qts, whole)
+    assert light != dark
+    assert len(counter.rows) == 5  # every row drawn by Qt: the images are the dark theme's
+    _drawn_off_thread(ours)
+    counter.rows.clear()
+    assert _painted(ours, whole) == light
+    assert len(counter.rows) <= 1  # copied again (but a framed current cell)
