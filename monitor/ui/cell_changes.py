@@ -1,9 +1,9 @@
 """A table model's changed cells, announced in few `dataChanged` signals (KeyedTableModel).
 
 Each signal costs the sort proxy and the view a round of work: a tick's changes go out as
-rectangles (a column's range of changed rows over a run of adjacent columns with the same
-range), typically a few (every row's marks, prices and figures), not one per row or per block
-of rows; a cell that did not change is announced only inside a range, never alone.
+rectangles (a block of adjacent rows over a run of adjacent columns whose same rows changed),
+typically a few (every row's marks, prices and figures), not one per row; each cell is still
+announced once, and only when it changed.
 """
 
 from __future__ import annotations
@@ -28,20 +28,16 @@ def blocks(rows: list[int]) -> list[tuple[int, int]]:
 def announce(
     model: QAbstractItemModel, cells: list[list[int]], roles_of: Callable[[int], Sequence[Any]]
 ) -> None:
-    """`cells[c]`: the rows whose column c changed, ascending. A column's changes go out as one
-    range, from its first changed row to its last; a run of columns together when their ranges
-    and roles (`roles_of(column)`) are the same. A range holds unchanged cells too: the views
-    repaint them from the rows' images (table_view.py) for less than a signal each costs the
-    model, the sort proxy and the view (a tick's changed rows are scattered through a sorted
-    table: some forty signals became a handful)."""
-    spans = [(rows[0], rows[-1]) if rows else None for rows in cells]
+    """`cells[c]`: the rows whose column c changed, ascending. A run of columns is announced
+    together when the same rows changed in each and with the same roles (`roles_of(column)`)."""
+    spans = [blocks(rows) for rows in cells]
     col = 0
     while col < len(spans):
-        span = spans[col]
+        runs = spans[col]
         roles = roles_of(col)
         end = col
-        while end + 1 < len(spans) and spans[end + 1] == span and roles_of(end + 1) == roles:
+        while end + 1 < len(spans) and spans[end + 1] == runs and roles_of(end + 1) == roles:
             end += 1
-        if span is not None:
-            model.dataChanged.emit(model.index(span[0], col), model.index(span[1], end), roles)
+        for first, last in runs:
+            model.dataChanged.emit(model.index(first, col), model.index(last, end), roles)
         col = end + 1
