@@ -8,15 +8,15 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, QRect
-from PySide6.QtGui import QColor, QImage, QRegion
+from PySide6.QtCore import QItemSelectionModel, QRect
+from PySide6.QtGui import QRegion
 from PySide6.QtWidgets import QApplication
 
 from monitor.ui.rendered_row import RenderedRow
 from monitor.ui.row_images import CellPen, RowImages
 from monitor.ui.table_view import CellDelegate
 from monitor.ui.theme import apply_theme
-from tests.ui.test_table_redraw import _region, _table
+from tests.ui.test_table_redraw import STEPS, _table, painted, repaints, take_step
 
 
 class _CountingDelegate(CellDelegate):
@@ -53,44 +53,29 @@ def _with_images(qtbot: Any) -> Any:
     return view
 
 
-def _painted(view: Any, region: QRegion) -> QImage:
-    image = QImage(view.viewport().size(), QImage.Format.Format_RGB32)
-    image.fill(QColor("#ff00ff"))  # what neither paints shows as itself
-    view.viewport().render(image, QPoint(0, 0), region)
-    return image
+def _pair(qtbot: Any) -> tuple[Any, Any, _CountingDelegate]:
+    """A view copying its rows from images, its delegate counting what it draws, and one
+    drawing every cell itself."""
+    ours, qts = _with_images(qtbot), _table(qtbot)
+    counter = _CountingDelegate(ours)
+    ours.setItemDelegate(counter)
+    return ours, qts, counter
 
 
 def test_rows_copied_from_images_are_the_cells_as_the_view_draws_them(
     app_theme: Any, qtbot: Any
 ) -> None:
-    ours, qts = _with_images(qtbot), _table(qtbot)
-    counter = _CountingDelegate(ours)
-    ours.setItemDelegate(counter)
-    cell = ours.visualRect(ours.model().index(1, 1))
-    right = ours.visualRect(ours.model().index(3, 2))
-    regions = [
-        QRegion(0, 0, 420, 300),
-        QRegion(cell),
-        QRegion(cell.adjusted(0, 0, 1, 1)),
-        _region((0, 0, 70, 41), (120, 20, 200, 1), (60, 0, 1, 300), (300, 50, 90, 90)),
-        _region((cell.x(), 0, cell.width() + 1, 400), (0, right.y(), 400, right.height() + 1)),
-        _region((3, 7, 11, 13), (49, 19, 3, 3), (259, 39, 2, 2)),
-    ]
+    ours, qts, counter = _pair(qtbot)
+    regions = repaints(ours)
     for view in (ours, qts):  # the last row selected, as a click selects it
         view.setCurrentIndex(view.model().index(4, 0))
-    for step in ("as shown", "a row selected", "scrolled"):
-        if step == "a row selected":
-            for view in (ours, qts):
-                view.selectRow(2)
+    for step in STEPS:
+        take_step(step, ours, qts)
         if step == "scrolled":
-            for view in (ours, qts):
-                view.resize(160, 90)  # scroll bars, and rows and columns out of sight
-                view.verticalScrollBar().setValue(1)
-                view.horizontalScrollBar().setValue(1)
             _drawn_off_thread(ours)  # the same look: the images still stand
         for region in regions:
             counter.rows.clear()
-            assert _painted(ours, region) == _painted(qts, region), (step, region)
+            assert painted(ours, region) == painted(qts, region), (step, region)
             if region == regions[0] and step == "as shown":
                 assert counter.rows == {4}  # every other row copied from its image
             if region == regions[0] and step == "a row selected":
@@ -98,7 +83,7 @@ def test_rows_copied_from_images_are_the_cells_as_the_view_draws_them(
         _drawn_off_thread(ours)  # the next snapshot's: the selected row drawn selected too
         for region in regions:
             counter.rows.clear()
-            assert _painted(ours, region) == _painted(qts, region), (step, "selected", region)
+            assert painted(ours, region) == painted(qts, region), (step, "selected", region)
             if region == regions[0]:
                 assert counter.rows == set()  # every row copied from its image
 
@@ -106,29 +91,25 @@ def test_rows_copied_from_images_are_the_cells_as_the_view_draws_them(
 def test_a_resized_column_is_drawn_by_the_view_until_images_are_drawn_for_it(
     app_theme: Any, qtbot: Any
 ) -> None:
-    ours, qts = _with_images(qtbot), _table(qtbot)
-    counter = _CountingDelegate(ours)
-    ours.setItemDelegate(counter)
+    ours, qts, counter = _pair(qtbot)
     for view in (ours, qts):
         current = view.model().index(4, 0)  # current, not selected, and not framed:
         view.selectionModel().setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
         view.clearFocus()  # drawn as any other row
         view.setColumnWidth(1, 90)  # the figure no longer elided
     whole = QRegion(QRect(0, 0, 420, 300))
-    assert _painted(ours, whole) == _painted(qts, whole)
+    assert painted(ours, whole) == painted(qts, whole)
     assert counter.rows == {0, 1, 2, 3, 4}  # the images are for the old widths
     _drawn_off_thread(ours)
     counter.rows.clear()
-    assert _painted(ours, whole) == _painted(qts, whole)
+    assert painted(ours, whole) == painted(qts, whole)
     assert counter.rows == set()  # every row copied from its new image
 
 
 def test_the_framed_current_cell_is_drawn_by_the_view(app_theme: Any, qtbot: Any) -> None:
-    ours, qts = _with_images(qtbot), _table(qtbot)
-    counter = _CountingDelegate(ours)
-    ours.setItemDelegate(counter)
+    ours, qts, counter = _pair(qtbot)
     whole = QRegion(QRect(0, 0, 420, 300))
-    painted = []
+    pictures = []
     for view in (ours, qts):  # one focused at a time: the window with the focus is active
         view.activateWindow()
         view.setFocus()
@@ -137,10 +118,10 @@ def test_the_framed_current_cell_is_drawn_by_the_view(app_theme: Any, qtbot: Any
         view.selectionModel().setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
         counter.rows.clear()
         counter.columns.clear()
-        painted.append(_painted(view, whole))
+        pictures.append(painted(view, whole))
         if view is ours:
             assert counter.rows == {4} and counter.columns == {1}  # that cell alone
-    assert painted[0] == painted[1]
+    assert pictures[0] == pictures[1]
     assert not ours.selectionModel().isRowSelected(4)
 
 
@@ -163,9 +144,7 @@ def test_a_row_redrawn_cell_by_cell_is_the_row_drawn_whole(app_theme: Any, qtbot
 def test_a_see_through_highlight_is_drawn_by_the_view(app_theme: Any, qtbot: Any) -> None:
     """A highlight that lets the cell show through is filled three times over by Qt (the row
     panel, the delegate's background and its text's box): the selected row is left to Qt."""
-    ours, qts = _with_images(qtbot), _table(qtbot)
-    counter = _CountingDelegate(ours)
-    ours.setItemDelegate(counter)
+    ours, qts, counter = _pair(qtbot)
     see_through = "selection-background-color: rgba(38, 79, 120, 128);"
     for view in (ours, qts):
         view.setStyleSheet(view.styleSheet().replace("}", see_through + " }"))
@@ -174,24 +153,22 @@ def test_a_see_through_highlight_is_drawn_by_the_view(app_theme: Any, qtbot: Any
     _drawn_off_thread(ours)
     whole = QRegion(QRect(0, 0, 420, 300))
     counter.rows.clear()
-    assert _painted(ours, whole) == _painted(qts, whole)
+    assert painted(ours, whole) == painted(qts, whole)
     assert counter.rows == {2}
 
 
 def test_a_new_theme_is_drawn_by_the_view_until_images_are_drawn_for_it(
     app_theme: Any, qtbot: Any
 ) -> None:
-    ours, qts = _with_images(qtbot), _table(qtbot)
-    counter = _CountingDelegate(ours)
-    ours.setItemDelegate(counter)
+    ours, qts, counter = _pair(qtbot)
     whole = QRegion(QRect(0, 0, 420, 300))
-    dark = _painted(ours, whole)
+    dark = painted(ours, whole)
     apply_theme(QApplication.instance(), "light")  # another text colour, on the same cells
-    light = _painted(ours, whole)
-    assert light == _painted(qts, whole)
+    light = painted(ours, whole)
+    assert light == painted(qts, whole)
     assert light != dark
     assert len(counter.rows) == 5  # every row drawn by Qt: the images are the dark theme's
     _drawn_off_thread(ours)
     counter.rows.clear()
-    assert _painted(ours, whole) == light
+    assert painted(ours, whole) == light
     assert len(counter.rows) <= 1  # copied again (but a framed current cell)

@@ -333,6 +333,44 @@ def _region(*rects: tuple[int, int, int, int]) -> QRegion:
     return region
 
 
+def repaints(view: Any) -> list[QRegion]:
+    """Regions a tick repaints in _table's view: the whole table first, then single cells,
+    cells with their grid pixels, odd rectangles."""
+    cell = view.visualRect(view.model().index(1, 1))  # a cell without its grid pixels
+    right = view.visualRect(view.model().index(3, 2))
+    return [
+        QRegion(0, 0, 420, 300),
+        QRegion(cell),
+        QRegion(cell.adjusted(0, 0, 1, 1)),  # with its grid line and column
+        _region((0, 0, 70, 41), (120, 20, 200, 1), (60, 0, 1, 300), (300, 50, 90, 90)),
+        _region((cell.x(), 0, cell.width() + 1, 400), (0, right.y(), 400, right.height() + 1)),
+        _region((3, 7, 11, 13), (49, 19, 3, 3), (259, 39, 2, 2)),
+    ]
+
+
+def painted(view: Any, region: QRegion) -> QImage:
+    """What the view paints in `region`, over a colour neither paints (it shows as itself)."""
+    image = QImage(view.viewport().size(), QImage.Format.Format_RGB32)
+    image.fill(QColor("#ff00ff"))
+    view.viewport().render(image, QPoint(0, 0), region)
+    return image
+
+
+STEPS = ("as shown", "a row selected", "scrolled")
+
+
+def take_step(step: str, *views: Any) -> None:
+    """The views as a trader leaves them: as shown, a row selected, then scrolled."""
+    for view in views:
+        if step == "a row selected":
+            view.selectRow(2)
+        if step == "scrolled":
+            view.resize(160, 90)  # scroll bars, and rows and columns out of sight
+            view.verticalScrollBar().setValue(1)
+            view.horizontalScrollBar().setValue(1)
+    QApplication.processEvents()  # laid out anew, as before the next paint on screen
+
+
 def test_a_partial_repaint_draws_the_grid_as_qtableview_draws_it(
     app_theme: Any, qtbot: Any
 ) -> None:
@@ -341,31 +379,7 @@ def test_a_partial_repaint_draws_the_grid_as_qtableview_draws_it(
     both views, with the grid ours and QTableView's; a selected row and a scrolled view too."""
     ours, qts = _table(qtbot), _table(qtbot)
     qts.set_own_drawing(False)
-    cell = ours.visualRect(ours.model().index(1, 1))  # a cell without its grid pixels
-    right = ours.visualRect(ours.model().index(3, 2))
-    regions = [
-        QRegion(cell),
-        QRegion(cell.adjusted(0, 0, 1, 1)),  # with its grid line and column
-        _region((0, 0, 70, 41), (120, 20, 200, 1), (60, 0, 1, 300), (300, 50, 90, 90)),
-        _region((cell.x(), 0, cell.width() + 1, 400), (0, right.y(), 400, right.height() + 1)),
-        QRegion(0, 0, 420, 300),
-        _region((3, 7, 11, 13), (49, 19, 3, 3), (259, 39, 2, 2)),
-    ]
-
-    def painted(view: Any, region: QRegion) -> QImage:
-        image = QImage(view.viewport().size(), QImage.Format.Format_RGB32)
-        image.fill(QColor("#ff00ff"))  # what neither paints shows as itself
-        view.viewport().render(image, QPoint(0, 0), region)
-        return image
-
-    for step in ("as shown", "a row selected", "scrolled"):
-        if step == "a row selected":
-            for view in (ours, qts):
-                view.selectRow(2)
-        if step == "scrolled":
-            for view in (ours, qts):
-                view.resize(160, 90)  # scroll bars, and rows and columns out of sight
-                view.verticalScrollBar().setValue(1)
-                view.horizontalScrollBar().setValue(1)
-        for region in regions:
+    for step in STEPS:
+        take_step(step, ours, qts)
+        for region in repaints(ours):
             assert painted(ours, region) == painted(qts, region), (step, region)
