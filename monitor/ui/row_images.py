@@ -4,12 +4,13 @@ At a tick every figure of the book moves, and QTableView draws each changed cell
 delegate on the UI thread: the role reads through the sort proxy, a text layout, clipping,
 the glyphs — most of a redraw's UI-thread time (issue 11). Here the rows of a published
 snapshot, already rendered to plain values on the service thread (prerender.py), are drawn
-there too, each into one image, as QItemDelegate draws a cell that is neither selected nor
-current: the cell's background brush, its text in its colour and font, elided to the cell,
-one text margin in from its left edge, centred in its height. The view (SortAwareView)
-copies the rows it repaints from their images, and leaves to QTableView what an image cannot
-know: the selected and current rows, a row rendered on the UI thread (a what-if's), and every
-row while the view's look has changed since the images were drawn (a column resized or
+there too, each into one image, as QItemDelegate draws a cell not framed as current: the
+cell's background brush, its text in its colour and font, elided to the cell, one text margin
+in from its left edge, centred in its height (a row the view shows selected: drawn selected
+too). The view (SortAwareView, row_copies.py) copies the rows it repaints from their images,
+and leaves to QTableView what an image cannot know: the framed current cell, a row selected
+in part or under a see-through highlight, a row rendered on the UI thread (a what-if's), and
+every row while the view's look has changed since the images were drawn (a column resized or
 moved, a theme, a font) until the next snapshot's images come.
 
 QImage, QPainter and fonts may be used off the UI thread; nothing here touches a widget or

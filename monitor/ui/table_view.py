@@ -57,6 +57,7 @@ from PySide6.QtWidgets import (
 )
 
 from monitor.ui.keyed_table import SORT_ROLE, KeyedTableModel
+from monitor.ui.row_copies import paint_from_images
 from monitor.ui.row_images import RowImages, RowLook
 from monitor.ui.row_look import view_look
 
@@ -209,7 +210,7 @@ class SortAwareView(QTableView):
             option.widget = self.viewport()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if not self._paint_from_images(event):
+        if not paint_from_images(self, event):
             super().paintEvent(event)
         if self.own_drawing and self.showGrid():
             shown = event.region().intersected(self._grid_pixels())
@@ -224,81 +225,6 @@ class SortAwareView(QTableView):
     row_images: RowImages | None = None
     _look: RowLook | None = None
     _look_key: tuple[object, ...] | None = None
-
-    def _paint_from_images(self, event: QPaintEvent) -> bool:
-        """Copy the repainted rows that have an image for this view's look from it (a selected
-        one, its image drawn selected); the others (a row without an image, a row selected in
-        part or in a see-through highlight), and the current cell while framed, painted by
-        QTableView.
-        False: nothing painted, the view's look not one images are drawn for."""
-        images = self.row_images
-        if images is None or not self.own_drawing:
-            return False
-        look = self.row_look()
-        proxy = self.model()
-        source = proxy.sourceModel() if isinstance(proxy, QSortFilterProxyModel) else proxy
-        if look is None or not isinstance(source, KeyedTableModel):
-            return False
-        region = event.region()
-        box = region.boundingRect()
-        height, offset = look.height, self.verticalHeader().offset()
-        first = max(0, (box.top() + offset) // height)
-        last = min(proxy.rowCount() - 1, (box.bottom() + offset) // height)
-        width = self.viewport().width()
-        selection = self.selectionModel()
-        # The current cell is framed only while the view has the focus (QTableView.drawCell):
-        # that cell is Qt's to draw, the rest of its row copied.
-        focused = self.hasFocus() or self.viewport().hasFocus()
-        current = self.currentIndex() if focused else QModelIndex()
-        framed = self.visualRect(current) if current.isValid() else QRect()
-        mapped = proxy if isinstance(proxy, QSortFilterProxyModel) else None
-        copies, by_qt = [], QRegion()
-        # A selected row has its image drawn selected when the selection is whole rows and
-        # its highlight opaque (filled three times over, as Qt fills it); else Qt draws it.
-        whole_rows = (
-            self.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
-            and look.highlight >> 24 == 0xFF
-        )
-        # The rows with a cell selected, and those selected whole (asked once, not per row).
-        in_part: set[int] = set()
-        whole: set[int] = set()
-        if selection.hasSelection():
-            in_part = {index.row() for index in selection.selectedIndexes()}
-            whole = {index.row() for index in selection.selectedRows()} if whole_rows else set()
-        for shown in range(first, last + 1):
-            y = shown * height - offset
-            strip = QRect(0, y, width, height)
-            if not region.intersects(strip):
-                continue
-            image = None
-            selected = shown in in_part
-            if not selected or shown in whole:
-                index = proxy.index(shown, 0)
-                row = (mapped.mapToSource(index) if mapped is not None else index).row()
-                image = images.image(source.row(row), look, selected)
-            if image is None:
-                by_qt = by_qt.united(strip)
-            else:
-                copies.append((y, image))
-                if shown == current.row():
-                    by_qt = by_qt.united(framed)
-        # The next snapshot's images are drawn selected too for the rows selected now.
-        if whole or images.selected:
-            keys = [
-                source.row(mapped.mapToSource(proxy.index(row, 0)).row() if mapped else row).key
-                for row in whole
-            ]
-            images.selected = frozenset(keys)
-        if not by_qt.isEmpty():
-            super().paintEvent(QPaintEvent(region.intersected(by_qt)))
-        if copies:
-            painter = QPainter(self.viewport())
-            painter.setClipRegion(region.subtracted(by_qt))
-            x = -self.horizontalHeader().offset()
-            for y, image in copies:
-                painter.drawImage(x, y, image)
-            painter.end()
-        return True
 
     def row_look(self) -> RowLook | None:
         """How this view draws a row now (row_look.py). Kept while it stays the same: images

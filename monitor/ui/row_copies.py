@@ -1,0 +1,92 @@
+"""A table view's repainted rows copied from their images (row_images.py), drawn off the UI
+thread; what no image stands for left to QTableView. Part of SortAwareView's paint
+(table_view.py)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, QRect, QSortFilterProxyModel
+from PySide6.QtGui import QPainter, QPaintEvent, QRegion
+from PySide6.QtWidgets import QAbstractItemView, QTableView
+
+from monitor.ui.keyed_table import KeyedTableModel
+
+if TYPE_CHECKING:
+    from monitor.ui.table_view import SortAwareView
+
+
+def paint_from_images(view: SortAwareView, event: QPaintEvent) -> bool:
+    """Copy the repainted rows that have an image for this view's look from it (a selected
+    one, its image drawn selected); the others (a row without an image, a row selected in
+    part or in a see-through highlight), and the current cell while framed, painted by
+    QTableView.
+    False: nothing painted, the view's look not one images are drawn for."""
+    images = view.row_images
+    if images is None or not view.own_drawing:
+        return False
+    look = view.row_look()
+    proxy = view.model()
+    source = proxy.sourceModel() if isinstance(proxy, QSortFilterProxyModel) else proxy
+    if look is None or not isinstance(source, KeyedTableModel):
+        return False
+    region = event.region()
+    box = region.boundingRect()
+    height, offset = look.height, view.verticalHeader().offset()
+    first = max(0, (box.top() + offset) // height)
+    last = min(proxy.rowCount() - 1, (box.bottom() + offset) // height)
+    width = view.viewport().width()
+    selection = view.selectionModel()
+    # The current cell is framed only while the view has the focus (QTableView.drawCell):
+    # that cell is Qt's to draw, the rest of its row copied.
+    focused = view.hasFocus() or view.viewport().hasFocus()
+    current = view.currentIndex() if focused else QModelIndex()
+    framed = view.visualRect(current) if current.isValid() else QRect()
+    mapped = proxy if isinstance(proxy, QSortFilterProxyModel) else None
+    copies, by_qt = [], QRegion()
+    # A selected row has its image drawn selected when the selection is whole rows and
+    # its highlight opaque (filled three times over, as Qt fills it); else Qt draws it.
+    whole_rows = (
+        view.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
+        and look.highlight >> 24 == 0xFF
+    )
+    # The rows with a cell selected, and those selected whole (asked once, not per row).
+    in_part: set[int] = set()
+    whole: set[int] = set()
+    if selection.hasSelection():
+        in_part = {index.row() for index in selection.selectedIndexes()}
+        whole = {index.row() for index in selection.selectedRows()} if whole_rows else set()
+    for shown in range(first, last + 1):
+        y = shown * height - offset
+        strip = QRect(0, y, width, height)
+        if not region.intersects(strip):
+            continue
+        image = None
+        selected = shown in in_part
+        if not selected or shown in whole:
+            index = proxy.index(shown, 0)
+            row = (mapped.mapToSource(index) if mapped is not None else index).row()
+            image = images.image(source.row(row), look, selected)
+        if image is None:
+            by_qt = by_qt.united(strip)
+        else:
+            copies.append((y, image))
+            if shown == current.row():
+                by_qt = by_qt.united(framed)
+    # The next snapshot's images are drawn selected too for the rows selected now.
+    if whole or images.selected:
+        keys = [
+            source.row(mapped.mapToSource(proxy.index(row, 0)).row() if mapped else row).key
+            for row in whole
+        ]
+        images.selected = frozenset(keys)
+    if not by_qt.isEmpty():
+        QTableView.paintEvent(view, QPaintEvent(region.intersected(by_qt)))
+    if copies:
+        painter = QPainter(view.viewport())
+        painter.setClipRegion(region.subtracted(by_qt))
+        x = -view.horizontalHeader().offset()
+        for y, image in copies:
+            painter.drawImage(x, y, image)
+        painter.end()
+    return True
