@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QRect, QSortFilterProxyModel
+from PySide6.QtCore import QModelIndex, QRect
 from PySide6.QtGui import QPainter, QPaintEvent, QRegion
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
-from monitor.ui.keyed_table import KeyedTableModel
+from monitor.ui.row_look import keyed_rows
 
 if TYPE_CHECKING:
     from monitor.ui.table_view import SortAwareView
@@ -26,15 +26,15 @@ def paint_from_images(view: SortAwareView, event: QPaintEvent) -> bool:
     if images is None or not view.own_drawing:
         return False
     look = view.row_look()
-    proxy = view.model()
-    source = proxy.sourceModel() if isinstance(proxy, QSortFilterProxyModel) else proxy
-    if look is None or not isinstance(source, KeyedTableModel):
+    keyed = keyed_rows(view)
+    if look is None or keyed is None:
         return False
+    row_shown = keyed[1]
     region = event.region()
     box = region.boundingRect()
     height, offset = look.height, view.verticalHeader().offset()
     first = max(0, (box.top() + offset) // height)
-    last = min(proxy.rowCount() - 1, (box.bottom() + offset) // height)
+    last = min(view.model().rowCount() - 1, (box.bottom() + offset) // height)
     width = view.viewport().width()
     selection = view.selectionModel()
     # The current cell is framed only while the view has the focus (QTableView.drawCell):
@@ -42,7 +42,6 @@ def paint_from_images(view: SortAwareView, event: QPaintEvent) -> bool:
     focused = view.hasFocus() or view.viewport().hasFocus()
     current = view.currentIndex() if focused else QModelIndex()
     framed = view.visualRect(current) if current.isValid() else QRect()
-    mapped = proxy if isinstance(proxy, QSortFilterProxyModel) else None
     copies, by_qt = [], QRegion()
     # A selected row has its image drawn selected when the selection is whole rows and
     # its highlight opaque (filled three times over, as Qt fills it); else Qt draws it.
@@ -64,9 +63,7 @@ def paint_from_images(view: SortAwareView, event: QPaintEvent) -> bool:
         image = None
         selected = shown in in_part
         if not selected or shown in whole:
-            index = proxy.index(shown, 0)
-            row = (mapped.mapToSource(index) if mapped is not None else index).row()
-            image = images.image(source.row(row), look, selected)
+            image = images.image(row_shown(shown), look, selected)
         if image is None:
             by_qt = by_qt.united(strip)
         else:
@@ -75,11 +72,7 @@ def paint_from_images(view: SortAwareView, event: QPaintEvent) -> bool:
                 by_qt = by_qt.united(framed)
     # The next snapshot's images are drawn selected too for the rows selected now.
     if whole or images.selected:
-        keys = [
-            source.row(mapped.mapToSource(proxy.index(row, 0)).row() if mapped else row).key
-            for row in whole
-        ]
-        images.selected = frozenset(keys)
+        images.selected = frozenset(row_shown(shown).key for shown in whole)
     if not by_qt.isEmpty():
         QTableView.paintEvent(view, QPaintEvent(region.intersected(by_qt)))
     if copies:

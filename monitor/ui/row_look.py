@@ -6,12 +6,28 @@ same sources QTableView and QItemDelegate read when they draw a cell."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QTableView
 
 from monitor.ui.keyed_table import KeyedTableModel
+from monitor.ui.rendered_row import RenderedRow
 from monitor.ui.row_images import RowLook
+
+
+def keyed_rows(view: QTableView) -> tuple[KeyedTableModel, Callable[[int], RenderedRow]] | None:
+    """The keyed model behind the view (through its sort proxy, if any), and the row it holds
+    for a row as the view shows it; None: not a keyed model's view."""
+    proxy = view.model()
+    mapped = proxy if isinstance(proxy, QSortFilterProxyModel) else None
+    source = mapped.sourceModel() if mapped is not None else proxy
+    if not isinstance(source, KeyedTableModel):
+        return None
+    if mapped is None:
+        return source, source.row
+    return source, lambda shown: source.row(mapped.mapToSource(mapped.index(shown, 0)).row())
 
 
 def _dots_per_metre(dpi: int) -> int:
@@ -22,10 +38,10 @@ def view_look(view: QTableView) -> RowLook | None:
     """None: a look the images do not draw (right to left, disabled, not a keyed model's)."""
     if view.layoutDirection() != Qt.LayoutDirection.LeftToRight or not view.isEnabled():
         return None
-    proxy = view.model()
-    source = proxy.sourceModel() if isinstance(proxy, QSortFilterProxyModel) else proxy
-    if not isinstance(source, KeyedTableModel):
+    keyed = keyed_rows(view)
+    if keyed is None:
         return None
+    source = keyed[0]
     option = QStyleOptionViewItem()
     view.initViewItemOption(option)  # as QTableView starts a cell's options
     # QItemDelegate's pen: the palette's text colour of the group the window's state picks.
