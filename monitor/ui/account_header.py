@@ -22,7 +22,7 @@ from monitor.ui import trader_figures as tf
 from monitor.ui.boxed_label import Boxed, BoxedLabel
 from monitor.ui.demo import FirstRunChooser
 from monitor.ui.elided_label import ElidedLabel
-from monitor.ui.header_pools import NOT_GIVEN, POOL_COLUMNS, PoolList, set_stale
+from monitor.ui.header_pools import NOT_GIVEN, POOL_COLUMNS, PoolList, set_stale, set_tip
 from monitor.ui.headline_figures import (
     EXPLANATION,
     EXPLANATION_TIP,
@@ -253,7 +253,7 @@ class AccountHeader(QFrame):
         several = len(snap.pools) > 1
         title = f"{snap.label}  ·  {snap.venue or 'manual'}"
         self.title.setText(f"{title}  ·  {len(snap.pools)} pools" if several else title)
-        self.title.setToolTip(self.title.text())
+        set_tip(self.title, self.title.text())
         self.unverified.setVisible(not snap.verified)
         if not snap.verified:
             self.unverified.setToolTip(
@@ -332,7 +332,7 @@ class AccountHeader(QFrame):
         if snap.exchange_disagreement:
             notes.append(f"exchange differs: {snap.exchange_disagreement}")
         self.note.setText("   ".join(notes))
-        self.note.setToolTip(detail)
+        set_tip(self.note, detail)
 
     def _set_window_title(self, title: str) -> None:
         if title != self._window_title:
@@ -346,7 +346,7 @@ class AccountHeader(QFrame):
         self.pace.setText(shown.pace)
         self.pace.setVisible(bool(shown.pace))
         self.venue_ratio.setText(shown.venue)
-        self.venue_ratio.setToolTip(shown.venue_tip)
+        set_tip(self.venue_ratio, shown.venue_tip)
         self.venue_ratio.setVisible(bool(shown.venue))
         self.band_level = shown.level
         style = f"#healthBand {{ background-color: {shown.colour}; border-radius: 6px; }}"

@@ -34,6 +34,13 @@ def set_stale(label: QLabel, stale: bool) -> None:
         label.style().polish(label)
 
 
+def set_tip(widget: QWidget, tip: str) -> None:
+    # Only a new tip is set: setting one sends the widget an event even when it is the same
+    # (the header sets three at every tick).
+    if widget.toolTip() != tip:
+        widget.setToolTip(tip)
+
+
 def pace(snap: AccountSnapshot, pool: PoolSnapshot | None, failing: bool) -> str:
     """The pool's time to liquidation at its pace while its move shrinks ("" otherwise, and for
     figures that are not current)."""

@@ -155,6 +155,7 @@ class SortAwareView(QTableView):
             self.viewport().setAutoFillBackground(True)
         if kind in _LOOK_EVENTS:
             self._look_key = None  # taken anew at the next paint
+            self._grid_rgba = None
         return handled
 
     def dataChanged(
@@ -248,11 +249,17 @@ class SortAwareView(QTableView):
                 self.row_images.look = look
         return self._look
 
+    # The grid's colour as the style gives it, kept until an event that may change the look
+    # (event): asked at every paint, it was a style question each time.
+    _grid_rgba: QColor | None = None
+
     def _grid_colour(self) -> QColor:
-        option = QStyleOptionViewItem()
-        self.initViewItemOption(option)
-        hint = self.style().styleHint(QStyle.StyleHint.SH_Table_GridLineColor, option, self)
-        return QColor.fromRgba(hint & 0xFFFFFFFF)
+        if self._grid_rgba is None:
+            option = QStyleOptionViewItem()
+            self.initViewItemOption(option)
+            hint = self.style().styleHint(QStyle.StyleHint.SH_Table_GridLineColor, option, self)
+            self._grid_rgba = QColor.fromRgba(hint & 0xFFFFFFFF)
+        return self._grid_rgba
 
     def _grid_pixels(self) -> QRegion:
         """The grid's pixels in the viewport: each row's last pixel row and each shown column's

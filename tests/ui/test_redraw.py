@@ -4,6 +4,7 @@ that tick without re-laying out the window."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 from typing import Any
@@ -255,6 +256,25 @@ def test_a_ticking_figure_re_lays_out_the_header_only_when_it_needs_more_room(qt
     figure.setText("123,456,789.01 USDT")  # wider: the header lays it out
     qtbot.waitUntil(lambda: requests.count > 0)
     qtbot.waitUntil(lambda: figure.width() >= figure.sizeHint().width())
+
+
+def test_a_tick_sets_no_tooltip_it_already_shows(qtbot: Any) -> None:
+    """Setting a tooltip sends its widget an event even when it is the same: the header sets
+    the title's, the note's and the venue ratio's only when they change."""
+    header = AccountHeader()
+    qtbot.addWidget(header)
+    header.show_account(_snapshot(), 1.0)
+    counters = []
+    for label in (header.title, header.note, header.venue_ratio):
+        counter = EventCounter(QEvent.Type.ToolTipChange)
+        label.installEventFilter(counter)
+        counters.append(counter)
+    header.show_account(_snapshot(marks=(60_100.0, 2_990.0)), 2.0)  # a tick: figures move
+    assert [c.count for c in counters] == [0, 0, 0]
+    renamed = dataclasses.replace(_snapshot(), name="renamed")
+    header.show_account(renamed, 3.0)
+    assert counters[0].count == 1 and header.title.toolTip() == header.title.text()
+    assert "renamed" in header.title.toolTip()
 
 
 def test_a_ladder_point_moving_past_the_view_edge_is_not_redrawn(qtbot: Any) -> None:

@@ -383,3 +383,17 @@ def test_a_partial_repaint_draws_the_grid_as_qtableview_draws_it(
         take_step(step, ours, qts)
         for region in repaints(ours):
             assert painted(ours, region) == painted(qts, region), (step, region)
+
+
+def test_a_new_grid_colour_is_drawn_at_the_next_paint(app_theme: Any, qtbot: Any) -> None:
+    """The grid's colour is kept between paints (a style question each time, before): a new
+    style sheet's gridline colour is drawn at once, as QTableView draws it."""
+    ours = _table(qtbot)
+    x = ours.columnWidth(0) - 1  # the grid's pixel column after the first column
+
+    def grid_pixel() -> str:
+        return ours.viewport().grab().toImage().pixelColor(x, 2).name()
+
+    assert grid_pixel() == "#232a33"
+    ours.setStyleSheet(ours.styleSheet().replace("#232a33", "#ff0000"))
+    qtbot.waitUntil(lambda: grid_pixel() == "#ff0000", timeout=2000)
