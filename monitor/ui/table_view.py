@@ -155,7 +155,7 @@ class SortAwareView(QTableView):
             self.viewport().setAutoFillBackground(True)
         if kind in _LOOK_EVENTS:
             self._look_key = None  # taken anew at the next paint
-            self._grid_rgba = None
+            self._kept_grid_colour = None
         return handled
 
     def dataChanged(
@@ -251,15 +251,15 @@ class SortAwareView(QTableView):
 
     # The grid's colour as the style gives it, kept until an event that may change the look
     # (event): asked at every paint, it was a style question each time.
-    _grid_rgba: QColor | None = None
+    _kept_grid_colour: QColor | None = None
 
     def _grid_colour(self) -> QColor:
-        if self._grid_rgba is None:
+        if self._kept_grid_colour is None:
             option = QStyleOptionViewItem()
             self.initViewItemOption(option)
             hint = self.style().styleHint(QStyle.StyleHint.SH_Table_GridLineColor, option, self)
-            self._grid_rgba = QColor.fromRgba(hint & 0xFFFFFFFF)
-        return self._grid_rgba
+            self._kept_grid_colour = QColor.fromRgba(hint & 0xFFFFFFFF)
+        return self._kept_grid_colour
 
     def _grid_pixels(self) -> QRegion:
         """The grid's pixels in the viewport: each row's last pixel row and each shown column's
