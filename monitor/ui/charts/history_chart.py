@@ -13,23 +13,22 @@ from monitor.domain.model import Thresholds
 from monitor.ui.charts.axes import DateAxis, HealthAxis
 from monitor.ui.charts.base import Chart, ThresholdLines, fit_health, log_health_axis, settle
 from monitor.ui.charts.drawn import half_pixel
+from monitor.ui.charts.health_curve import HealthCurve
 
 
 class HealthHistoryChart(Chart):
     def __init__(self) -> None:
         super().__init__({"bottom": DateAxis(), "left": HealthAxis("left")})
         item = self.getPlotItem()
-        item.setClipToView(True)
-        item.setDownsampling(auto=True, mode="peak")
         item.showGrid(x=True, y=True, alpha=0.15)
         log_health_axis(item, "health")
         item.setMouseEnabled(y=False)
         # At least two minutes on screen, so the time axis reads as clock times, not fractions.
         item.getViewBox().setLimits(minXRange=120)
-        self.curve = item.plot(pen=pg.mkPen("#4aa3ff", width=2), connect="finite")
-        # Peak-downsampled to about one min/max pair per pixel, not pyqtgraph's five: a day of
-        # points otherwise draws ~10 000 segments with a wide pen (~8 ms) for the same picture.
-        self.curve.opts["autoDownsampleFactor"] = 1.0
+        # Clipped to the view and peak-downsampled, a tick repainting only its new point
+        # (health_curve.py).
+        self.curve = HealthCurve(pg.mkPen("#4aa3ff", width=2))
+        item.addItem(self.curve)
         self.thresholds = ThresholdLines(item)
         # The time axis follows the newest point until the trader pans or zooms it.
         self.following = True
@@ -48,7 +47,7 @@ class HealthHistoryChart(Chart):
         if shown == self._shown:
             return
         self._shown = shown
-        self.curve.setData(t, h, connect="finite")
+        self.curve.set_series(t, h)
         self.thresholds.set(thresholds)
         fit_health(self.getPlotItem(), h, thresholds, None)
         if self.following and t.size:

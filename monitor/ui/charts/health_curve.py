@@ -1,0 +1,243 @@
+"""The health history's curve: drawn as pyqtgraph's curve draws it, repainting only what a tick
+changed.
+
+A tick adds a point at the end of the series. pyqtgraph's PlotDataItem takes the new series
+through its whole pipeline (about 0.6 ms of the UI thread for a few dozen points) and, since
+its bounds grew, repaints the whole plot under it: grid, lines, labels and curve, the larger
+part of the history tab's redraw. Here the bounds are the view's (the curve is clipped to it
+anyway), so a new point changes no geometry, and only the rectangle around the segments that
+changed is repainted; the view moving (pan, zoom, the time axis moving on) repaints it all.
+
+Drawn as PlotCurveItem draws an opaque solid pen wider than a pixel without antialiasing
+(pyqtgraph's default): the segments between finite neighbours, NaN (unknown) a gap. Shown
+as PlotDataItem shows a series with clipToView and peak downsampling: only the points in view
+and one past each edge, and about one max/min pair per pixel (a day of points otherwise draws
+some ten thousand segments, ~8 ms) — except that a last, incomplete group is drawn too:
+pyqtgraph leaves it out, and with it the newest point.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from numpy.typing import NDArray
+from pyqtgraph.graphicsItems.PlotCurveItem import arrayToLineSegments
+from PySide6.QtCore import QLineF, QRectF
+from PySide6.QtGui import QPainter, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+
+_EMPTY = np.empty(0, dtype=np.float64)
+# Around the segments a tick changed, in pixels: half the pen, its square caps, a margin.
+_PAD_PX = 3.0
+
+
+def _log10(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """log10, NaN where there is none (zero, negative, NaN): a gap, as pyqtgraph's log mode."""
+    out = np.full(values.shape, np.nan)
+    ok = np.isfinite(values) & (values > 0)
+    np.log10(values, out=out, where=ok)
+    return out
+
+
+def peak_downsample(
+    x: NDArray[np.float64], y: NDArray[np.float64], ds: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Each group of `ds` points as its max then its min, at the group's middle x (as
+    PlotDataItem's "peak"), the last group however short."""
+    if ds <= 1 or x.size == 0:
+        return x, y
+    n = -(-x.size // ds)  # groups, the last one maybe short
+    pad = n * ds - y.size
+    ys = np.concatenate([y, np.full(pad, y[-1])]).reshape(n, ds) if pad else y.reshape(n, ds)
+    middle = np.minimum(np.arange(n) * ds + ds // 2, x.size - 1)
+    xs = np.repeat(x[middle], 2)
+    out = np.empty((n, 2))
+    out[:, 0] = ys.max(axis=1)  # NaN in a group: NaN, a gap (as pyqtgraph's)
+    out[:, 1] = ys.min(axis=1)
+    return xs, out.reshape(n * 2)
+
+
+class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
+    """A time series drawn as a line, in a log-health plot (`set_series`)."""
+
+    def __init__(self, pen: QPen) -> None:
+        super().__init__()
+        self._pen = QPen(pen)
+        self._log = (False, False)  # the plot's log mode (x, y): set by PlotItem.addItem
+        self._t, self._h = _EMPTY, _EMPTY  # as given
+        self._x, self._y = _EMPTY, _EMPTY  # mapped (log mode)
+        self._shown: tuple[NDArray[np.float64], NDArray[np.float64]] = (_EMPTY, _EMPTY)
+        self._segments = arrayToLineSegments(_EMPTY, _EMPTY, connect="finite", finiteCheck=True)
+        self._bounds: QRectF | None = None
+        # The part being repainted handed to paint (option.exposedRect), not the whole.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+
+    # ---- data ---------------------------------------------------------------------------
+    def set_series(self, t: NDArray[np.float64], h: NDArray[np.float64]) -> None:
+        """The whole series (times in seconds, health). Repaints what changed: at a tick,
+        the few pixels around the new point."""
+        t = np.array(t, dtype=np.float64)  # copies: a caller may reuse its buffers
+        h = np.array(h, dtype=np.float64)
+        kept = self._t.size
+        if 0 < kept <= t.size and _same(t[:kept], self._t) and _same(h[:kept], self._h):
+            # Grown at its end (a tick): only the new points are mapped.
+            self._x = np.concatenate([self._x, self._mapped(t[kept:], 0)])
+            self._y = np.concatenate([self._y, self._mapped(h[kept:], 1)])
+            self._t, self._h = t, h
+        else:
+            self._t, self._h = t, h
+            self._map()
+        self._show(partial=True)
+
+    def getData(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The points drawn (mapped, clipped and downsampled), as PlotCurveItem's getData."""
+        return self._shown
+
+    def setLogMode(self, x: bool, y: bool) -> None:  # pyqtgraph's name
+        self._log = (bool(x), bool(y))
+        self._map()
+        self._show(partial=False)
+
+    def _map(self) -> None:
+        self._x = self._mapped(self._t, 0)
+        self._y = self._mapped(self._h, 1)
+
+    def _mapped(self, values: NDArray[np.float64], axis: int) -> NDArray[np.float64]:
+        return _log10(values) if self._log[axis] else values
+
+    def _display(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The points to draw for the view as it is: those in view and one group past each
+        edge, peak-downsampled to about a pair per pixel."""
+        x, y = self._x, self._y
+        view = self.getViewBox()
+        if view is None or x.size < 2:
+            return x, y
+        left, right = view.viewRange()[0]
+        ds = 1
+        dx = float(x[-1] - x[0]) / (x.size - 1)
+        width = view.width()
+        if dx > 0 and width > 0 and math.isfinite(dx):
+            wanted = (right - left) / dx / width
+            if math.isfinite(wanted):
+                ds = max(1, int(wanted))
+        first = min(max(bisect.bisect_left(x, left) - ds, 0), x.size)
+        last = min(max(bisect.bisect_left(x, right) + ds, first), x.size)
+        return peak_downsample(x[first:last], y[first:last], ds)
+
+    def _show(self, *, partial: bool) -> None:
+        """Take the points to draw anew; repaint the part that changed (partial) or all."""
+        old_x, old_y = self._shown
+        new_x, new_y = self._display()
+        self._shown = (new_x, new_y)
+        self._segments = arrayToLineSegments(
+            new_x, new_y, connect="finite", finiteCheck=True, out=self._segments
+        )
+        same = _common_prefix(old_x, old_y, new_x, new_y)
+        if partial and same > 0 and self.getViewBox() is not None:
+            if same == old_x.size == new_x.size:
+                return  # nothing moved
+            changed = _box(
+                np.concatenate([old_x[same - 1 :], new_x[same - 1 :]]),
+                np.concatenate([old_y[same - 1 :], new_y[same - 1 :]]),
+            )
+            if changed is not None:
+                self.update(self._padded(changed))
+            return
+        self.update()
+
+    def _padded(self, box: QRectF) -> QRectF:
+        """`box` and _PAD_PX pixels around it, in the data's units (the view's scale: the
+        curve lies in the view's data coordinates, unscaled)."""
+        view = self.getViewBox()
+        (x0, x1), (y0, y1) = view.viewRange()
+        width, height = view.width(), view.height()
+        dx = _PAD_PX * (x1 - x0) / width if width > 0 else 0.0
+        dy = _PAD_PX * (y1 - y0) / height if height > 0 else 0.0
+        return box.adjusted(-dx, -dy, dx, dy)
+
+    # ---- the view -----------------------------------------------------------------------
+    def viewRangeChanged(self) -> None:  # pyqtgraph's hook
+        self._bounds = None
+        self.prepareGeometryChange()
+        self._show(partial=False)
+
+    def viewTransformChanged(self) -> None:  # pyqtgraph's hook: a resize
+        self._bounds = None
+        self.prepareGeometryChange()
+        self._show(partial=False)
+
+    def dataBounds(
+        self, ax: int, frac: float = 1.0, orthoRange: Any = None
+    ) -> tuple[float | None, float | None]:
+        """The data's extent on an axis, for the view's auto-range (as PlotCurveItem's)."""
+        d, other = (self._x, self._y) if ax == 0 else (self._y, self._x)
+        keep = np.isfinite(d)
+        if orthoRange is not None:
+            keep &= (other >= orthoRange[0]) & (other <= orthoRange[1])
+        values = d[keep]
+        if values.size == 0:
+            return (None, None)
+        return (float(values.min()), float(values.max()))
+
+    def boundingRect(self) -> QRectF:
+        """The view's rectangle: the curve is clipped to it, and it stays put when a point is
+        added (bounds that grew would repaint the whole plot)."""
+        if self._bounds is None:
+            view = self.getViewBox()
+            if view is not None:
+                self._bounds = QRectF(view.viewRect())
+            else:
+                box = _box(self._x, self._y)
+                self._bounds = box if box is not None else QRectF()
+        return self._bounds
+
+    def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, *args: object) -> None:
+        if len(self._segments) == 0:
+            return
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setPen(self._pen)
+        exposed = option.exposedRect
+        if exposed.isEmpty() or exposed.contains(self.boundingRect()):
+            p.drawLines(*self._segments.drawargs())
+            return
+        # A tick repaints a few pixels: of the segments, only those that reach them (a wide
+        # pen's segment is stroked whole, however little of it the clip keeps).
+        box = self._padded(exposed)
+        lines = self._segments.ndarray()
+        x0, x1 = np.minimum(lines[:, 0], lines[:, 2]), np.maximum(lines[:, 0], lines[:, 2])
+        y0, y1 = np.minimum(lines[:, 1], lines[:, 3]), np.maximum(lines[:, 1], lines[:, 3])
+        near = (x1 >= box.left()) & (x0 <= box.right()) & (y1 >= box.top()) & (y0 <= box.bottom())
+        p.drawLines([QLineF(*row) for row in lines[near].tolist()])
+
+
+def _same(a: NDArray[np.float64], b: NDArray[np.float64]) -> bool:
+    return bool(np.array_equal(a, b, equal_nan=True))
+
+
+Points = NDArray[np.float64]
+
+
+def _common_prefix(ax: Points, ay: Points, bx: Points, by: Points) -> int:
+    """How many leading points two point lists share (NaN equal to NaN)."""
+    n = min(ax.size, bx.size)
+    if n == 0:
+        return 0
+    differ = ~(
+        ((ax[:n] == bx[:n]) | (np.isnan(ax[:n]) & np.isnan(bx[:n])))
+        & ((ay[:n] == by[:n]) | (np.isnan(ay[:n]) & np.isnan(by[:n])))
+    )
+    first = int(np.argmax(differ))
+    return first if differ[first] else n
+
+
+def _box(x: NDArray[np.float64], y: NDArray[np.float64]) -> QRectF | None:
+    ok = np.isfinite(x) & np.isfinite(y)
+    if not ok.any():
+        return None
+    xs, ys = x[ok], y[ok]
+    x0, x1, y0, y1 = float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max())
+    return QRectF(x0, y0, x1 - x0, y1 - y0)
