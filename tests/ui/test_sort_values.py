@@ -37,12 +37,18 @@ def test_a_tick_announces_texts_outside_the_sorted_column_without_the_sort_role(
         roles.extend((c, [int(r) for r in changed]) for c in columns)
 
     model.dataChanged.connect(seen)
-    # Every price and every move changes: the prices' texts alone, the moves' with their sort.
-    model.update_rows([_row(f"r{i}", 200.0 + i, 10.0 - i) for i in range(5)])
     display, sort = int(Qt.ItemDataRole.DisplayRole), int(SORT_ROLE)
+    # Every price changes, no move: the texts alone, nothing for the proxy to re-sort.
+    model.update_rows([_row(f"r{i}", 200.0 + i, float(i)) for i in range(5)])
+    assert {c for c, _ in roles} == {1}
+    assert all(r == [display] for _, r in roles)
+    assert _names(view.model()) == ["r0", "r1", "r2", "r3", "r4"]
+    # Every price and every move changes: announced together (one rectangle, cell_changes),
+    # with the sort role, as the moves need.
+    roles.clear()
+    model.update_rows([_row(f"r{i}", 300.0 + i, 10.0 - i) for i in range(5)])
     assert {c for c, _ in roles} == {1, 2}
-    assert all(r == [display] for c, r in roles if c == 1)
-    assert all(sort in r for c, r in roles if c == 2)
+    assert all(display in r and sort in r for _, r in roles)
     # The sorted column's new values re-sorted the rows (moves 10, 9, … 6: r4 first).
     assert _names(view.model()) == ["r4", "r3", "r2", "r1", "r0"]
 

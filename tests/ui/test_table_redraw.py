@@ -92,15 +92,26 @@ def test_a_tick_announces_each_changed_cell_once_in_few_signals(qtbot: Any) -> N
     rows = [_row(f"r{i}", 100.0 + i) for i in range(25)]
     model.update_rows(rows)
     seen = _Signals(model)
-    # Every price moves, one row's move too: two rectangles, not a signal per row.
+    # Every price moves, one row's move too: one rectangle over the block of rows and the two
+    # adjacent columns that changed in it (r3's move with the others), not a signal per row,
+    # nor one for the prices and one for r3's move.
     moved = [_row(f"r{i}", 200.0 + i, "2.0 %" if i == 3 else "1.0 %") for i in range(25)]
     assert model.update_rows(moved) == 25
-    assert sorted(seen.cells) == sorted([(i, 1) for i in range(25)] + [(3, 2)])
-    assert seen.signals == 2 and seen.resets == 0
+    assert sorted(seen.cells) == sorted((i, c) for i in range(25) for c in (1, 2))
+    assert seen.signals == 1 and seen.resets == 0
     assert model.index(3, 2).data() == "2.0 %" and model.index(24, 1).data() == "224.00"
     seen.cells.clear()
     assert model.update_rows(moved) == 0  # nothing changed: nothing announced
     assert seen.cells == []
+    # Rows apart are announced apart: no row that did not change, no column unchanged in all
+    # of a block's rows (the names; r9's price between its name and its move).
+    moved[2] = _row("r2", 1.0)
+    moved[7] = _row("r7", 2.0, "9.0 %")
+    moved[9] = _row("r9", 209.0, "3.0 %")
+    seen.signals = 0
+    assert model.update_rows(moved) == 3
+    assert sorted(seen.cells) == [(2, 1), (7, 1), (7, 2), (9, 2)]
+    assert seen.signals == 3
 
 
 def test_a_new_look_announces_the_whole_row_with_its_roles(qtbot: Any) -> None:
