@@ -14,19 +14,7 @@ from PySide6.QtGui import QImage, QRegion
 from PySide6.QtWidgets import QApplication
 
 from monitor.domain import Thresholds
-from tests.ui.test_chart_drawing import NOW, shown_history_chart
-
-
-def _settled(qtbot: Any, chart: Any) -> QImage:
-    images = [chart.grab().toImage()]
-
-    def still() -> bool:
-        QApplication.processEvents()
-        images.append(chart.grab().toImage())
-        return images[-1] == images[-2]
-
-    qtbot.waitUntil(still)
-    return images[-1]
+from tests.ui.test_chart_drawing import NOW, _settled, shown_history_chart
 
 
 def _series(n: int) -> tuple[np.ndarray, np.ndarray]:
