@@ -3,10 +3,11 @@ changed.
 
 A tick adds a point at the end of the series. pyqtgraph's PlotDataItem takes the new series
 through its whole pipeline (about 0.6 ms of the UI thread for a few dozen points) and, since
-its bounds grew, repaints the whole plot under it: grid, lines, labels and curve, the larger
-part of the history tab's redraw. Here the bounds are the view's (the curve is clipped to it
-anyway), so a new point changes no geometry, and only the rectangle around the segments that
-changed is repainted; the view moving (pan, zoom, the time axis moving on) repaints it all.
+its bounds grew, repaints its whole bounding box with the grid, lines and labels under it
+(420×101 px in tests/ui/test_health_curve.py). Here the bounds are the view's (the curve is
+clipped to it anyway), so a new point changes no geometry, and only the rectangle around the
+segments that changed is repainted; the view moving (pan, zoom, the time axis moving on)
+repaints it all.
 
 Drawn as PlotCurveItem draws an opaque solid pen wider than a pixel without antialiasing
 (pyqtgraph's default): the segments between finite neighbours, NaN (unknown) a gap. Shown
@@ -204,8 +205,9 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
         if exposed.isEmpty() or exposed.contains(self.boundingRect()):
             p.drawLines(*self._segments.drawargs())
             return
-        # A tick repaints a few pixels: of the segments, only those that reach them (a wide
-        # pen's segment is stroked whole, however little of it the clip keeps).
+        # A tick repaints a few pixels: of the segments, only those that reach them are drawn
+        # (a day of points, ~1,500 segments after downsampling: 0.2 ms a paint, 0.7 ms with
+        # every segment handed to the clip).
         box = self._padded(exposed)
         lines = self._segments.ndarray()
         x0, x1 = np.minimum(lines[:, 0], lines[:, 2]), np.maximum(lines[:, 0], lines[:, 2])
