@@ -78,7 +78,7 @@ class Boxed(QWidget):
         self._tabular = False  # the label's font's digits all one width, as last measured
         self._hints = (QSize(), QSize())
         self._measure()
-        _Told(self)
+        self._told = _Told(self)  # owned by the box in Qt; kept here as its ear
 
     def sizeHint(self) -> QSize:
         return self.content.sizeHint()

@@ -111,3 +111,38 @@ def test_the_newest_point_is_drawn_however_far_the_series_is_downsampled(qtbot: 
         x, y = chart.curve.getData()
         assert x.size < n / 10  # downsampled
         assert np.nanmax(y) == math.log10(50.0), n
+
+
+def test_a_downsampled_curve_is_pyqtgraphs_but_for_its_newest_group(qtbot: Any) -> None:
+    """A day of points a few seconds apart: tens of points a pixel, peak-downsampled as
+    pyqtgraph downsamples them. The pictures differ only where pyqtgraph leaves the newest,
+    incomplete group out, and ours draws it."""
+    chart = shown_history_chart(qtbot)
+    n = 12_345
+    t = NOW + 7.0 * np.arange(n, dtype=np.float64)
+    h = 1.6 + 0.3 * np.sin(np.arange(n) / 97) + 0.05 * np.sin(np.arange(n) * 1.3)
+    h[5_000:5_400] = np.nan  # unknown for a while: a gap
+    chart.show_series(t, h, Thresholds())
+    plot = chart.getPlotItem()
+    plot.setClipToView(True)
+    plot.setDownsampling(auto=True, mode="peak")
+    theirs = plot.plot(t, h, pen=pg.mkPen("#4aa3ff", width=2), connect="finite")
+    theirs.opts["autoDownsampleFactor"] = 1.0  # a pair a pixel, as the chart had it
+    theirs.setData(t, h, connect="finite")  # its display data made anew with that factor
+    theirs.hide()
+    ours = _settled(qtbot, chart)
+    x, _ = chart.curve.getData()
+    chart.curve.hide()
+    theirs.show()
+    reference = _settled(qtbot, chart)
+    theirs.hide()
+    bare = _settled(qtbot, chart)
+    view = plot.getViewBox()
+    # Left of the newest group's first point (less the pen's reach): the same pixels.
+    before_newest = x[-4]  # a group is drawn as a max/min pair: the newest is the last pair
+    edge = chart.mapFromScene(view.mapViewToScene(pg.Point(before_newest, 0))).x() - 4
+    assert 0 < edge < ours.width()
+    left = (0, 0, int(edge), ours.height())
+    assert ours.copy(*left) == reference.copy(*left)
+    assert ours.copy(*left) != bare.copy(*left)  # a curve was drawn there
+    assert x.size < n / 5  # downsampled: a pair a pixel

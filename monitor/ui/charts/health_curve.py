@@ -31,12 +31,14 @@ from PySide6.QtCore import QLineF, QRectF
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
+Points = NDArray[np.float64]  # a series' coordinates, one axis
+
 _EMPTY = np.empty(0, dtype=np.float64)
 # Around the segments a tick changed, in pixels: half the pen, its square caps, a margin.
 _PAD_PX = 3.0
 
 
-def _log10(values: NDArray[np.float64]) -> NDArray[np.float64]:
+def _log10(values: Points) -> Points:
     """log10, NaN where there is none (zero, negative, NaN): a gap, as pyqtgraph's log mode."""
     out = np.full(values.shape, np.nan)
     ok = np.isfinite(values) & (values > 0)
@@ -44,9 +46,7 @@ def _log10(values: NDArray[np.float64]) -> NDArray[np.float64]:
     return out
 
 
-def peak_downsample(
-    x: NDArray[np.float64], y: NDArray[np.float64], ds: int
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def peak_downsample(x: Points, y: Points, ds: int) -> tuple[Points, Points]:
     """Each group of `ds` points as its max then its min, at the group's middle x (as
     PlotDataItem's "peak"), the last group however short."""
     if ds <= 1 or x.size == 0:
@@ -71,14 +71,14 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
         self._log = (False, False)  # the plot's log mode (x, y): set by PlotItem.addItem
         self._t, self._h = _EMPTY, _EMPTY  # as given
         self._x, self._y = _EMPTY, _EMPTY  # mapped (log mode)
-        self._shown: tuple[NDArray[np.float64], NDArray[np.float64]] = (_EMPTY, _EMPTY)
+        self._shown: tuple[Points, Points] = (_EMPTY, _EMPTY)
         self._segments = arrayToLineSegments(_EMPTY, _EMPTY, connect="finite", finiteCheck=True)
         self._bounds: QRectF | None = None
         # The part being repainted handed to paint (option.exposedRect), not the whole.
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
     # ---- data ---------------------------------------------------------------------------
-    def set_series(self, t: NDArray[np.float64], h: NDArray[np.float64]) -> None:
+    def set_series(self, t: Points, h: Points) -> None:
         """The whole series (times in seconds, health). Repaints what changed: at a tick,
         the few pixels around the new point."""
         t = np.array(t, dtype=np.float64)  # copies: a caller may reuse its buffers
@@ -94,7 +94,7 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
             self._map()
         self._show(partial=True)
 
-    def getData(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    def getData(self) -> tuple[Points, Points]:
         """The points drawn (mapped, clipped and downsampled), as PlotCurveItem's getData."""
         return self._shown
 
@@ -107,10 +107,10 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
         self._x = self._mapped(self._t, 0)
         self._y = self._mapped(self._h, 1)
 
-    def _mapped(self, values: NDArray[np.float64], axis: int) -> NDArray[np.float64]:
+    def _mapped(self, values: Points, axis: int) -> Points:
         return _log10(values) if self._log[axis] else values
 
-    def _display(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    def _display(self) -> tuple[Points, Points]:
         """The points to draw for the view as it is: those in view and one group past each
         edge, peak-downsampled to about a pair per pixel."""
         x, y = self._x, self._y
@@ -167,9 +167,7 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
         self._show(partial=False)
 
     def viewTransformChanged(self) -> None:  # pyqtgraph's hook: a resize
-        self._bounds = None
-        self.prepareGeometryChange()
-        self._show(partial=False)
+        self.viewRangeChanged()
 
     def dataBounds(
         self, ax: int, frac: float = 1.0, orthoRange: Any = None
@@ -216,11 +214,8 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
         p.drawLines([QLineF(*row) for row in lines[near].tolist()])
 
 
-def _same(a: NDArray[np.float64], b: NDArray[np.float64]) -> bool:
+def _same(a: Points, b: Points) -> bool:
     return bool(np.array_equal(a, b, equal_nan=True))
-
-
-Points = NDArray[np.float64]
 
 
 def _common_prefix(ax: Points, ay: Points, bx: Points, by: Points) -> int:
@@ -236,7 +231,7 @@ def _common_prefix(ax: Points, ay: Points, bx: Points, by: Points) -> int:
     return first if differ[first] else n
 
 
-def _box(x: NDArray[np.float64], y: NDArray[np.float64]) -> QRectF | None:
+def _box(x: Points, y: Points) -> QRectF | None:
     ok = np.isfinite(x) & np.isfinite(y)
     if not ok.any():
         return None
