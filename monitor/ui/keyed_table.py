@@ -37,6 +37,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 
 from monitor.ui.cell_changes import announce, blocks
+from monitor.ui.rendered_row import KnownChanges, changes
 from monitor.ui.rendered_row import RenderedRow as RenderedRow  # re-exported: its home before
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -221,11 +222,15 @@ class KeyedTableModel(QStandardItemModel):
                 self.appendRow(items)
         self.endResetModel()
 
-    def update_rows(self, rows: Sequence[RenderedRow]) -> int:
-        """Bring the model to `rows` (order of existing rows kept); returns rows changed."""
+    def update_rows(
+        self, rows: Sequence[RenderedRow], known: Mapping[Hashable, KnownChanges] | None = None
+    ) -> int:
+        """Bring the model to `rows` (order of existing rows kept); returns rows changed.
+        `known`: rows' changes worked out where they were rendered (prerender.py), by key,
+        used for a row only if they were taken against the very row shown."""
         wanted = {r.key: r for r in rows}
         self._remove_missing(wanted)
-        changed = self._update_existing(wanted)
+        changed = self._update_existing(wanted, known)
         present = {r.key for r in self._rows}
         new = [r for r in rows if r.key not in present]
         if new:
@@ -255,7 +260,9 @@ class KeyedTableModel(QStandardItemModel):
             del self._rows[i + 1 : last + 1]
             del self._items[i + 1 : last + 1]
 
-    def _update_existing(self, wanted: dict[Hashable, RenderedRow]) -> int:
+    def _update_existing(
+        self, wanted: dict[Hashable, RenderedRow], known: Mapping[Hashable, KnownChanges] | None
+    ) -> int:
         """Announce only the cells that changed: a view repaints what is announced, and on
         a refresh most columns (symbol, side, size, entry) stay as they were. A cell whose
         text stayed and only its sort value moved (an age in seconds, a figure below its
@@ -272,35 +279,33 @@ class KeyedTableModel(QStandardItemModel):
         with self._quiet():
             for i, old in enumerate(rows):
                 new = wanted[old.key]
-                # The text first: at a tick it is what changes; a look or a sort value alone
-                # changes rarely (compared only where the text did not tell).
-                was_shown, shown = old.display, new.display
-                same_text = was_shown == shown
-                was_sorted, sorted_by = old.sort, new.sort
-                look = old.look_differs(new)
-                if same_text and not look and was_sorted == sorted_by:
+                told = known.get(old.key) if known is not None else None
+                if told is not None and told[0] is old:  # worked out where it was rendered
+                    moved, look, resorted = told[1], told[2], told[3]
+                else:
+                    moved, look, resorted = changes(old, new)
+                if not moved and not look and not resorted:
                     continue
                 rows[i] = new
                 changed += 1
                 items = all_items[i]
+                was_shown, shown = old.display, new.display
                 if look:
                     self._restyle(items, old, new)
                     restyled.append(i)
-                if not same_text:
-                    same_italic = new.italic == old.italic  # else restyled: fonts set there
-                    for c, text in enumerate(shown):
-                        was = was_shown[c]
-                        if text == was:
-                            continue
-                        item = items[c]
-                        item.setData(text, _DISPLAY)
-                        if same_italic:
-                            plain = is_plain(text)
-                            if plain != is_plain(was):
-                                item.setData(fonts[new.italic, plain], _FONT)
-                        if not look:
-                            cells[c].append(i)
-                if was_sorted != sorted_by:
+                same_italic = new.italic == old.italic  # else restyled: fonts set there
+                for c in moved:
+                    text, was = shown[c], was_shown[c]
+                    item = items[c]
+                    item.setData(text, _DISPLAY)
+                    if same_italic:
+                        plain = is_plain(text)
+                        if plain != is_plain(was):
+                            item.setData(fonts[new.italic, plain], _FONT)
+                    if not look:
+                        cells[c].append(i)
+                if resorted:
+                    was_sorted, sorted_by = old.sort, new.sort
                     for c in kept:
                         value = sorted_by[c]
                         if value != was_sorted[c]:

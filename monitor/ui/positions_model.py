@@ -5,7 +5,7 @@ published snapshot on the service thread already (prerender.py), else here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -24,6 +24,7 @@ from monitor.ui.position_render import (
     render_position,
     render_positions,
 )
+from monitor.ui.rendered_row import KnownChanges
 from monitor.ui.rows import PositionRow
 from monitor.ui.totals import book_totals
 
@@ -52,6 +53,10 @@ class PositionsModel(KeyedTableModel):
         self._rows_by_key: dict[object, PositionRow] = {}
         self._shown: tuple[AccountSnapshot | None, list[PositionRow]] = (None, [])
         self.prerendered: Prerendered = _none
+        # The prerendered rows' changes from the render before (prerender.py), if known.
+        self.prerendered_changes: Callable[
+            [AccountSnapshot], Mapping[Hashable, KnownChanges] | None
+        ] = _none
 
     def update(self, snap: AccountSnapshot | None) -> int:
         """Show `snap`; a different account swaps the dataset, the same one updates in place.
@@ -62,11 +67,14 @@ class PositionsModel(KeyedTableModel):
             return 0
         rows: list[PositionRow] = []
         rendered: list[RenderedRow] = []
+        known: Mapping[Hashable, KnownChanges] | None = None
         if snap is not None:
             # Rendered on the service thread when published; here only when it was not (a
             # what-if of this window's, a row whose text moves on with the clock).
             done = self.prerendered(snap)
             rows, rendered = done if done is not None else render_positions(snap, render_position)
+            if done is not None:
+                known = self.prerendered_changes(snap)
         self._shown = (snap, rows)
         self.several_pools = snap is not None and len(snap.pools) > 1
         self._rows_by_key = {r.key: r for r in rows}
@@ -76,7 +84,7 @@ class PositionsModel(KeyedTableModel):
             self.account_id = account_id
             self.replace_all(rendered)
             return len(rendered)
-        return self.update_rows(rendered)
+        return self.update_rows(rendered, known)
 
     def rows_of(self, snap: AccountSnapshot) -> list[PositionRow] | None:
         """The rows of `snap` if it is the snapshot shown (None: another one)."""

@@ -68,6 +68,7 @@ class SnapshotPresenter(QObject):
         self.prerender = RowPrerenderer(clock)
         self.ahead = RowsAhead(self.prerender)  # and drawn there (row_images.py)
         views.positions.prerendered = self.prerender.positions
+        views.positions.prerendered_changes = self.prerender.position_changes
         views.accounts.prerendered = self.prerender.account
         # The stress curves are worked out off this thread; the chart draws the newest in.
         self.stress = StressWorker(self)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,3 +52,19 @@ class RenderedRow:
             or old.cell_foreground != new.cell_foreground
             or old.cell_tooltip != new.cell_tooltip
         )
+
+
+# What a row's update changes: the columns whose text changed, whether its look (colours,
+# tooltips, font) did, and whether any sort value did.
+Changes = tuple[Sequence[int], bool, bool]
+# A row's changes as worked out where it was rendered, with the row they were taken against:
+# they hold for the row shown only if it is that very row.
+KnownChanges = tuple["RenderedRow", Sequence[int], bool, bool]
+
+
+def changes(old: RenderedRow, new: RenderedRow) -> Changes:
+    was, now = old.display, new.display
+    moved = (
+        [] if was == now else [c for c, (a, b) in enumerate(zip(was, now, strict=True)) if a != b]
+    )
+    return moved, old.look_differs(new), old.sort != new.sort

@@ -21,7 +21,7 @@ from monitor.service.snapshot import (
     SourceState,
     SourceStatus,
 )
-from monitor.ui import accounts_model, position_render, positions_model
+from monitor.ui import accounts_model, keyed_table, position_render, positions_model
 from monitor.ui.accounts_model import AccountsModel
 from monitor.ui.app import MainWindow
 from monitor.ui.prerender import RowPrerenderer
@@ -136,3 +136,77 @@ def test_rows_that_fail_to_render_ahead_are_rendered_by_the_window(
     model.update(snap.accounts[0])
     assert model.rowCount() == 1
     assert model.index(0, positions_model.HEADERS.index("Mark")).data() == "61,000.0"
+
+
+def _positions_rendered_ahead() -> tuple[RowPrerenderer, positions_model.PositionsModel]:
+    """Account 1's positions, rendered ahead as for the window showing them."""
+    prerender = RowPrerenderer(clock=lambda: 1_000.2)
+    prerender.shown = 1
+    model = positions_model.PositionsModel()
+    model.prerendered = prerender.positions
+    model.prerendered_changes = prerender.position_changes
+    return prerender, model
+
+
+def _texts(model: positions_model.PositionsModel) -> list[str]:
+    return [str(model.index(0, c).data()) for c in range(model.columnCount())]
+
+
+def test_a_row_s_changes_are_worked_out_ahead_and_used_for_the_row_shown(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The positions shown: each row's changes from the render before are worked out on the
+    service thread; the model compares no row it shows that they were taken against."""
+    prerender, model = _positions_rendered_ahead()
+    first = Snapshot(taken_at=1_000.0, accounts=(_account(1, 61_000.0, 1_000.0),))
+    _published_on_a_thread(prerender, first)
+    model.update(first.accounts[0])
+    shown = model.row(0)
+    second = Snapshot(taken_at=1_002.0, accounts=(_account(1, 61_500.0, 1_002.0),))
+    _published_on_a_thread(prerender, second)
+    known = prerender.position_changes(second.accounts[0])
+    assert known is not None
+    ((key, (base, moved, look, resorted)),) = known.items()
+    # Taken against the row the model shows, the one rendered for the snapshot before.
+    assert base is shown and key == shown.key
+    headers = positions_model.HEADERS
+    # BTC up 500: its mark and what follows from it changed, never what it is.
+    assert "Mark" in [headers[c] for c in moved]
+    assert not {"Symbol", "Side", "Size", "Entry"} & {headers[c] for c in moved}
+    (new,) = prerender.positions(second.accounts[0])[1]
+    assert sorted(moved) == [c for c in range(len(headers)) if shown.display[c] != new.display[c]]
+    assert resorted and not look
+    compared: list[object] = []
+    real = keyed_table.changes
+
+    def spied(old: Any, row: Any) -> Any:
+        compared.append(row.key)
+        return real(old, row)
+
+    monkeypatch.setattr(keyed_table, "changes", spied)
+    model.update(second.accounts[0])
+    assert compared == []  # none compared on the UI thread: all worked out ahead
+    assert _texts(model) == list(new.display)
+    assert model.index(0, headers.index("Mark")).data() == "61,500.0"
+
+
+def test_changes_taken_against_another_row_are_not_used(qtbot: Any) -> None:
+    """The window did not show the render before (it drew another snapshot, or none): the
+    changes worked out against it are ignored, and the row compared with the one shown."""
+    prerender, model = _positions_rendered_ahead()
+    first = Snapshot(taken_at=1_000.0, accounts=(_account(1, 61_000.0, 1_000.0),))
+    model.update(first.accounts[0])  # rendered here: nothing was published ahead of it
+    published = [
+        Snapshot(taken_at=at, accounts=(_account(1, 61_500.0, at),)) for at in (1_001.0, 1_002.0)
+    ]  # 61,500 twice: nothing changed between them
+    for snap in published:
+        _published_on_a_thread(prerender, snap)
+    # The last published, its changes taken against the one published before it (none),
+    # which the window never showed: it shows 61,000.
+    last = published[-1].accounts[0]
+    known = prerender.position_changes(last)
+    assert known is not None and [moved for _, moved, _, _ in known.values()] == [[]]
+    model.update(last)
+    (new,) = prerender.positions(last)[1]
+    assert _texts(model) == list(new.display)
+    assert model.index(0, positions_model.HEADERS.index("Mark")).data() == "61,500.0"
