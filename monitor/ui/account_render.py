@@ -26,7 +26,18 @@ def _pools_tip(snap: AccountSnapshot) -> str:
     return f"{len(snap.pools)} margin pools, worst first: " + ";  ".join(parts)
 
 
-def render_row(snap: AccountSnapshot, data_text: str, age: float | None) -> RenderedRow:
+def data_time(snap: AccountSnapshot) -> float | None:
+    """When the data the row's age is counted from was read (its marks', if streamed since);
+    None: never. The age column sorts by it, newest first (ascending, as the ages shown): a
+    value the clock does not move, so a row rendered ahead stays the row shown until its
+    age's text moves on (prerender.py)."""
+    read = snap.status.last_success
+    if read is not None and snap.marks_at is not None:
+        return max(read, snap.marks_at)  # as status_text counts the age shown
+    return read
+
+
+def render_row(snap: AccountSnapshot, data_text: str) -> RenderedRow:
     text, colour = fmt.badge(snap)
     if len(snap.pools) > 1:
         text = f"{text} · {len(snap.pools)} pools"
@@ -52,6 +63,7 @@ def render_row(snap: AccountSnapshot, data_text: str, age: float | None) -> Rend
         venue = f"{venue} · unverified"
     # The real book's health (what-ifs are never the record).
     health = snap.baseline.health_ratio if (snap.known and snap.baseline) else None
+    read = data_time(snap)
     if state in (SourceState.ERROR, SourceState.AUTH_FAILED):
         data_text = "✖ " + data_text
     elif state is SourceState.STALE:
@@ -59,7 +71,7 @@ def render_row(snap: AccountSnapshot, data_text: str, age: float | None) -> Rend
     return RenderedRow(
         key=snap.account_id,
         display=(snap.label, venue, text, data_text),
-        sort=(snap.name.lower(), snap.venue or "", health, age),
+        sort=(snap.name.lower(), snap.venue or "", health, None if read is None else -read),
         foreground=fmt.STALE_COLOUR if stale else "",
         tooltip=tooltip,
         italic=stale,

@@ -5,21 +5,24 @@ already (prerender.py), else here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from monitor.service.snapshot import AccountSnapshot
 from monitor.ui import formatting as fmt
-from monitor.ui.account_render import AGE_COLUMN, HEADER_TIPS
+from monitor.ui.account_render import HEADER_TIPS
 from monitor.ui.account_render import HEADERS as HEADERS  # re-exported
 from monitor.ui.account_render import HEALTH_COLUMN as HEALTH_COLUMN  # re-exported
 from monitor.ui.account_render import VENUE_COLUMN as VENUE_COLUMN  # re-exported
 from monitor.ui.account_render import render_row as _render
-from monitor.ui.keyed_table import KeyedTableModel, RenderedRow
+from monitor.ui.keyed_table import KeyedTableModel
+from monitor.ui.rendered_row import KnownChanges, RenderedRow
 
 # An account's row rendered elsewhere (prerender.py): the snapshot and age text it was rendered
-# from, and the row; None: not rendered there.
-Prerendered = Callable[[AccountSnapshot], tuple[AccountSnapshot, str, RenderedRow] | None]
+# from, the row, and its changes from the account's row rendered before (None: none was);
+# None: not rendered there.
+Rendered = tuple[AccountSnapshot, str, RenderedRow, KnownChanges | None]
+Prerendered = Callable[[AccountSnapshot], Rendered | None]
 
 
 def _none(_: AccountSnapshot) -> None:
@@ -32,29 +35,31 @@ class AccountsModel(KeyedTableModel):
         # The longest text per column: a badge grows ("· 2 pools") after its row came in,
         # and the view widens a column only when this grows, not on every tick.
         self.widest: tuple[int, ...] = (0,) * len(HEADERS)
-        # By account: the snapshot, age text and age its row was rendered from, and the row.
-        self._rendered: dict[int, tuple[AccountSnapshot, str, RenderedRow]] = {}
+        # By account: what its row shown was rendered from, the row, and its changes.
+        self._rendered: dict[int, Rendered] = {}
         self.prerendered: Prerendered = _none
 
     def update(self, accounts: tuple[AccountSnapshot, ...], now: float) -> int:
         # An account not recomputed since the last render keeps its snapshot (the service
         # replaces only those a tick moved), and one just published was rendered on the
-        # service thread: its row is rendered again only when the age it shows moved on since;
-        # else only the age's sort value is brought up to date.
-        rendered: dict[int, tuple[AccountSnapshot, str, RenderedRow]] = {}
+        # service thread with its changes: its row is rendered again, here, only when the age
+        # it shows moved on since (the age's sort value is the data's time, which does not).
+        rendered: dict[int, Rendered] = {}
         rows = []
+        known: dict[Hashable, KnownChanges] = {}
+        before, prerendered = self._rendered, self.prerendered  # read once, not per account
         for a in accounts:
-            text, age = fmt.status_text(a, now), a.status.age(now)
-            kept = self._rendered.get(a.account_id)
+            text = fmt.status_text(a, now)
+            kept = before.get(a.account_id)
             if kept is None or kept[0] is not a:
-                kept = self.prerendered(a)
-            if kept is not None and kept[0] is a and kept[1] == text:
-                row = kept[2].sorted_by((*kept[2].sort[:AGE_COLUMN], age))
-            else:
-                row = _render(a, text, age)
-            rendered[a.account_id] = (a, text, row)
-            rows.append(row)
+                kept = prerendered(a)
+            if kept is None or kept[0] is not a or kept[1] != text:
+                kept = (a, text, _render(a, text), None)
+            elif kept[3] is not None:
+                known[a.account_id] = kept[3]
+            rendered[a.account_id] = kept
+            rows.append(kept[2])
         self._rendered = rendered
         lengths = [tuple(map(len, r.display)) for r in rows]
         self.widest = tuple(map(max, zip(*lengths, strict=True))) if rows else (0,) * len(HEADERS)
-        return self.update_rows(rows)
+        return self.update_rows(rows, known)

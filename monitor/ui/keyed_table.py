@@ -248,16 +248,17 @@ class KeyedTableModel(QStandardItemModel):
         return changed + len(new)
 
     def _remove_missing(self, wanted: dict[Hashable, RenderedRow]) -> None:
-        i = len(self._rows) - 1
+        rows = self._rows  # a local: an attribute of a Qt object is slower to read
+        i = len(rows) - 1
         while i >= 0:  # bottom-up, one call per contiguous block
-            if self._rows[i].key in wanted:
+            if rows[i].key in wanted:
                 i -= 1
                 continue
             last = i
-            while i >= 0 and self._rows[i].key not in wanted:
+            while i >= 0 and rows[i].key not in wanted:
                 i -= 1
             self.removeRows(i + 1, last - i)
-            del self._rows[i + 1 : last + 1]
+            del rows[i + 1 : last + 1]
             del self._items[i + 1 : last + 1]
 
     def _update_existing(
@@ -279,6 +280,8 @@ class KeyedTableModel(QStandardItemModel):
         with self._quiet():
             for i, old in enumerate(rows):
                 new = wanted[old.key]
+                if new is old:  # the row shown (an account no tick moved): nothing changed
+                    continue
                 told = known.get(old.key) if known is not None else None
                 if told is not None and told[0] is old:  # worked out where it was rendered
                     moved, look, resorted = told[1], told[2], told[3]

@@ -34,8 +34,12 @@ __all__ = [
     "PositionsModel", "render_position",
 ]  # fmt: skip
 
-# The rows of a snapshot rendered elsewhere (prerender.py), or None: not rendered there.
-Prerendered = Callable[[AccountSnapshot], tuple[list[PositionRow], list[RenderedRow]] | None]
+# The rows of a snapshot rendered elsewhere (prerender.py), and each rendered row's changes
+# from the render before, by key; None: not rendered there.
+Prerendered = Callable[
+    [AccountSnapshot],
+    tuple[list[PositionRow], list[RenderedRow], Mapping[Hashable, KnownChanges]] | None,
+]
 
 
 def _none(_: AccountSnapshot) -> None:
@@ -53,10 +57,6 @@ class PositionsModel(KeyedTableModel):
         self._rows_by_key: dict[object, PositionRow] = {}
         self._shown: tuple[AccountSnapshot | None, list[PositionRow]] = (None, [])
         self.prerendered: Prerendered = _none
-        # The prerendered rows' changes from the render before (prerender.py), if known.
-        self.prerendered_changes: Callable[
-            [AccountSnapshot], Mapping[Hashable, KnownChanges] | None
-        ] = _none
 
     def update(self, snap: AccountSnapshot | None) -> int:
         """Show `snap`; a different account swaps the dataset, the same one updates in place.
@@ -72,9 +72,10 @@ class PositionsModel(KeyedTableModel):
             # Rendered on the service thread when published; here only when it was not (a
             # what-if of this window's, a row whose text moves on with the clock).
             done = self.prerendered(snap)
-            rows, rendered = done if done is not None else render_positions(snap, render_position)
-            if done is not None:
-                known = self.prerendered_changes(snap)
+            if done is None:
+                rows, rendered = render_positions(snap, render_position)
+            else:
+                rows, rendered, known = done
         self._shown = (snap, rows)
         self.several_pools = snap is not None and len(snap.pools) > 1
         self._rows_by_key = {r.key: r for r in rows}

@@ -8,9 +8,9 @@ rows, and the positions of the account the window shows); the models then look t
 by the very snapshot object they are given (`positions`, `account`), and render themselves
 only what was not rendered here: another account just selected, a snapshot replaced since, a
 row whose text moves on with the clock (a typed mark's age, an age in the list).
-For the positions shown, each row's changes from the render before are worked out here too
-(`position_changes`): the model takes them for a row only if they were taken against the
-very row it shows, and compares the row itself otherwise (keyed_table.py).
+Each row's changes from its render before are worked out here too (the positions shown, and
+the list's rows): a model takes them for a row only if they were taken against the very row it
+shows, and compares the row itself otherwise (keyed_table.py).
 
 Qt-free (plain values only), like the renderers it calls. Entries are whole tuples replaced
 in one assignment: the UI thread reads them without a lock (the GIL orders the two).
@@ -36,8 +36,12 @@ log = logging.getLogger(__name__)
 PositionsDone = tuple[
     AccountSnapshot, list[PositionRow], list[RenderedRow], dict[Hashable, KnownChanges]
 ]
-AccountDone = tuple[AccountSnapshot, str, RenderedRow]
+# The snapshot, the age text its list row was rendered with, the row, and its changes from
+# the account's row rendered before (None: none was).
+AccountDone = tuple[AccountSnapshot, str, RenderedRow, KnownChanges | None]
 Rows = tuple[list[PositionRow], list[RenderedRow]]
+# The rows of a snapshot's positions and their changes, by key, as the positions model takes them.
+RowsAndChanges = tuple[list[PositionRow], list[RenderedRow], dict[Hashable, KnownChanges]]
 
 
 # Renders kept per account: the newest, and the few before it that the UI thread may still be
@@ -86,24 +90,25 @@ class RowPrerenderer:
             text = fmt.status_text(a, now)
             kept = self._accounts.get(a.account_id, ())
             if not kept or kept[0][0] is not a or kept[0][1] != text:
-                kept = ((a, text, render_row(a, text, a.status.age(now))), *kept[: _KEPT - 1])
+                row = render_row(a, text)
+                before = kept[0][2] if kept else None
+                against = None if before is None else (before, *changes(before, row))
+                kept = ((a, text, row, against), *kept[: _KEPT - 1])
             accounts[a.account_id] = kept
         # Whole dicts swapped in: the UI thread reads one or the other, never one half-built.
         self._positions, self._accounts = positions, accounts
 
     # ---- on the UI thread ---------------------------------------------------------------
-    def positions(self, snap: AccountSnapshot) -> Rows | None:
+    def positions_and_changes(self, snap: AccountSnapshot) -> RowsAndChanges | None:
+        """`snap`'s rows, rendered rows, and their changes from the render before it."""
         for done in self._positions.get(snap.account_id, ()):
             if done[0] is snap:
-                return done[1], done[2]
+                return done[1], done[2], done[3]
         return None
 
-    def position_changes(self, snap: AccountSnapshot) -> dict[Hashable, KnownChanges] | None:
-        """The changes of `snap`'s rendered rows from those of the render before it."""
-        for done in self._positions.get(snap.account_id, ()):
-            if done[0] is snap:
-                return done[3]
-        return None
+    def positions(self, snap: AccountSnapshot) -> Rows | None:
+        done = self.positions_and_changes(snap)
+        return None if done is None else (done[0], done[1])
 
     def account(self, snap: AccountSnapshot) -> AccountDone | None:
         for done in self._accounts.get(snap.account_id, ()):

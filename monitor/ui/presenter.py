@@ -67,8 +67,7 @@ class SnapshotPresenter(QObject):
         # `ahead.publish` there); the models look theirs up, and render only the others.
         self.prerender = RowPrerenderer(clock)
         self.ahead = RowsAhead(self.prerender)  # and drawn there (row_images.py)
-        views.positions.prerendered = self.prerender.positions
-        views.positions.prerendered_changes = self.prerender.position_changes
+        views.positions.prerendered = self.prerender.positions_and_changes
         views.accounts.prerendered = self.prerender.account
         # The stress curves are worked out off this thread; the chart draws the newest in.
         self.stress = StressWorker(self)

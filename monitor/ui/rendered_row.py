@@ -19,14 +19,6 @@ class RenderedRow:
     cell_foreground: tuple[tuple[int, str], ...] = ()  # per-column overrides
     cell_tooltip: tuple[tuple[int, str], ...] = ()  # per-column, shown above the row's
 
-    def sorted_by(self, sort: tuple[Any, ...]) -> RenderedRow:
-        """The same row with other sort values. Built directly: dataclasses.replace looks the
-        fields up anew at each call (20 list rows a refresh)."""
-        return RenderedRow(
-            self.key, self.display, sort, self.foreground, self.background, self.tooltip,
-            self.italic, self.cell_foreground, self.cell_tooltip,
-        )  # fmt: skip
-
     def colour(self, col: int) -> str:
         """The cell's text colour: its own override, else the row's ("" = the style's)."""
         for c, colour in self.cell_foreground:

@@ -4,6 +4,7 @@ thread; what no image stands for left to QTableView. Part of SortAwareView's pai
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QRect
@@ -16,11 +17,14 @@ if TYPE_CHECKING:
     from monitor.ui.table_view import SortAwareView
 
 
-def paint_from_images(view: SortAwareView, event: QPaintEvent) -> bool:
+def paint_from_images(
+    view: SortAwareView, event: QPaintEvent, fill: Callable[[QRegion], None] | None = None
+) -> bool:
     """Copy the repainted rows that have an image for this view's look from it (a selected
     one, its image drawn selected); the others (a row without an image, a row selected in
     part or in a see-through highlight), and the current cell while framed, painted by
-    QTableView.
+    QTableView. `fill`: given what no copy covers, to fill with the background first (a
+    viewport that fills none itself: SortAwareView).
     False: nothing painted, the view's look not one images are drawn for."""
     images = view.row_images
     if images is None or not view.own_drawing:
@@ -73,12 +77,21 @@ def paint_from_images(view: SortAwareView, event: QPaintEvent) -> bool:
     # The next snapshot's images are drawn selected too for the rows selected now.
     if whole or images.selected:
         images.selected = frozenset(row_shown(shown).key for shown in whole)
+    x = -view.horizontalHeader().offset()
+    if fill is not None:
+        # QTableView draws no background under its cells; past the last row or column
+        # nothing is drawn. The copies, one after another, cover their rows whole.
+        uncovered = region
+        if copies:
+            top, bottom = copies[0][0], copies[-1][0] + height
+            rows = QRegion(x, top, look.width, bottom - top)
+            uncovered = region.subtracted(rows).united(region.intersected(by_qt))
+        fill(uncovered)
     if not by_qt.isEmpty():
         QTableView.paintEvent(view, QPaintEvent(region.intersected(by_qt)))
     if copies:
         painter = QPainter(view.viewport())
         painter.setClipRegion(region.subtracted(by_qt))
-        x = -view.horizontalHeader().offset()
         for y, image in copies:
             painter.drawImage(x, y, image)
         painter.end()

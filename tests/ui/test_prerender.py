@@ -129,7 +129,7 @@ def test_rows_that_fail_to_render_ahead_are_rendered_by_the_window(
     prerender = RowPrerenderer(clock=lambda: 1_000.2)
     prerender.shown = 1  # the account the window shows
     model = positions_model.PositionsModel()
-    model.prerendered = prerender.positions
+    model.prerendered = prerender.positions_and_changes
     snap = Snapshot(taken_at=1_000.0, accounts=(_account(1, 61_000.0, 1_000.0),))
     _published_on_a_thread(prerender, snap)  # does not raise
     assert "rows not rendered ahead" in caplog.text
@@ -143,9 +143,21 @@ def _positions_rendered_ahead() -> tuple[RowPrerenderer, positions_model.Positio
     prerender = RowPrerenderer(clock=lambda: 1_000.2)
     prerender.shown = 1
     model = positions_model.PositionsModel()
-    model.prerendered = prerender.positions
-    model.prerendered_changes = prerender.position_changes
+    model.prerendered = prerender.positions_and_changes
     return prerender, model
+
+
+def _comparisons(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The keys of the rows a model compares itself from now on (keyed_table.changes)."""
+    compared: list[object] = []
+    real = keyed_table.changes
+
+    def spied(old: Any, row: Any) -> Any:
+        compared.append(row.key)
+        return real(old, row)
+
+    monkeypatch.setattr(keyed_table, "changes", spied)
+    return compared
 
 
 def _texts(model: positions_model.PositionsModel) -> list[str]:
@@ -164,8 +176,9 @@ def test_a_row_s_changes_are_worked_out_ahead_and_used_for_the_row_shown(
     shown = model.row(0)
     second = Snapshot(taken_at=1_002.0, accounts=(_account(1, 61_500.0, 1_002.0),))
     _published_on_a_thread(prerender, second)
-    known = prerender.position_changes(second.accounts[0])
-    assert known is not None
+    done = prerender.positions_and_changes(second.accounts[0])
+    assert done is not None
+    known = done[2]
     ((key, (base, moved, look, resorted)),) = known.items()
     # Taken against the row the model shows, the one rendered for the snapshot before.
     assert base is shown and key == shown.key
@@ -176,14 +189,7 @@ def test_a_row_s_changes_are_worked_out_ahead_and_used_for_the_row_shown(
     (new,) = prerender.positions(second.accounts[0])[1]
     assert sorted(moved) == [c for c in range(len(headers)) if shown.display[c] != new.display[c]]
     assert resorted and not look
-    compared: list[object] = []
-    real = keyed_table.changes
-
-    def spied(old: Any, row: Any) -> Any:
-        compared.append(row.key)
-        return real(old, row)
-
-    monkeypatch.setattr(keyed_table, "changes", spied)
+    compared = _comparisons(monkeypatch)
     model.update(second.accounts[0])
     assert compared == []  # none compared on the UI thread: all worked out ahead
     assert _texts(model) == list(new.display)
@@ -204,9 +210,69 @@ def test_changes_taken_against_another_row_are_not_used(qtbot: Any) -> None:
     # The last published, its changes taken against the one published before it (none),
     # which the window never showed: it shows 61,000.
     last = published[-1].accounts[0]
-    known = prerender.position_changes(last)
-    assert known is not None and [moved for _, moved, _, _ in known.values()] == [[]]
+    done = prerender.positions_and_changes(last)
+    assert done is not None
+    known = done[2]
+    assert [moved for _, moved, _, _ in known.values()] == [[]]
     model.update(last)
     (new,) = prerender.positions(last)[1]
     assert _texts(model) == list(new.display)
     assert model.index(0, positions_model.HEADERS.index("Mark")).data() == "61,500.0"
+
+
+def test_a_list_row_s_changes_are_worked_out_ahead_and_used_for_the_row_shown(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The accounts list, as the positions: a row's changes from the account's row rendered
+    before are worked out on the service thread, and the model compares no row they were
+    taken against; an account no tick moved keeps its very row, compared with nothing."""
+    prerender = RowPrerenderer(clock=lambda: 1_000.2)
+    model = AccountsModel()
+    model.prerendered = prerender.account
+    first = Snapshot(
+        taken_at=1_000.0, accounts=(_account(1, 61_000.0, 1_000.0), _account(2, 3_000.0, 1_000.0))
+    )
+    _published_on_a_thread(prerender, first)
+    model.update(first.accounts, 1_000.4)
+    shown = model.row(0)
+    # Account 1 falls 10 % (its health moves); account 2 is the snapshot it was.
+    second = Snapshot(
+        taken_at=1_000.1, accounts=(_account(1, 55_000.0, 1_000.0), first.accounts[1])
+    )
+    _published_on_a_thread(prerender, second)
+    done = prerender.account(second.accounts[0])
+    assert done is not None and done[3] is not None
+    base, moved, look, _ = done[3]
+    assert base is shown  # taken against the row the model shows
+    assert [accounts_model.HEADERS[c] for c in moved] == ["Health"]
+    assert not look
+    compared = _comparisons(monkeypatch)
+    model.update(second.accounts, 1_000.4)
+    assert compared == []  # neither row compared on the UI thread
+    health = accounts_model.HEALTH_COLUMN
+    assert model.index(0, health).data() == done[2].display[health]
+    assert model.index(0, health).data() != shown.display[health]
+
+
+def test_the_list_sorts_by_the_age_shown_and_the_clock_moves_no_sort_value(qtbot: Any) -> None:
+    """The Data column sorts as the ages it shows, freshest first, by the time the data was
+    read: a sort value the clock does not move, so a row rendered ahead is the row shown
+    until its age's text moves on (else a copy of it, made at every render)."""
+    from monitor.ui.table_view import SortProxy
+
+    model = AccountsModel()
+    accounts = (
+        _account(1, 61_000.0, 990.0),  # read 10 s before the render: "10 s"
+        _account(2, 61_000.0, 999.0),  # "1 s"
+        _account(3, 61_000.0, 995.0),  # "5 s"
+    )
+    model.update(accounts, 1_000.0)
+    proxy = SortProxy(model)
+    proxy.sort(3)  # the Data column, ascending
+    ages = [proxy.index(r, 3).data() for r in range(3)]
+    assert ages == ["simulated · 1 s", "simulated · 5 s", "simulated · 10 s"]
+    values = [model.index(r, 3).data(keyed_table.SORT_ROLE) for r in range(3)]
+    rows = [model.row(r) for r in range(3)]
+    model.update(accounts, 1_000.3)  # the same ages shown
+    assert [model.index(r, 3).data(keyed_table.SORT_ROLE) for r in range(3)] == values
+    assert all(model.row(r) is rows[r] for r in range(3))  # no row made anew
