@@ -22,6 +22,7 @@ from monitor.ui import trader_figures as tf
 from monitor.ui.boxed_label import Boxed, BoxedLabel
 from monitor.ui.demo import FirstRunChooser
 from monitor.ui.elided_label import ElidedLabel
+from monitor.ui.filled_widget import FilledWidget
 from monitor.ui.header_pools import NOT_GIVEN, POOL_COLUMNS, PoolList, set_stale, set_tip
 from monitor.ui.headline_figures import (
     EXPLANATION,
@@ -209,7 +210,10 @@ class AccountHeader(QFrame):
         right.addWidget(self.risk)
         right.addLayout(grid)
         right.addStretch(1)
-        self.figures = QWidget()  # the badge and the figures, hidden while there is no account
+        # The badge and the figures, hidden while there is no account; drawn in the header's
+        # colour (the themes' #headerFigures) and opaque, so a figure's tick repaints no more.
+        self.figures = FilledWidget()
+        self.figures.setObjectName("headerFigures")
         row = QHBoxLayout(self.figures)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(Boxed(self.band), 0, Qt.AlignmentFlag.AlignTop)  # its figures tick

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from monitor.ui import formatting as fmt
 from monitor.ui.boxed_label import BoxedLabel
+from monitor.ui.filled_widget import FilledWidget
 from monitor.ui.rows import PositionRow
 
 PROFIT_COLOUR = "#2e9e5b"
@@ -126,9 +127,12 @@ class _Line:
         return f"{self.title.text()}  {figures}"
 
 
-class TotalsBar(QWidget):
+class TotalsBar(FilledWidget):
     """The totals, a line per currency, under the table: plain labels in a grid, so that each
     figure sits under the same figure of the other currencies, right-aligned as the table's.
+
+    Opaque (FilledWidget, in the colour behind it): a new total repaints the bar, not the
+    widgets behind it.
 
     Plain text: a rich-text label lays its text out as a document at every new text (the
     uPnL changes at every tick), 1 to 2 ms of the UI thread's."""
