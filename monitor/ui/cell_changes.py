@@ -32,18 +32,19 @@ def blocks(rows: list[int]) -> list[tuple[int, int]]:
 
 
 def announce(
-    model: QAbstractItemModel, cells: list[list[int]], roles_of: Callable[[int], Sequence[Any]]
+    model: QAbstractItemModel,
+    changed: dict[int, Sequence[int]],
+    roles_of: Callable[[int], Sequence[Any]],
 ) -> None:
-    """`cells[c]`: the rows whose column c changed, ascending. Each block of adjacent changed
-    rows is announced a run of adjacent changed columns at a time, with the roles of the
-    run's columns (`roles_of(column)`)."""
-    columns_of: dict[int, list[int]] = {}  # row: its changed columns, ascending
-    for col, rows in enumerate(cells):
-        for row in rows:
-            columns_of.setdefault(row, []).append(col)
-    for first, last in blocks(sorted(columns_of)):
-        changed = sorted({c for row in range(first, last + 1) for c in columns_of[row]})
-        for left, right in blocks(changed):  # runs of adjacent changed columns
+    """`changed[row]`: the row's changed columns, ascending; rows in ascending order. Each
+    block of adjacent changed rows is announced a run of adjacent changed columns at a time,
+    with the roles of the run's columns (`roles_of(column)`)."""
+    for first, last in blocks(list(changed)):
+        if first == last:
+            columns: Sequence[int] = changed[first]
+        else:
+            columns = sorted({c for row in range(first, last + 1) for c in changed[row]})
+        for left, right in blocks(list(columns)):  # runs of adjacent changed columns
             roles: list[Any] = []
             for col in range(left, right + 1):
                 roles.extend(role for role in roles_of(col) if role not in roles)

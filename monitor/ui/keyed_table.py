@@ -270,7 +270,7 @@ class KeyedTableModel(QStandardItemModel):
         last shown digit) is announced with the sort role alone: the sort proxy re-sorts on
         it, and a view has nothing to repaint (see SortAwareView)."""
         width = len(self._headers)
-        cells: list[list[int]] = [[] for _ in range(width)]  # per column, rows shown anew
+        cells: dict[int, Sequence[int]] = {}  # by row (ascending), its columns shown anew
         sorts: list[list[int]] = [[] for _ in range(width)]  # per column, rows re-valued only
         restyled: list[int] = []  # rows whose look changed: announced whole
         changed = 0
@@ -298,15 +298,15 @@ class KeyedTableModel(QStandardItemModel):
                     restyled.append(i)
                 same_italic = new.italic == old.italic  # else restyled: fonts set there
                 for c in moved:
-                    text, was = shown[c], was_shown[c]
+                    text = shown[c]
                     item = items[c]
                     item.setData(text, _DISPLAY)
                     if same_italic:
                         plain = is_plain(text)
-                        if plain != is_plain(was):
+                        if plain != is_plain(was_shown[c]):
                             item.setData(fonts[new.italic, plain], _FONT)
-                    if not look:
-                        cells[c].append(i)
+                if moved and not look:
+                    cells[i] = moved
                 if resorted:
                     was_sorted, sorted_by = old.sort, new.sort
                     for c in kept:

@@ -4,8 +4,8 @@ thread; what no image stands for left to QTableView. Part of SortAwareView's pai
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QModelIndex, QRect
 from PySide6.QtGui import QPainter, QPaintEvent, QRegion
@@ -35,10 +35,14 @@ def paint_from_images(
         return False
     row_shown = keyed[1]
     region = event.region()
-    box = region.boundingRect()
     height, offset = look.height, view.verticalHeader().offset()
-    first = max(0, (box.top() + offset) // height)
-    last = min(view.model().rowCount() - 1, (box.bottom() + offset) // height)
+    count = view.model().rowCount()
+    # The rows the region reaches, from its rectangles (a tick's: one to five), not a test
+    # of each row against it (two calls into Qt a row).
+    reached: set[int] = set()
+    for rect in cast(Iterable[QRect], region):  # iterable, though its stubs do not say so
+        top = max(0, (rect.top() + offset) // height)
+        reached.update(range(top, min(count - 1, (rect.bottom() + offset) // height) + 1))
     width = view.viewport().width()
     selection = view.selectionModel()
     # The current cell is framed only while the view has the focus (QTableView.drawCell):
@@ -59,20 +63,18 @@ def paint_from_images(
     if selection.hasSelection():
         in_part = {index.row() for index in selection.selectedIndexes()}
         whole = {index.row() for index in selection.selectedRows()} if whole_rows else set()
-    for shown in range(first, last + 1):
+    current_row = current.row()
+    for shown in sorted(reached):
         y = shown * height - offset
-        strip = QRect(0, y, width, height)
-        if not region.intersects(strip):
-            continue
         image = None
         selected = shown in in_part
         if not selected or shown in whole:
             image = images.image(row_shown(shown), look, selected)
         if image is None:
-            by_qt = by_qt.united(strip)
+            by_qt = by_qt.united(QRect(0, y, width, height))
         else:
             copies.append((y, image))
-            if shown == current.row():
+            if shown == current_row:
                 by_qt = by_qt.united(framed)
     # The next snapshot's images are drawn selected too for the rows selected now.
     if whole or images.selected:

@@ -29,7 +29,12 @@ def keyed_rows(view: QTableView) -> tuple[KeyedTableModel, Callable[[int], Rende
         return source, source.row
     # Bound once: a method looked up on a Qt object costs more than the call (~0.5 µs), and
     # a paint asks this for each row it copies.
-    index, to_source, row = mapped.index, mapped.mapToSource, source.row
+    row = source.row
+    source_rows = getattr(view, "source_rows", None)  # kept by the view (SortAwareView)
+    if source_rows is not None:
+        rows = source_rows()
+        return source, lambda shown: row(rows[shown])
+    index, to_source = mapped.index, mapped.mapToSource
     return source, lambda shown: row(to_source(index(shown, 0)).row())
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QRect
+from PySide6.QtCore import QItemSelectionModel, QRect, Qt
 from PySide6.QtGui import QRegion
 from PySide6.QtWidgets import QApplication
 
@@ -16,7 +16,7 @@ from monitor.ui.rendered_row import RenderedRow
 from monitor.ui.row_images import CellPen, RowImages
 from monitor.ui.table_view import CellDelegate
 from monitor.ui.theme import apply_theme
-from tests.ui.test_table_redraw import STEPS, _table, painted, repaints, take_step
+from tests.ui.test_table_redraw import STEPS, _row, _table, painted, repaints, take_step
 
 
 class _CountingDelegate(CellDelegate):
@@ -172,3 +172,30 @@ def test_a_new_theme_is_drawn_by_the_view_until_images_are_drawn_for_it(
     counter.rows.clear()
     assert painted(ours, whole) == light
     assert len(counter.rows) <= 1  # copied again (but a framed current cell)
+
+
+def test_rows_are_copied_where_the_sort_shows_them_as_it_changes(
+    app_theme: Any, qtbot: Any
+) -> None:
+    """The source row of each row shown is kept between paints (SortAwareView.source_rows):
+    after a tick re-sorts the rows, and after a row comes and one goes, each is copied where
+    the sort now shows it."""
+    ours, qts, counter = _pair(qtbot)
+    whole = QRegion(QRect(0, 0, 420, 300))
+    for view in (ours, qts):
+        view.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # by price
+    _drawn_off_thread(ours)
+    assert painted(ours, whole) == painted(qts, whole)
+    rows = [ours.model().sourceModel().row(i) for i in range(5)]
+    ticks = (
+        [_row("plain", -99.0), *rows[1:]],  # plain's price falls below the others: first
+        [*rows[:1], _row("fresh", 50.0), *rows[2:]],  # stale goes, fresh comes
+    )
+    for tick in ticks:
+        for view in (ours, qts):
+            view.model().sourceModel().update_rows(tick)
+        QApplication.processEvents()
+        _drawn_off_thread(ours)
+        counter.rows.clear()
+        assert painted(ours, whole) == painted(qts, whole)
+        assert counter.rows == set()  # every row copied from its image
