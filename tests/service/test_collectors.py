@@ -185,9 +185,14 @@ def test_two_collectors_and_two_viewers_on_a_crash(postgres_url, receiver, qtbot
         assert headless.feed.reloads > 0
         assert not [line for c in collectors for line in c.errors if "Traceback" in line]
     finally:
-        for session in sessions:
-            session.stop()
-        if "db" in locals():
-            db.close()
-        for proc in reversed(procs):
-            proc.stop()
+        # Every part stopped, whichever fails to: a collector or the venue left running (it
+        # did, after a viewer's stop timed out) loads the machine for every test after it.
+        stops = [s.stop for s in sessions] + ([db.close] if "db" in locals() else [])
+        failed: list[Exception] = []
+        for stop in [*stops, *(proc.stop for proc in reversed(procs))]:
+            try:
+                stop()
+            except Exception as exc:
+                failed.append(exc)
+        if failed:
+            raise failed[0]

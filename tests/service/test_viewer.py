@@ -3,13 +3,18 @@ wrote it (PostgreSQL NOTIFY), and polls nothing; on a SQLite file it stays the a
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterable
+from concurrent.futures import Future
 from dataclasses import replace
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from monitor.domain import Account, Maintenance, Position, Side, evaluate_accounts
 from monitor.service.session import MonitorSession
 from monitor.service.store_notices import StoreNotices
+from monitor.service.viewer_feed import BATCH_SECONDS, ViewerFeed
 from monitor.store import StoreError, open_database
 
 from .conftest import Recorder, wait_for
@@ -96,3 +101,50 @@ def test_a_viewer_that_lost_its_connection_reconnects_and_catches_up(postgres_ur
             assert snap.health.positions[0].symbol == BTC.symbol
         finally:
             viewer.stop()
+
+
+class _SlowReloads:
+    """A service whose reloads take as long as the test says: each call's ids, and a future
+    finished only when the test lets it."""
+
+    def __init__(self) -> None:
+        self.calls: list[set[int] | None] = []
+        self.futures: list[Future[None]] = []
+
+    def reload(self, account_ids: Iterable[int] | None = None) -> Future[None]:
+        self.calls.append(None if account_ids is None else set(account_ids))
+        self.futures.append(Future())
+        return self.futures[-1]
+
+
+def test_a_viewer_reloads_one_batch_at_a_time_the_rest_merged(postgres_url):
+    """A reload slower than the batches (a loaded machine, every account written at once in a
+    crash) is not queued behind: what is told meanwhile waits, merged, for it to finish. Queued,
+    they grew without end: the viewer fell behind, and its service's stop waited behind them."""
+    service = _SlowReloads()
+    url = make_url(postgres_url)
+    feed = ViewerFeed(url, service)
+    notices = StoreNotices(url)
+    feed.start()
+    try:
+        wait_for(lambda: len(service.calls) == 1)  # every account, on listening
+        assert service.calls == [None]
+        for account_id in (1, 2, 3):  # told in three batches while the first reload runs
+            notices(account_id)
+            time.sleep(BATCH_SECONDS * 1.5)  # a batch apart: a wait for time itself
+        assert len(service.calls) == 1  # none handed while one runs
+        service.futures[0].set_result(None)
+        wait_for(lambda: len(service.calls) == 2)
+        assert service.calls[1] == {1, 2, 3}  # merged
+        notices(4)
+        time.sleep(BATCH_SECONDS * 1.5)
+        assert len(service.calls) == 2
+        service.futures[1].set_result(None)
+        wait_for(lambda: len(service.calls) == 3)
+        assert service.calls[2] == {4}
+    finally:
+        for future in service.futures:
+            if not future.done():
+                future.set_result(None)
+        notices.close()
+        feed.stop()
