@@ -16,13 +16,12 @@ from monitor.ui.account_render import HEALTH_COLUMN as HEALTH_COLUMN  # re-expor
 from monitor.ui.account_render import VENUE_COLUMN as VENUE_COLUMN  # re-exported
 from monitor.ui.account_render import render_row as _render
 from monitor.ui.keyed_table import KeyedTableModel
-from monitor.ui.rendered_row import KnownChanges, RenderedRow
+from monitor.ui.prerender import AccountDone
+from monitor.ui.rendered_row import KnownChanges
 
-# An account's row rendered elsewhere (prerender.py): the snapshot and age text it was rendered
-# from, the row, and its changes from the account's row rendered before (None: none was);
-# None: not rendered there.
-Rendered = tuple[AccountSnapshot, str, RenderedRow, KnownChanges | None]
-Prerendered = Callable[[AccountSnapshot], Rendered | None]
+# An account's row rendered elsewhere (prerender.py), with what it was rendered from and its
+# changes; None: not rendered there.
+Prerendered = Callable[[AccountSnapshot], AccountDone | None]
 
 
 def _none(_: AccountSnapshot) -> None:
@@ -36,7 +35,7 @@ class AccountsModel(KeyedTableModel):
         # and the view widens a column only when this grows, not on every tick.
         self.widest: tuple[int, ...] = (0,) * len(HEADERS)
         # By account: what its row shown was rendered from, the row, and its changes.
-        self._rendered: dict[int, Rendered] = {}
+        self._rendered: dict[int, AccountDone] = {}
         self.prerendered: Prerendered = _none
 
     def update(self, accounts: tuple[AccountSnapshot, ...], now: float) -> int:
@@ -44,7 +43,7 @@ class AccountsModel(KeyedTableModel):
         # replaces only those a tick moved), and one just published was rendered on the
         # service thread with its changes: its row is rendered again, here, only when the age
         # it shows moved on since (the age's sort value is the data's time, which does not).
-        rendered: dict[int, Rendered] = {}
+        rendered: dict[int, AccountDone] = {}
         rows = []
         known: dict[Hashable, KnownChanges] = {}
         before, prerendered = self._rendered, self.prerendered  # read once, not per account

@@ -266,8 +266,8 @@ class KeyedTableModel(QStandardItemModel):
     ) -> int:
         """Announce only the cells that changed: a view repaints what is announced, and on
         a refresh most columns (symbol, side, size, entry) stay as they were. A cell whose
-        text stayed and only its sort value moved (an age in seconds, a figure below its
-        last shown digit) is announced with the sort role alone: the sort proxy re-sorts on
+        text stayed and only its sort value moved (a figure below its last shown digit) is
+        announced with the sort role alone: the sort proxy re-sorts on
         it, and a view has nothing to repaint (see SortAwareView)."""
         width = len(self._headers)
         cells: dict[int, Sequence[int]] = {}  # by row (ascending), its columns shown anew

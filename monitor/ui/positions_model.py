@@ -24,6 +24,7 @@ from monitor.ui.position_render import (
     render_position,
     render_positions,
 )
+from monitor.ui.prerender import RowsAndChanges
 from monitor.ui.rendered_row import KnownChanges
 from monitor.ui.rows import PositionRow
 from monitor.ui.totals import book_totals
@@ -36,10 +37,7 @@ __all__ = [
 
 # The rows of a snapshot rendered elsewhere (prerender.py), and each rendered row's changes
 # from the render before, by key; None: not rendered there.
-Prerendered = Callable[
-    [AccountSnapshot],
-    tuple[list[PositionRow], list[RenderedRow], Mapping[Hashable, KnownChanges]] | None,
-]
+Prerendered = Callable[[AccountSnapshot], RowsAndChanges | None]
 
 
 def _none(_: AccountSnapshot) -> None:

@@ -1,7 +1,7 @@
 """The sortable table views (accounts, positions): a refresh repaints only cells whose text or
 look changed, each drawn in one pass.
 
-- A cell whose sort value alone moved (an age, a figure below its last shown digit) is
+- A cell whose sort value alone moved (a figure below its last shown digit) is
   announced with the sort role only (KeyedTableModel): the sort proxy re-sorts on it, and the
   view, with nothing new to show, does not repaint it.
 - The sort proxy (SortProxy) sorts on the sort role, and tells a KeyedTableModel which
