@@ -9,15 +9,33 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from aiohttp import WSCloseCode, web
 
+log = logging.getLogger(__name__)
+
 HOST = "127.0.0.1"
 # Stopping waits this long for a client's close frame, then for the server's handlers.
 CLOSE_TIMEOUT_S = 0.25
+
+
+async def accept(ws: web.WebSocketResponse, request: web.Request) -> bool:
+    """Complete `request`'s websocket handshake on `ws`. False when the client went away during
+    it (a window closed while its stream connected): nothing to serve and nothing wrong, so no
+    error reaches aiohttp's log (it would print a traceback to the app's stderr). The handler
+    then returns a plain `web.Response()`: aiohttp's write of it fails on the closed transport,
+    which it takes quietly as a premature disconnection (an exception out of the handler, or
+    the half-made `ws`, it logs as an error with a traceback)."""
+    try:
+        await ws.prepare(request)
+    except ConnectionResetError:
+        log.debug("a client went away during the websocket handshake")  # no path: it may hold a key
+        return False
+    return True
 
 
 class LoopbackWsHost:

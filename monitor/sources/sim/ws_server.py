@@ -33,7 +33,7 @@ from aiohttp import WSMsgType, web
 
 from monitor.sources.sim.stream_names import InvalidStream
 from monitor.sources.sim.stream_payloads import listen_key_expired, mark_price_update
-from monitor.sources.sim.ws_host import CLOSE_TIMEOUT_S, LoopbackWsHost
+from monitor.sources.sim.ws_host import CLOSE_TIMEOUT_S, LoopbackWsHost, accept
 from monitor.sources.sim.ws_session import Session
 
 if TYPE_CHECKING:
@@ -152,7 +152,8 @@ class StreamServer(LoopbackWsHost):
         if target is None:
             raise web.HTTPNotFound(text=f"no stream endpoint at {request.path} on this venue")
         ws = web.WebSocketResponse(heartbeat=PING_INTERVAL_S, timeout=CLOSE_TIMEOUT_S)
-        await ws.prepare(request)
+        if not await accept(ws, request):
+            return web.Response()  # the client is gone (see accept)
         session = self._session(*target)
         with self._changed:
             self._sessions[session] = ws

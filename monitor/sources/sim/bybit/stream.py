@@ -32,7 +32,7 @@ from aiohttp import WSMsgType, web
 from monitor.sources.sim.bybit.private_payloads import AccountChange
 from monitor.sources.sim.bybit.private_session import PrivateSession
 from monitor.sources.sim.bybit.stream_session import Frame, Session
-from monitor.sources.sim.ws_host import CLOSE_TIMEOUT_S, LoopbackWsHost
+from monitor.sources.sim.ws_host import CLOSE_TIMEOUT_S, LoopbackWsHost, accept
 
 if TYPE_CHECKING:
     from monitor.sources.sim.bybit.venue import BybitVenue
@@ -142,7 +142,8 @@ class BybitStreamServer(LoopbackWsHost):
                 text=f"no stream at {request.path}: this venue serves {PATH} and {PRIVATE_PATH}"
             )
         ws = web.WebSocketResponse(timeout=CLOSE_TIMEOUT_S)
-        await ws.prepare(request)
+        if not await accept(ws, request):
+            return web.Response()  # the client is gone (see accept)
         session = Session(str(uuid.uuid4()), self._venue.market_by_id)
         wake = asyncio.Event()
         with self._changed:
@@ -190,7 +191,8 @@ class BybitStreamServer(LoopbackWsHost):
 
     async def _connect_private(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(timeout=CLOSE_TIMEOUT_S)
-        await ws.prepare(request)
+        if not await accept(ws, request):
+            return web.Response()  # the client is gone (see accept)
         session = PrivateSession(str(uuid.uuid4()))
         wake = asyncio.Event()
         with self._changed:

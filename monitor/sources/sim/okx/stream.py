@@ -30,7 +30,7 @@ from aiohttp import WSMsgType, web
 from monitor.sources.sim.okx.private_payloads import AccountChange
 from monitor.sources.sim.okx.private_session import REGULAR_S, PrivateSession
 from monitor.sources.sim.okx.stream_session import Frame, Session
-from monitor.sources.sim.ws_host import CLOSE_TIMEOUT_S, LoopbackWsHost
+from monitor.sources.sim.ws_host import CLOSE_TIMEOUT_S, LoopbackWsHost, accept
 
 if TYPE_CHECKING:
     from monitor.sources.sim.okx.venue import OkxVenue
@@ -153,7 +153,8 @@ class OkxStreamServer(LoopbackWsHost):
                 text=f"no stream at {request.path}: this venue serves {PATH} and {PRIVATE_PATH}"
             )
         ws = web.WebSocketResponse(timeout=CLOSE_TIMEOUT_S)
-        await ws.prepare(request)
+        if not await accept(ws, request):
+            return web.Response()  # the client is gone (see accept)
         session = Session(uuid.uuid4().hex[:8], {i.inst_id: i for i in self._venue.instruments})
         wake = asyncio.Event()
         with self._changed:
@@ -203,7 +204,8 @@ class OkxStreamServer(LoopbackWsHost):
 
     async def _connect_private(self, request: web.Request) -> web.StreamResponse:
         ws = web.WebSocketResponse(timeout=CLOSE_TIMEOUT_S)
-        await ws.prepare(request)
+        if not await accept(ws, request):
+            return web.Response()  # the client is gone (see accept)
         venue = self._venue
         session = PrivateSession(
             uuid.uuid4().hex[:8], venue.figures, venue.uid, self._conn_count, self.regular_s
