@@ -71,5 +71,6 @@ class AccountEventsRunner:
             finally:
                 if stream is not None:
                     with contextlib.suppress(Exception):
-                        await asyncio.wait_for(stream.close(), 5.0)
+                        async with asyncio.timeout(5.0):  # not wait_for (account_worker.py)
+                            await stream.close()
             await asyncio.sleep(RETRY_AFTER)

@@ -86,7 +86,8 @@ class AccountWorker:
     async def _sleep(self, seconds: float) -> bool:
         """Sleep, or wake early when a refresh is requested; True when woken."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=max(0.0, seconds))
+            async with asyncio.timeout(max(0.0, seconds)):  # not wait_for: see _close_reader
+                await self._wake.wait()
         woken = self._wake.is_set()
         self._wake.clear()
         return woken
@@ -118,7 +119,8 @@ class AccountWorker:
         try:
             if self._reader is None:
                 self._reader = self.host.make_reader(record)
-            result = await asyncio.wait_for(self._reader.fetch(now), FETCH_DEADLINE)
+            async with asyncio.timeout(FETCH_DEADLINE):
+                result = await self._reader.fetch(now)
             # Inside the try: data that cannot be applied (no pool in it, a store error) is a
             # failed refresh with backoff, never a worker that silently stops polling.
             await self.host.on_fetched(self.account_id, result)
@@ -157,8 +159,12 @@ class AccountWorker:
         reader, self._reader = self._reader, None
         if reader is not None:
             # A broken or hung session must neither stop the worker nor hold up a shutdown.
+            # asyncio.timeout, never wait_for, in this loop: on Python 3.11 wait_for swallows a
+            # cancel that comes as what it waits on finishes (a wake or a read at the moment
+            # the service stops), and the worker polled on: the app's close waited 10 s for it.
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(reader.close(), CLOSE_DEADLINE)
+                async with asyncio.timeout(CLOSE_DEADLINE):
+                    await reader.close()
 
 
 def failure_advice(record: AccountRecord, exc: BaseException) -> str | None:

@@ -30,7 +30,8 @@ async def try_connection(
     reader: Any = None
     try:
         reader = reader_factory(Connection(settings, credentials), "test")
-        result = await asyncio.wait_for(reader.fetch(now), timeout)
+        async with asyncio.timeout(timeout):  # not wait_for (account_worker.py)
+            result = await reader.fetch(now)
     except Exception as exc:
         found = diagnose(exc, settings.exchange_id, settings.api_url)
         return ConnectionReport(False, found.sentence, found.field)

@@ -106,7 +106,8 @@ class FetchBatcher:
                 return
             arrived = self._arrived = asyncio.Event()  # made in the loop that waits on it
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(arrived.wait(), left)
+                async with asyncio.timeout(left):  # not wait_for (account_worker.py)
+                    await arrived.wait()
 
 
 class CountedReader:

@@ -86,7 +86,8 @@ class ReadPathMixin:
             # the time-out.
             settled = self._settled = asyncio.Event()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(settled.wait(), 0.02)
+                async with asyncio.timeout(0.02):  # not wait_for (account_worker.py)
+                    await settled.wait()
         return self._snapshot()
 
     def _reads_settled(self) -> None:

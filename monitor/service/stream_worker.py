@@ -68,7 +68,8 @@ class StreamWorker:
             finally:
                 if stream is not None:
                     with contextlib.suppress(Exception):
-                        await asyncio.wait_for(stream.close(), 5.0)
+                        async with asyncio.timeout(5.0):
+                            await stream.close()
             if failed:
                 await asyncio.sleep(RETRY_AFTER)
 
@@ -85,7 +86,9 @@ class StreamWorker:
         heartbeat = float(getattr(stream, "heartbeat", self.heartbeat))
         while True:
             try:
-                marks = await asyncio.wait_for(stream.next(symbols), heartbeat)
+                # Not wait_for: it swallows a stop that comes with a mark (account_worker.py).
+                async with asyncio.timeout(heartbeat):
+                    marks = await stream.next(symbols)
             except TimeoutError:
                 raise TimeoutError(f"no mark for {heartbeat:g} s") from None
             self.up = True

@@ -189,7 +189,10 @@ class StreamServer(LoopbackWsHost):
         loop = asyncio.get_running_loop()
         while not ws.closed:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(session.wake.wait(), session.seconds_to_due(loop.time()))
+                # Not wait_for: on Python 3.11 it swallows the handler's cancel that comes
+                # with a wake, and the handler's stop waited on this pump.
+                async with asyncio.timeout(session.seconds_to_due(loop.time())):
+                    await session.wake.wait()
             session.wake.clear()
             frames, session.outbox = session.outbox, []
             frames += self._mark_frames(session, loop.time())

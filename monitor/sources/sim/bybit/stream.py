@@ -171,7 +171,8 @@ class BybitStreamServer(LoopbackWsHost):
         wait: float | None = None
         while not ws.closed:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), wait)
+                async with asyncio.timeout(wait):  # not wait_for (ws_server.py)
+                    await wake.wait()
             wake.clear()
             frames: list[Frame] = session.outbox
             session.outbox = []

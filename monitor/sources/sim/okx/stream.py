@@ -182,7 +182,8 @@ class OkxStreamServer(LoopbackWsHost):
         wait: float | None = None
         while not ws.closed:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), wait)
+                async with asyncio.timeout(wait):  # not wait_for (ws_server.py)
+                    await wake.wait()
             wake.clear()
             frames: list[Frame] = session.outbox
             session.outbox = []
@@ -242,7 +243,8 @@ class OkxStreamServer(LoopbackWsHost):
         wait: float | None = None
         while not ws.closed:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), wait)
+                async with asyncio.timeout(wait):  # not wait_for (ws_server.py)
+                    await wake.wait()
             wake.clear()
             frames: list[Frame] = session.outbox
             session.outbox = []
