@@ -176,7 +176,7 @@ class SnapshotPresenter(QObject):
         v = self.views
         if v.history.isVisible() and account is not None:
             t, h = self.history.series(account.account_id)
-            v.history.chart().show_series(t, h, thresholds)
+            v.history.chart().show_series(t, h, thresholds, account.account_id)
         if v.stress.isVisible():
             self._draw_stress(account)
         if v.ladder.isVisible() and self._drawn.get("ladder") is not account:

@@ -133,12 +133,28 @@ def log_health_axis(item: pg.PlotItem, label: str) -> None:
     item.setLabel("left", label)
 
 
+def health_extent(values: NDArray[np.float64]) -> tuple[float, float] | None:
+    """The lowest and highest health among `values` (finite, above zero); None: none."""
+    finite = values[np.isfinite(values) & (values > 0)]
+    return (float(finite.min()), float(finite.max())) if finite.size else None
+
+
 def fit_health(
     item: pg.PlotItem, values: NDArray[np.float64], thresholds: Thresholds, now: float | None
 ) -> None:
-    finite = values[np.isfinite(values) & (values > 0)]
-    peak = max(float(finite.max()) if finite.size else 0.0, now or 0.0)
-    low = min(float(finite.min()) if finite.size else 1.0, thresholds.liquidation)
+    fit_health_extent(item, health_extent(values), thresholds, now)
+
+
+def fit_health_extent(
+    item: pg.PlotItem,
+    extent: tuple[float, float] | None,
+    thresholds: Thresholds,
+    now: float | None,
+) -> None:
+    """Range the health axis over `extent` (health_extent of the values shown), the current
+    health `now` and the thresholds."""
+    peak = max(extent[1] if extent is not None else 0.0, now or 0.0)
+    low = min(extent[0] if extent is not None else 1.0, thresholds.liquidation)
     top = min(max(thresholds.warning * 1.5, peak * 1.4), 1e4)
     wanted = (math.log10(max(low * 0.7, 1e-3)), math.log10(top))
     (y0, y1) = item.getViewBox().viewRange()[1]

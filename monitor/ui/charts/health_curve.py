@@ -69,8 +69,15 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
         super().__init__()
         self._pen = QPen(pen)
         self._log = (False, False)  # the plot's log mode (x, y): set by PlotItem.addItem
+        # The points as given (t, h) and mapped (x, y: log mode), each the first `_n` values
+        # of a buffer with room after them, so that a tick appends without copying the rest.
+        self._n = 0
+        self._buffers = [_EMPTY, _EMPTY, _EMPTY, _EMPTY]
         self._t, self._h = _EMPTY, _EMPTY  # as given
         self._x, self._y = _EMPTY, _EMPTY  # mapped (log mode)
+        # The complete groups of the last downsampling (first point, group size, groups, their
+        # points): the points only grow at the end, so at a tick only new groups are made.
+        self._groups: tuple[int, int, int, Points, Points] | None = None
         self._shown: tuple[Points, Points] = (_EMPTY, _EMPTY)
         self._segments = arrayToLineSegments(_EMPTY, _EMPTY, connect="finite", finiteCheck=True)
         self._bounds: QRectF | None = None
@@ -80,19 +87,42 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
     # ---- data ---------------------------------------------------------------------------
     def set_series(self, t: Points, h: Points) -> None:
         """The whole series (times in seconds, health). Repaints what changed: at a tick,
-        the few pixels around the new point."""
-        t = np.array(t, dtype=np.float64)  # copies: a caller may reuse its buffers
-        h = np.array(h, dtype=np.float64)
-        kept = self._t.size
+        the few pixels around the new point. A caller that knows the series only grew at its
+        end says `extend`, which compares and copies nothing of what came before."""
+        t = np.asarray(t, dtype=np.float64)
+        h = np.asarray(h, dtype=np.float64)
+        kept = self._n
         if 0 < kept <= t.size and _same(t[:kept], self._t) and _same(h[:kept], self._h):
-            # Grown at its end (a tick): only the new points are mapped.
-            self._x = np.concatenate([self._x, self._mapped(t[kept:], 0)])
-            self._y = np.concatenate([self._y, self._mapped(h[kept:], 1)])
-            self._t, self._h = t, h
-        else:
-            self._t, self._h = t, h
-            self._map()
+            self.extend(t[kept:], h[kept:])  # grown at its end (a tick)
+            return
+        self._reset(t, h)
         self._show(partial=True)
+
+    def extend(self, t: Points, h: Points) -> None:
+        """Points after the last one (a tick): the work is the new points' and the points
+        drawn, not the whole series'."""
+        if t.size:
+            self._append(np.asarray(t, dtype=np.float64), np.asarray(h, dtype=np.float64))
+            self._show(partial=True)
+
+    def _reset(self, t: Points, h: Points) -> None:
+        # Copied into new buffers: a caller may reuse its arrays, and the points shown last
+        # (compared with the new ones in _show) may be views of the old buffers.
+        self._n = 0
+        self._buffers = [_EMPTY, _EMPTY, _EMPTY, _EMPTY]
+        self._groups = None
+        self._append(t, h)
+
+    def _append(self, t: Points, h: Points) -> None:
+        n, more = self._n, t.size
+        new = (t, h, self._mapped(t, 0), self._mapped(h, 1))
+        self._buffers = [_appended(b, n, v) for b, v in zip(self._buffers, new, strict=True)]
+        self._n = n + more
+        self._views()
+
+    def _views(self) -> None:
+        n = self._n
+        self._t, self._h, self._x, self._y = (b[:n] for b in self._buffers)
 
     def getData(self) -> tuple[Points, Points]:
         """The points drawn (mapped, clipped and downsampled), as PlotCurveItem's getData."""
@@ -104,8 +134,7 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
         self._show(partial=False)
 
     def _map(self) -> None:
-        self._x = self._mapped(self._t, 0)
-        self._y = self._mapped(self._h, 1)
+        self._reset(self._t, self._h)
 
     def _mapped(self, values: Points, axis: int) -> Points:
         return _log10(values) if self._log[axis] else values
@@ -127,7 +156,25 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
                 ds = max(1, int(wanted))
         first = min(max(bisect.bisect_left(x, left) - ds, 0), x.size)
         last = min(max(bisect.bisect_left(x, right) + ds, first), x.size)
-        return peak_downsample(x[first:last], y[first:last], ds)
+        if ds <= 1:
+            return x[first:last], y[first:last]
+        # The complete groups as last made, and those completed since; the last, incomplete
+        # group made anew. (Each group is downsampled on its own: the same points as all of
+        # them made at once.)
+        groups = (last - first) // ds
+        kept = self._groups
+        if kept is None or kept[:2] != (first, ds) or kept[2] > groups:
+            kept = (first, ds, 0, _EMPTY, _EMPTY)
+        done = kept[2]
+        xs, ys = kept[3], kept[4]
+        if groups > done:
+            start, end = first + done * ds, first + groups * ds
+            more_x, more_y = peak_downsample(x[start:end], y[start:end], ds)
+            xs, ys = np.concatenate([xs, more_x]), np.concatenate([ys, more_y])
+        self._groups = (first, ds, groups, xs, ys)
+        end = first + groups * ds
+        tail_x, tail_y = peak_downsample(x[end:last], y[end:last], ds)
+        return np.concatenate([xs, tail_x]), np.concatenate([ys, tail_y])
 
     def _show(self, *, partial: bool) -> None:
         """Take the points to draw anew; repaint the part that changed (partial) or all."""
@@ -212,6 +259,18 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
         y0, y1 = np.minimum(lines[:, 1], lines[:, 3]), np.maximum(lines[:, 1], lines[:, 3])
         near = (x1 >= box.left()) & (x0 <= box.right()) & (y1 >= box.top()) & (y0 <= box.bottom())
         p.drawLines([QLineF(*row) for row in lines[near].tolist()])
+
+
+def _appended(buffer: Points, size: int, values: Points) -> Points:
+    """`buffer`, its first `size` values in use, with `values` after them: the same buffer
+    while it has room, else a copy twice as large (appending costs the values appended)."""
+    need = size + values.size
+    if need > buffer.size:
+        grown = np.empty(max(need, 2 * buffer.size, 256))
+        grown[:size] = buffer[:size]
+        buffer = grown
+    buffer[size:need] = values
+    return buffer
 
 
 def _same(a: Points, b: Points) -> bool:

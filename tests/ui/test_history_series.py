@@ -1,0 +1,171 @@
+"""The health history chart draws the selected account's series, and only it: another
+account's series (recorded from the same snapshots, at the very same times) is drawn as soon
+as that account is selected. A series that grows tick by tick is drawn as the same series
+given whole; only its new points are taken in (so a tick costs the same with a day behind it),
+and one that changed before its end is drawn anew."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QApplication, QGraphicsItem
+
+from monitor.domain import Thresholds
+from monitor.domain.model import Maintenance, Position, Side
+from monitor.service.monitor_service import MonitorService
+from monitor.service.recompute import build_snapshot
+from monitor.service.snapshot import Snapshot, SourceState, SourceStatus
+from monitor.store.database import open_database
+from monitor.ui.app import MainWindow
+from tests.ui.test_chart_drawing import NOW, shown_history_chart
+
+
+def _snapshots(tmp_path: Path, count: int) -> list[Snapshot]:
+    """Two accounts holding the same position, one with twice the other's size: their
+    health differs at every snapshot, their times are the same."""
+    db = open_database(f"sqlite:///{tmp_path / 'books.sqlite'}")
+    try:
+        now = time.time()
+        for name, size in (("small", 1.0), ("large", 2.0)):
+            account_id = db.accounts.add(name, "simulated", venue="simulated", collateral="USDT")
+            position = Position(
+                "BTC/USDT:USDT", Side.LONG, size, 60_000.0, 60_000.0, Maintenance.flat(0.005),
+                exchange_liquidation_price=None,
+            )  # fmt: skip
+            db.positions.replace_live(account_id, 20_000.0, [position], now)
+        stored = [(r, db.positions.list(r.account_id)) for r in db.accounts.list()]
+    finally:
+        db.close()
+    snapshots = []
+    for i in range(count):
+        at = now + 2.0 * i
+        marks = {"BTC/USDT:USDT": 60_000.0 * (1 - 0.01 * i)}
+        accounts = tuple(
+            build_snapshot(record, positions, SourceStatus(SourceState.OK, at), marks, 2.0)
+            for record, positions in stored
+        )
+        snapshots.append(Snapshot(taken_at=at, accounts=accounts))
+    return snapshots
+
+
+@pytest.fixture
+def idle_service(tmp_path: Path) -> Iterator[MonitorService]:
+    """The real service on an empty database: the window draws only the snapshots given."""
+    db = open_database(f"sqlite:///{tmp_path / 'window.sqlite'}")
+    service = MonitorService(db)
+    service.start()
+    yield service
+    service.stop()
+    db.close()
+
+
+def test_another_account_s_history_is_drawn_as_soon_as_it_is_selected(
+    qtbot: Any, tmp_path: Path, idle_service: MonitorService
+) -> None:
+    window = MainWindow(idle_service, settings_path=tmp_path / "w.ini")
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    window.tabs.setCurrentWidget(window.history_chart)
+    presenter = window.presenter
+    presenter.timer.stop()  # nothing drawn but what the test asks for
+    snapshots = _snapshots(tmp_path, 6)
+    for snap in snapshots:
+        presenter.on_snapshot(snap)
+        presenter.render()
+        QApplication.processEvents()
+    chart = window.history_chart.chart()
+    small, large = (a.account_id for a in snapshots[-1].accounts)
+    healths = {
+        a.account_id: [s.accounts[n].baseline.health_ratio for s in snapshots]
+        for n, a in enumerate(snapshots[-1].accounts)
+    }
+    assert healths[small] != pytest.approx(healths[large])  # two different series
+    for account in (small, large, small):
+        presenter.select(account)  # no new snapshot: the one shown, another account's series
+        _, y = chart.curve.getData()
+        assert 10**y == pytest.approx(healths[account], rel=1e-9), account
+
+
+def _series(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A point every 7 s, tens of points a pixel after a few thousand, with gaps."""
+    t = NOW + 7.0 * np.arange(n, dtype=np.float64)
+    h = 1.6 + 0.3 * np.sin(np.arange(n) / 97) + 0.05 * np.sin(np.arange(n) * 1.3)
+    h[3_000:3_300] = np.nan  # unknown for a while
+    h[5_001] = np.nan  # and for a moment
+    return t, h
+
+
+def test_a_series_grown_tick_by_tick_is_drawn_as_the_same_series_given_whole(
+    qtbot: Any,
+) -> None:
+    grown = shown_history_chart(qtbot)
+    whole = shown_history_chart(qtbot)
+    whole._stop_following()  # put on the grown chart's time range below
+    t, h = _series(6_000)
+    grown.show_series(t[:4_000], h[:4_000], Thresholds(), "account")
+    checked = 0
+    for n in range(4_001, 6_000, 37):
+        if n == 5_777:  # the trader zooms in from the start: groups half as large
+            grown._stop_following()
+            (x0, x1), _ = grown.getPlotItem().getViewBox().viewRange()
+            grown.getPlotItem().setXRange(x0, (x0 + x1) / 2, padding=0)
+        grown.show_series(t[:n], h[:n], Thresholds(), "account")  # only the new points taken
+        QApplication.processEvents()
+        (x0, x1), _ = grown.getPlotItem().getViewBox().viewRange()
+        whole.getPlotItem().setXRange(x0, x1, padding=0)
+        whole.curve.set_series(np.empty(0), np.empty(0))  # forgotten: the next is taken whole
+        whole.curve.set_series(t[:n], h[:n])
+        gx, gy = grown.curve.getData()
+        wx, wy = whole.curve.getData()
+        np.testing.assert_array_equal(gx, wx)
+        np.testing.assert_array_equal(gy, wy)
+        checked += 1
+    assert gx.size < 6_000 / 2  # downsampled: groups made tick by tick
+    assert checked > 50
+
+
+def test_a_series_changed_before_its_end_is_drawn_anew(qtbot: Any) -> None:
+    chart = shown_history_chart(qtbot)
+    t, h = _series(6_000)
+    chart.show_series(t[:100], h[:100], Thresholds(), "account")
+    changed = h[:101].copy()
+    changed[99] = 40.0  # the last point drawn is not what it was
+    chart.show_series(t[:101], changed, Thresholds(), "account")
+    _, y = chart.curve.getData()
+    assert np.nanmax(10**y) == pytest.approx(40.0)
+    # And one whose first point moved (a stored past put before it): drawn anew too.
+    chart.show_series(t[50:120], h[50:120], Thresholds(), "account")
+    x, _ = chart.curve.getData()
+    assert x[0] == t[50]
+
+
+def test_its_axes_kept_as_drawn_paint_what_they_draw(qtbot: Any) -> None:
+    """The axes are kept as drawn between ticks (a pixmap each): what is on screen after
+    ticks, the time axis moving on among them, is what the axes drawn anew paint."""
+    chart = shown_history_chart(qtbot)
+    axes = chart._grid_axes
+    assert all(a.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache for a in axes)
+    view = chart.getPlotItem().getViewBox()
+    t, h = _series(6_000)
+    moved = compared = 0
+    for n in range(300, 400, 3):
+        ranges = view.viewRange()
+        chart.show_series(t[:n], h[:n], Thresholds(), "account")
+        qtbot.waitUntil(lambda: chart.curve.getData()[0].size > 0)
+        QApplication.processEvents()
+        moved += view.viewRange() != ranges
+        on_screen = chart.screen().grabWindow(chart.winId()).toImage()
+        for axis in axes:
+            axis.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        drawn_anew = chart.grab().toImage()
+        for axis in axes:
+            axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        assert on_screen.convertToFormat(drawn_anew.format()) == drawn_anew, n
+        compared += 1
+    assert moved >= 2 and compared > 30
