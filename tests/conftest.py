@@ -42,3 +42,18 @@ def pytest_ignore_collect(collection_path, config):
     if collection_path.name == "bench" and collection_path.parent.name == "tests":
         return None if config.getoption("benchmark_enable") else True
     return None
+
+
+@pytest.fixture
+def idle_service(tmp_path):
+    """The real service on its own empty database: nothing polls, so a window on it draws
+    only the snapshots a test hands its presenter."""
+    from monitor.service.monitor_service import MonitorService
+    from monitor.store.database import open_database
+
+    db = open_database(f"sqlite:///{tmp_path / 'window.sqlite'}")
+    service = MonitorService(db)
+    service.start()
+    yield service
+    service.stop()
+    db.close()

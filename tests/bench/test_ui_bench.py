@@ -24,7 +24,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -90,18 +90,6 @@ def _snapshots(tmp_path: Path, count: int) -> list[Snapshot]:
             accounts.append(build_snapshot(record, positions, status, marks, INTERVAL))
         out.append(Snapshot(taken_at=at, accounts=tuple(accounts)))
     return out
-
-
-@pytest.fixture
-def idle_service(tmp_path: Path) -> Iterator[MonitorService]:
-    """The real service for the window, on its own empty database: nothing polls, so every
-    snapshot the presenter draws is one the benchmark hands it, timed."""
-    db = open_database(f"sqlite:///{tmp_path / 'window.sqlite'}")
-    service = MonitorService(db)
-    service.start()
-    yield service
-    service.stop()
-    db.close()
 
 
 class PinnedClock:

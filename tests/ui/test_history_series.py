@@ -7,7 +7,6 @@ and one that changed before its end is drawn anew."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,17 +50,6 @@ def _snapshots(tmp_path: Path, count: int) -> list[Snapshot]:
         )
         snapshots.append(Snapshot(taken_at=at, accounts=accounts))
     return snapshots
-
-
-@pytest.fixture
-def idle_service(tmp_path: Path) -> Iterator[MonitorService]:
-    """The real service on an empty database: the window draws only the snapshots given."""
-    db = open_database(f"sqlite:///{tmp_path / 'window.sqlite'}")
-    service = MonitorService(db)
-    service.start()
-    yield service
-    service.stop()
-    db.close()
 
 
 def test_another_account_s_history_is_drawn_as_soon_as_it_is_selected(
