@@ -24,11 +24,16 @@ class StoredBookRead:
 
     def _read(self, service: Any, url: str | None) -> None:
         shown = show_stored_book(service, url)
-        with self._lock:
+        with self._lock:  # held while telling: once `forget` returns, no one is told
             self._shown = shown
-            then = self._then
-        if then is not None:
-            then(shown)
+            if self._then is not None:
+                self._then(shown)
+
+    def forget(self) -> None:
+        """Tell no one: who waited is gone (the window closed before the read was done; the
+        start gate it would have told is deleted with it)."""
+        with self._lock:
+            self._then = None
 
     def when_done(self, then: Callable[[bool], None]) -> None:
         """`then(shown)` once the read is done: at once if it is, else on the reading thread."""
