@@ -41,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
     """Paint the window first; open the database and start the service behind it."""
     from monitor.commands.stored_book_read import StoredBookRead
     from monitor.service.deferred import DeferredService
+    from monitor.ui.switch_interval import hand_over_sooner
 
+    hand_over_sooner()  # before the threads start: see switch_interval.py
     if args.smoke_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     service = DeferredService()
@@ -72,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
 
         return run_app(service, theme=args.theme)
     finally:
+        stored_book.forget()  # a read still under way tells no one: its gate goes now
         starter.stop()
 
 

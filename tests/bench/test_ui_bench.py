@@ -6,7 +6,9 @@ window runs on the real MonitorService and the timed snapshots are built the ser
 (recompute.build_snapshot) from real SQLite store records, every mark moving each refresh;
 each is published as the window's hub does, its rows rendered on another thread (untimed: the
 service thread's) before the UI thread gets it. The history tab twice: with the refreshes'
-points alone, and with a day of points behind them (a window left open that long).
+points alone, and with a day of points behind them (a window left open that long); the what-if
+tab twice: alone, and beside a thread running Python all the while (switch_interval.py; run
+with BENCH_DEFAULT_SWITCH_INTERVAL=1 for Python's default interval instead of the app's).
 The window is exposed before timing: an unexposed window paints nothing. Printed
 with each tab's figures (run with -s), to read them against the machine: the floor, a repaint
 of a bare main window of the same size in the same run.
@@ -19,12 +21,14 @@ import re
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import contextlib
+import json
 import statistics
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +43,7 @@ from monitor.service.recompute import build_snapshot
 from monitor.service.snapshot import Snapshot, SourceState, SourceStatus
 from monitor.store.database import open_database
 from monitor.ui.app import MainWindow
+from monitor.ui.switch_interval import hand_over_sooner
 
 ACCOUNTS, POSITIONS, REFRESHES = 20, 25, 60
 FRAME_MS = 16.0
@@ -135,17 +140,72 @@ def seed_a_day(presenter: Any, snap: Snapshot) -> None:
     presenter.seed_history(account.account_id, t.tolist(), h.tolist())
 
 
+@pytest.fixture
+def app_switch_interval() -> Iterator[None]:
+    """The interpreter's switch interval as the app sets it from its start (switch_interval.py),
+    restored after."""
+    before = sys.getswitchinterval()
+    if not os.environ.get("BENCH_DEFAULT_SWITCH_INTERVAL"):  # the default's, for comparison
+        hand_over_sooner()
+    yield
+    sys.setswitchinterval(before)
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "data" / "ccxt-fixtures" / "binance"
+
+
+class BusyThread:
+    """Another thread running Python all the while, as the service's does at full load (README:
+    a core reads some 30-45 accounts a second): here the real ccxt parsing a venue's recorded
+    reply (Binance's positions, 25 of them), over and over."""
+
+    def __init__(self) -> None:
+        import ccxt
+
+        self._venue = ccxt.binanceusdm()
+        self._venue.set_markets(json.loads((FIXTURES / "markets.json").read_text()))
+        (recorded, *_) = json.loads((FIXTURES / "fetchPositions.json").read_text())["methods"][
+            "fetchPositions"
+        ]
+        self._reply = json.dumps(recorded["httpResponse"] * POSITIONS)
+        self._stop = threading.Event()
+        self.replies = 0
+        self._thread = threading.Thread(target=self._run, name="busy", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for position in json.loads(self._reply):
+                self._venue.parse_position_risk(position)
+            self.replies += 1
+
+    def __enter__(self) -> BusyThread:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 @pytest.mark.parametrize(
-    ("tab", "history"),
-    [("whatif", 0), ("stress_chart", 0), ("ladder_chart", 0), ("history_chart", 0),
-     ("history_chart", DAY)],
-    ids=["whatif", "stress_chart", "ladder_chart", "history_chart", "history_chart-a-day"],
+    ("tab", "history", "busy"),
+    [("whatif", 0, False), ("stress_chart", 0, False), ("ladder_chart", 0, False),
+     ("history_chart", 0, False), ("history_chart", DAY, False), ("whatif", 0, True)],
+    ids=["whatif", "stress_chart", "ladder_chart", "history_chart", "history_chart-a-day",
+         "whatif-beside-a-busy-thread"],
 )  # fmt: skip
 def test_refresh_costs_the_ui_thread_well_under_a_frame(
-    qtbot: Any, tmp_path: Path, tab: str, history: int, idle_service: MonitorService
+    qtbot: Any,
+    tmp_path: Path,
+    tab: str,
+    history: int,
+    busy: bool,
+    idle_service: MonitorService,
+    app_switch_interval: None,
 ) -> None:
     """Per tab, since only the chart on screen is drawn; the history tab also with a day of
-    history behind the refreshes."""
+    history behind the refreshes; the what-if tab also beside another thread running Python
+    all the while (the window's thread waits for the interpreter then: switch_interval.py)."""
     snapshots = _snapshots(tmp_path, REFRESHES + 5)
     window = MainWindow(idle_service, settings_path=tmp_path / "w.ini")
     qtbot.addWidget(window)
@@ -173,29 +233,34 @@ def test_refresh_costs_the_ui_thread_well_under_a_frame(
     assert window.windowHandle().isExposed()  # else nothing is painted
     settle_heap()  # as the app does once its window and service are built (heap.py)
     timings, refresh, paint, floor, cpu = [], [], [], [], []
-    for snap in snapshots[5:]:
-        clock.now = snap.taken_at
-        _published(presenter.ahead.publish, snap)  # on the service thread, untimed
-        cpu_start = time.thread_time()
-        start = time.perf_counter()
-        presenter.on_snapshot(snap)
-        presenter.render()
-        rendered = time.perf_counter()
-        # The paint the refresh causes is UI-thread time too: Qt repaints what the refresh
-        # invalidated (the cells that changed, the charts), as it does in the app.
-        QApplication.processEvents()
-        end = time.perf_counter()
-        cpu.append((time.thread_time() - cpu_start) * 1000)
-        timings.append((end - start) * 1000)
-        refresh.append((rendered - start) * 1000)
-        paint.append((end - rendered) * 1000)
-        start = time.perf_counter()
-        bare.repaint()
-        floor.append((time.perf_counter() - start) * 1000)
+    beside = BusyThread() if busy else contextlib.nullcontext()
+    with beside:
+        for snap in snapshots[5:]:
+            clock.now = snap.taken_at
+            _published(presenter.ahead.publish, snap)  # on the service thread, untimed
+            cpu_start = time.thread_time()
+            start = time.perf_counter()
+            presenter.on_snapshot(snap)
+            presenter.render()
+            rendered = time.perf_counter()
+            # The paint the refresh causes is UI-thread time too: Qt repaints what the refresh
+            # invalidated (the cells that changed, the charts), as it does in the app.
+            QApplication.processEvents()
+            end = time.perf_counter()
+            cpu.append((time.thread_time() - cpu_start) * 1000)
+            timings.append((end - start) * 1000)
+            refresh.append((rendered - start) * 1000)
+            paint.append((end - rendered) * 1000)
+            start = time.perf_counter()
+            bare.repaint()
+            floor.append((time.perf_counter() - start) * 1000)
+    if isinstance(beside, BusyThread):
+        assert beside.replies > REFRESHES  # it was busy all the while
     mean, p95, worst = _figures(timings)
     floor_mean, floor_p95, _ = _figures(floor)
     screen = window.screen().geometry()
     behind = f", {history:,} points of history behind" if history else ""
+    behind += ", beside a thread busy with Python" if busy else ""
     print(f"\nUI-thread time per refresh ({ACCOUNTS}x{POSITIONS}, {tab} tab{behind}, a "
           f"{window.width()}x{window.height()} window on a {screen.width()}x{screen.height()} "
           f"screen): mean {mean:.2f} ms, "
