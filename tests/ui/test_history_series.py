@@ -157,3 +157,16 @@ def test_its_axes_kept_as_drawn_paint_what_they_draw(qtbot: Any) -> None:
         assert on_screen.convertToFormat(drawn_anew.format()) == drawn_anew, n
         compared += 1
     assert moved >= 2 and compared > 30
+
+
+def test_a_short_series_selected_after_a_long_one_fills_the_chart_at_once(qtbot: Any) -> None:
+    chart = shown_history_chart(qtbot)
+    view = chart.getPlotItem().getViewBox()
+    day = NOW + np.arange(0.0, 86_400.0, 60.0)
+    chart.show_series(day, np.full(day.size, 3.0), Thresholds(), "a day behind it")
+    QApplication.processEvents()
+    minute = day[-1] - 60.0 + np.arange(0.0, 61.0, 2.0)
+    chart.show_series(minute, np.full(minute.size, 3.0), Thresholds(), "a minute behind it")
+    (x0, x1), _ = view.viewRange()
+    assert x0 <= minute[0] and minute[-1] <= x1  # all of it in view
+    assert x1 - x0 < 300.0  # and the chart's width for it (it took 14,520 s before)

@@ -106,8 +106,12 @@ class HealthHistoryChart(Chart):
         step = axis.tick_step
         view = self.getPlotItem().getViewBox()
         (x0, x1), _ = view.viewRange()
-        if not step or step <= 0 or step > 0.25 * max(x1 - x0, 120.0):
-            step = 0.05 * max(x1 - x0, 120.0)  # no ticks yet (or too coarse): a twentieth
+        # The ticks are those of the range shown; a series far shorter than it (another
+        # account's, selected after one with a day behind it) is measured by its own span:
+        # by the range's ticks, its axis ended hours after its newest point.
+        shown = max(min(x1 - x0, 2.0 * (newest + 5.0 - first)), 120.0)
+        if not step or step <= 0 or step > 0.25 * shown:
+            step = 0.05 * shown  # no ticks yet (or too coarse): a twentieth
         half = half_pixel(view)
         slack = half[0] if half is not None else 1e-9
         # Kept while the newest point has its five seconds of room, the whole series (or the
