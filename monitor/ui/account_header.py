@@ -138,8 +138,10 @@ class AccountHeader(QFrame):
         band.setContentsMargins(10, 6, 10, 6)
         band.setHorizontalSpacing(14)
         band.setVerticalSpacing(0)
-        band.addWidget(self.move_figure, 0, 0)
-        band.addWidget(self.health, 0, 1, Qt.AlignmentFlag.AlignBottom)
+        # The two figures that tick, each in a box of its own: a new text re-lays out the
+        # badge only when it wants another size (boxed_label.py).
+        band.addWidget(BoxedLabel(self.move_figure), 0, 0)
+        band.addWidget(BoxedLabel(self.health), 0, 1, Qt.AlignmentFlag.AlignBottom)
         band.addWidget(self.band_caption, 1, 0)
         band.addWidget(health_caption, 1, 1)
         band.addWidget(self.pace, 2, 0, 1, 2)

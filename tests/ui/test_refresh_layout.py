@@ -103,3 +103,23 @@ def test_a_tick_that_moves_figures_does_not_re_lay_out_the_window(window: MainWi
     assert window.header.margin_balance.text() == f"{10_000 + upnl:,.2f} USDT"
     # ... and the window was not asked to lay itself out for it.
     assert requests.count == 0
+
+
+def test_a_tick_that_moves_figures_re_lays_out_no_layout_at_all(window: MainWindow) -> None:
+    """Not even the badge's: its move and health figures tick in boxes of their own (a
+    layout laid out anew re-measures and re-places each of its widgets)."""
+    now = 1_000.0
+    _show(window, _snapshot((60_100.0, 3_010.0), now))
+    _show(window, _snapshot((60_200.0, 3_020.0), now))
+    badge = (window.header.move_text(), window.header.health_text())
+    requests = EventCounter(QEvent.Type.LayoutRequest)
+    app = QApplication.instance()
+    app.installEventFilter(requests)  # any widget's
+    _show(window, _snapshot((60_300.0, 3_030.0), now))
+    app.removeEventFilter(requests)
+    # The badge's figures moved (the same widths: digits only) ...
+    moved = (window.header.move_text(), window.header.health_text())
+    assert moved[0] != badge[0] and moved[1] != badge[1]
+    assert [len(text) for text in moved] == [len(text) for text in badge]
+    # ... and no layout was asked to lay itself out for it.
+    assert requests.count == 0
