@@ -2,7 +2,8 @@
 account's series (recorded from the same snapshots, at the very same times) is drawn as soon
 as that account is selected. A series that grows tick by tick is drawn as the same series
 given whole; only its new points are taken in (so a tick costs the same with a day behind it),
-and one that changed before its end is drawn anew."""
+and one that changed before its end is drawn anew; a tick's new points are ranged as the
+whole series is."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from monitor.service.recompute import build_snapshot
 from monitor.service.snapshot import Snapshot, SourceState, SourceStatus
 from monitor.store.database import open_database
 from monitor.ui.app import MainWindow
+from monitor.ui.charts import curve_segments
+from monitor.ui.charts.base import health_extent
 from tests.ui.test_chart_drawing import NOW, shown_history_chart
 
 
@@ -118,6 +121,44 @@ def test_a_series_grown_tick_by_tick_is_drawn_as_the_same_series_given_whole(
     assert checked > 50
 
 
+def test_a_short_series_grown_tick_by_tick_appends_the_new_points_segments(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not downsampled (a few hundred points across the chart): at a tick only the new
+    points' segments are made, never the whole series' again, and the curve drawn is the
+    same series given whole, segment for segment and pixel for pixel (gaps included)."""
+    grown = shown_history_chart(qtbot)
+    whole = shown_history_chart(qtbot)
+    n_all = 300
+    t = NOW + 7.0 * np.arange(n_all, dtype=np.float64)
+    h = 1.6 + 0.3 * np.sin(np.arange(n_all) / 13)
+    h[:2] = (1.0, 2.5)  # the extremes first: the health axis stays as it is once shown
+    h[100:110] = np.nan  # unknown for a while
+    h[200] = np.nan  # and for a moment
+    for chart in (grown, whole):
+        chart._stop_following()
+        chart.getPlotItem().setXRange(NOW - 10.0, NOW + 7.0 * n_all, padding=0)
+    grown.show_series(t[:50], h[:50], Thresholds(), "account")
+    QApplication.processEvents()
+    made = []
+    real = curve_segments.arrayToLineSegments
+    monkeypatch.setattr(
+        curve_segments, "arrayToLineSegments", lambda *a, **k: made.append(1) or real(*a, **k)
+    )
+    for n in range(51, n_all + 1):
+        grown.show_series(t[:n], h[:n], Thresholds(), "account")  # a tick: one point more
+    assert made == []  # every tick appended its point's segment
+    QApplication.processEvents()
+    monkeypatch.setattr(curve_segments, "arrayToLineSegments", real)
+    whole.show_series(t, h, Thresholds(), "account")
+    QApplication.processEvents()
+    for got, want in zip(grown.curve.getData(), whole.curve.getData(), strict=True):
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(grown.curve._segments.ndarray(), whole.curve._segments.ndarray())
+    assert len(grown.curve._segments) == n_all - 1 - 2 * 1 - 11  # the gaps' segments left out
+    assert grown.screen().grabWindow(grown.winId()).toImage() == whole.grab().toImage()
+
+
 def test_a_series_changed_before_its_end_is_drawn_anew(qtbot: Any) -> None:
     chart = shown_history_chart(qtbot)
     t, h = _series(6_000)
@@ -170,3 +211,18 @@ def test_a_short_series_selected_after_a_long_one_fills_the_chart_at_once(qtbot:
     (x0, x1), _ = view.viewRange()
     assert x0 <= minute[0] and minute[-1] <= x1  # all of it in view
     assert x1 - x0 < 300.0  # and the chart's width for it (it took 14,520 s before)
+
+
+def test_the_health_extent_of_a_tick_s_few_values_is_that_of_the_array() -> None:
+    """A tick's few new values are ranged as floats, a series' as an array: the same extent,
+    unknown (NaN), infinite, zero and negative healths left out either way."""
+    rng = np.random.default_rng(11)
+    specials = np.array([np.nan, np.inf, -np.inf, 0.0, -1.0, 1e-300, 1e300])
+    for _ in range(2_000):
+        size = int(rng.integers(0, 9))
+        values = np.where(
+            rng.random(size) < 0.3, rng.choice(specials, size), rng.lognormal(0, 2, size)
+        )
+        finite = values[np.isfinite(values) & (values > 0)]
+        want = (float(finite.min()), float(finite.max())) if finite.size else None
+        assert health_extent(values) == want, values

@@ -133,8 +133,14 @@ def log_health_axis(item: pg.PlotItem, label: str) -> None:
     item.setLabel("left", label)
 
 
+_FEW = 8  # values taken as Python floats by health_extent
+
+
 def health_extent(values: NDArray[np.float64]) -> tuple[float, float] | None:
     """The lowest and highest health among `values` (finite, above zero); None: none."""
+    if values.size <= _FEW:  # a tick's few: as floats (curve_segments.py: numpy calls)
+        kept = [v for v in values.tolist() if 0 < v < math.inf]
+        return (min(kept), max(kept)) if kept else None
     finite = values[np.isfinite(values) & (values > 0)]
     return (float(finite.min()), float(finite.max())) if finite.size else None
 

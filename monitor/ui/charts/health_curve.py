@@ -26,10 +26,11 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
-from pyqtgraph.graphicsItems.PlotCurveItem import arrayToLineSegments
-from PySide6.QtCore import QLineF, QRectF
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+
+from monitor.ui.charts.curve_segments import Segments
 
 Points = NDArray[np.float64]  # a series' coordinates, one axis
 
@@ -44,6 +45,13 @@ def _log10(values: Points) -> Points:
     ok = np.isfinite(values) & (values > 0)
     np.log10(values, out=out, where=ok)
     return out
+
+
+def _log10_one(value: Points) -> float:
+    """_log10 of a one-value array: numpy's log10 (math's differs from it in the last bit),
+    one numpy call where _log10's mask costs four more."""
+    v = float(value[0])
+    return float(np.log10(value)[0]) if v > 0 and math.isfinite(v) else math.nan
 
 
 def peak_downsample(x: Points, y: Points, ds: int) -> tuple[Points, Points]:
@@ -79,7 +87,11 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
         # points): the points only grow at the end, so at a tick only new groups are made.
         self._groups: tuple[int, int, int, Points, Points] | None = None
         self._shown: tuple[Points, Points] = (_EMPTY, _EMPTY)
-        self._segments = arrayToLineSegments(_EMPTY, _EMPTY, connect="finite", finiteCheck=True)
+        # Which points those are when they are the mapped points as they are (not downsampled):
+        # (first, end) of them; None otherwise.
+        self._shown_span: tuple[int, int] | None = None
+        self._display_span: tuple[int, int] | None = None  # the same, of the last _display
+        self._segments = Segments()
         self._bounds: QRectF | None = None
         # The part being repainted handed to paint (option.exposedRect), not the whole.
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
@@ -111,13 +123,28 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
         self._n = 0
         self._buffers = [_EMPTY, _EMPTY, _EMPTY, _EMPTY]
         self._groups = None
+        self._shown_span = None  # the points shown are not a prefix of the new ones
         self._append(t, h)
 
     def _append(self, t: Points, h: Points) -> None:
         n, more = self._n, t.size
+        if more == 1 and n < self._buffers[0].size:  # a tick: one point, and room for it
+            self._append_one(t, h)
+            return
         new = (t, h, self._mapped(t, 0), self._mapped(h, 1))
         self._buffers = [_appended(b, n, v) for b, v in zip(self._buffers, new, strict=True)]
         self._n = n + more
+        self._views()
+
+    def _append_one(self, t: Points, h: Points) -> None:
+        """One point (a tick's) written into the buffers' room: the fewest numpy calls, each
+        costing tens of microseconds on the UI thread (curve_segments.py)."""
+        n = self._n
+        tb, hb, xb, yb = self._buffers
+        tb[n], hb[n] = t[0], h[0]
+        xb[n] = _log10_one(t) if self._log[0] else t[0]
+        yb[n] = _log10_one(h) if self._log[1] else h[0]
+        self._n = n + 1
         self._views()
 
     def _views(self) -> None:
@@ -144,6 +171,7 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
         edge, peak-downsampled to about a pair per pixel."""
         x, y = self._x, self._y
         view = self.getViewBox()
+        self._display_span = None
         if view is None or x.size < 2:
             return x, y
         left, right = view.viewRange()[0]
@@ -157,6 +185,7 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
         first = min(max(bisect.bisect_left(x, left) - ds, 0), x.size)
         last = min(max(bisect.bisect_left(x, right) + ds, first), x.size)
         if ds <= 1:
+            self._display_span = (first, last)
             return x[first:last], y[first:last]
         # The complete groups as last made, and those completed since; the last, incomplete
         # group made anew. (Each group is downsampled on its own: the same points as all of
@@ -179,11 +208,23 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
     def _show(self, *, partial: bool) -> None:
         """Take the points to draw anew; repaint the part that changed (partial) or all."""
         old_x, old_y = self._shown
+        old_span = self._shown_span
         new_x, new_y = self._display()
+        span = self._shown_span = self._display_span
         self._shown = (new_x, new_y)
-        self._segments = arrayToLineSegments(
-            new_x, new_y, connect="finite", finiteCheck=True, out=self._segments
-        )
+        if (
+            partial
+            and span is not None
+            and old_span is not None
+            and span[0] == old_span[0]
+            and old_span[1] - old_span[0] == old_x.size >= 1
+            and span[1] >= old_span[1]
+        ):
+            # The points shown before, then new ones: their segments appended, and the
+            # rectangle from the last point shown to the newest repainted.
+            self._grown(old_span[1], span[1])
+            return
+        self._segments.make(new_x, new_y)
         same = _common_prefix(old_x, old_y, new_x, new_y)
         if partial and same > 0 and self.getViewBox() is not None:
             if same == old_x.size == new_x.size:
@@ -196,6 +237,21 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
                 self.update(self._padded(changed))
             return
         self.update()
+
+    def _grown(self, end: int, new_end: int) -> None:
+        """The points shown end at `end` (the mapped points' index) and now at `new_end`:
+        their segments appended (curve_segments.py), and the rectangle from the last point
+        shown to the newest repainted."""
+        if new_end == end:
+            return  # nothing moved
+        x, y = self._x, self._y
+        points = [(float(x[i]), float(y[i])) for i in range(end - 1, new_end)]
+        self._segments.append(points)
+        shown = [(a, b) for a, b in points if math.isfinite(a) and math.isfinite(b)]
+        if shown and self.getViewBox() is not None:
+            xs, ys = [a for a, _ in shown], [b for _, b in shown]
+            box = QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+            self.update(self._padded(box))
 
     def _padded(self, box: QRectF) -> QRectF:
         """`box` and _PAD_PX pixels around it, in the data's units (the view's scale: the
@@ -253,12 +309,7 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
         # A tick repaints a few pixels: of the segments, only those that reach them are drawn
         # (a day of points, ~1,500 segments after downsampling: 0.2 ms a paint, 0.7 ms with
         # every segment handed to the clip).
-        box = self._padded(exposed)
-        lines = self._segments.ndarray()
-        x0, x1 = np.minimum(lines[:, 0], lines[:, 2]), np.maximum(lines[:, 0], lines[:, 2])
-        y0, y1 = np.minimum(lines[:, 1], lines[:, 3]), np.maximum(lines[:, 1], lines[:, 3])
-        near = (x1 >= box.left()) & (x0 <= box.right()) & (y1 >= box.top()) & (y0 <= box.bottom())
-        p.drawLines([QLineF(*row) for row in lines[near].tolist()])
+        p.drawLines(self._segments.reaching(self._padded(exposed)))
 
 
 def _appended(buffer: Points, size: int, values: Points) -> Points:
