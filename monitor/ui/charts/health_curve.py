@@ -33,6 +33,9 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 from monitor.ui.charts.curve_segments import Segments
 
 Points = NDArray[np.float64]  # a series' coordinates, one axis
+# The points drawn as (first, end) of the mapped points, when they are those points as they are
+# (not downsampled); None otherwise.
+Span = tuple[int, int] | None
 
 _EMPTY = np.empty(0, dtype=np.float64)
 # Around the segments a tick changed, in pixels: half the pen, its square caps, a margin.
@@ -87,10 +90,7 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
         # points): the points only grow at the end, so at a tick only new groups are made.
         self._groups: tuple[int, int, int, Points, Points] | None = None
         self._shown: tuple[Points, Points] = (_EMPTY, _EMPTY)
-        # Which points those are when they are the mapped points as they are (not downsampled):
-        # (first, end) of them; None otherwise.
-        self._shown_span: tuple[int, int] | None = None
-        self._display_span: tuple[int, int] | None = None  # the same, of the last _display
+        self._shown_span: Span = None  # which points those are (Span)
         self._segments = Segments()
         self._bounds: QRectF | None = None
         # The part being repainted handed to paint (option.exposedRect), not the whole.
@@ -166,14 +166,13 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
     def _mapped(self, values: Points, axis: int) -> Points:
         return _log10(values) if self._log[axis] else values
 
-    def _display(self) -> tuple[Points, Points]:
+    def _display(self) -> tuple[Points, Points, Span]:
         """The points to draw for the view as it is: those in view and one group past each
-        edge, peak-downsampled to about a pair per pixel."""
+        edge, peak-downsampled to about a pair per pixel; and their span (Span)."""
         x, y = self._x, self._y
         view = self.getViewBox()
-        self._display_span = None
         if view is None or x.size < 2:
-            return x, y
+            return x, y, None
         left, right = view.viewRange()[0]
         ds = 1
         dx = float(x[-1] - x[0]) / (x.size - 1)
@@ -185,8 +184,7 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
         first = min(max(bisect.bisect_left(x, left) - ds, 0), x.size)
         last = min(max(bisect.bisect_left(x, right) + ds, first), x.size)
         if ds <= 1:
-            self._display_span = (first, last)
-            return x[first:last], y[first:last]
+            return x[first:last], y[first:last], (first, last)
         # The complete groups as last made, and those completed since; the last, incomplete
         # group made anew. (Each group is downsampled on its own: the same points as all of
         # them made at once.)
@@ -203,14 +201,14 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
         self._groups = (first, ds, groups, xs, ys)
         end = first + groups * ds
         tail_x, tail_y = peak_downsample(x[end:last], y[end:last], ds)
-        return np.concatenate([xs, tail_x]), np.concatenate([ys, tail_y])
+        return np.concatenate([xs, tail_x]), np.concatenate([ys, tail_y]), None
 
     def _show(self, *, partial: bool) -> None:
         """Take the points to draw anew; repaint the part that changed (partial) or all."""
         old_x, old_y = self._shown
         old_span = self._shown_span
-        new_x, new_y = self._display()
-        span = self._shown_span = self._display_span
+        new_x, new_y, span = self._display()
+        self._shown_span = span
         self._shown = (new_x, new_y)
         if (
             partial
