@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication
+from shiboken6 import Shiboken
 
 from monitor.domain import Thresholds
 from monitor.ui.charts import HealthHistoryChart
@@ -181,6 +182,22 @@ def test_the_time_axis_moves_on_by_whole_ticks_keeping_the_newest_point_in_view(
     chart._stop_following()  # panned by the trader: left where it is
     chart.show_series(NOW + 2.0 * np.arange(200), np.full(200, 2.0), Thresholds())
     assert view.viewRange()[0] == list(ranges[-1])
+
+
+def test_threshold_lines_and_their_labels_belong_to_the_chart_not_to_python(
+    qtbot: Any,
+) -> None:
+    """Owned by the view they are drawn on, as the rest of the plot: deleted with the chart,
+    and never again by their Python wrappers when those are collected later (they were
+    Python's: a failing test keeps the chart's wrappers past its deletion, and the next full
+    collection deleted the lines a second time, a crash)."""
+    chart = shown_history_chart(qtbot)
+    lines = chart.thresholds
+    labels = [lines.label(name) for name in ("warning", "critical", "liquidation")]
+    # Asked first: asking an item for its parent makes PySide hand it to that parent.
+    assert [Shiboken.ownedByPython(item) for item in (lines, *labels)] == [False] * 4
+    assert lines.parentItem() is chart.getPlotItem().getViewBox()
+    assert all(label.parentItem() is lines for label in labels)
 
 
 def test_threshold_lines_sit_where_pyqtgraphs_lines_and_labels_sat(qtbot: Any) -> None:

@@ -37,13 +37,19 @@ class ThresholdLines(QGraphicsObject):
 
     def __init__(self, plot: pg.PlotItem) -> None:
         view = plot.getViewBox()
-        super().__init__(view)  # over the plotted data (the view's child group), clipped to it
+        # Over the plotted data (the view's child group), clipped to it. Parented by
+        # setParentItem, not by the constructor: only setParentItem hands the item to its
+        # parent in PySide; one made with a parent stays Python's too, and once the chart was
+        # deleted its wrapper, collected later, deleted the lines a second time (a crash).
+        super().__init__()
+        self.setParentItem(view)
         self.setZValue(10)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # the view pans and zooms
         self._view = view
         self._lines: list[tuple[str, QPen, QGraphicsTextItem, float]] = []
         for (name, colour), where in zip(_LINES, (0.97, 0.85, 0.73), strict=True):
-            label = QGraphicsTextItem("1.0 liquidation" if name == "liquidation" else name, self)
+            label = QGraphicsTextItem("1.0 liquidation" if name == "liquidation" else name)
+            label.setParentItem(self)  # the lines' (see above)
             label.setDefaultTextColor(QColor(colour))
             label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
             label.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
