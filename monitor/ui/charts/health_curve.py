@@ -215,7 +215,7 @@ class HealthCurve(pg.GraphicsObject):  # type: ignore[misc]
             and span is not None
             and old_span is not None
             and span[0] == old_span[0]
-            and old_span[1] - old_span[0] == old_x.size >= 1
+            and old_x.size >= 1  # (old_span's points: they are set together)
             and span[1] >= old_span[1]
         ):
             # The points shown before, then new ones: their segments appended, and the
