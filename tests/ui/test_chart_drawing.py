@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtGui import QImage, QPainter, QRegion
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsLineItem, QGraphicsTextItem
 from shiboken6 import Shiboken
 
 from monitor.domain import Thresholds
@@ -223,3 +223,58 @@ def test_threshold_lines_sit_where_pyqtgraphs_lines_and_labels_sat(qtbot: Any) -
         at = ours.mapToItem(view, ours.boundingRect().topLeft())
         want = theirs.mapToItem(view, theirs.boundingRect().topLeft())
         assert (at.x(), at.y()) == pytest.approx((want.x(), want.y()), abs=1e-6)
+
+
+class _Repainted(QObject):
+    """The regions of the paints a widget receives, as an event filter letting them through."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.regions: list[QRegion] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.regions.append(QRegion(event.region()))  # type: ignore[attr-defined]
+        return False
+
+
+def test_a_tick_of_the_history_paints_the_curve_and_nothing_of_the_plots_own(
+    qtbot: Any,
+) -> None:
+    """A new point repaints a few pixels around it, and Qt paints every item with contents
+    whose box reaches them: only the curve and the two axes (their grids, kept as drawn)
+    have any there. The threshold lines, each its own item as tall as its pen, and their
+    labels only where they are; the plot, its view box and the view's border (none) never:
+    they draw nothing. Before, all four were painted at every tick, wherever the point was."""
+    chart = shown_history_chart(qtbot)
+    t = NOW + 2.0 * np.arange(400)
+    h = 1.6 + 0.3 * np.sin(np.arange(400) / 7)
+    chart.show_series(t[:30], h[:30], Thresholds())
+    QApplication.processEvents()
+    repainted = _Repainted()
+    chart.viewport().installEventFilter(repainted)
+    scene = chart.scene()
+    whole = chart.viewport().rect()
+    ticks, reached = 0, set()
+    for n in range(31, 90):
+        repainted.regions.clear()
+        chart.show_series(t[:n], h[:n], Thresholds())
+        QApplication.processEvents()
+        if len(repainted.regions) != 1:
+            continue
+        (region,) = repainted.regions
+        box = region.boundingRect()
+        if box.width() * 4 > whole.width():  # the time axis moved on: all of it repainted
+            continue
+        ticks += 1
+        at = chart.mapToScene(box).boundingRect()
+        reached |= {
+            type(item).__name__
+            for item in scene.items(at)
+            if item.isVisible()
+            and not item.flags() & QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+            # A threshold line or its label: only where it is.
+            and not isinstance(item, QGraphicsLineItem | QGraphicsTextItem)
+        }
+    assert ticks > 30  # most ticks repaint a few pixels only
+    assert reached <= {"HealthCurve", "HealthAxis", "DateAxis"}, reached

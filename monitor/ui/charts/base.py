@@ -9,8 +9,13 @@ import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QGraphicsTextItem
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsObject,
+    QGraphicsTextItem,
+)
 
 from monitor.domain.model import Thresholds
 from monitor.domain.report import Level
@@ -33,6 +38,11 @@ class ThresholdLines(QGraphicsObject):
     when the time axis moves on, so nothing is worked out again then, and the labels, laid out
     once, are kept as drawn (device-coordinate cache). They move when the thresholds, the
     health range or the plot's size change.
+
+    Each line is an item of its own, as tall as its pen, this one drawing nothing: a tick
+    repaints a few pixels around the newest point (health_curve.py), and Qt paints every item
+    whose box reaches them. As one item the size of the plot, the three lines were painted
+    (through Python) at every tick wherever the point was.
     """
 
     def __init__(self, plot: pg.PlotItem) -> None:
@@ -44,9 +54,10 @@ class ThresholdLines(QGraphicsObject):
         super().__init__()
         self.setParentItem(view)
         self.setZValue(10)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)  # its lines draw
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # the view pans and zooms
         self._view = view
-        self._lines: list[tuple[str, QPen, QGraphicsTextItem, float]] = []
+        self._lines: list[tuple[str, QGraphicsLineItem, QGraphicsTextItem, float]] = []
         for (name, colour), where in zip(_LINES, (0.97, 0.85, 0.73), strict=True):
             label = QGraphicsTextItem("1.0 liquidation" if name == "liquidation" else name)
             label.setParentItem(self)  # the lines' (see above)
@@ -55,10 +66,14 @@ class ThresholdLines(QGraphicsObject):
             label.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             pen = pg.mkPen(colour, width=1, style=Qt.PenStyle.DashLine)
             pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-            self._lines.append((name, pen, label, where))
+            line = QGraphicsLineItem()
+            line.setParentItem(self)  # the lines' (see above)
+            line.setPen(pen)
+            line.setZValue(-1)  # every line under every label, as when this item drew them
+            line.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            self._lines.append((name, line, label, where))
         self.values = {line[0]: 0.0 for line in self._lines}  # log10 of each threshold
         self._drawn: tuple[float, ...] = ()  # the rows (in pixels) and width laid out
-        self._rows: list[float] = [0.0] * len(self._lines)
         view.sigTransformChanged.connect(self._follow)
         self._follow()
 
@@ -78,21 +93,18 @@ class ThresholdLines(QGraphicsObject):
         if drawn == self._drawn:
             return
         self.prepareGeometryChange()
-        self._drawn, self._rows = drawn, rows
-        for (_, _, label, where), y in zip(self._lines, rows, strict=True):
+        self._drawn = drawn
+        for (_, line, label, where), y in zip(self._lines, rows, strict=True):
+            line.setLine(0.0, y, width, y)
             # As pyqtgraph's label anchored (1, 1): its box's bottom-right corner there.
             box = label.boundingRect()
             label.setPos(where * width - box.width(), y - box.height())
-        self.update()
 
     def boundingRect(self) -> QRectF:
         return QRectF(0.0, 0.0, self._view.width(), self._view.height())
 
     def paint(self, p: QPainter, *args: object) -> None:
-        width = self._view.width()
-        for (_, pen, _, _), y in zip(self._lines, self._rows, strict=True):
-            p.setPen(pen)
-            p.drawLine(QPointF(0.0, y), QPointF(width, y))
+        """Nothing of its own (ItemHasNoContents): its lines and labels draw themselves."""
 
     def label(self, name: str) -> QGraphicsTextItem:
         return next(line[2] for line in self._lines if line[0] == name)
@@ -110,6 +122,14 @@ class Chart(pg.PlotWidget):  # type: ignore[misc]
         self._grid_axes = tuple(axes.values())
         for axis in self._grid_axes:
             axis.setZValue(-150)  # type: ignore[attr-defined]  # under the data (ViewBox: -100)
+        # The plot and its view box draw nothing themselves (no border: the view's paint and
+        # its border item would draw only that), yet Qt painted both, and the border item,
+        # wherever a tick repainted a few pixels (health_curve.py). Their children draw.
+        view = item.getViewBox()
+        if view.border is None or view.border.style() == Qt.PenStyle.NoPen:
+            view.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+            view.borderRect.hide()
+        item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
         self._blend_grid()
 
     def setBackground(self, background: object) -> None:
