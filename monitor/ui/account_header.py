@@ -4,6 +4,8 @@ figures beside the venue's own; then every pool of the account in a compact list
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -16,25 +18,21 @@ from PySide6.QtWidgets import (
 )
 
 from monitor.domain.report import Level
-from monitor.service.snapshot import AccountSnapshot, SourceState
+from monitor.service.snapshot import AccountSnapshot
 from monitor.ui import formatting as fmt
-from monitor.ui import trader_figures as tf
 from monitor.ui.boxed_label import Boxed, BoxedLabel
 from monitor.ui.demo import FirstRunChooser
 from monitor.ui.elided_label import ElidedLabel
 from monitor.ui.filled_widget import FilledWidget
-from monitor.ui.header_pools import NOT_GIVEN, POOL_COLUMNS, PoolList, set_stale, set_tip
+from monitor.ui.header_pools import POOL_COLUMNS, PoolList, set_stale, set_tip
+from monitor.ui.header_render import NOT_GIVEN, HeaderFigures, render_header
 from monitor.ui.headline_figures import (
     EXPLANATION,
     EXPLANATION_TIP,
     Headline,
-    exchange_caption,
     headline,
-    liquidating_moves,
 )
-from monitor.ui.pools import collateral_text, has_whatif
-from monitor.ui.pools import headline as headline_pool
-from monitor.ui.risk_line import RISK_TIP, risk_line
+from monitor.ui.risk_line import RISK_TIP
 
 __all__ = ["NOT_GIVEN", "POOL_COLUMNS", "AccountHeader"]
 
@@ -82,6 +80,10 @@ def _band_label(name: str, text: str = "") -> QLabel:
 APP_TITLE = "Margin Monitor"
 
 
+def _none(_snap: AccountSnapshot, _now: float) -> None:
+    return None
+
+
 class AccountHeader(QFrame):
     # The main window's title for the account shown (a simulated one says so there too).
     window_title = Signal(str)
@@ -91,6 +93,9 @@ class AccountHeader(QFrame):
         self.setObjectName("accountHeader")
         self.setStyleSheet(_LOCAL_STYLE)
         self._window_title = ""
+        # The header's figures of a published snapshot, rendered on the service thread
+        # (prerender.py), if they still read as at `now`; None: rendered here.
+        self.prerendered: Callable[[AccountSnapshot, float], HeaderFigures | None] = _none
         self.title = QLabel("no account")
         self.title.setObjectName("accountTitle")
         # A long name is cut, never the badge (see _figure); whole on hover. A QLabel's own
@@ -256,89 +261,36 @@ class AccountHeader(QFrame):
             self.collateral.hide()
             self._band(headline(None, None, now))
             return
-        several = len(snap.pools) > 1
-        title = f"{snap.label}  ·  {snap.venue or 'manual'}"
-        self.title.setText(f"{title}  ·  {len(snap.pools)} pools" if several else title)
-        set_tip(self.title, self.title.text())
-        self.unverified.setVisible(not snap.verified)
-        if not snap.verified:
-            self.unverified.setToolTip(
-                f"The app has not verified its reading of {snap.venue}'s margin rules against "
-                "the venue: its figures are a best-effort mapping. Compare with the exchange's."
-            )
-        self.state.setText(fmt.status_text(snap, now))
-        pool = headline_pool(snap)
-        line = risk_line(snap, pool, now)
+        # Rendered on the service thread when published (header_render.py); here otherwise.
+        shown = self.prerendered(snap, now) or render_header(snap, now)
+        self.title.setText(shown.title)
+        set_tip(self.title, shown.title)
+        self.unverified.setVisible(not shown.verified)
+        if not shown.verified:
+            self.unverified.setToolTip(shown.unverified_tip)
+        state, caption, line = shown.clocked
+        self.state.setText(state)
         self.risk.setVisible(line is not None)
         if line is not None:
             self.risk.set_full_text(line)
-        h = pool.health if pool else None
-        currency = pool.account.collateral if pool else None
-        failing = snap.status.state in (SourceState.ERROR, SourceState.AUTH_FAILED)
-        self._band(headline(snap, pool, now))
-        down, up = liquidating_moves(snap, h)
-        current = snap.known
-        available = tf.available(h, pool.account.positions) if pool and not failing else None
+        self._band(shown.band)
         for cell in self._available_cells:
-            cell.setVisible(available is not None)
-        # With what-ifs on, each figure reads real → with what-ifs (never the what-if alone).
-        real = pool.baseline if pool is not None and has_whatif(pool) and h else None
-        was_down, was_up = liquidating_moves(snap, real) if real else (down, up)
-        was_available = (
-            tf.available(real, tuple(p for p in pool.account.positions if not p.hypothetical))
-            if real and pool and not failing
-            else None
-        )
-        # A pair without its unit: it must fit a third of a laptop's header.
-        for value_label, value, was in (
-            (self.margin_balance, fmt.money(h.margin_balance, currency) if h else fmt.UNKNOWN,
-             fmt.money(real.margin_balance, unit=currency) if real else ""),
-            (self.maintenance, fmt.money(h.maintenance_margin, currency) if h else fmt.UNKNOWN,
-             fmt.money(real.maintenance_margin, unit=currency) if real else ""),
-            (self.available, fmt.money(available, currency),
-             fmt.money(was_available, unit=currency) if real else ""),
-            (self.move_down, down, was_down),
-            (self.move_up, up, was_up),
-        ):  # fmt: skip
-            bare = value.removesuffix(f" {currency}")  # a pair reads without its unit
-            moved = was not in (value, bare)
-            value_label.setText(f"{was} → {bare}" if real and moved else value)
-            set_stale(value_label, not current)
-        account = pool.account if pool else None
-        exch = account.exchange_health_ratio if account else None
-        exch_maint = account.exchange_maintenance_margin if account else None
-        if failing or account is None:  # like ours: no figure that could be read as current
-            self.exchange.setText(fmt.UNKNOWN)
-        else:
-            self.exchange.setText(fmt.health(exch) if exch is not None else NOT_GIVEN)
-        self.exchange_caption.setText(exchange_caption(snap, now))
-        if account is None:
-            self.exchange_maintenance.setText(fmt.UNKNOWN)
-        else:
-            self.exchange_maintenance.setText(
-                fmt.money(exch_maint, currency) if exch_maint is not None else NOT_GIVEN
-            )
-        set_stale(self.exchange_maintenance, not current)
-        collateral = collateral_text(account) if account and not several else ""
-        self.collateral.setText(f"Collateral:  {collateral}" if collateral else "")
-        self.collateral.setVisible(bool(collateral))
-        set_stale(self.collateral, not current)
-        self.pools_box.show_pools(snap if several else None, failing)
-        notes = []
-        detail = ""
-        if failing:
-            status = snap.status
-            notes.append(f"✖ {status.advice or status.last_error or 'the venue is not answering'}")
-            # The library's own text, for whoever needs it (query strings already cut out).
-            detail = f"details: {status.last_error}" if status.advice and status.last_error else ""
-        elif not snap.known and h is not None:
-            notes.append("⚠ figures are the last known, not current")
-        if snap.known and not failing:
-            notes.extend(f"? cannot be judged: {reason}" for reason in snap.unknowns)
-        if snap.exchange_disagreement:
-            notes.append(f"exchange differs: {snap.exchange_disagreement}")
-        self.note.setText("   ".join(notes))
-        set_tip(self.note, detail)
+            cell.setVisible(shown.available_shown)
+        labels = (self.margin_balance, self.maintenance, self.available, self.move_down,
+                  self.move_up)  # fmt: skip
+        for label, text in zip(labels, shown.values, strict=True):
+            label.setText(text)
+            set_stale(label, not shown.current)
+        self.exchange.setText(shown.exchange)
+        self.exchange_caption.setText(caption)
+        self.exchange_maintenance.setText(shown.exchange_maintenance)
+        set_stale(self.exchange_maintenance, not shown.current)
+        self.collateral.setText(shown.collateral)
+        self.collateral.setVisible(bool(shown.collateral))
+        set_stale(self.collateral, not shown.current)
+        self.pools_box.show_pools(snap if shown.several else None, shown.failing)
+        self.note.setText(shown.note)
+        set_tip(self.note, shown.note_tip)
 
     def _set_window_title(self, title: str) -> None:
         if title != self._window_title:

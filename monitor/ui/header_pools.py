@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 from monitor.domain.alert_text import pace_text
 from monitor.service.snapshot import AccountSnapshot, PoolSnapshot
 from monitor.ui import formatting as fmt
+from monitor.ui.header_render import NOT_GIVEN
 from monitor.ui.pools import collateral_text, has_whatif
 from monitor.ui.pools import name as pool_name
 
@@ -22,7 +23,6 @@ _POOL_TIPS = {
     "Liquidating move": "uniform move of every mark, down / up, that liquidates the pool",
     "Collateral": "assets counted at their price × the share that counts (1 − haircut)",
 }
-NOT_GIVEN = "not given"
 
 
 def set_stale(label: QLabel, stale: bool) -> None:

@@ -10,7 +10,8 @@ only what was not rendered here: another account just selected, a snapshot repla
 row whose text moves on with the clock (a typed mark's age, an age in the list).
 Each row's changes from its render before are worked out here too (the positions shown, and
 the list's rows): a model takes them for a row only if they were taken against the very row it
-shows, and compares the row itself otherwise (keyed_table.py).
+shows, and compares the row itself otherwise (keyed_table.py). The header's figures of the
+account shown are rendered here too (header_render.py, `header`).
 
 Qt-free (plain values only), like the renderers it calls. Entries are whole tuples replaced
 in one assignment: the UI thread reads them without a lock (the GIL orders the two).
@@ -25,6 +26,7 @@ from collections.abc import Callable, Hashable
 from monitor.service.snapshot import AccountSnapshot, Snapshot
 from monitor.ui import formatting as fmt
 from monitor.ui.account_render import render_row
+from monitor.ui.header_render import HeaderFigures, clocked, render_header
 from monitor.ui.position_render import clock_shown, render_positions
 from monitor.ui.rendered_row import KnownChanges, RenderedRow, changes
 from monitor.ui.rows import PositionRow
@@ -44,6 +46,9 @@ Rows = tuple[list[PositionRow], list[RenderedRow]]
 RowsAndChanges = tuple[list[PositionRow], list[RenderedRow], dict[Hashable, KnownChanges]]
 
 
+# The snapshot, and the header's figures of it (header_render.py).
+HeaderDone = tuple[AccountSnapshot, HeaderFigures]
+
 # Renders kept per account: the newest, and the few before it that the UI thread may still be
 # about to show (a snapshot published while it was rendering the one before).
 _KEPT = 3
@@ -59,6 +64,7 @@ class RowPrerenderer:
         # By account, its latest renders, the newest first.
         self._positions: dict[int, tuple[PositionsDone, ...]] = {}
         self._accounts: dict[int, tuple[AccountDone, ...]] = {}
+        self._headers: dict[int, tuple[HeaderDone, ...]] = {}  # the account shown's
 
     def publish(self, snap: Snapshot) -> None:
         """On the service thread: render the rows the snapshot replaced (the list's, and the
@@ -73,6 +79,7 @@ class RowPrerenderer:
         now = self.clock()
         positions: dict[int, tuple[PositionsDone, ...]] = {}
         accounts: dict[int, tuple[AccountDone, ...]] = {}
+        headers: dict[int, tuple[HeaderDone, ...]] = {}
         # Only the accounts of this snapshot are kept: a removed one's renders go.
         shown = self.shown
         for a in snap.accounts:
@@ -87,6 +94,8 @@ class RowPrerenderer:
                     done = ((a, rows, rendered, known), *done[: _KEPT - 1])
             if done:
                 positions[a.account_id] = done
+            if a.account_id == shown:
+                headers[a.account_id] = self._header(a, now)
             text = fmt.status_text(a, now)
             kept = self._accounts.get(a.account_id, ())
             if not kept or kept[0][0] is not a or kept[0][1] != text:
@@ -96,7 +105,19 @@ class RowPrerenderer:
                 kept = ((a, text, row, against), *kept[: _KEPT - 1])
             accounts[a.account_id] = kept
         # Whole dicts swapped in: the UI thread reads one or the other, never one half-built.
-        self._positions, self._accounts = positions, accounts
+        self._positions, self._accounts, self._headers = positions, accounts, headers
+
+    def _header(self, snap: AccountSnapshot, now: float) -> tuple[HeaderDone, ...]:
+        """The header's figures of `snap` added to the account's kept ones (none kept when
+        they cannot be rendered here: the header renders them, and shows the error)."""
+        kept = self._headers.get(snap.account_id, ())
+        if kept and kept[0][0] is snap:
+            return kept
+        try:
+            return ((snap, render_header(snap, now)), *kept[: _KEPT - 1])
+        except Exception:
+            log.exception("header of %s not rendered ahead; the window renders it", snap.label)
+            return ()
 
     # ---- on the UI thread ---------------------------------------------------------------
     def positions_and_changes(self, snap: AccountSnapshot) -> RowsAndChanges | None:
@@ -109,6 +130,17 @@ class RowPrerenderer:
     def positions(self, snap: AccountSnapshot) -> Rows | None:
         done = self.positions_and_changes(snap)
         return None if done is None else (done[0], done[1])
+
+    def header(self, snap: AccountSnapshot, now: float) -> HeaderFigures | None:
+        """The header's figures of `snap` if rendered here and they read as at `now`: the texts
+        that move on with the clock the same (a render of another second may not). None for
+        figures that are not current: the badge then says how old they are."""
+        if not snap.known:
+            return None
+        for done in self._headers.get(snap.account_id, ()):
+            if done[0] is snap:
+                return done[1] if done[1].clocked == clocked(snap, now) else None
+        return None
 
     def account(self, snap: AccountSnapshot) -> AccountDone | None:
         for done in self._accounts.get(snap.account_id, ()):

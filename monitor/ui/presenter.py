@@ -69,6 +69,7 @@ class SnapshotPresenter(QObject):
         self.ahead = RowsAhead(self.prerender)  # and drawn there (row_images.py)
         views.positions.prerendered = self.prerender.positions_and_changes
         views.accounts.prerendered = self.prerender.account
+        views.header.prerendered = self.prerender.header
         # The stress curves are worked out off this thread; the chart draws the newest in.
         self.stress = StressWorker(self)
         self.stress.landed.connect(self._stress_landed)
