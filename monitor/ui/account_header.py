@@ -23,7 +23,7 @@ from monitor.ui import formatting as fmt
 from monitor.ui.boxed_label import Boxed, BoxedLabel
 from monitor.ui.demo import FirstRunChooser
 from monitor.ui.elided_label import ElidedLabel
-from monitor.ui.filled_widget import FilledWidget
+from monitor.ui.filled_widget import FilledLabel, FilledWidget
 from monitor.ui.header_pools import POOL_COLUMNS, PoolList, set_stale, set_tip
 from monitor.ui.header_render import NOT_GIVEN, HeaderFigures, render_header
 from monitor.ui.headline_figures import (
@@ -55,7 +55,7 @@ AVAILABLE_TIP = (
 def _figure(grid: QGridLayout, row: int, col: int, title: str, tip: str = "") -> QLabel:
     caption = QLabel(title)
     caption.setObjectName("figureCaption")
-    value = QLabel(fmt.UNKNOWN)
+    value = FilledLabel(fmt.UNKNOWN)  # in the header's colour (the themes): it ticks
     value.setObjectName("figureValue")
     # A figure too wide for its column is cut, never the badge beside it: squeezed below
     # their minimum, a layout's widgets clip in no set order (at 1280 px with what-ifs on
@@ -70,7 +70,7 @@ def _figure(grid: QGridLayout, row: int, col: int, title: str, tip: str = "") ->
 
 
 def _band_label(name: str, text: str = "") -> QLabel:
-    label = QLabel(text)
+    label = FilledLabel(text)  # in the badge's colour (AccountHeader._band): they tick
     label.setObjectName(name)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setToolTip(EXPLANATION_TIP)
@@ -307,7 +307,10 @@ class AccountHeader(QFrame):
         set_tip(self.venue_ratio, shown.venue_tip)
         self.venue_ratio.setVisible(bool(shown.venue))
         self.band_level = shown.level
-        style = f"#healthBand {{ background-color: {shown.colour}; border-radius: 6px; }}"
+        style = (
+            f"#healthBand {{ background-color: {shown.colour}; border-radius: 6px; }}"
+            f" #healthBand QLabel {{ background-color: {shown.colour}; }}"  # FilledLabel
+        )
         if self.band.styleSheet() != style:  # a new style sheet restyles the band: only on change
             self.band.setStyleSheet(style)
 

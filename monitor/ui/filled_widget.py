@@ -1,10 +1,10 @@
-"""A widget that fills its background itself, so Qt counts it opaque."""
+"""Widgets that fill their background themselves, so Qt counts them opaque."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 
 class FilledWidget(QWidget):
@@ -17,6 +17,22 @@ class FilledWidget(QWidget):
     A style sheet turns a widget's own fill off whenever it polishes it: the fill is turned
     on again when it is shown (polished first) and restyled. Neither handler is called at a
     tick: its paints stay in C++."""
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.setAutoFillBackground(True)
+        super().showEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.StyleChange:
+            self.setAutoFillBackground(True)
+
+
+class FilledLabel(QLabel):
+    """A label that ticks (a figure), filled as FilledWidget is: its style-sheet background the
+    solid colour behind it, so that a new text repaints the label alone, not the widget it is
+    drawn on as well (the header's figures, the badge, the totals: a tenth of a refresh's
+    paint). Its style sheet must give it that colour (the themes, the badge's own sheet)."""
 
     def showEvent(self, event: QShowEvent) -> None:
         self.setAutoFillBackground(True)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from monitor.ui import formatting as fmt
 from monitor.ui.boxed_label import BoxedLabel
-from monitor.ui.filled_widget import FilledWidget
+from monitor.ui.filled_widget import FilledLabel, FilledWidget
 from monitor.ui.rows import PositionRow
 
 PROFIT_COLOUR = "#2e9e5b"
@@ -100,7 +100,7 @@ class _Line:
             name = QLabel(caption)
             name.setContentsMargins(0, 0, _CAPTION_GAP, 0)
             grid.addWidget(name, row, 2 + 3 * i)
-            value = QLabel(fmt.UNKNOWN)
+            value = FilledLabel(fmt.UNKNOWN)  # in the bar's colour (the themes): it ticks
             value.setTextFormat(Qt.TextFormat.PlainText)
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if caption == "uPnL":

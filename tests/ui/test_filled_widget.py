@@ -1,6 +1,7 @@
-"""The header's figures and the totals bar fill their own background (FilledWidget): a figure's
-tick repaints them and the figure, not every widget behind them up to the window; the header's
-figures are drawn in the header's colour, in either theme, after the theme changes too."""
+"""The header's figures and the totals bar fill their own background (FilledWidget), and so do
+their figures (FilledLabel): a figure's tick repaints the figure alone, not the widget it is
+on nor any behind that up to the window; the header's figures are drawn in the header's
+colour, in either theme, after the theme changes too."""
 
 from __future__ import annotations
 
@@ -12,9 +13,16 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect
 from PySide6.QtGui import QPaintEvent, QRegion
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
+from monitor.domain.report import Level
+from monitor.service.snapshot import SourceState
+from monitor.ui import formatting as fmt
+from monitor.ui.account_header import AccountHeader
 from monitor.ui.app import MainWindow
+from monitor.ui.theme import apply_theme
+from tests.ui.test_headline import _health_8_two_percent
+from tests.ui.test_headline import _snapshot as _headline_snapshot
 
 
 class _Paints(QObject):
@@ -66,24 +74,23 @@ def themed(window: MainWindow) -> Iterator[MainWindow]:
 
 
 def _repainted_behind(qtbot: Any, label: QLabel, filled: QWidget) -> list[QWidget]:
-    """The widgets behind `filled` (the filled widget `label` is on) that a tick of the
-    label's digits repaints: any repainting the label's place (other repaints may come
-    meanwhile, elsewhere: an age moving on)."""
+    """The widgets behind `label`, the filled widget it is on and those behind that, that a
+    tick of the label's digits repaints: any repainting the label's place (other repaints may
+    come meanwhile, elsewhere: an age moving on)."""
     assert filled.isAncestorOf(label)
-    behind = _behind(filled)
+    behind = [w for w in _behind(label) if w is filled or w.isAncestorOf(filled)]
     place = QRegion(QRect(label.mapTo(label.window(), QPoint(0, 0)), label.size()))
-    paints = _Paints([label, filled, *behind])
+    paints = _Paints([label, *behind])
     try:
         label.setText(_ticked(label.text()))
         qtbot.waitUntil(lambda: label in paints.widgets(), timeout=5000)
-        assert filled in paints.widgets()  # its background, under the figure
     finally:
         paints.remove()
     return [w for w, region in paints.painted if w in behind and region.intersects(place)]
 
 
 @pytest.mark.parametrize("theme", ["dark", "light"])
-def test_a_figure_s_tick_repaints_nothing_behind_the_header_s_figures_or_the_totals(
+def test_a_figure_s_tick_repaints_the_figure_alone_in_the_header_and_the_totals(
     qtbot: Any, themed: MainWindow, theme: str
 ) -> None:
     window = themed
@@ -119,3 +126,45 @@ def test_the_header_s_figures_are_drawn_in_the_header_s_colour(
     card = header.grab().toImage().pixelColor(header.width() // 2, 2).name()
     assert card == {"dark": "#1c2128", "light": "#f6f8fa"}[theme]  # the themes' header colour
     assert _background(header.figures) == card
+
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+def test_the_badge_s_figures_tick_alone_in_the_badge_s_colour_at_every_level(
+    qtbot: Any, qapp: QApplication, theme: str
+) -> None:
+    """The badge's colour is its level's: its figures are filled with it as it changes, and a
+    tick of the move repaints the move alone, not the badge (a rounded background drawn by
+    the style sheet) nor anything behind it."""
+    apply_theme(qapp, theme)
+    try:
+        header = AccountHeader()
+        qtbot.addWidget(header)
+        with qtbot.waitExposed(header):
+            header.show()
+        account = _health_8_two_percent()  # a 2 % fall liquidates: warning by the move
+        for state in (SourceState.OK, SourceState.STALE, SourceState.ERROR, SourceState.OK):
+            snap = _headline_snapshot(account, venue="binanceusdm", state=state)
+            header.show_account(snap, 101.0)
+            QApplication.processEvents()
+            colour = header.band_colour()
+            assert (
+                colour
+                == {
+                    SourceState.OK: fmt.LEVEL_COLOURS[Level.WARNING],
+                    SourceState.STALE: fmt.STALE_COLOUR,
+                    SourceState.ERROR: fmt.ERROR_COLOUR,
+                }[state]
+            )
+            for label in (header.move_figure, header.health):
+                fill = label.palette().brush(label.backgroundRole())
+                assert label.autoFillBackground() and fill.isOpaque()
+                assert fill.color().name() == colour
+            # The band drawn alone: at its figure's corner and on its own top edge, the
+            # band's colour (a square of another colour shows at the figure's corner).
+            band = header.band.grab().toImage()
+            at = header.move_figure.mapTo(header.band, QPoint(1, 1))
+            assert band.pixelColor(at).name() == colour
+            assert band.pixelColor(band.width() // 2, 1).name() == colour
+        assert _repainted_behind(qtbot, header.move_figure, header.band) == []
+    finally:
+        apply_theme(qapp, "dark")
