@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 
 class FilledWidget(QWidget):
@@ -42,3 +42,14 @@ class FilledLabel(QLabel):
         super().changeEvent(event)
         if event.type() == QEvent.Type.StyleChange:
             self.setAutoFillBackground(True)
+
+
+def repolish(widget: QWidget) -> None:
+    """Style `widget` anew after a property its style sheet selects on changed (a stale
+    figure, the uPnL's sign), and tell it, as Qt tells a widget it restyles: the style sheet
+    turns a filled widget's fill off as it polishes it, and the widget turns it on again when
+    told (without, a figure was no longer opaque after its first render as current)."""
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    QApplication.sendEvent(widget, QEvent(QEvent.Type.StyleChange))

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 from monitor.domain.alert_text import pace_text
 from monitor.service.snapshot import AccountSnapshot, PoolSnapshot
 from monitor.ui import formatting as fmt
+from monitor.ui.filled_widget import repolish
 from monitor.ui.header_render import NOT_GIVEN
 from monitor.ui.pools import collateral_text, has_whatif
 from monitor.ui.pools import name as pool_name
@@ -30,8 +31,7 @@ def set_stale(label: QLabel, stale: bool) -> None:
     value = "true" if stale else "false"
     if label.property("stale") != value:
         label.setProperty("stale", value)
-        label.style().unpolish(label)
-        label.style().polish(label)
+        repolish(label)
 
 
 def set_tip(widget: QWidget, tip: str) -> None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from monitor.ui import formatting as fmt
 from monitor.ui.boxed_label import BoxedLabel
-from monitor.ui.filled_widget import FilledLabel, FilledWidget
+from monitor.ui.filled_widget import FilledLabel, FilledWidget, repolish
 from monitor.ui.rows import PositionRow
 
 PROFIT_COLOUR = "#2e9e5b"
@@ -116,8 +116,7 @@ class _Line:
         sign = pnl_sign(t.pnl, current)
         if self.pnl.property("sign") != sign:  # repolished on a change of sign only
             self.pnl.setProperty("sign", sign)
-            self.pnl.style().unpolish(self.pnl)
-            self.pnl.style().polish(self.pnl)
+            repolish(self.pnl)
 
     def text(self) -> str:
         figures = "  ".join(

@@ -20,7 +20,9 @@ from monitor.service.snapshot import SourceState
 from monitor.ui import formatting as fmt
 from monitor.ui.account_header import AccountHeader
 from monitor.ui.app import MainWindow
+from monitor.ui.header_pools import set_stale
 from monitor.ui.theme import apply_theme
+from monitor.ui.totals import Totals, TotalsBar
 from tests.ui.test_headline import _health_8_two_percent
 from tests.ui.test_headline import _snapshot as _headline_snapshot
 
@@ -103,6 +105,34 @@ def test_a_figure_s_tick_repaints_the_figure_alone_in_the_header_and_the_totals(
         label for label in window.totals.findChildren(QLabel) if re.search(r"\d", label.text())
     )
     assert _repainted_behind(qtbot, total, window.totals) == []
+
+
+def test_a_figure_greyed_and_current_again_still_ticks_alone(
+    qtbot: Any, window: MainWindow
+) -> None:
+    """Greying a figure (stale) restyles it, as the uPnL's sign does, and a style sheet turns
+    a widget's own fill off as it restyles it: the figure is filled again after (it was not:
+    from its first render as current on, each tick repainted the pane under it)."""
+    with qtbot.waitExposed(window):
+        pass
+    header = window.header
+    for stale in (True, False):
+        set_stale(header.margin_balance, stale)
+        assert header.margin_balance.autoFillBackground()
+        assert _repainted_behind(qtbot, header.margin_balance, header.figures) == []
+    # The totals' uPnL, recoloured by its sign the same way (a bar of its own: the window's
+    # shows the live book's totals meanwhile).
+    bar = TotalsBar()
+    qtbot.addWidget(bar)
+    with qtbot.waitExposed(bar):
+        bar.show()
+    for pnl in (-125.5, 125.5, -125.5):
+        bar.show_totals((Totals("USDT", 1_000.0, 500.0, pnl),), True)
+        upnl = bar.findChild(QLabel, "totalsPnl")
+        assert upnl.autoFillBackground()
+        qtbot.waitUntil(lambda: not bar.layout().geometry().isEmpty())
+        QApplication.processEvents()
+        assert _repainted_behind(qtbot, upnl, bar) == []
 
 
 def _background(widget: QWidget) -> str:
