@@ -19,20 +19,22 @@ if TYPE_CHECKING:
 
 def paint_from_images(
     view: SortAwareView, event: QPaintEvent, fill: Callable[[QRegion], None] | None = None
-) -> bool:
+) -> QRegion | None:
     """Copy the repainted rows that have an image for this view's look from it (a selected
     one, its image drawn selected); the others (a row without an image, a row selected in
     part or in a see-through highlight), and the current cell while framed, painted by
     QTableView. `fill`: given what no copy covers, to fill with the background first (a
     viewport that fills none itself: SortAwareView).
-    False: nothing painted, the view's look not one images are drawn for."""
+    Returns what no copy covers (the grid's pixels there are the view's to fill; a copied
+    row's are in its image); None: nothing painted, the view's look not one images are
+    drawn for."""
     images = view.row_images
     if images is None or not view.own_drawing:
-        return False
+        return None
     look = view.row_look()
     keyed = keyed_rows(view)
     if look is None or keyed is None:
-        return False
+        return None
     row_shown = keyed[1]
     region = event.region()
     height, offset = look.height, view.verticalHeader().offset()
@@ -80,14 +82,15 @@ def paint_from_images(
     if whole or images.selected:
         images.selected = frozenset(row_shown(shown).key for shown in whole)
     x = -view.horizontalHeader().offset()
+    # The copies, one after another, cover their rows whole (grid included).
+    uncovered = region
+    if copies:
+        top, bottom = copies[0][0], copies[-1][0] + height
+        rows = QRegion(x, top, look.width, bottom - top)
+        uncovered = region.subtracted(rows).united(region.intersected(by_qt))
     if fill is not None:
         # QTableView draws no background under its cells; past the last row or column
-        # nothing is drawn. The copies, one after another, cover their rows whole.
-        uncovered = region
-        if copies:
-            top, bottom = copies[0][0], copies[-1][0] + height
-            rows = QRegion(x, top, look.width, bottom - top)
-            uncovered = region.subtracted(rows).united(region.intersected(by_qt))
+        # nothing is drawn.
         fill(uncovered)
     if not by_qt.isEmpty():
         QTableView.paintEvent(view, QPaintEvent(region.intersected(by_qt)))
@@ -97,4 +100,4 @@ def paint_from_images(
         for y, image in copies:
             painter.drawImage(x, y, image)
         painter.end()
-    return True
+    return uncovered

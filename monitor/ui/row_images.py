@@ -57,6 +57,7 @@ class RowLook:
     width: int  # the table's, every column's
     height: int  # a row's
     gap: int  # the grid's: a cell is this much narrower and shorter than its section
+    grid: int  # the grid's colour, ARGB: its pixels in a row's band are drawn in its image
     base: int  # the viewport's background, ARGB
     text: int  # the text's colour when a row sets none, ARGB
     highlight: int  # a selected row's background, ARGB
@@ -152,6 +153,14 @@ class CellPen:
         image.setDotsPerMeterY(look.dots_per_metre[1])
         image.fill(QColor.fromRgba(look.base))
         painter = QPainter(image)
+        if look.gap:
+            # The grid's pixels in the row's band, as the view fills them (SortAwareView):
+            # its last pixel row across the table, each shown column's last pixel column.
+            # Copied with the row, the view fills the grid only where no image is copied.
+            grid = QColor.fromRgba(look.grid)
+            painter.fillRect(0, look.height - 1, look.width, 1, grid)
+            for _, x, width in look.columns:
+                painter.fillRect(x + width - 1, 0, 1, look.height, grid)
         background = self._background(row, selected)
         for column, x, width in look.columns:
             self._cell(painter, row, column, x, width, background, selected, clear=False)

@@ -66,11 +66,14 @@ def view_look(view: QTableView) -> RowLook | None:
     # The widget the delegate asks the style about (SortAwareView.initViewItemOption).
     asked = option.widget if option.widget is not None else view
     margin = view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, asked)
+    # The grid's colour as the view fills it (SortAwareView._grid_colour).
+    grid = view.style().styleHint(QStyle.StyleHint.SH_Table_GridLineColor, option, view)
     return RowLook(
         columns=columns,
         width=cols.length(),
         height=view.verticalHeader().defaultSectionSize(),
         gap=1 if view.showGrid() else 0,
+        grid=grid & 0xFFFFFFFF,  # an ARGB as the style hands it, unsigned
         base=viewport.palette().color(viewport.backgroundRole()).rgba(),
         text=option.palette.color(group, QPalette.ColorRole.Text).rgba(),
         highlight=option.palette.color(group, QPalette.ColorRole.Highlight).rgba(),

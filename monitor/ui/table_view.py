@@ -265,12 +265,15 @@ class SortAwareView(QTableView):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         fill = self._fill_background if self.own_drawing else None
-        if not paint_from_images(self, event, fill):
+        # The part of the region no row's image covers: a copied row brings its grid.
+        gridless = paint_from_images(self, event, fill)
+        if gridless is None:
+            gridless = event.region()
             if fill is not None:
-                fill(event.region())
+                fill(gridless)
             super().paintEvent(event)
-        if self.own_drawing and self.showGrid():
-            shown = event.region().intersected(self._grid_pixels())
+        if self.own_drawing and self.showGrid() and not gridless.isEmpty():
+            shown = gridless.intersected(self._grid_pixels())
             if not shown.isEmpty():
                 painter = QPainter(self.viewport())
                 painter.setClipRegion(shown)
