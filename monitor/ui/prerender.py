@@ -11,7 +11,8 @@ row whose text moves on with the clock (a typed mark's age, an age in the list).
 Each row's changes from its render before are worked out here too (the positions shown, and
 the list's rows): a model takes them for a row only if they were taken against the very row it
 shows, and compares the row itself otherwise (keyed_table.py). The header's figures of the
-account shown are rendered here too (header_render.py, `header`).
+account shown are rendered here too (header_render.py, `header`), and every account's point
+of the health history (history.py, `points`).
 
 Qt-free (plain values only), like the renderers it calls. Entries are whole tuples replaced
 in one assignment: the UI thread reads them without a lock (the GIL orders the two).
@@ -27,6 +28,7 @@ from monitor.service.snapshot import AccountSnapshot, Snapshot
 from monitor.ui import formatting as fmt
 from monitor.ui.account_render import render_row
 from monitor.ui.header_render import HeaderFigures, clocked, render_header
+from monitor.ui.history import Points, health_points
 from monitor.ui.position_render import clock_shown, render_positions
 from monitor.ui.rendered_row import KnownChanges, RenderedRow, changes
 from monitor.ui.rows import PositionRow
@@ -65,6 +67,8 @@ class RowPrerenderer:
         self._positions: dict[int, tuple[PositionsDone, ...]] = {}
         self._accounts: dict[int, tuple[AccountDone, ...]] = {}
         self._headers: dict[int, tuple[HeaderDone, ...]] = {}  # the account shown's
+        # The latest snapshots' health points (history.py), the newest first.
+        self._points: tuple[tuple[Snapshot, Points], ...] = ()
 
     def publish(self, snap: Snapshot) -> None:
         """On the service thread: render the rows the snapshot replaced (the list's, and the
@@ -106,6 +110,7 @@ class RowPrerenderer:
             accounts[a.account_id] = kept
         # Whole dicts swapped in: the UI thread reads one or the other, never one half-built.
         self._positions, self._accounts, self._headers = positions, accounts, headers
+        self._points = ((snap, health_points(snap)), *self._points[: _KEPT - 1])
 
     def _header(self, snap: AccountSnapshot, now: float) -> tuple[HeaderDone, ...]:
         """The header's figures of `snap` added to the account's kept ones (none kept when
@@ -130,6 +135,13 @@ class RowPrerenderer:
     def positions(self, snap: AccountSnapshot) -> Rows | None:
         done = self.positions_and_changes(snap)
         return None if done is None else (done[0], done[1])
+
+    def points(self, snap: Snapshot) -> Points | None:
+        """`snap`'s health points for the history, if worked out here."""
+        for done, points in self._points:
+            if done is snap:
+                return points
+        return None
 
     def header(self, snap: AccountSnapshot, now: float) -> HeaderFigures | None:
         """The header's figures of `snap` if rendered here and they read as at `now`: the texts

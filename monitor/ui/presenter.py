@@ -90,7 +90,7 @@ class SnapshotPresenter(QObject):
             if a.account_id not in self._history_asked:
                 self._history_asked.add(a.account_id)
                 self.history_wanted.emit(a.account_id)
-        self.history.record(snap)
+        self.history.record(snap, self.prerender.points(snap))  # worked out ahead if published
         self._dirty = True
         if self.views.stress.isVisible():  # its curves, asked for when the UI is idle
             self._stress_wanted = self._to_select(snap)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from PySide6.QtWidgets import QLabel
 
@@ -24,7 +25,8 @@ from monitor.service.snapshot import (
     SourceStatus,
 )
 from monitor.store.database import open_database
-from monitor.ui import trader_figures
+from monitor.ui import history, trader_figures
+from monitor.ui import prerender as prerender_module
 from monitor.ui.account_header import AccountHeader
 from monitor.ui.app import MainWindow
 from monitor.ui.prerender import RowPrerenderer
@@ -197,3 +199,31 @@ def test_the_window_shows_a_published_snapshot_s_header_as_rendered_ahead(
     # of the renderer: on the UI thread too).
     assert threads and threading.get_ident() not in threads
     assert window.header.margin_balance.text() == "8,000.00 USDT"  # 5,000 + 3,000 uPnL
+
+
+def test_the_window_records_a_published_snapshot_s_health_points_worked_out_ahead(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each account's point of the health history (history.health_points) is worked out on
+    the service thread with the rows; the window only appends it."""
+    threads: list[int] = []
+    real = history.health_points
+
+    def spied(snap: Snapshot) -> Any:
+        threads.append(threading.get_ident())
+        return real(snap)
+
+    monkeypatch.setattr(history, "health_points", spied)
+    monkeypatch.setattr(prerender_module, "health_points", spied)
+    presenter = window.presenter
+    for mark in (61_000.0, 62_000.0):
+        snap = _snapshot(mark=mark)
+        snap = Snapshot(taken_at=snap.taken_at + mark, accounts=snap.accounts)
+        service = threading.Thread(target=presenter.ahead.publish, args=(snap,))
+        service.start()
+        service.join()
+        presenter.on_snapshot(snap)
+    assert len(threads) == 2 and threading.get_ident() not in threads  # before: the UI thread
+    _, h = presenter.history.series(7)
+    # Health of the 1 BTC long on 5,000 USDT at 0.5 % maintenance: (m - 55,000) / (m / 200).
+    np.testing.assert_allclose(h[-2:], [(m - 55_000.0) / (m / 200) for m in (61e3, 62e3)])
