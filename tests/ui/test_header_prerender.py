@@ -25,7 +25,7 @@ from monitor.service.snapshot import (
     SourceStatus,
 )
 from monitor.store.database import open_database
-from monitor.ui import history, trader_figures
+from monitor.ui import account_header, history, trader_figures
 from monitor.ui import prerender as prerender_module
 from monitor.ui.account_header import AccountHeader
 from monitor.ui.app import MainWindow
@@ -227,3 +227,29 @@ def test_the_window_records_a_published_snapshot_s_health_points_worked_out_ahea
     _, h = presenter.history.series(7)
     # Health of the 1 BTC long on 5,000 USDT at 0.5 % maintenance: (m - 55,000) / (m / 200).
     np.testing.assert_allclose(h[-2:], [(m - 55_000.0) / (m / 200) for m in (61e3, 62e3)])
+
+
+def test_the_figures_are_greyed_when_they_stop_being_current_not_asked_at_each_tick(
+    qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    header = AccountHeader()
+    qtbot.addWidget(header)
+    told: list[tuple[str, bool]] = []
+    real = account_header.set_stale
+
+    def spied(label: QLabel, stale: bool) -> None:
+        told.append((label.objectName(), stale))
+        real(label, stale)
+
+    monkeypatch.setattr(account_header, "set_stale", spied)
+    header.show_account(_snapshot(mark=61_000.0).accounts[0], READ_AT + 0.3)
+    assert len(told) == 7 and not any(stale for _, stale in told)  # the first render
+    told.clear()
+    for mark in (62_000.0, 63_000.0):  # ticks, current as before
+        header.show_account(_snapshot(mark=mark).accounts[0], READ_AT + 0.3)
+    assert told == []  # failed before: seven labels asked at each tick
+    header.show_account(_snapshot(SourceState.STALE).accounts[0], READ_AT + 0.3)
+    assert len(told) == 7 and all(stale for _, stale in told)
+    assert header.margin_balance.property("stale") == "true"
+    header.show_account(_snapshot().accounts[0], READ_AT + 0.3)
+    assert header.margin_balance.property("stale") == "false"
