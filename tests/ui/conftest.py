@@ -29,7 +29,7 @@ from monitor.sources.exchange.reader import ExchangeReader
 from monitor.sources.sim.book import SimBook, SimPosition
 from monitor.sources.sim.markets import market_by_name
 from monitor.sources.sim.venue import DEMO_CREDENTIALS, SimVenue
-from monitor.store.database import Database
+from monitor.store.database import Database, open_database
 from monitor.ui.app import MainWindow
 from tests.service import conftest as service_conftest
 from tests.service.conftest import Recorder, test_reader, wait_for
@@ -156,6 +156,23 @@ def open_window(qtbot: Any, service: MonitorService, tmp_path: Path, **kwargs: A
 @pytest.fixture
 def window(qtbot: Any, service: MonitorService, tmp_path: Path) -> MainWindow:
     return open_window(qtbot, service, tmp_path)
+
+
+@pytest.fixture
+def idle_window(qtbot: Any, tmp_path: Path) -> Iterator[MainWindow]:
+    """The window on the real service, its database empty: it draws only the snapshots a test
+    hands its presenter, rendered by hand."""
+    db = open_database(f"sqlite:///{tmp_path / 'window.sqlite'}")
+    service = MonitorService(db)
+    service.start()
+    window = MainWindow(service, settings_path=tmp_path / "w.ini")
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    window.presenter.timer.stop()  # rendered by hand
+    yield window
+    service.stop()
+    db.close()
 
 
 def selected(window: MainWindow) -> AccountSnapshot:

@@ -7,8 +7,6 @@ for figures that are not current (the badge says how old they are)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,7 +14,6 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from monitor.domain import Account, Maintenance, Position, Side, Thresholds, evaluate_accounts
-from monitor.service.monitor_service import MonitorService
 from monitor.service.snapshot import (
     AccountSnapshot,
     PoolSnapshot,
@@ -24,7 +21,6 @@ from monitor.service.snapshot import (
     SourceState,
     SourceStatus,
 )
-from monitor.store.database import open_database
 from monitor.ui import account_header, history, trader_figures
 from monitor.ui import prerender as prerender_module
 from monitor.ui.account_header import AccountHeader
@@ -74,14 +70,16 @@ def _texts(header: AccountHeader) -> dict[str, str]:
     }
 
 
-def _headers(qtbot: Any, clock: float) -> tuple[AccountHeader, AccountHeader, RowPrerenderer]:
-    """A header taking its figures from a renderer (clock at `clock`), and one without."""
-    prerender = RowPrerenderer(clock=lambda: clock)
+def _headers(qtbot: Any, snap: Snapshot) -> tuple[AccountHeader, AccountHeader, RowPrerenderer]:
+    """A header taking its figures from a renderer (its clock at READ_AT + 0.2 s), `snap`
+    published to it on another thread, and a header without."""
+    prerender = RowPrerenderer(clock=lambda: READ_AT + 0.2)
     prerender.shown = 7
     ahead, alone = AccountHeader(), AccountHeader()
     qtbot.addWidget(ahead)
     qtbot.addWidget(alone)
     ahead.prerendered = prerender.header
+    _published(prerender, snap)
     return ahead, alone, prerender
 
 
@@ -89,9 +87,8 @@ def test_a_header_rendered_ahead_is_shown_as_rendered_without_working_it_out_aga
     qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads = _worked_out_on(monkeypatch)
-    ahead, alone, prerender = _headers(qtbot, READ_AT + 0.2)
     snap = _snapshot()
-    _published(prerender, snap)
+    ahead, alone, _ = _headers(qtbot, snap)
     assert threads and threading.get_ident() not in threads  # worked out on the service's
     threads.clear()
     ahead.show_account(snap.accounts[0], READ_AT + 0.3)  # the same second's texts: "0 s"
@@ -109,9 +106,8 @@ def test_a_render_whose_age_moved_on_is_worked_out_again_when_shown(
     qtbot: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads = _worked_out_on(monkeypatch)
-    ahead, alone, prerender = _headers(qtbot, READ_AT + 0.2)
     snap = _snapshot()
-    _published(prerender, snap)
+    ahead, alone, _ = _headers(qtbot, snap)
     threads.clear()
     ahead.show_account(snap.accounts[0], READ_AT + 3.0)
     assert threads == [threading.get_ident()]
@@ -127,9 +123,8 @@ def test_figures_that_are_not_current_are_worked_out_when_shown(
     """Stale: the badge's caption says how old they are, at the time shown. Failing: shown as
     a header rendering them itself shows them."""
     threads = _worked_out_on(monkeypatch)
-    ahead, alone, prerender = _headers(qtbot, READ_AT + 0.2)
     snap = _snapshot(state)
-    _published(prerender, snap)
+    ahead, alone, _ = _headers(qtbot, snap)
     ahead.show_account(snap.accounts[0], READ_AT + 0.3)
     alone.show_account(snap.accounts[0], READ_AT + 0.3)
     assert _texts(ahead) == _texts(alone)
@@ -143,7 +138,6 @@ def test_figures_that_are_not_current_are_worked_out_when_shown(
 def test_a_header_that_cannot_be_rendered_ahead_is_rendered_by_the_window(
     qtbot: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    ahead, alone, prerender = _headers(qtbot, READ_AT + 0.2)
     snap = _snapshot()
     ui = threading.get_ident()
     real = trader_figures.available
@@ -154,7 +148,7 @@ def test_a_header_that_cannot_be_rendered_ahead_is_rendered_by_the_window(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(trader_figures, "available", fails_off_the_ui_thread)
-    _published(prerender, snap)
+    ahead, alone, prerender = _headers(qtbot, snap)
     assert "header of desk not rendered ahead" in caplog.text
     assert prerender.header(snap.accounts[0], READ_AT + 0.3) is None
     ahead.show_account(snap.accounts[0], READ_AT + 0.3)
@@ -163,27 +157,16 @@ def test_a_header_that_cannot_be_rendered_ahead_is_rendered_by_the_window(
     assert ahead.margin_balance.text() == "6,000.00 USDT"
 
 
-@pytest.fixture
-def window(qtbot: Any, tmp_path: Path) -> Iterator[MainWindow]:
-    """The window on the real service, its database empty: it draws only the snapshots a test
-    publishes, as the service's hub publishes them (rows rendered on another thread first)."""
-    db = open_database(f"sqlite:///{tmp_path / 'window.sqlite'}")
-    service = MonitorService(db)
-    service.start()
-    window = MainWindow(service, settings_path=tmp_path / "w.ini")
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
-    window.presenter.timer.stop()  # rendered by hand
+def _pinned(window: MainWindow) -> MainWindow:
+    """The window's clock at READ_AT + 0.3 s, its renderer's too."""
     window.presenter.clock = window.presenter.prerender.clock = lambda: READ_AT + 0.3
-    yield window
-    service.stop()
-    db.close()
+    return window
 
 
 def test_the_window_shows_a_published_snapshot_s_header_as_rendered_ahead(
-    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+    idle_window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    window = _pinned(idle_window)
     threads = _worked_out_on(monkeypatch)
     presenter = window.presenter
     for mark in (61_000.0, 62_000.0, 63_000.0):
@@ -202,7 +185,7 @@ def test_the_window_shows_a_published_snapshot_s_header_as_rendered_ahead(
 
 
 def test_the_window_records_a_published_snapshot_s_health_points_worked_out_ahead(
-    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+    idle_window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each account's point of the health history (history.health_points) is worked out on
     the service thread with the rows; the window only appends it."""
@@ -215,7 +198,7 @@ def test_the_window_records_a_published_snapshot_s_health_points_worked_out_ahea
 
     monkeypatch.setattr(history, "health_points", spied)
     monkeypatch.setattr(prerender_module, "health_points", spied)
-    presenter = window.presenter
+    presenter = _pinned(idle_window).presenter
     for mark in (61_000.0, 62_000.0):
         snap = _snapshot(mark=mark)
         snap = Snapshot(taken_at=snap.taken_at + mark, accounts=snap.accounts)

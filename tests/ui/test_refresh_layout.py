@@ -9,16 +9,10 @@ it moves).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
-
-import pytest
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 
 from monitor.domain import Account, Maintenance, Position, Side, Thresholds, evaluate_accounts
-from monitor.service.monitor_service import MonitorService
 from monitor.service.snapshot import (
     AccountSnapshot,
     PoolSnapshot,
@@ -27,7 +21,6 @@ from monitor.service.snapshot import (
     SourceState,
     SourceStatus,
 )
-from monitor.store.database import open_database
 from monitor.ui.app import MainWindow
 from tests.ui.event_counter import EventCounter
 
@@ -53,23 +46,6 @@ def _snapshot(marks: tuple[float, float], now: float) -> Snapshot:
     return Snapshot(taken_at=now, accounts=(_account(marks, now),))
 
 
-@pytest.fixture
-def window(qtbot: Any, tmp_path: Path) -> Iterator[MainWindow]:
-    """The window on the real service, its database empty: it draws only the snapshots a test
-    hands its presenter."""
-    db = open_database(f"sqlite:///{tmp_path / 'window.sqlite'}")
-    service = MonitorService(db)
-    service.start()
-    window = MainWindow(service, settings_path=tmp_path / "w.ini")
-    qtbot.addWidget(window)
-    with qtbot.waitExposed(window):
-        window.show()
-    window.presenter.timer.stop()  # rendered by hand
-    yield window
-    service.stop()
-    db.close()
-
-
 def _show(window: MainWindow, snap: Snapshot) -> None:
     """Render `snap`, then the layouts and paints it caused, until there are none left: a
     layout asks the one above it (a splitter, then the window) a round of events later."""
@@ -87,7 +63,8 @@ def _show(window: MainWindow, snap: Snapshot) -> None:
     assert requests.count == before  # settled
 
 
-def test_a_tick_that_moves_figures_does_not_re_lay_out_the_window(window: MainWindow) -> None:
+def test_a_tick_that_moves_figures_does_not_re_lay_out_the_window(idle_window: MainWindow) -> None:
+    window = idle_window
     now = 1_000.0
     _show(window, _snapshot((60_100.0, 3_010.0), now))  # laid out for this account, once
     _show(window, _snapshot((60_200.0, 3_020.0), now))
@@ -105,7 +82,8 @@ def test_a_tick_that_moves_figures_does_not_re_lay_out_the_window(window: MainWi
     assert requests.count == 0
 
 
-def test_a_tick_that_moves_figures_re_lays_out_no_layout_at_all(window: MainWindow) -> None:
+def test_a_tick_that_moves_figures_re_lays_out_no_layout_at_all(idle_window: MainWindow) -> None:
+    window = idle_window
     """Not even the badge's: its move and health figures tick in boxes of their own (a
     layout laid out anew re-measures and re-places each of its widgets)."""
     now = 1_000.0
