@@ -177,8 +177,9 @@ class SortAwareView(QTableView):
     # repainted, and a tick's region is some forty rectangles (the cells that changed): over
     # two hundred lines a tick, each set up and clipped to that region on its own, a tenth of
     # the UI thread's work. Here the grid's pen is NoPen (the cells keep their one-pixel gap:
-    # QTableView sizes them by showGrid), and the grid's pixels in the region are filled after
-    # the cells in one fill, as QTableView draws them: the same pixels
+    # QTableView sizes them by showGrid), a row copied from its image brings its grid's pixels
+    # (row_images.py), and the grid's pixels in the rest of the region are filled after the
+    # cells in one fill, as QTableView draws them: the same pixels
     # (tests/ui/test_table_redraw.py; an opaque grid colour, as the themes': a translucent one
     # blends where QTableView's lines cross). The grid's pixels on screen are kept as a region
     # until the rows or columns move, resize, scroll or come and go. Rows are all one height
@@ -266,14 +267,14 @@ class SortAwareView(QTableView):
     def paintEvent(self, event: QPaintEvent) -> None:
         fill = self._fill_background if self.own_drawing else None
         # The part of the region no row's image covers: a copied row brings its grid.
-        gridless = paint_from_images(self, event, fill)
-        if gridless is None:
-            gridless = event.region()
+        uncovered = paint_from_images(self, event, fill)
+        if uncovered is None:
+            uncovered = event.region()
             if fill is not None:
-                fill(gridless)
+                fill(uncovered)
             super().paintEvent(event)
-        if self.own_drawing and self.showGrid() and not gridless.isEmpty():
-            shown = gridless.intersected(self._grid_pixels())
+        if self.own_drawing and self.showGrid() and not uncovered.isEmpty():
+            shown = uncovered.intersected(self._grid_pixels())
             if not shown.isEmpty():
                 painter = QPainter(self.viewport())
                 painter.setClipRegion(shown)
