@@ -114,6 +114,25 @@ def test_a_tick_announces_each_changed_cell_once_in_few_signals(qtbot: Any) -> N
     assert seen.signals == 3
 
 
+def test_a_block_is_one_rectangle_across_an_unchanged_column(qtbot: Any) -> None:
+    """Figures that move either side of one that stays (the positions' entry between their
+    health and their mark): one signal from the leftmost changed column to the rightmost, not
+    one per run of columns, with the roles of the changed columns alone (the unchanged one is
+    the sorted one: a sort role announced for it would have the proxy check the order)."""
+    model = KeyedTableModel(("Name", "Price", "Entry", "Move"))
+    model.keep_sorted_by(2)
+
+    def row(i: int, price: float, move: str) -> RenderedRow:
+        return RenderedRow(f"r{i}", (f"r{i}", f"{price:.2f}", "7.00", move), (i, price, 7.0, 1.0))
+
+    model.update_rows([row(i, 100.0 + i, "1.0 %") for i in range(5)])
+    seen = _Signals(model)
+    assert model.update_rows([row(i, 200.0 + i, "2.0 %") for i in range(5)]) == 5
+    assert seen.signals == 1
+    assert sorted(seen.cells) == sorted((i, c) for i in range(5) for c in (1, 2, 3))
+    assert seen.roles == [[int(Qt.ItemDataRole.DisplayRole)]]
+
+
 def test_a_new_look_announces_the_whole_row_with_its_roles(qtbot: Any) -> None:
     model = KeyedTableModel(HEADERS)
     model.update_rows([_row("a", 1.0, "x"), _row("b", 2.0)])

@@ -127,10 +127,11 @@ def test_ticks_update_rows_in_place_and_keep_the_selection(
     assert resets == []
     assert any(per_redraw)
     assert all(len(set(cells)) == len(cells) for cells in per_redraw)  # each cell once
-    # Only what changed is announced: the moved mark, not the symbol, side, size or entry.
+    # Only what changed is announced: the moved mark, not the symbol, side or size (the
+    # entry, between the figures that move, is in their rectangle: cell_changes.py).
     columns = {col for cells in per_redraw for _, col in cells}
     assert HEADERS.index("Mark") in columns
-    assert not columns & {HEADERS.index(h) for h in ("Symbol", "Side", "Size", "Entry")}
+    assert not columns & {HEADERS.index(h) for h in ("Symbol", "Side", "Size")}
     assert window.positions_view.currentIndex().data() == chosen
     assert math.isclose(
         book(selected(window)).positions[0].mark_price, UI_MARKS["BTC"] * 1.01, rel_tol=1e-12
