@@ -27,7 +27,7 @@ from monitor.ui.position_render import (
 from monitor.ui.prerender import RowsAndChanges
 from monitor.ui.rendered_row import KnownChanges
 from monitor.ui.rows import PositionRow
-from monitor.ui.totals import book_totals
+from monitor.ui.totals_render import Totals, book_totals
 
 # Their home before: imported from here still.
 __all__ = [
@@ -66,6 +66,7 @@ class PositionsModel(KeyedTableModel):
         rows: list[PositionRow] = []
         rendered: list[RenderedRow] = []
         known: Mapping[Hashable, KnownChanges] | None = None
+        totals: tuple[Totals, ...] | None = None  # worked out with the rows, if ahead
         if snap is not None:
             # Rendered on the service thread when published; here only when it was not (a
             # what-if of this window's, a row whose text moves on with the clock).
@@ -73,11 +74,13 @@ class PositionsModel(KeyedTableModel):
             if done is None:
                 rows, rendered = render_positions(snap, render_position)
             else:
-                rows, rendered, known = done
+                rows, rendered, known, totals = done
         self._shown = (snap, rows)
         self.several_pools = snap is not None and len(snap.pools) > 1
         self._rows_by_key = {r.key: r for r in rows}
-        self.totals_changed.emit(book_totals(rows), snap is not None and snap.known)
+        if totals is None:
+            totals = book_totals(rows)
+        self.totals_changed.emit(totals, snap is not None and snap.known)
         account_id = snap.account_id if snap else None
         if account_id != self.account_id:
             self.account_id = account_id

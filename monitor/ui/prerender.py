@@ -11,8 +11,9 @@ row whose text moves on with the clock (a typed mark's age, an age in the list).
 Each row's changes from its render before are worked out here too (the positions shown, and
 the list's rows): a model takes them for a row only if they were taken against the very row it
 shows, and compares the row itself otherwise (keyed_table.py). The header's figures of the
-account shown are rendered here too (header_render.py, `header`), and every account's point
-of the health history (history.py, `points`).
+account shown are rendered here too (header_render.py, `header`), the book's totals under its
+positions (totals_render.py), and every account's point of the health history (history.py,
+`points`).
 
 Qt-free (plain values only), like the renderers it calls. Entries are whole tuples replaced
 in one assignment: the UI thread reads them without a lock (the GIL orders the two).
@@ -32,20 +33,28 @@ from monitor.ui.history import Points, health_points
 from monitor.ui.position_render import clock_shown, render_positions
 from monitor.ui.rendered_row import KnownChanges, RenderedRow, changes
 from monitor.ui.rows import PositionRow
+from monitor.ui.totals_render import Totals, book_totals
 
 log = logging.getLogger(__name__)
 
 # The snapshot, its rows and rendered rows, and each rendered row's changes from the one of
 # the render before (the row the window shows, if it showed that render).
 PositionsDone = tuple[
-    AccountSnapshot, list[PositionRow], list[RenderedRow], dict[Hashable, KnownChanges]
+    AccountSnapshot,
+    list[PositionRow],
+    list[RenderedRow],
+    dict[Hashable, KnownChanges],
+    tuple[Totals, ...],
 ]
 # The snapshot, the age text its list row was rendered with, the row, and its changes from
 # the account's row rendered before (None: none was).
 AccountDone = tuple[AccountSnapshot, str, RenderedRow, KnownChanges | None]
 Rows = tuple[list[PositionRow], list[RenderedRow]]
-# The rows of a snapshot's positions and their changes, by key, as the positions model takes them.
-RowsAndChanges = tuple[list[PositionRow], list[RenderedRow], dict[Hashable, KnownChanges]]
+# The rows of a snapshot's positions, their changes by key, and the book's totals under them
+# (totals_render.py, their texts worked out), as the positions model takes them.
+RowsAndChanges = tuple[
+    list[PositionRow], list[RenderedRow], dict[Hashable, KnownChanges], tuple[Totals, ...]
+]
 
 
 # The snapshot, and the header's figures of it (header_render.py).
@@ -95,7 +104,8 @@ class RowPrerenderer:
                 # A typed mark's age moves on with the clock: rendered at each render instead.
                 if not clock_shown(rows):
                     known = _changes(done[0][2] if done else [], rendered)
-                    done = ((a, rows, rendered, known), *done[: _KEPT - 1])
+                    totals = _totals(rows)
+                    done = ((a, rows, rendered, known, totals), *done[: _KEPT - 1])
             if done:
                 positions[a.account_id] = done
             if a.account_id == shown:
@@ -126,10 +136,11 @@ class RowPrerenderer:
 
     # ---- on the UI thread ---------------------------------------------------------------
     def positions_and_changes(self, snap: AccountSnapshot) -> RowsAndChanges | None:
-        """`snap`'s rows, rendered rows, and their changes from the render before it."""
+        """`snap`'s rows, rendered rows, their changes from the render before it, and the
+        book's totals."""
         for done in self._positions.get(snap.account_id, ()):
             if done[0] is snap:
-                return done[1], done[2], done[3]
+                return done[1], done[2], done[3], done[4]
         return None
 
     def positions(self, snap: AccountSnapshot) -> Rows | None:
@@ -159,6 +170,14 @@ class RowPrerenderer:
             if done[0] is snap:
                 return done
         return None
+
+
+def _totals(rows: list[PositionRow]) -> tuple[Totals, ...]:
+    """The book's totals under the rows, their texts worked out here (Totals.texts)."""
+    totals = book_totals(rows)
+    for t in totals:
+        _ = t.texts
+    return totals
 
 
 def _changes(

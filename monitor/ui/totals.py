@@ -9,69 +9,24 @@ are unknown makes its currency's sums unknown ("—"), never a smaller number.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-from dataclasses import dataclass
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from monitor.ui import formatting as fmt
 from monitor.ui.boxed_label import BoxedLabel
 from monitor.ui.filled_widget import FilledLabel, FilledWidget, repolish
-from monitor.ui.rows import PositionRow
+from monitor.ui.totals_render import Totals, book_totals, figure_texts, pnl_sign
+
+# The sums and their texts, Qt-free, live in totals_render.py: imported from here still.
+__all__ = ["Totals", "TotalsBar", "book_totals", "figure_texts", "pnl_sign", "with_totals"]
 
 PROFIT_COLOUR = "#2e9e5b"
 LOSS_COLOUR = "#d8313f"
 
 
-@dataclass(frozen=True)
-class Totals:
-    currency: str  # the pool's ("" for a bare manual account)
-    long: float
-    short: float
-    pnl: float
-
-    @property
-    def net(self) -> float:
-        return self.long - self.short
-
-
-def book_totals(rows: Sequence[PositionRow]) -> tuple[Totals, ...]:
-    """Per pool currency, in the rows' order (the worst pool's first)."""
-    sums: dict[str, list[float]] = {}
-    for row in rows:
-        if row.hypothetical or not row.ref.enabled:
-            continue
-        h = row.now if row.before is None else row.before  # the real book's figures
-        entry = sums.setdefault(row.pool, [0.0, 0.0, 0.0])
-        if h is None or h.unknown is not None:
-            entry[:] = [math.nan] * 3
-            continue
-        entry[0 if row.position.side.sign > 0 else 1] += h.notional
-        entry[2] += h.unrealized_pnl
-    return tuple(Totals(c, long, short, pnl) for c, (long, short, pnl) in sums.items())
-
-
 _FIGURES = ("long", "short", "net", "uPnL")
 _GAP = 22  # px between one figure and the next caption
 _CAPTION_GAP = 4  # px between a caption and its figure
-
-
-def figure_texts(t: Totals) -> tuple[str, str, str, str]:
-    """Long, short, net (signed) and uPnL as shown, in the pool's currency (unnamed)."""
-    unit = t.currency
-    net = fmt.money(t.net, unit=unit)
-    net = f"+{net}" if math.isfinite(t.net) and t.net > 0 else net
-    return (fmt.money(t.long, unit=unit), fmt.money(t.short, unit=unit), net,
-            fmt.money(t.pnl, unit=unit))  # fmt: skip
-
-
-def pnl_sign(pnl: float, current: bool) -> str:
-    """The uPnL's colour rule ("" uncoloured: not current, or unknown)."""
-    if not current or not math.isfinite(pnl):
-        return ""
-    return "profit" if pnl >= 0 else "loss"
 
 
 def _style(current: bool) -> str:
@@ -111,7 +66,7 @@ class _Line:
         self.pnl = self.figures[-1]
 
     def show(self, t: Totals, current: bool) -> None:
-        for label, text in zip(self.figures, figure_texts(t), strict=True):
+        for label, text in zip(self.figures, t.texts, strict=True):
             label.setText(text)
         sign = pnl_sign(t.pnl, current)
         if self.pnl.property("sign") != sign:  # repolished on a change of sign only

@@ -21,7 +21,8 @@ from monitor.service.snapshot import (
     SourceState,
     SourceStatus,
 )
-from monitor.ui import accounts_model, keyed_table, position_render, positions_model
+from monitor.ui import accounts_model, keyed_table, position_render, positions_model, totals_render
+from monitor.ui import prerender as prerender_module
 from monitor.ui.accounts_model import AccountsModel
 from monitor.ui.app import MainWindow
 from monitor.ui.prerender import RowPrerenderer
@@ -69,6 +70,24 @@ def test_a_refresh_renders_no_position_row_on_the_ui_thread(
     pnl = 1.5 * (mark - 62_500.0)
     assert text(window, btc, "uPnL") == f"{pnl:,.2f}"
     assert text(window, btc, "ROE") == f"{pnl / (1.5 * 62_500.0 / 10) * 100:+.1f} %"
+
+
+def test_a_refresh_sums_no_total_on_the_ui_thread(
+    qtbot: Any, window: MainWindow, rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The totals under the positions, and their texts, are worked out with the rows, ahead."""
+    prerender = window.presenter.prerender
+    qtbot.waitUntil(lambda: prerender.positions(selected(window)) is not None, timeout=5000)
+    sums = _threads_of(
+        monkeypatch, (totals_render, prerender_module, positions_model), "book_totals"
+    )
+    texts = _threads_of(monkeypatch, (totals_render,), "figure_texts")
+    before = window.totals.text()
+    rig.move_price("BTC/USDT:USDT", 1.01)
+    qtbot.waitUntil(lambda: window.totals.text() != before, timeout=5000)
+    ui = threading.get_ident()
+    assert sums and texts, "the totals were worked out nowhere"
+    assert ui not in sums + texts, f"{(sums + texts).count(ui)} worked out on the UI thread"
 
 
 def _account(account_id: int, mark: float, read_at: float) -> AccountSnapshot:
