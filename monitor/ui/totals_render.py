@@ -4,7 +4,7 @@ their texts.
 
 Qt-free: worked out on the service thread for a published snapshot of the account shown
 (prerender.py), as its rows are; on the UI thread only for what was not (a what-if of the
-window's). A tick's sums and four texts cost the UI thread 2 % of a refresh's instructions.
+window's). A tick's sums and four texts were about 3 % of the UI thread's instructions a refresh.
 """
 
 from __future__ import annotations
