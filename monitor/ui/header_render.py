@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from monitor.service.snapshot import AccountSnapshot, SourceState
+from monitor.service.snapshot import AccountSnapshot, PoolSnapshot, SourceState
 from monitor.ui import formatting as fmt
 from monitor.ui import trader_figures as tf
 from monitor.ui.headline_figures import (
@@ -53,9 +53,11 @@ class HeaderFigures:
     clocked: Clocked
 
 
-def clocked(snap: AccountSnapshot, now: float) -> Clocked:
-    """The header's texts of `snap` that move on with the clock, as at `now`."""
-    pool = headline_pool(snap)
+def clocked(snap: AccountSnapshot, now: float, pool: PoolSnapshot | None = None) -> Clocked:
+    """The header's texts of `snap` that move on with the clock, as at `now` (`pool`: its
+    headline pool, if already found)."""
+    if pool is None:
+        pool = headline_pool(snap)
     return fmt.status_text(snap, now), exchange_caption(snap, now), risk_line(snap, pool, now)
 
 
@@ -138,5 +140,5 @@ def render_header(snap: AccountSnapshot, now: float) -> HeaderFigures:
         failing=failing,
         note="   ".join(notes),
         note_tip=detail,
-        clocked=clocked(snap, now),
+        clocked=clocked(snap, now, pool),
     )

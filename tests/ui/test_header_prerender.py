@@ -26,6 +26,7 @@ from monitor.ui import prerender as prerender_module
 from monitor.ui.account_header import AccountHeader
 from monitor.ui.app import MainWindow
 from monitor.ui.prerender import RowPrerenderer
+from tests.ui.test_prerender import _published_on_a_thread
 
 READ_AT = 1_000.0
 
@@ -57,12 +58,6 @@ def _worked_out_on(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return threads
 
 
-def _published(prerender: RowPrerenderer, snap: Snapshot) -> None:
-    service = threading.Thread(target=prerender.publish, args=(snap,))
-    service.start()
-    service.join()
-
-
 def _texts(header: AccountHeader) -> dict[str, str]:
     return {
         f"{label.objectName()}#{i}": label.text()
@@ -79,7 +74,7 @@ def _headers(qtbot: Any, snap: Snapshot) -> tuple[AccountHeader, AccountHeader, 
     qtbot.addWidget(ahead)
     qtbot.addWidget(alone)
     ahead.prerendered = prerender.header
-    _published(prerender, snap)
+    _published_on_a_thread(prerender, snap)
     return ahead, alone, prerender
 
 
